@@ -1,0 +1,26 @@
+/**
+ * Faults a lab router can be told to show, per device. The agent's tests and benchmarks depend on them:
+ * each one reproduces a way real devices and networks fail.
+ */
+export interface FaultPlan {
+  /** Delay before a command's output starts (ms), as a loaded route processor adds. */
+  readonly commandLatencyMs?: number;
+  /** Delay per output line (ms), as a slow vty adds. */
+  readonly lineLatencyMs?: number;
+  /** The TCP connection is closed before the SSH banner (as a vty ACL or a full vty pool does). */
+  readonly refuseConnections?: boolean;
+  /** Every password is rejected, the right one too (as an AAA server that lost the account). */
+  readonly rejectPasswords?: boolean;
+  /** The session drops when a command line starting with this text is entered. */
+  readonly dropAtCommand?: string;
+  /** The session drops after this many bytes of output. */
+  readonly dropAfterBytes?: number;
+  /** After a command line starting with this text, the router prints its output but never the prompt again. */
+  readonly hangAtCommand?: string;
+  /** `crypto pki authenticate` refuses the certificate (the 26.x rejection text) for these trustpoints, or all when true. */
+  readonly rejectCertificate?: boolean | readonly string[];
+  /** `write memory` / `copy running-config startup-config` fail with the real NVRAM error. */
+  readonly failWriteMemory?: boolean;
+}
+
+export const NO_FAULTS: FaultPlan = Object.freeze({});

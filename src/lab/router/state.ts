@@ -1,0 +1,21 @@
+/**
+ * Everything a lab router knows. The engine owns the base fields; each feature owns its own part
+ * (pki/state.ts, eem/state.ts) and is the only code that changes it.
+ */
+import type { PkiState } from './pki/state.js';
+import type { EemState } from './eem/state.js';
+import type { SyslogBuffer } from './syslog.js';
+import type { FaultPlan } from './faults.js';
+
+export interface RouterState {
+  hostname: string;
+  /** `ip host NAME ADDR`: how the router resolves names for its own connections (EEM mail). */
+  readonly ipHosts: Map<string, string>;
+  readonly pki: PkiState;
+  readonly eem: EemState;
+  readonly syslog: SyslogBuffer;
+  /** Faults this router shows; changeable at run time by tests and `certagent lab`. */
+  faults: FaultPlan;
+  /** The router's clock (tests may shift it to exercise expiry). */
+  now(): Date;
+}
