@@ -1,0 +1,13 @@
+/** IOS XE knowledge for the agent: platform patterns, show-output parsers and command renderings. Pure: no I/O. */
+export * from './platform.js';
+export * from './dialog.js';
+export * from './text.js';
+export * from './ios-string.js';
+export * from './redact.js';
+export * from './parsers/certificates.js';
+export * from './parsers/trustpoints.js';
+export * from './parsers/pki-config.js';
+export * from './parsers/eem-config.js';
+export * from './parsers/logging.js';
+export * from './parsers/version.js';
+export * from './render/commands.js';

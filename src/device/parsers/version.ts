@@ -1,0 +1,48 @@
+/** `show version`: the few facts the agent needs (release, hostname, uptime, model), as Ansible reads them. */
+import { outputLines } from '../text.js';
+
+export interface DeviceVersion {
+  /** `17.6.20210302:012459`, `16.6.5`: the IOS version on the `Cisco IOS Software` line. */
+  readonly version: string;
+  /** `Cisco IOS XE Software, Version 16.06.05` → `16.06.05`. */
+  readonly xeVersion?: string;
+  readonly hostname: string;
+  readonly uptime: string;
+  /** `C9300-24P`, `ISR4451-X/K9`, `C8000V`. */
+  readonly model?: string;
+  readonly serialNumber?: string;
+  readonly systemImage?: string;
+}
+
+export class ShowVersionParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShowVersionParseError';
+  }
+}
+
+export function parseShowVersion(text: string): DeviceVersion {
+  const lines = outputLines(text).map((l) => l.trim());
+  const find = (re: RegExp): RegExpExecArray | undefined => {
+    for (const line of lines) {
+      const m = re.exec(line);
+      if (m) return m;
+    }
+    return undefined;
+  };
+  const ios = find(/^Cisco IOS Software.*?, (?:.*?)Version ([^\s,]+)/);
+  const uptime = find(/^(\S+) uptime is (.+)$/);
+  if (!ios || !uptime) {
+    throw new ShowVersionParseError("this is not IOS XE 'show version' output: no 'Cisco IOS Software ... Version' or 'uptime is' line");
+  }
+  const result: Record<string, unknown> = { version: ios[1], hostname: uptime[1], uptime: uptime[2] };
+  const xe = find(/^Cisco IOS XE Software, Version (\S+)/);
+  const model = find(/^cisco (\S+) .*processor/i);
+  const serial = find(/^Processor board ID (\S+)/);
+  const image = find(/^System image file is "([^"]+)"/);
+  if (xe) result['xeVersion'] = xe[1];
+  if (model) result['model'] = model[1];
+  if (serial) result['serialNumber'] = serial[1];
+  if (image) result['systemImage'] = image[1];
+  return result as unknown as DeviceVersion;
+}

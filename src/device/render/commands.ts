@@ -1,0 +1,160 @@
+/**
+ * What the agent sends to an IOS XE device: config lines and dialogs, rendered from data.
+ * Config lines carry no indentation; the device places them by mode.
+ */
+import { toPem } from '../../certs/pem.js';
+import type { DialogStep } from '../dialog.js';
+import { bareIosWord, quoteIos } from '../ios-string.js';
+import { DIALOG } from '../platform.js';
+
+export interface TrustpointSpec {
+  readonly name: string;
+  /** Pinned CA fingerprint (MD5: 32 hex digits, SHA1: 40), with or without spaces. Required on IOS XE 26.x. */
+  readonly fingerprint?: string;
+  /** `none` by default: IOSd cannot reach most public CRLs from a router. */
+  readonly revocationCheck?: 'none' | 'crl' | 'crl none' | 'ocsp' | 'ocsp none';
+  /** `stop` makes this trustpoint an anchor even when it holds an intermediate. */
+  readonly chainValidation?: 'stop' | 'continue';
+}
+
+export class RenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RenderError';
+  }
+}
+
+/** Config lines creating (or updating) a terminal-enrolled trustpoint; they end back in global config. */
+export function trustpointConfigLines(spec: TrustpointSpec): string[] {
+  const lines = [`crypto pki trustpoint ${bareIosWord(spec.name, 'trustpoint name')}`, 'enrollment terminal'];
+  if (spec.fingerprint !== undefined) {
+    const hex = spec.fingerprint.replace(/[\s:]/g, '').toUpperCase();
+    if (!/^(?:[0-9A-F]{32}|[0-9A-F]{40})$/.test(hex)) {
+      throw new RenderError(`fingerprint for trustpoint ${spec.name} must be 32 (MD5) or 40 (SHA1) hex digits, got ${JSON.stringify(spec.fingerprint)}`);
+    }
+    lines.push(`fingerprint ${hex}`);
+  }
+  lines.push(`revocation-check ${spec.revocationCheck ?? 'none'}`);
+  if (spec.chainValidation) lines.push(`chain-validation ${spec.chainValidation}`);
+  lines.push('exit');
+  return lines;
+}
+
+/** The fingerprints IOS printed during `crypto pki authenticate`, and how it ended. */
+export interface AuthenticateSeen {
+  readonly md5?: string;
+  readonly sha1?: string;
+  /** The device asked `% Do you accept this certificate? [yes/no]:`. */
+  readonly asked: boolean;
+  /** `Certificate validated - fingerprints matched.` (pinned) or `... Signed by existing trustpoint CA certificate.` */
+  readonly validatedByDevice: boolean;
+  readonly accepted: boolean;
+  readonly imported: boolean;
+  /** Non-CA certificate pasted: `... is a subordinate CA. but certificate is not a CA certificate.` */
+  readonly notACaCertificate: boolean;
+}
+
+export function parseAuthenticateOutput(seen: string): AuthenticateSeen {
+  const hex = (label: string): string | undefined => {
+    const m = new RegExp(String.raw`Fingerprint ${label}:\s*((?:[0-9A-Fa-f]{1,8} ?)+)`).exec(seen);
+    return m?.[1] ? m[1].replace(/\s+/g, '').toUpperCase() : undefined;
+  };
+  const result: Record<string, unknown> = {
+    asked: /Do you accept this certificate\? \[yes\/no\]:/.test(seen),
+    validatedByDevice: /Certificate validated - /.test(seen),
+    accepted: /Trustpoint CA certificate accepted\./.test(seen),
+    imported: /% Certificate successfully imported/.test(seen),
+    notACaCertificate: /but certificate is not a CA certificate/.test(seen),
+  };
+  const md5 = hex('MD5');
+  const sha1 = hex('SHA1');
+  if (md5) result['md5'] = md5;
+  if (sha1) result['sha1'] = sha1;
+  return result as unknown as AuthenticateSeen;
+}
+
+/**
+ * `crypto pki authenticate TP` (config mode): paste the PEM and the blank line that ends it, then answer the
+ * fingerprint question with what `decide` returns. The fingerprint check is the caller's: `decide` sees the
+ * fingerprints the device computed. When the device asks nothing (pinned fingerprint), the dialog ends at the prompt.
+ */
+export function authenticateDialog(trustpoint: string, der: Uint8Array, decide: (seen: AuthenticateSeen) => boolean): DialogStep[] {
+  const pemLines = toPem(der).trimEnd().split('\n');
+  return [
+    { label: 'authenticate', send: `crypto pki authenticate ${bareIosWord(trustpoint, 'trustpoint name')}`, expect: [DIALOG.pasteCertificate] },
+    // The trailing empty line ends the paste, as IOS asks.
+    { label: 'paste certificate', send: `${pemLines.join('\n')}\n`, expect: [DIALOG.yesNo] },
+    { label: 'accept certificate', send: (seen) => (decide(parseAuthenticateOutput(seen)) ? 'yes' : 'no'), expect: [] },
+  ];
+}
+
+/** `no crypto pki trustpoint TP` and its `Are you sure you want to do this? [yes/no]:` confirmation. */
+export function removeTrustpointDialog(trustpoint: string): DialogStep[] {
+  return [
+    { label: 'remove trustpoint', send: `no crypto pki trustpoint ${bareIosWord(trustpoint, 'trustpoint name')}`, expect: [DIALOG.yesNo] },
+    { label: 'confirm removal', send: 'yes', expect: [] },
+  ];
+}
+
+/** `copy running-config startup-config`, accepting the default destination. */
+export function copyRunStartDialog(): DialogStep[] {
+  return [
+    { label: 'copy', send: 'copy running-config startup-config', expect: [DIALOG.destinationFilename] },
+    { label: 'destination', send: '', expect: [] },
+  ];
+}
+
+export const WRITE_MEMORY = 'write memory';
+
+/** `write memory` succeeded: IOS prints `[OK]` after `Building configuration...`. */
+export function saveSucceeded(output: string): boolean {
+  return /^\[OK\]/m.test(output);
+}
+
+/** `event manager environment NAME VALUE` lines. Values are literal to the end of the line, so no quoting. */
+export function eemEnvironmentLines(vars: Readonly<Record<string, string>>): string[] {
+  return Object.entries(vars).map(([name, value]) => {
+    if (!/^_?[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new RenderError(`EEM variable name ${JSON.stringify(name)} is not valid`);
+    if (value === '' || /[\r\n]/.test(value)) throw new RenderError(`EEM variable ${name} needs a one-line, non-empty value`);
+    return `event manager environment ${name} ${value}`;
+  });
+}
+
+export interface MailAppletSpec {
+  readonly name: string;
+  /** Action label; labels sort as strings, so keep their width fixed (`0010`). */
+  readonly label?: string;
+  readonly server: string;
+  readonly to: string;
+  readonly from: string;
+  readonly cc?: string;
+  readonly subject: string;
+  readonly body: string;
+  /** Adds `secure tls port N`. */
+  readonly tlsPort?: number;
+}
+
+/** An applet run by hand (`event none`) whose one action sends the mail. Entering an existing applet
+ * replaces its event and the action of the same label. */
+export function eemMailAppletLines(spec: MailAppletSpec): string[] {
+  const name = bareIosWord(spec.name, 'applet name');
+  const parts = [
+    `action ${bareIosWord(spec.label ?? '0010', 'action label')} mail`,
+    `server ${quoteIos(spec.server, 'mail server')}`,
+    `to ${quoteIos(spec.to, 'mail to')}`,
+    `from ${quoteIos(spec.from, 'mail from')}`,
+  ];
+  if (spec.cc !== undefined) parts.push(`cc ${quoteIos(spec.cc, 'mail cc')}`);
+  parts.push(`subject ${quoteIos(spec.subject, 'mail subject')}`, `body ${quoteIos(spec.body, 'mail body')}`);
+  if (spec.tlsPort !== undefined) {
+    if (!Number.isInteger(spec.tlsPort) || spec.tlsPort < 1 || spec.tlsPort > 65535) {
+      throw new RenderError(`mail port must be 1-65535, got ${spec.tlsPort}`);
+    }
+    parts.push(`secure tls port ${spec.tlsPort}`);
+  }
+  return [`event manager applet ${name}`, 'event none', parts.join(' '), 'exit'];
+}
+
+export function runAppletCommand(name: string): string {
+  return `event manager run ${bareIosWord(name, 'applet name')}`;
+}
