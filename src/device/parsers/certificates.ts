@@ -120,7 +120,7 @@ function applyField(d: Draft, line: string): boolean {
   else if ((v = field(line, 'X509v3 Subject Key ID:')) !== undefined) d.subjectKeyId = joinHexGroups(v);
   else if ((v = field(line, 'X509v3 Authority Key ID:')) !== undefined) d.authorityKeyId = joinHexGroups(v);
   else if ((v = field(line, 'CA:')) !== undefined) d.basicConstraintsCa = v === 'TRUE';
-  else if ((v = field(line, 'Cert install time in nsec:')) !== undefined) return true;
+  else if (line.startsWith('Cert install time in nsec:')) return true;
   else if ((v = field(line, 'Cert install time:')) !== undefined) d.installTime = v;
   else if ((v = field(line, 'Associated Trustpoints:')) !== undefined) {
     for (const name of v.split(/\s+/).filter(Boolean)) {
@@ -128,7 +128,7 @@ function applyField(d: Draft, line: string): boolean {
       else d.associatedTrustpoints.push(name);
     }
   } else if ((v = field(line, 'Key Label:')) !== undefined) d.keyLabel = v;
-  else if ((v = field(line, 'Key storage device:')) !== undefined) return true;
+  else if (line.startsWith('Key storage device:')) return true;
   else if ((v = field(line, 'Storage:')) !== undefined) d.storage = v;
   else return false;
   return true;
