@@ -29,7 +29,7 @@ export function splitCertificates(input: string | Uint8Array, source: string): C
   if (lines.some((l) => BEGIN.test(l.trim()))) {
     throw new CertificateInputError(source, 'contains PEM blocks but no CERTIFICATE block');
   }
-  const bare = bareBase64(lines, source);
+  const bare = bareBase64(lines);
   if (bare) return [bare];
   throw new CertificateInputError(source, 'no certificate found: expected PEM (-----BEGIN CERTIFICATE-----), bare base64 or DER');
 }
@@ -103,11 +103,11 @@ function decodeBody(body: readonly string[], beginLine: number, source: string, 
 }
 
 /** Bare base64 as pasted into `crypto pki authenticate` without BEGIN/END lines. */
-function bareBase64(lines: readonly string[], source: string): CertificateBlock | undefined {
+function bareBase64(lines: readonly string[]): CertificateBlock | undefined {
   const nonEmpty = lines.map((l, i) => ({ text: l.trim(), line: i + 1 })).filter((l) => l.text !== '');
   const first = nonEmpty[0];
   if (!first || !nonEmpty.every((l) => BASE64_LINE.test(l.text))) return undefined;
   const der = Buffer.from(nonEmpty.map((l) => l.text).join(''), 'base64');
-  if (!looksLikeDer(der)) throw new CertificateInputError(source, 'base64 text does not decode to a DER certificate', 1);
+  if (!looksLikeDer(der)) return undefined;
   return { der, position: 1, line: first.line };
 }
