@@ -90,7 +90,7 @@ export function issue(spec: CertSpec): IssuedCert {
   const issuerName = spec.issuer?.cert.subject ?? subject;
   const spkiDer = spec.key.publicKey.export({ type: 'spki', format: 'der' });
   const spki = AsnConvert.parse(spkiDer, SubjectPublicKeyInfo);
-  const ski = createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
+  const ski = keyId(spec.key);
   const akid = spec.authorityKeyId ? Buffer.from(spec.authorityKeyId, 'hex') : (spec.issuer?.cert.subjectKeyId ?? ski);
   const hash = spec.hash ?? 'sha256';
   const sigAlg = signatureAlgorithm(signer.kind, hash);
@@ -144,6 +144,17 @@ export function testChain(kind: KeyKind, host: string, options: { readonly ip?: 
   });
   const leaf = issue({ subject: host, key: testKey(kind, `${label}-leaf`), issuer: { cert: intermediate }, ca: false, dns: [host], ip: options.ip ?? [], serverAuth: true });
   return { root, intermediate, leaf };
+}
+
+/** The RFC 5280 method-1 key identifier (SHA-1 of the public key bits) that `issue` writes as SKI. */
+export function keyId(key: TestKey): Buffer {
+  const spki = AsnConvert.parse(key.publicKey.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo);
+  return createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
+}
+
+/** Stands in as the issuer of a certificate without a real issuer certificate (loops, forged signatures). */
+export function pseudoIssuer(subject: string, key: TestKey, subjectKeyId: Buffer = keyId(key)): IssuedCert {
+  return { der: Buffer.alloc(0), key, subject: toName(subject), subjectKeyId };
 }
 
 /** PEM of a private key, for TLS servers in tests. */
