@@ -1,0 +1,303 @@
+/**
+ * A simulated IOS XE router reachable over SSH on 127.0.0.1: password and public-key logins per configured
+ * user, interactive shells (pty + shell, as Netmiko and Ansible open them) and `exec` requests (one command,
+ * then close, as `ssh host 'show version'` does). With a state folder the host key and the saved
+ * startup-config survive restarts; the startup-config is replayed through the CLI at boot.
+ */
+import { createHash } from 'node:crypto';
+import net from 'node:net';
+import ssh2 from 'ssh2';
+import type { Algorithms, AuthContext, Connection, ParsedKey, ServerChannel } from 'ssh2';
+import { BASE_FEATURE, UNIVERSAL_COMMANDS } from './base-commands.js';
+import type { Feature } from './feature.js';
+import { defaultFeatures } from './features.js';
+import type { FaultPlan } from './faults.js';
+import { FileStartupStore, generateHostKey, loadOrCreateHostKey } from './persistence.js';
+import { CommandRegistry } from './registry.js';
+import { createRouterState } from './router-state.js';
+import { renderConfig } from './running-config.js';
+import { addUser, defaultBaseConfig, MemoryStartupStore, type RouterRuntime, type UserAccount } from './runtime.js';
+import { Secret } from './secrets.js';
+import { CliSession, type Terminal } from './session.js';
+import type { RouterState } from './state.js';
+
+export interface LabUser {
+  readonly username: string;
+  readonly password?: string;
+  /** OpenSSH public keys (`ssh-ed25519 AAAA... comment`). */
+  readonly publicKeys?: readonly string[];
+  /** 15 lands at `R1#`, 1 at `R1>`. */
+  readonly privilege: number;
+}
+
+export interface LabRouterOptions {
+  readonly hostname: string;
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Keeps the host key and the startup-config across restarts; without it everything lives in memory. */
+  readonly stateDir?: string;
+  readonly users: readonly LabUser[];
+  readonly enableSecret?: string;
+  readonly faults?: FaultPlan;
+  readonly features?: readonly Feature[];
+  /** Shifts the router's clock (ms) against the host's. */
+  readonly clockOffsetMs?: number;
+}
+
+/** What paramiko 2.x (Netmiko, Ansible, ncclient) and OpenSSH negotiate: CTR and CBC ciphers, SHA-2 MACs. */
+const ALGORITHMS: Algorithms = {
+  cipher: [
+    'aes128-ctr',
+    'aes192-ctr',
+    'aes256-ctr',
+    'aes128-gcm@openssh.com',
+    'aes256-gcm@openssh.com',
+    'aes128-cbc',
+    'aes192-cbc',
+    'aes256-cbc',
+  ],
+  hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256', 'hmac-sha2-512', 'hmac-sha1'],
+};
+
+const registries = new WeakMap<readonly Feature[], CommandRegistry>();
+
+/** Routers with the same feature list share one registry: it is read-only after construction. */
+function registryFor(features: readonly Feature[]): CommandRegistry {
+  let registry = registries.get(features);
+  if (!registry) {
+    registry = new CommandRegistry(BASE_FEATURE, UNIVERSAL_COMMANDS, features);
+    registries.set(features, registry);
+  }
+  return registry;
+}
+
+function parsed(key: string): ParsedKey {
+  const result = ssh2.utils.parseKey(key);
+  const first = Array.isArray(result) ? (result[0] as ParsedKey | undefined) : result;
+  if (!first || first instanceof Error) {
+    throw new Error(`Lab router: cannot parse SSH key "${key.slice(0, 30)}...": ${first instanceof Error ? first.message : 'empty'}`);
+  }
+  return first;
+}
+
+const discard: Terminal = { write: () => undefined, close: () => undefined };
+
+export class LabRouter {
+  readonly host: string;
+  /** The host key's public part in OpenSSH format (`ssh-ed25519 AAAA...`). */
+  readonly hostPublicKey: string;
+  /** `SHA256:...`, as `ssh-keygen -lf` and OpenSSH's prompts show it. */
+  readonly hostKeyFingerprint: string;
+  private readonly runtime: RouterRuntime & { booting: boolean };
+  private readonly tcp: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly sessions = new Set<CliSession>();
+  private readonly vtys = new Set<number>();
+  private cliSession: CliSession | undefined;
+  private cliOutput = '';
+
+  private constructor(options: LabRouterOptions, hostKey: string) {
+    const features = options.features ?? defaultFeatures();
+    const state = createRouterState({ hostname: options.hostname, faults: options.faults, clockOffsetMs: options.clockOffsetMs });
+    const base = defaultBaseConfig();
+    const vtys = this.vtys;
+    this.runtime = {
+      state,
+      base,
+      registry: registryFor(features),
+      startup: options.stateDir ? new FileStartupStore(options.stateDir) : new MemoryStartupStore(),
+      bootedAt: state.now(),
+      booting: true,
+      nextVty() {
+        let n = 0;
+        while (vtys.has(n)) n++;
+        vtys.add(n);
+        return n;
+      },
+      releaseVty: (n) => vtys.delete(n),
+      runningConfig: () => renderConfig(state, base, features),
+    };
+    state.eem.runCli = (command) => this.runCli(command);
+    this.host = options.host ?? '127.0.0.1';
+    const key = parsed(hostKey);
+    const blob = key.getPublicSSH();
+    this.hostPublicKey = `${key.type} ${blob.toString('base64')}`;
+    this.hostKeyFingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+    const server = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: ALGORITHMS }, (client, info) =>
+      this.onClient(client, info.ip),
+    );
+    this.tcp = net.createServer((socket) => {
+      if (this.runtime.state.faults.refuseConnections) {
+        socket.destroy();
+        return;
+      }
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      server.injectSocket(socket);
+    });
+  }
+
+  static async start(options: LabRouterOptions): Promise<LabRouter> {
+    const hostKey = options.stateDir ? await loadOrCreateHostKey(options.stateDir) : generateHostKey();
+    const router = new LabRouter(options, hostKey);
+    await router.boot(options);
+    await new Promise<void>((resolve, reject) => {
+      router.tcp.once('error', reject);
+      router.tcp.listen(options.port ?? 0, router.host, () => {
+        router.tcp.off('error', reject);
+        resolve();
+      });
+    });
+    return router;
+  }
+
+  get port(): number {
+    const address = this.tcp.address();
+    if (address === null || typeof address === 'string') throw new Error('Lab router is not listening');
+    return address.port;
+  }
+
+  get state(): RouterState {
+    return this.runtime.state;
+  }
+
+  setFaults(plan: FaultPlan): void {
+    this.runtime.state.faults = plan;
+  }
+
+  /** Renders the running config as `show running-config` would, from `!` to `end`. */
+  runningConfig(): string {
+    return this.runtime.runningConfig();
+  }
+
+  async stop(): Promise<void> {
+    for (const session of this.sessions) session.close();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+  }
+
+  /** Replays the saved startup-config, then installs the lab's accounts (they win over saved ones). */
+  private async boot(options: LabRouterOptions): Promise<void> {
+    const saved = await this.runtime.startup.load();
+    if (saved !== undefined) {
+      const replay = new CliSession({ runtime: this.runtime, terminal: discard, username: 'console', privilege: 15, peer: '', lineName: 'console', replay: true });
+      replay.input(saved);
+      await replay.run();
+    }
+    for (const user of options.users) addUser(this.runtime.base, user.username, user.privilege, user.password, user.publicKeys ?? []);
+    if (options.enableSecret !== undefined) this.runtime.base.enableSecret = Secret.fromClear(options.enableSecret);
+    this.runtime.booting = false;
+  }
+
+  private onClient(client: Connection, peer: string): void {
+    let account: UserAccount | undefined;
+    client.on('error', () => undefined);
+    client.on('authentication', (ctx) => {
+      account = this.authenticate(ctx);
+      if (account) ctx.accept();
+    });
+    client.on('session', (acceptSession) => {
+      const session = acceptSession();
+      let columns = 80;
+      session.on('pty', (accept, _reject, info) => {
+        columns = info.cols;
+        accept?.();
+      });
+      session.on('window-change', (accept) => accept?.());
+      session.on('env', (accept) => accept?.());
+      session.on('shell', (accept) => {
+        if (!account) return;
+        this.startShell(accept(), client, account, peer, columns || 80);
+      });
+      session.on('exec', (accept, _reject, info) => {
+        if (!account) return;
+        void this.runExec(accept(), client, account, peer, info.command);
+      });
+    });
+  }
+
+  /** Accepts or rejects one authentication attempt; the account on success. */
+  private authenticate(ctx: AuthContext): UserAccount | undefined {
+    const account = this.runtime.base.users.get(ctx.username);
+    if (ctx.method === 'password') {
+      if (account && !this.runtime.state.faults.rejectPasswords && account.secret?.matches(ctx.password)) return account;
+    } else if (ctx.method === 'publickey' && account) {
+      const key = account.publicKeys.map(parsed).find((k) => k.getPublicSSH().equals(ctx.key.data));
+      if (key) {
+        if (!ctx.signature) {
+          ctx.accept();
+          return undefined;
+        }
+        if (key.verify(ctx.blob ?? Buffer.alloc(0), ctx.signature, ctx.hashAlgo) === true) return account;
+      }
+    }
+    ctx.reject(['password', 'publickey']);
+    return undefined;
+  }
+
+  private newSession(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, width: number): { session: CliSession; vty: number } {
+    const vty = this.runtime.nextVty();
+    let open = true;
+    const terminal: Terminal = {
+      write: (text) => {
+        if (open) channel.write(text);
+      },
+      close: () => {
+        if (!open) return;
+        open = false;
+        channel.end();
+        client.end();
+      },
+    };
+    const session = new CliSession({
+      runtime: this.runtime,
+      terminal,
+      username: account.name,
+      privilege: account.privilege,
+      peer,
+      lineName: `vty${vty}`,
+      width,
+    });
+    this.sessions.add(session);
+    channel.on('close', () => {
+      open = false;
+      session.close();
+      this.sessions.delete(session);
+      this.runtime.releaseVty(vty);
+    });
+    return { session, vty };
+  }
+
+  private startShell(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, width: number): void {
+    const { session } = this.newSession(channel, client, account, peer, width);
+    channel.on('data', (data: Buffer) => session.input(data.toString('utf8')));
+    void session.run().catch(() => session.close());
+  }
+
+  private async runExec(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, command: string): Promise<void> {
+    const { session } = this.newSession(channel, client, account, peer, 80);
+    await session.runOnce(command);
+    if (!session.isClosed) {
+      channel.exit(0);
+      session.close();
+    }
+  }
+
+  /** EEM's `action cli command`: one long-lived session at privilege 1 (it starts at `R1>`, as on a device). */
+  private async runCli(command: string): Promise<string> {
+    this.cliSession ??= new CliSession({
+      runtime: this.runtime,
+      terminal: { write: (text) => (this.cliOutput += text), close: () => undefined },
+      username: 'eem',
+      privilege: 1,
+      peer: '',
+      lineName: 'vty0',
+      length: 0,
+      trusted: true,
+    });
+    this.cliOutput = '';
+    await this.cliSession.runOnce(command);
+    return `${this.cliOutput}${this.cliSession.prompt()}`;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * A router's state folder: its SSH host key (kept across restarts so clients' known_hosts stay valid) and
+ * its startup-config as text (what `write memory` saved, replayed at boot).
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import type { StartupStore } from './runtime.js';
+
+const HOST_KEY_FILE = 'ssh_host_ed25519_key';
+const STARTUP_FILE = 'startup-config';
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Writes through a temporary file, so a crash never leaves half a file behind. */
+async function writeAtomically(path: string, text: string, mode = 0o644): Promise<void> {
+  const temporary = `${path}.tmp`;
+  await writeFile(temporary, text, { mode });
+  await rename(temporary, path);
+}
+
+export function generateHostKey(): string {
+  return ssh2.utils.generateKeyPairSync('ed25519').private;
+}
+
+/** The folder's host key, created on first use. */
+export async function loadOrCreateHostKey(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, HOST_KEY_FILE);
+  const existing = await readIfExists(path);
+  if (existing !== undefined) return existing;
+  const key = generateHostKey();
+  await writeAtomically(path, key, 0o600);
+  return key;
+}
+
+export class FileStartupStore implements StartupStore {
+  constructor(private readonly dir: string) {}
+
+  load(): Promise<string | undefined> {
+    return readIfExists(join(this.dir, STARTUP_FILE));
+  }
+
+  async save(text: string): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await writeAtomically(join(this.dir, STARTUP_FILE), text);
+  }
+}

@@ -1,0 +1,27 @@
+/** A fresh `RouterState`: the engine's base fields plus each feature's state from its own factory. */
+import { NO_FAULTS, type FaultPlan } from './faults.js';
+import { createEemState } from './eem/state.js';
+import { createPkiState } from './pki/state.js';
+import type { RouterState } from './state.js';
+import { SyslogBuffer } from './syslog.js';
+
+export interface RouterStateOptions {
+  readonly hostname: string;
+  readonly faults?: FaultPlan;
+  /** Added to the host's clock (ms), so tests can move a router in time. */
+  readonly clockOffsetMs?: number;
+}
+
+export function createRouterState(options: RouterStateOptions): RouterState {
+  const offset = options.clockOffsetMs ?? 0;
+  const now = (): Date => new Date(Date.now() + offset);
+  return {
+    hostname: options.hostname,
+    ipHosts: new Map(),
+    pki: createPkiState(),
+    eem: createEemState(),
+    syslog: new SyslogBuffer(now),
+    faults: options.faults ?? NO_FAULTS,
+    now,
+  };
+}
