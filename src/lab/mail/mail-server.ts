@@ -78,7 +78,7 @@ export class LabMailServer {
   readonly port: number;
   private readonly server: SMTPServer;
   private readonly stored: StoredMessage[] = [];
-  private readonly events = new EventEmitter();
+  readonly events = new EventEmitter();
   private readonly storeDir: string | undefined;
   private sequence = 0;
   private closed = false;
@@ -153,8 +153,11 @@ export class LabMailServer {
     });
     const connectionErrors: string[] = [];
     // Handshake failures (a client refusing our chain with an alert) surface here; kept for tests to inspect.
-    server.on('error', (err: Error) => {
-      connectionErrors.push(err.message);
+    server.on('error', (err: Error & { meta?: { message?: unknown } }) => {
+      // smtp-server replaces OpenSSL's text (`... alert bad certificate ... alert number 42`) and keeps it in meta.
+      const detail = typeof err.meta?.message === 'string' ? `${err.message}: ${err.meta.message}` : err.message;
+      connectionErrors.push(detail);
+      ready.instance?.events.emit('connection-error', detail);
     });
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => reject(new Error(`LabMailServer: cannot listen on ${host}:${options.port ?? 0}: ${err.message}`));
@@ -177,6 +180,26 @@ export class LabMailServer {
   /** Errors of client connections (e.g. `... alert bad certificate` when a client refused the chain). */
   errors(): readonly string[] {
     return [...this.connectionErrors];
+  }
+
+  /** Resolves with the first connection error (already seen since `since`, or future) matching `pattern`. */
+  waitForError(pattern: RegExp, timeoutMs: number, since = 0): Promise<string> {
+    const seen = this.connectionErrors.slice(since).find((e) => pattern.test(e));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const onError = (message: string): void => {
+        if (pattern.test(message)) {
+          clearTimeout(timer);
+          this.events.off('connection-error', onError);
+          resolve(message);
+        }
+      };
+      const timer = setTimeout(() => {
+        this.events.off('connection-error', onError);
+        reject(new Error(`LabMailServer ${this.host}:${this.port}: no connection error matching ${String(pattern)} within ${timeoutMs} ms (seen: ${this.connectionErrors.join(' | ') || 'none'})`));
+      }, timeoutMs);
+      this.events.on('connection-error', onError);
+    });
   }
 
   /** Resolves with the first message (already received or arriving) that matches; rejects after `timeoutMs`. */
