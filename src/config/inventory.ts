@@ -1,0 +1,233 @@
+/** The inventory model, shared by both file formats: devices built from layers (all → groups → device) and
+ * device selection (`--limit`). Pure: paths arrive already resolved, secrets as references. */
+import { type ConfigIssue, type Origin, at, issue, ConfigError } from './issues.js';
+import type { SecretRefAt } from './secret.js';
+
+export type Platform = 'iosxe';
+export type Transport = 'ssh' | 'netconf';
+
+export const DEFAULT_SSH_PORT = 22;
+/** RFC 6242: NETCONF over SSH listens on 830. */
+export const DEFAULT_NETCONF_PORT = 830;
+
+export type HostKeyPolicy =
+  /** Only these `SHA256:` fingerprints are accepted. */
+  | { readonly mode: 'pinned'; readonly fingerprints: readonly string[] }
+  /** The host must already be in the known_hosts file. */
+  | { readonly mode: 'strict'; readonly knownHosts: string }
+  /** Trust on first use: an unknown host is recorded in known_hosts, a changed key is refused. */
+  | { readonly mode: 'tofu'; readonly knownHosts: string };
+
+export interface PrivateKeyRef {
+  readonly path: string;
+  readonly passphrase?: SecretRefAt;
+}
+
+export interface DeviceCredentials {
+  readonly username: string;
+  readonly password?: SecretRefAt;
+  readonly enableSecret?: SecretRefAt;
+  readonly privateKey?: PrivateKeyRef;
+}
+
+export interface Device {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly platform: Platform;
+  readonly transport: Transport;
+  /** Every group the device belongs to, parents of nested groups included. */
+  readonly groups: readonly string[];
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly credentials: DeviceCredentials;
+  readonly hostKey: HostKeyPolicy;
+  readonly origin: Origin;
+}
+
+export interface Inventory {
+  readonly file: string;
+  readonly format: 'certagent' | 'ansible';
+  readonly devices: readonly Device[];
+  /** Group name → names of its devices, in inventory order. */
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Settings one level (all, a group, a device) may set; later levels win. */
+export interface LayerFields {
+  port?: number;
+  platform?: Platform;
+  transport?: Transport;
+  username?: string;
+  password?: SecretRefAt;
+  enableSecret?: SecretRefAt;
+  privateKey?: PrivateKeyRef;
+  knownHosts?: string;
+  hostKeyPolicy?: 'strict' | 'tofu';
+  vars: Record<string, unknown>;
+}
+
+export interface Layer {
+  readonly origin: Origin;
+  readonly fields: LayerFields;
+}
+
+export interface DeviceDraft {
+  readonly name: string;
+  readonly host: string;
+  readonly origin: Origin;
+  readonly groups: readonly string[];
+  /** Lowest precedence first: all, then groups, then the device itself. */
+  readonly layers: readonly Layer[];
+  readonly hostKeys?: readonly string[];
+  readonly hostKeysOrigin?: Origin;
+}
+
+/** `SHA256:` and the unpadded base64 of 32 bytes, as OpenSSH prints it. */
+export const HOST_KEY_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+export function buildDevices(
+  drafts: readonly DeviceDraft[],
+  defaultKnownHosts: string,
+): { devices: Device[]; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const devices: Device[] = [];
+  const seen = new Map<string, Origin>();
+  for (const draft of drafts) {
+    const first = seen.get(draft.name);
+    if (first !== undefined) {
+      issues.push(issue(at(draft.origin), `device name '${draft.name}' is already used at ${first.file}`));
+      continue;
+    }
+    seen.set(draft.name, draft.origin);
+    const device = buildDevice(draft, defaultKnownHosts, issues);
+    if (device !== undefined) devices.push(device);
+  }
+  return { devices, issues };
+}
+
+function merged(layers: readonly Layer[]): { fields: LayerFields; originOf: (key: keyof LayerFields) => Origin } {
+  const fields: LayerFields = { vars: {} };
+  const origins = new Map<keyof LayerFields, Origin>();
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer.fields) as [keyof LayerFields, unknown][]) {
+      if (value === undefined) continue;
+      if (key === 'vars') {
+        Object.assign(fields.vars, value);
+        continue;
+      }
+      (fields as unknown as Record<string, unknown>)[key] = value;
+      origins.set(key, layer.origin);
+    }
+  }
+  const fallback = layers[layers.length - 1]?.origin ?? { file: '', path: [] };
+  return { fields, originOf: (key) => origins.get(key) ?? fallback };
+}
+
+function buildDevice(draft: DeviceDraft, defaultKnownHosts: string, issues: ConfigIssue[]): Device | undefined {
+  const { fields, originOf } = merged(draft.layers);
+  const before = issues.length;
+  if (fields.username === undefined) {
+    issues.push(issue(draft.origin, `device '${draft.name}' has no username: set username at device, group or all level`));
+  }
+  if (fields.password === undefined && fields.privateKey === undefined) {
+    issues.push(
+      issue(
+        draft.origin,
+        `device '${draft.name}' has neither password nor private_key: reference one, e.g. password: {env: ROUTER_PASSWORD}`,
+      ),
+    );
+  }
+  let hostKey: HostKeyPolicy;
+  const knownHosts = fields.knownHosts ?? defaultKnownHosts;
+  if (draft.hostKeys !== undefined && draft.hostKeys.length > 0) {
+    if (fields.hostKeyPolicy === 'tofu') {
+      issues.push(
+        issue(
+          draft.hostKeysOrigin ?? draft.origin,
+          `device '${draft.name}' pins host_key but host_key_policy tofu is set (at ${originOf('hostKeyPolicy').file}): ` +
+            'a pinned key leaves nothing to trust on first use; drop one of them',
+        ),
+      );
+    }
+    hostKey = { mode: 'pinned', fingerprints: draft.hostKeys };
+  } else {
+    hostKey = fields.hostKeyPolicy === 'tofu' ? { mode: 'tofu', knownHosts } : { mode: 'strict', knownHosts };
+  }
+  if (issues.length > before || fields.username === undefined) return undefined;
+  const transport = fields.transport ?? 'ssh';
+  const credentials: DeviceCredentials = {
+    username: fields.username,
+    ...(fields.password && { password: fields.password }),
+    ...(fields.enableSecret && { enableSecret: fields.enableSecret }),
+    ...(fields.privateKey && { privateKey: fields.privateKey }),
+  };
+  return {
+    name: draft.name,
+    host: draft.host,
+    port: fields.port ?? (transport === 'netconf' ? DEFAULT_NETCONF_PORT : DEFAULT_SSH_PORT),
+    platform: fields.platform ?? 'iosxe',
+    transport,
+    groups: draft.groups,
+    vars: fields.vars,
+    credentials,
+    hostKey,
+    origin: draft.origin,
+  };
+}
+
+export function groupIndex(devices: readonly Device[]): Record<string, string[]> {
+  const groups: Record<string, string[]> = {};
+  for (const device of devices) {
+    for (const group of device.groups) (groups[group] ??= []).push(device.name);
+  }
+  return groups;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/** `--limit R1,branch,!R7,core-*`: names and groups (and `all`), `!` excludes, `*` matches any run of characters.
+ * Keeps inventory order. A term that matches nothing is an error naming what exists. */
+export function selectDevices(inventory: Inventory, limit: string | undefined): Device[] {
+  if (limit === undefined || limit.trim() === '') return [...inventory.devices];
+  const terms = limit
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const include = new Set<string>();
+  const exclude = new Set<string>();
+  const unknown: string[] = [];
+  const groupNames = Object.keys(inventory.groups);
+  for (const term of terms) {
+    const negated = term.startsWith('!');
+    const pattern = negated ? term.slice(1) : term;
+    const re = globToRegExp(pattern);
+    const matched = new Set<string>();
+    if (pattern === 'all') for (const d of inventory.devices) matched.add(d.name);
+    for (const d of inventory.devices) if (re.test(d.name)) matched.add(d.name);
+    for (const g of groupNames) if (re.test(g)) for (const n of inventory.groups[g] ?? []) matched.add(n);
+    if (matched.size === 0) unknown.push(term);
+    for (const n of matched) (negated ? exclude : include).add(n);
+  }
+  if (unknown.length > 0) {
+    const names = inventory.devices.map((d) => d.name);
+    throw new ConfigError(
+      unknown.map((term) =>
+        issue(
+          { file: inventory.file, path: [] },
+          `--limit '${term}' matches no device or group; devices: ${listSome(names)}; groups: ${listSome(groupNames)}`,
+        ),
+      ),
+    );
+  }
+  const onlyExclusions = terms.every((t) => t.startsWith('!'));
+  return inventory.devices.filter((d) => (onlyExclusions || include.has(d.name)) && !exclude.has(d.name));
+}
+
+function listSome(names: readonly string[]): string {
+  if (names.length === 0) return '(none)';
+  const shown = names.slice(0, 12).join(', ');
+  return names.length > 12 ? `${shown}, ... (${names.length} in all)` : shown;
+}

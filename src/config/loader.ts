@@ -1,0 +1,144 @@
+/** The thin I/O layer: reads files, the environment and the terminal, and hands everything else to pure code. */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { checkVariables } from './eem-checks.js';
+import { type ConfigIssue, ConfigError, at, issue, throwIfErrors } from './issues.js';
+import { type Inventory, buildDevices, groupIndex } from './inventory.js';
+import { ansibleDrafts } from './inventory-ansible.js';
+import { nativeDrafts } from './inventory-native.js';
+import { buildPlaybook } from './playbook.js';
+import { resolvePlaybook } from './playbook-secrets.js';
+import type { Playbook, PlaybookSpec } from './playbook-types.js';
+import { type SecretSources, SecretResolver } from './secret.js';
+import { parseYaml, withLines } from './yaml-document.js';
+
+export interface LoadOptions {
+  /** Home directory for `~/` paths and the default known_hosts; the user's by default. */
+  readonly home?: string;
+}
+
+export interface PlaybookLoadOptions extends LoadOptions {
+  /** Where secret values come from; the process environment, files and the terminal by default. A resolver may be
+   * shared with inventory loading so each variable, file and prompt is read once. */
+  readonly secrets?: SecretSources | SecretResolver;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError([issue({ file: path, path: [] }, `cannot read the file (${code ?? (err as Error).message})`)]);
+  }
+}
+
+/** Asks on the controlling terminal without echoing what is typed. */
+export function terminalPrompt(question: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    return Promise.reject(new Error(`cannot ask "${question.trim()}": standard input is not a terminal; use {env: ...} or {file: ...}`));
+  }
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  return new Promise((resolveAnswer) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolveAnswer(answer);
+    });
+    muted = true;
+  });
+}
+
+export function processSecretSources(): SecretSources {
+  return {
+    env: (name) => process.env[name],
+    readFile: (path) => readFileSync(path, 'utf8'),
+    prompt: terminalPrompt,
+  };
+}
+
+function detectFormat(value: unknown): 'certagent' | 'ansible' | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  if ('devices' in value) return 'certagent';
+  const groupish = Object.values(value).every(
+    (v) => v === null || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((k) => ['hosts', 'children', 'vars'].includes(k))),
+  );
+  return groupish ? 'ansible' : undefined;
+}
+
+export async function loadInventory(path: string, options: LoadOptions = {}): Promise<Inventory> {
+  const file = resolve(path);
+  const home = options.home ?? homedir();
+  const parsed = parseYaml(readText(file), file);
+  throwIfErrors(parsed.issues);
+  const format = detectFormat(parsed.value);
+  if (format === undefined) {
+    throw new ConfigError([
+      issue({ file, path: [] }, 'is neither a certagent inventory (devices: [...]) nor an Ansible YAML inventory (all: {hosts:, children:})'),
+    ]);
+  }
+  const issues: ConfigIssue[] = [];
+  const drafts = format === 'certagent' ? nativeDrafts(parsed.value, file, home, issues) : ansibleDrafts(parsed.value, file, home, issues);
+  const { devices, issues: deviceIssues } = buildDevices(drafts, resolve(home, '.ssh/known_hosts'));
+  throwIfErrors(withLines([...issues, ...deviceIssues], parsed, file));
+  return { file, format, devices, groups: groupIndex(devices) };
+}
+
+/** Files a playbook names must exist and hold certificates: found now, not halfway through a fleet. */
+function checkCertificateFiles(spec: PlaybookSpec): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const entry of spec.trustpoints) {
+    const { source } = entry;
+    if (source.kind !== 'pem_file' && source.kind !== 'bundle_file') continue;
+    const where = entry.kind === 'chain' ? at(entry.origin, 'chain', source.kind) : at(entry.origin, source.kind);
+    let text: string;
+    try {
+      text = readFileSync(source.path, 'utf8');
+    } catch (err) {
+      issues.push(issue(where, `cannot read ${source.path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`));
+      continue;
+    }
+    const count = text.split('-----BEGIN CERTIFICATE-----').length - 1;
+    if (count === 0) issues.push(issue(where, `${source.path} holds no -----BEGIN CERTIFICATE----- block`));
+    else if (source.kind === 'pem_file' && entry.kind === 'trustpoint' && count > 1) {
+      issues.push(issue(where, `${source.path} holds ${count} certificates; use bundle_file with select to pick one`));
+    }
+  }
+  return issues;
+}
+
+/** Validates a playbook without touching its secrets: structure, names, certificate files, applet variables. */
+export async function readPlaybook(path: string, options: LoadOptions = {}): Promise<PlaybookSpec> {
+  const file = resolve(path);
+  const parsed = parseYaml(readText(file), file);
+  throwIfErrors(parsed.issues);
+  const { playbook, issues } = buildPlaybook(parsed.value, file, options.home ?? homedir());
+  const more = playbook ? [...checkCertificateFiles(playbook), ...(playbook.eem ? checkVariables(playbook.eem) : [])] : [];
+  const all = withLines([...issues, ...more], parsed, file);
+  throwIfErrors(all);
+  if (playbook === undefined) throw new ConfigError(all);
+  return { ...playbook, warnings: all.filter((i) => i.severity === 'warning') };
+}
+
+/** Validates a playbook, resolves its secrets and checks EEM's limits on the resolved values. */
+export async function loadPlaybook(path: string, options: PlaybookLoadOptions = {}): Promise<Playbook> {
+  const spec = await readPlaybook(path, options);
+  const secrets = options.secrets ?? processSecretSources();
+  const resolver = secrets instanceof SecretResolver ? secrets : new SecretResolver(secrets);
+  const parsed = parseYaml(readText(spec.file), spec.file);
+  try {
+    return await resolvePlaybook(spec, resolver);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(withLines(err.issues, parsed, spec.file));
+    throw err;
+  }
+}

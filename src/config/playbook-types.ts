@@ -1,0 +1,153 @@
+/** The desired state a playbook declares, after validation. Paths are absolute; secrets are references
+ * (`PlaybookSpec`) or, once resolved, `Secret`s (`Playbook`). */
+import type { ConfigIssue, Origin } from './issues.js';
+import type { Secret, SecretRefAt } from './secret.js';
+
+/** Which certificates of a chain or bundle: the server's own (`leaf`), the self-signed top (`root`), the CA
+ * certificates between (`intermediates`), everything (`all`), or those whose subject CN is the given text. */
+export type CertificateSelect =
+  | { readonly kind: 'leaf' | 'root' | 'intermediates' | 'all' }
+  | { readonly kind: 'cn'; readonly cn: string };
+
+export type ProbeProtocol = 'smtp-starttls' | 'smtps';
+
+export type CertificateSource =
+  | { readonly kind: 'pem_file'; readonly path: string }
+  | { readonly kind: 'bundle_file'; readonly path: string; readonly select: CertificateSelect }
+  | { readonly kind: 'pem'; readonly pem: string }
+  | {
+      readonly kind: 'probe';
+      readonly url: string;
+      readonly protocol: ProbeProtocol;
+      readonly host: string;
+      readonly port: number;
+      readonly select: CertificateSelect;
+    };
+
+export interface TrustpointOptions {
+  readonly enrollment: 'terminal';
+  readonly revocationCheck: 'none' | 'crl' | 'ocsp';
+  readonly chainValidation: 'stop' | 'continue';
+}
+
+export interface Fingerprint {
+  readonly algorithm: 'md5' | 'sha1' | 'sha256';
+  /** Upper-case hex without separators. */
+  readonly hex: string;
+}
+
+export interface TrustpointSpec {
+  readonly kind: 'trustpoint';
+  readonly name: string;
+  readonly options: TrustpointOptions;
+  readonly fingerprint?: Fingerprint;
+  readonly source: CertificateSource;
+  readonly origin: Origin;
+}
+
+/** Several trustpoints from one chain, named `name_prefix` + each certificate's CN once the chain is known. */
+export interface ChainSpec {
+  readonly kind: 'chain';
+  readonly namePrefix: string;
+  readonly options: TrustpointOptions;
+  readonly source: CertificateSource;
+  readonly origin: Origin;
+}
+
+export type TrustpointEntry = TrustpointSpec | ChainSpec;
+
+export type EemText = string | SecretRefAt;
+
+export type EemEnvironmentEntry =
+  | { readonly kind: 'text'; readonly value: EemText; readonly origin: Origin }
+  | {
+      readonly kind: 'server';
+      readonly user?: EemText;
+      readonly password?: SecretRefAt;
+      readonly host: string;
+      readonly origin: Origin;
+    };
+
+export type ResolvedEemEnvironmentEntry =
+  | { readonly kind: 'text'; readonly value: string | Secret; readonly origin: Origin }
+  | {
+      readonly kind: 'server';
+      readonly user?: string | Secret;
+      readonly password?: Secret;
+      readonly host: string;
+      readonly origin: Origin;
+    };
+
+export type SyslogPriority =
+  | 'emergencies'
+  | 'alerts'
+  | 'critical'
+  | 'errors'
+  | 'warnings'
+  | 'notifications'
+  | 'informational'
+  | 'debugging';
+
+export type EemAction =
+  | {
+      readonly kind: 'mail';
+      readonly label: string;
+      readonly server: string;
+      readonly to: string;
+      readonly from: string;
+      readonly cc?: string;
+      readonly subject: string;
+      readonly body: string;
+      readonly secure: 'tls' | 'none';
+      /** Absent means IOS's default, 25. */
+      readonly port?: number;
+      readonly origin: Origin;
+    }
+  | { readonly kind: 'syslog'; readonly label: string; readonly msg: string; readonly priority?: SyslogPriority; readonly origin: Origin }
+  | { readonly kind: 'cli'; readonly label: string; readonly command: string; readonly origin: Origin }
+  | { readonly kind: 'puts'; readonly label: string; readonly text: string; readonly origin: Origin };
+
+export interface EemApplet {
+  readonly name: string;
+  readonly description?: string;
+  readonly event: { readonly kind: 'none' };
+  readonly actions: readonly EemAction[];
+  readonly origin: Origin;
+}
+
+export interface EemSpec<Env> {
+  readonly environment: Readonly<Record<string, Env>>;
+  readonly applets: readonly EemApplet[];
+}
+
+export interface VerifySpec {
+  readonly runApplet?: string;
+  readonly expectMail: boolean;
+  readonly waitForLogSeconds: number;
+  readonly forbiddenLogPatterns: readonly RegExp[];
+}
+
+export interface RotationSpec {
+  readonly renewBeforeSeconds: number;
+}
+
+export interface IpHost {
+  readonly name: string;
+  readonly address: string;
+}
+
+interface PlaybookBase<Env> {
+  readonly file: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly ipHosts: readonly IpHost[];
+  readonly trustpoints: readonly TrustpointEntry[];
+  readonly eem?: EemSpec<Env>;
+  readonly verify?: VerifySpec;
+  readonly rotation?: RotationSpec;
+  /** Problems that do not stop a rollout but deserve a look. */
+  readonly warnings: readonly ConfigIssue[];
+}
+
+export type PlaybookSpec = PlaybookBase<EemEnvironmentEntry>;
+export type Playbook = PlaybookBase<ResolvedEemEnvironmentEntry>;
