@@ -3,6 +3,15 @@
  * certificates of its chain. Only the PKI feature (this folder) changes it.
  */
 import type { CertificateFacts } from '../../../certs/types.js';
+import { derFromIosHex } from '../../../certs/ios-format.js';
+import { parseCertificate } from '../../../certs/x509.js';
+import { SLA_CERTIFICATE_HEX } from './sla-certificate.js';
+import {
+  generateSelfSignedDer,
+  randomSelfSignedNumber,
+  selfSignedSubject,
+  selfSignedTrustpointName,
+} from './self-signed.js';
 
 /** `enrollment ...` under a trustpoint. */
 export type Enrollment =
@@ -37,7 +46,8 @@ export interface Trustpoint {
   enrollment?: Enrollment;
   /** `usage ...` rest of line (`ssl-client`, `ike`, ...). */
   usage?: string;
-  serialNumberNone?: boolean;
+  /** `serial-number` (`include`) or `serial-number none`. */
+  serialNumber?: 'include' | 'none';
   /** Pinned CA fingerprint as typed (hex, upper-cased, 32 or 40 digits). */
   fingerprint?: string;
   subjectName?: string;
@@ -52,6 +62,15 @@ export interface Trustpoint {
 export interface PkiState {
   /** Trustpoints by name, in creation order (the running-config order). */
   readonly trustpoints: Map<string, Trustpoint>;
+  /** Hex typed so far in `(config-pki-hexmode)`, by `chainEntryKey`; installed once the DER is complete. */
+  readonly hexInput: Map<string, string>;
+  /** The `TP-self-signed-N` that `createPkiState` made up. A startup config replayed over the defaults brings
+   * the router's own one, which replaces it (a device never holds two). */
+  generatedSelfSigned?: string;
+}
+
+export function chainEntryKey(trustpoint: string, role: CertificateRole, serial: string): string {
+  return `${trustpoint}\u0000${role}\u0000${serial.toUpperCase()}`;
 }
 
 export function newTrustpoint(name: string): Trustpoint {
@@ -67,7 +86,58 @@ export function routerCertificate(tp: Trustpoint): InstalledCertificate | undefi
   return tp.certificates.find((c) => c.role !== 'ca');
 }
 
-/** A router's PKI state as it boots without a startup config. */
-export function createPkiState(): PkiState {
-  return { trustpoints: new Map() };
+/** No trustpoints at all: the state a startup config is replayed into (it holds the defaults itself). */
+export function emptyPkiState(): PkiState {
+  return { trustpoints: new Map(), hexInput: new Map() };
+}
+
+export interface PkiDefaultsOptions {
+  /** The N of `TP-self-signed-N`; random (as on a real device) when absent. */
+  readonly selfSignedNumber?: number;
+  /** Boot time: the install time of the default certificates and the self-signed certificate's start. */
+  readonly bootTime?: Date;
+}
+
+let slaFacts: CertificateFacts | undefined;
+
+/** The Cisco Licensing Root CA, parsed once per process and shared (facts are immutable). */
+export function slaCertificate(): CertificateFacts {
+  slaFacts ??= parseCertificate(derFromIosHex(SLA_CERTIFICATE_HEX), 'SLA-TrustPoint');
+  return slaFacts;
+}
+
+/**
+ * A router's PKI state as it boots without a startup config: `TP-self-signed-N` (its own self-signed
+ * certificate) then `SLA-TrustPoint` (the Cisco Licensing Root CA), in the order and with the options
+ * of the 17.9.8 running-config capture.
+ */
+export function createPkiState(options: PkiDefaultsOptions = {}): PkiState {
+  const state = emptyPkiState();
+  const bootTime = options.bootTime ?? new Date();
+  const n = options.selfSignedNumber ?? randomSelfSignedNumber();
+  const selfSignedName = selfSignedTrustpointName(n);
+  const selfSigned: Trustpoint = {
+    ...newTrustpoint(selfSignedName),
+    enrollment: { kind: 'selfsigned' },
+    subjectName: selfSignedSubject(n),
+    revocationCheck: ['none'],
+    rsakeypair: { label: selfSignedName },
+    hash: 'sha256',
+  };
+  selfSigned.certificates.push({
+    role: 'self-signed',
+    facts: parseCertificate(generateSelfSignedDer(n, bootTime), selfSignedName),
+    installedAt: bootTime,
+  });
+  const sla: Trustpoint = {
+    ...newTrustpoint('SLA-TrustPoint'),
+    enrollment: { kind: 'pkcs12' },
+    revocationCheck: ['crl'],
+    hash: 'sha256',
+  };
+  sla.certificates.push({ role: 'ca', facts: slaCertificate(), installedAt: bootTime });
+  state.trustpoints.set(selfSigned.name, selfSigned);
+  state.generatedSelfSigned = selfSigned.name;
+  state.trustpoints.set(sla.name, sla);
+  return state;
 }

@@ -1,0 +1,26 @@
+/**
+ * The PKI feature of the lab router: trustpoints, `crypto pki authenticate`, certificate chains (hexmode) and the
+ * `show crypto pki` commands, rendered into the running config's two PKI sections.
+ */
+import type { Feature } from '../feature.js';
+import { authenticate } from './authenticate.js';
+import { chainCommands, chainModes } from './chain-commands.js';
+import { renderPkiConfig } from './config-text.js';
+import { showCommands } from './show-commands.js';
+import { TRUSTPOINT_MODE, trustpointCommands } from './trustpoint-commands.js';
+
+export const pkiFeature: Feature = {
+  name: 'pki',
+  modes: [{ id: TRUSTPOINT_MODE, promptTag: 'ca-trustpoint', parent: 'config' }, ...chainModes],
+  commands: [
+    ...trustpointCommands,
+    {
+      modes: ['config'],
+      syntax: 'crypto pki authenticate <trustpoint>',
+      run: (ctx) => authenticate(ctx.router, ctx.io, ctx.params.trustpoint ?? ''),
+    },
+    ...chainCommands,
+    ...showCommands,
+  ],
+  render: (state) => renderPkiConfig(state.pki),
+};
