@@ -1,0 +1,109 @@
+/**
+ * Errors of an SSH CLI session. Each one says which device, at which command, what was seen or said,
+ * and what to do; every text in them has been through the session's redactor.
+ */
+
+export abstract class SshCliError extends Error {
+  abstract readonly advice: string;
+  constructor(
+    readonly device: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The device answered a command with one of its error texts. */
+export class DeviceCommandError extends SshCliError {
+  constructor(
+    device: string,
+    readonly command: string,
+    /** The device's own error text (`% Invalid input detected at '^' marker.`). */
+    readonly deviceSays: string,
+    /** Which error form (platform ERROR_PATTERNS id). */
+    readonly errorId: string,
+    readonly advice: string,
+    /** The whole output of the command, redacted. */
+    readonly output: string,
+  ) {
+    super(device, `${device}: '${command}' failed: ${deviceSays} (${advice})`);
+  }
+}
+
+/** An expected prompt or question did not arrive in time. */
+export class DeviceTimeoutError extends SshCliError {
+  readonly advice = 'check that the device is responsive; raise the timeout for slow devices';
+  constructor(
+    device: string,
+    readonly command: string,
+    readonly timeoutMs: number,
+    /** The last 200 characters received, redacted. */
+    readonly lastSeen: string,
+    readonly waitedFor: string,
+  ) {
+    super(device, `${device}: no ${waitedFor} within ${timeoutMs} ms after '${command}'; last seen: ${JSON.stringify(lastSeen)}`);
+  }
+}
+
+/** The SSH session ended while a command was running or about to run. */
+export class ConnectionClosedError extends SshCliError {
+  readonly advice = 'the device or the network dropped the session; reconnect and check the device state before retrying';
+  constructor(
+    device: string,
+    readonly command: string,
+    readonly lastSeen: string,
+  ) {
+    super(device, `${device}: the session closed during '${command}'; last seen: ${JSON.stringify(lastSeen)}`);
+  }
+}
+
+/** TCP or SSH set-up failed before authentication (refused, unreachable, timeout, banner). */
+export class ConnectError extends SshCliError {
+  readonly advice = 'check the address and port, the vty ACL and that SSH is enabled on the device';
+  constructor(device: string, readonly reason: string) {
+    super(device, `${device}: cannot open an SSH connection: ${reason}`);
+  }
+}
+
+/** The device refused every credential offered. Never retried: retries lock accounts. */
+export class AuthenticationError extends SshCliError {
+  readonly advice = 'check the username and password or key for this device; certagent does not retry to avoid account lock-outs';
+  constructor(device: string, readonly username: string, readonly methods: readonly string[]) {
+    super(device, `${device}: authentication failed for user '${username}' (tried ${methods.join(', ')})`);
+  }
+}
+
+/** The host key is not the one expected: a different device, a reinstalled one, or someone in the middle. */
+export class HostKeyMismatchError extends SshCliError {
+  readonly advice =
+    'if the device was replaced or its key regenerated, update the pinned fingerprint or known_hosts entry; otherwise do not connect';
+  constructor(
+    device: string,
+    readonly host: string,
+    readonly expected: readonly string[],
+    readonly actual: string,
+  ) {
+    super(device, `${device}: host key for ${host} is ${actual}, expected ${expected.join(' or ')}`);
+  }
+}
+
+/** No pin, no known_hosts entry, and trust-on-first-use not asked for. */
+export class HostKeyUnknownError extends SshCliError {
+  readonly advice = 'pin the fingerprint, add the host to known_hosts, or allow trust-on-first-use for this run';
+  constructor(
+    device: string,
+    readonly host: string,
+    readonly actual: string,
+  ) {
+    super(device, `${device}: host key ${actual} of ${host} is not known`);
+  }
+}
+
+/** Enable failed: wrong secret or no secret given for a device that lands in user EXEC. */
+export class EnableError extends SshCliError {
+  readonly advice = 'give the enable secret for this device, or use an account with privilege 15';
+  constructor(device: string, readonly reason: string) {
+    super(device, `${device}: cannot enter privileged EXEC: ${reason}`);
+  }
+}

@@ -1,0 +1,12 @@
+/** SSH CLI access to IOS XE devices, layered as scrapli: transport (ssh2) → channel (reads until patterns) → session. */
+export { IosXeSession, stripEchoAndPrompt } from './session.js';
+export type { IosXeSessionOptions, SendOptions, ConfigOptions, ConfigResult, DialogResult } from './session.js';
+export { Channel } from './channel.js';
+export type { Matcher, ReadOptions, ReadResult } from './channel.js';
+export { openSshShell } from './transport.js';
+export type { SshCredentials, SshTransportOptions, SshShell } from './transport.js';
+export { judgeHostKey, knownFingerprints, knownHostsLine, sha256Fingerprint } from './host-keys.js';
+export type { HostKeyPolicy, HostKeyVerdict } from './host-keys.js';
+export { Redactor } from './redactor.js';
+export { Transcript } from './transcript.js';
+export * from './errors.js';

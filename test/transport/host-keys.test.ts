@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import { judgeHostKey, knownFingerprints, knownHostsLine, sha256Fingerprint } from '../../src/transport/ssh-cli/host-keys.js';
+import { tempDir } from './lab.js';
+
+function keyBlob(): { blob: Buffer; openssh: string } {
+  const pair = ssh2.utils.generateKeyPairSync('ed25519');
+  const [type, b64] = pair.public.split(' ');
+  return { blob: Buffer.from(b64 ?? '', 'base64'), openssh: `${type} ${b64}` };
+}
+
+describe('host keys', () => {
+  it('prints fingerprints exactly as ssh-keygen -lf does', () => {
+    const { blob, openssh } = keyBlob();
+    const file = join(tempDir(), 'key.pub');
+    writeFileSync(file, `${openssh} test\n`);
+    const keygen = execFileSync('ssh-keygen', ['-lf', file], { encoding: 'utf8' }).split(' ')[1];
+    expect(sha256Fingerprint(blob)).toBe(keygen);
+  });
+
+  it('writes hashed known_hosts lines that OpenSSH finds, and reads them back', () => {
+    const { blob } = keyBlob();
+    const file = join(tempDir(), 'known_hosts');
+    const line = knownHostsLine('127.0.0.1', 2222, blob);
+    writeFileSync(file, `${line}\n`);
+    const found = execFileSync('ssh-keygen', ['-F', '[127.0.0.1]:2222', '-f', file], { encoding: 'utf8' });
+    expect(found).toContain(line.split(' ')[0]);
+    expect(knownFingerprints(`${line}\n`, '127.0.0.1', 2222)).toEqual([sha256Fingerprint(blob)]);
+    expect(knownFingerprints(`${line}\n`, '127.0.0.1', 22)).toEqual([]);
+  });
+
+  it('reads plain, wildcard and negated known_hosts entries', () => {
+    const a = keyBlob();
+    const b = keyBlob();
+    const text = [
+      '# comment',
+      `r1.lab,10.0.0.1 ${a.openssh}`,
+      `*.lab,!r2.lab ${b.openssh}`,
+      `@revoked r1.lab ${b.openssh}`,
+    ].join('\n');
+    expect(knownFingerprints(text, 'r1.lab', 22)).toEqual([sha256Fingerprint(a.blob), sha256Fingerprint(b.blob)]);
+    expect(knownFingerprints(text, 'r2.lab', 22)).toEqual([]);
+    expect(knownFingerprints(text, '10.0.0.1', 22)).toEqual([sha256Fingerprint(a.blob)]);
+  });
+
+  it('judges pins first, then known_hosts, and trusts on first use only when asked', () => {
+    const { blob } = keyBlob();
+    const other = keyBlob();
+    const fp = sha256Fingerprint(blob);
+    expect(judgeHostKey({ pinnedSha256: fp }, '', 'h', 22, blob)).toEqual({ kind: 'trusted', fingerprint: fp, source: 'pin' });
+    expect(judgeHostKey({ pinnedSha256: fp.slice('SHA256:'.length) }, '', 'h', 22, blob).kind).toBe('trusted');
+    expect(judgeHostKey({ pinnedSha256: fp, trustOnFirstUse: true }, '', 'h', 22, other.blob)).toMatchObject({ kind: 'mismatch', expected: [fp] });
+    expect(judgeHostKey({ trustOnFirstUse: true }, `h ${other.openssh}`, 'h', 22, blob).kind).toBe('mismatch');
+    expect(judgeHostKey({}, '', 'h', 22, blob).kind).toBe('unknown');
+    expect(judgeHostKey({ trustOnFirstUse: true }, '', 'h', 22, blob).kind).toBe('first-use');
+  });
+});
