@@ -67,9 +67,8 @@ export class LineEditor {
           if (visible) echo('\b \b');
         }
       } else if (ch === '\t' || ch >= ' ') {
-        const typed = ch === '\t' ? ' ' : ch;
-        this.buffer += typed;
-        if (visible) echo(typed);
+        this.buffer += ch;
+        if (visible) echo(ch);
       }
     }
     return undefined;
