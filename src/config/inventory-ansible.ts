@@ -116,6 +116,15 @@ export function ansibleDrafts(value: unknown, file: string, home: string, issues
     return acc;
   };
 
+  // Each group's variables are read once, hosts or not, so each problem is reported once.
+  const groupLayers = new Map<string, { layer: Layer; badCredentials: boolean }>();
+  for (const [group, info] of groups) {
+    if (info.vars === undefined) continue;
+    const before = issues.length;
+    const layer = ansibleLayer(info.vars.values, info.vars.origin, group, false, home, issues);
+    groupLayers.set(group, { layer, badCredentials: issues.slice(before).some(isCredentialIssue) });
+  }
+
   const drafts: DeviceDraft[] = [];
   for (const [name, host] of hosts) {
     const member = new Set<string>();
@@ -128,15 +137,20 @@ export function ansibleDrafts(value: unknown, file: string, home: string, issues
     });
     const layers: Layer[] = [];
     const rawLevels: { values: Record<string, unknown>; origin: Origin }[] = [];
+    let credentialsReported = false;
     for (const g of ordered) {
       const vars = groups.get(g)?.vars;
-      if (vars === undefined) continue;
+      const read = groupLayers.get(g);
+      if (vars === undefined || read === undefined) continue;
       rawLevels.push(vars);
-      layers.push(ansibleLayer(vars.values, vars.origin, g, false, home, issues));
+      layers.push(read.layer);
+      credentialsReported ||= read.badCredentials;
     }
     for (const vars of host.vars) {
       rawLevels.push(vars);
+      const before = issues.length;
       layers.push(ansibleLayer(vars.values, vars.origin, name, true, home, issues));
+      credentialsReported ||= issues.slice(before).some(isCredentialIssue);
     }
     const address = lastDefined(rawLevels, 'ansible_host');
     let hostAddress = name;
@@ -152,11 +166,18 @@ export function ansibleDrafts(value: unknown, file: string, home: string, issues
       origin: host.origin,
       groups: ordered.filter((g) => g !== 'all'),
       layers,
+      credentialsReported,
       ...(hostKeys && pin && { hostKeys, hostKeysOrigin: at(pin.origin, 'certagent_host_key') }),
     });
   }
   if (drafts.length === 0 && issues.length === 0) issues.push(issue(top, 'lists no host'));
   return drafts;
+}
+
+const CREDENTIAL_VARIABLES = /\.(ansible_(ssh_)?pass(word)?|ansible_user|ansible_ssh_user|ansible_(ssh_)?private_key_file)$/;
+
+function isCredentialIssue(i: ConfigIssue): boolean {
+  return CREDENTIAL_VARIABLES.test(`.${String(i.path[i.path.length - 1])}`);
 }
 
 function lastDefined(

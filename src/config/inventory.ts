@@ -80,6 +80,8 @@ export interface DeviceDraft {
   readonly layers: readonly Layer[];
   readonly hostKeys?: readonly string[];
   readonly hostKeysOrigin?: Origin;
+  /** A credential of this device was already reported as unusable; do not add "has no password" on top. */
+  readonly credentialsReported?: boolean;
 }
 
 /** `SHA256:` and the unpadded base64 of 32 bytes, as OpenSSH prints it. */
@@ -126,16 +128,19 @@ function merged(layers: readonly Layer[]): { fields: LayerFields; originOf: (key
 function buildDevice(draft: DeviceDraft, defaultKnownHosts: string, issues: ConfigIssue[]): Device | undefined {
   const { fields, originOf } = merged(draft.layers);
   const before = issues.length;
-  if (fields.username === undefined) {
-    issues.push(issue(draft.origin, `device '${draft.name}' has no username: set username at device, group or all level`));
-  }
-  if (fields.password === undefined && fields.privateKey === undefined) {
-    issues.push(
-      issue(
-        draft.origin,
-        `device '${draft.name}' has neither password nor private_key: reference one, e.g. password: {env: ROUTER_PASSWORD}`,
-      ),
-    );
+  // When a credential was already reported as unusable, "has no password" would only repeat it.
+  if (draft.credentialsReported !== true) {
+    if (fields.username === undefined) {
+      issues.push(issue(draft.origin, `device '${draft.name}' has no username: set username at device, group or all level`));
+    }
+    if (fields.password === undefined && fields.privateKey === undefined) {
+      issues.push(
+        issue(
+          draft.origin,
+          `device '${draft.name}' has neither password nor private_key: reference one, e.g. password: {env: ROUTER_PASSWORD}`,
+        ),
+      );
+    }
   }
   let hostKey: HostKeyPolicy;
   const knownHosts = fields.knownHosts ?? defaultKnownHosts;
@@ -153,7 +158,7 @@ function buildDevice(draft: DeviceDraft, defaultKnownHosts: string, issues: Conf
   } else {
     hostKey = fields.hostKeyPolicy === 'tofu' ? { mode: 'tofu', knownHosts } : { mode: 'strict', knownHosts };
   }
-  if (issues.length > before || fields.username === undefined) return undefined;
+  if (issues.length > before || draft.credentialsReported === true || fields.username === undefined) return undefined;
   const transport = fields.transport ?? 'ssh';
   const credentials: DeviceCredentials = {
     username: fields.username,

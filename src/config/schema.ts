@@ -42,22 +42,26 @@ export function secretAt(
   return { ref: toSecretRef(raw, origin.file, home), origin, purpose };
 }
 
-/** zod's own messages never quote the input, which keeps clear-text secrets out of errors; ours must not either. */
-function describeIssue(zi: z.core.$ZodIssue): { path: PathSegment[]; message: string } {
+/** zod's default messages start like these; a schema's own message (given with `error:`) is kept as written. */
+const ZOD_DEFAULT = /^(Invalid|Too (big|small)|Unrecognized)/;
+
+/** zod's messages never quote the input, which keeps clear-text secrets out of errors; ours must not either. */
+function describeIssue(zi: z.core.$ZodIssue): { path: PathSegment[]; message: string }[] {
   const path = zi.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+  if (!ZOD_DEFAULT.test(zi.message)) return [{ path, message: zi.message }];
   switch (zi.code) {
     case 'unrecognized_keys':
-      return { path, message: `unknown key${zi.keys.length === 1 ? '' : 's'} ${zi.keys.map((k) => `'${k}'`).join(', ')}` };
+      return zi.keys.map((key) => ({ path: [...path, key], message: `unknown key '${key}'` }));
     case 'invalid_type': {
       const received = /received (\w+)$/.exec(zi.message)?.[1];
-      if (received === 'undefined') return { path, message: `is required (${zi.expected})` };
+      if (received === 'undefined') return [{ path, message: `is required (${zi.expected})` }];
       const article = /^[aeiou]/.test(zi.expected) ? 'an' : 'a';
-      return { path, message: `must be ${article} ${zi.expected}${received === undefined ? '' : `, not ${received}`}` };
+      return [{ path, message: `must be ${article} ${zi.expected}${received === undefined ? '' : `, not ${received}`}` }];
     }
     case 'invalid_value':
-      return { path, message: `must be one of ${zi.values.map((v) => JSON.stringify(v)).join(', ')}` };
+      return [{ path, message: `must be one of ${zi.values.map((v) => JSON.stringify(v)).join(', ')}` }];
     default:
-      return { path, message: zi.message };
+      return [{ path, message: zi.message }];
   }
 }
 
@@ -71,8 +75,9 @@ export function check<T>(
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const zi of result.error.issues) {
-    const { path, message } = describeIssue(zi);
-    issues.push({ file: base.file, path: [...base.path, ...path], message, severity: 'error' });
+    for (const { path, message } of describeIssue(zi)) {
+      issues.push({ file: base.file, path: [...base.path, ...path], message, severity: 'error' });
+    }
   }
   return undefined;
 }

@@ -21,7 +21,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   const doc = parseDocument(text, { lineCounter, customTags: [vaultTag], prettyErrors: false, uniqueKeys: true });
   const issues: ConfigIssue[] = [];
   for (const err of doc.errors) {
-    const line = err.linePos?.[0]?.line;
+    const line = lineCounter.linePos(err.pos[0]).line;
     issues.push({
       file,
       path: [],
