@@ -3,8 +3,9 @@
  * its state is created by the factory its state.ts exports (createPkiState, createEemState), see router-state.ts.
  */
 import type { Feature } from './feature.js';
+import { eemFeature } from './eem/index.js';
 
-const DEFAULT_FEATURES: readonly Feature[] = Object.freeze([]);
+const DEFAULT_FEATURES: readonly Feature[] = Object.freeze([eemFeature]);
 
 /** The same array every call: routers sharing it share one command registry (1000 routers per process). */
 export function defaultFeatures(): readonly Feature[] {

@@ -95,7 +95,7 @@ const commands: readonly CommandSpec[] = [
   },
   {
     modes: [APPLET_MODE],
-    syntax: 'event none [maxrun <seconds>]',
+    syntax: 'event none [maxrun <seconds>] [sync {yes|no}]',
     negatable: true,
     run(ctx) {
       const applet = currentApplet(ctx);
@@ -106,7 +106,12 @@ const commands: readonly CommandSpec[] = [
         return;
       }
       const maxrun = ctx.params['seconds'];
-      applet.event = maxrun !== undefined ? { kind: 'none', maxrun } : { kind: 'none' };
+      const sync = ctx.params['yes'] !== undefined ? 'yes' : ctx.params['no'] !== undefined ? 'no' : undefined;
+      applet.event = {
+        kind: 'none',
+        ...(maxrun !== undefined ? { maxrun } : {}),
+        ...(sync !== undefined ? { sync } : {}),
+      };
       touch(ctx.router, applet);
     },
   },
@@ -218,7 +223,7 @@ const commands: readonly CommandSpec[] = [
     modes: ['exec'],
     syntax: 'event manager run <name> [<args...>]',
     privileged: true,
-    run(ctx) {
+    async run(ctx) {
       const name = param(ctx, 'name');
       const applet = ctx.router.eem.applets.get(name);
       if (!applet?.event) {
@@ -228,13 +233,14 @@ const commands: readonly CommandSpec[] = [
       const router = ctx.router;
       const io = ctx.io;
       const mailStepTimeoutMs = router.eem.mailStepTimeoutMs;
-      void runApplet(router, applet, {
+      const run = runApplet(router, applet, {
         args: splitArgs(ctx.params['args'] ?? ''),
         print: (text) => io.print(text),
         ...(mailStepTimeoutMs !== undefined ? { mailStepTimeoutMs } : {}),
       }).catch((err: unknown) => {
         router.syslog.log('HA_EM', 3, 'FMPD_ERROR', `Error executing applet ${name}: ${err instanceof Error ? err.message : String(err)}`);
       });
+      if (applet.event.sync === 'yes') await run;
     },
   },
 ];

@@ -54,7 +54,11 @@ export function renderAppletLines(applet: EemApplet): string[] {
   const lines = [appletHeading(applet)];
   if (applet.description !== undefined) lines.push(` description ${applet.description}`);
   if (applet.event) {
-    lines.push(applet.event.maxrun !== undefined ? ` event none maxrun ${applet.event.maxrun}` : ' event none');
+    // Parameter order of the IOS XE model (Cisco-IOS-XE-eem none-choice): maxrun, then sync.
+    let line = ' event none';
+    if (applet.event.maxrun !== undefined) line += ` maxrun ${applet.event.maxrun}`;
+    if (applet.event.sync !== undefined) line += ` sync ${applet.event.sync}`;
+    lines.push(line);
   }
   lines.push(...actionLines(applet));
   return lines;

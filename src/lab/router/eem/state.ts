@@ -45,6 +45,8 @@ export interface EemEvent {
   readonly kind: 'none';
   /** Seconds, as typed (`maxrun 60`); IOS's default is 20. */
   readonly maxrun?: string;
+  /** `sync yes`: `event manager run` waits for the applet (its `puts` text comes before the prompt). */
+  readonly sync?: 'yes' | 'no';
 }
 
 export interface EemApplet {
