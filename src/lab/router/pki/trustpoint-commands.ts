@@ -61,11 +61,15 @@ export function ensureTrustpoint(ctx: CommandContext, name: string): Trustpoint 
   const pki = ctx.router.pki;
   let tp = pki.trustpoints.get(name);
   if (!tp) {
-    if (pki.generatedSelfSigned !== undefined && name.startsWith('TP-self-signed-')) {
-      pki.trustpoints.delete(pki.generatedSelfSigned);
+    tp = newTrustpoint(name);
+    const generated = pki.generatedSelfSigned;
+    if (generated !== undefined && name.startsWith('TP-self-signed-')) {
+      // The replayed self-signed trustpoint takes the made-up one's place, keeping the config order.
+      const entries = [...pki.trustpoints].map(([key, value]): [string, Trustpoint] => (key === generated ? [name, tp as Trustpoint] : [key, value]));
+      pki.trustpoints.clear();
+      for (const [key, value] of entries) pki.trustpoints.set(key, value);
       pki.generatedSelfSigned = undefined;
     }
-    tp = newTrustpoint(name);
     pki.trustpoints.set(name, tp);
     // IOS's own spelling (17.x boot logs, C9800, IOSv).
     ctx.router.syslog.log('PKI', 6, 'TRUSTPOINT_CREATE', `Trustpoint: ${name} created succesfully`);
@@ -133,7 +137,7 @@ export const trustpointCommands: readonly CommandSpec[] = [
     (tp) => delete tp.subjectName,
   ),
   option(
-    'rsakeypair [<label>] [<bits>]',
+    'rsakeypair [<label> [<bits>]]',
     (tp, ctx) => {
       const label = ctx.params.label;
       if (!label) return false;
