@@ -2,12 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LabRouter } from '../../src/lab/router/index.js';
+import { pkiFeature } from '../../src/lab/router/pki/index.js';
+import { eemFeature } from '../../src/lab/router/eem/index.js';
 import type { FaultPlan } from '../../src/lab/router/index.js';
 import type { IosXeSessionOptions } from '../../src/transport/ssh-cli/index.js';
 
 export const ADMIN = { username: 'admin', password: 'Adm1n-Secret!' };
 export const OPERATOR = { username: 'oper', password: 'Op3r-Secret!' };
 export const ENABLE_SECRET = 'En4ble-Secret!';
+
+const LAB_FEATURES = [pkiFeature, eemFeature];
 
 export async function startLab(hostname = 'R1', faults?: FaultPlan): Promise<LabRouter> {
   return LabRouter.start({
@@ -17,6 +21,8 @@ export async function startLab(hostname = 'R1', faults?: FaultPlan): Promise<Lab
       { ...OPERATOR, privilege: 1 },
     ],
     enableSecret: ENABLE_SECRET,
+    // PKI is not yet in defaultFeatures(); the agent needs it, so the tests list the features themselves.
+    features: LAB_FEATURES,
     ...(faults ? { faults } : {}),
   });
 }

@@ -169,7 +169,8 @@ export class IosXeSession {
 
   /**
    * Runs a dialog (scrapli send_interactive): each step is sent, then the session waits for one of the
-   * step's questions or the prompt; the prompt ends the dialog early. Error texts anywhere in the dialog
+   * step's questions or the prompt. A step without questions waits for the prompt; a prompt where a
+   * question was expected ends the dialog early. Error texts anywhere in the dialog
    * raise DeviceCommandError naming the first step.
    */
   async interact(steps: readonly DialogStep[], options: SendOptions = {}): Promise<DialogResult> {
@@ -185,7 +186,8 @@ export class IosXeSession {
       const read = await this.#exchange(`${text}\n`, [...step.expect, this.#prompts.any], what, options.timeoutMs, step.expect.length > 0 ? 'question' : 'prompt');
       seen += read.text;
       sent++;
-      if (read.matched === step.expect.length) break;
+      // The prompt instead of an expected question: the device skipped the rest of the dialog.
+      if (step.expect.length > 0 && read.matched === step.expect.length) break;
     }
     const output = this.#redactor.redact(seen);
     this.#check(name, output);
