@@ -181,12 +181,17 @@ export class LabRouter {
   private async boot(options: LabRouterOptions): Promise<void> {
     const saved = await this.runtime.startup.load();
     if (saved !== undefined) {
+      // The saved config lists every interface and line with its settings: defaults would add `shutdown`s.
+      this.runtime.base.interfaces.clear();
+      this.runtime.base.lines.clear();
       const replay = new CliSession({ runtime: this.runtime, terminal: discard, username: 'console', privilege: 15, peer: '', lineName: 'console', replay: true });
       replay.input(saved);
       await replay.run();
     }
     for (const user of options.users) addUser(this.runtime.base, user.username, user.privilege, user.password, user.publicKeys ?? []);
-    if (options.enableSecret !== undefined) this.runtime.base.enableSecret = Secret.fromClear(options.enableSecret);
+    if (options.enableSecret !== undefined) {
+      this.runtime.base.enableSecret = Secret.fromClear(options.enableSecret, this.runtime.base.enableSecret);
+    }
     this.runtime.booting = false;
   }
 

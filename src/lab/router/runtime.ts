@@ -85,6 +85,6 @@ export function defaultBaseConfig(): BaseConfig {
 
 export function addUser(base: BaseConfig, name: string, privilege: number, password?: string, keys: readonly string[] = []): void {
   const account: UserAccount = { name, privilege, publicKeys: keys };
-  if (password !== undefined) account.secret = Secret.fromClear(password);
+  if (password !== undefined) account.secret = Secret.fromClear(password, base.users.get(name)?.secret);
   base.users.set(name, account);
 }

@@ -35,12 +35,15 @@ export function verifyTypeNine(password: string, hash: string): boolean {
  */
 export class Secret {
   private constructor(
-    private clear: string | undefined,
+    private readonly clear: string | undefined,
     private hash: string | undefined,
+    /** A saved hash that may belong to `clear`: kept if it does, so a restart does not change the config. */
+    private readonly previous?: Secret,
   ) {}
 
-  static fromClear(clear: string): Secret {
-    return new Secret(clear, undefined);
+  /** `previous`: the secret the same account had (from a replayed config). */
+  static fromClear(clear: string, previous?: Secret): Secret {
+    return new Secret(clear, undefined, previous);
   }
 
   static fromHash(hash: string): Secret {
@@ -48,7 +51,10 @@ export class Secret {
   }
 
   rendered(): string {
-    this.hash ??= typeNineHash(this.clear ?? '');
+    if (this.hash === undefined) {
+      const saved = this.previous?.hash;
+      this.hash = saved !== undefined && this.clear !== undefined && verifyTypeNine(this.clear, saved) ? saved : typeNineHash(this.clear ?? '');
+    }
     return `9 ${this.hash}`;
   }
 
