@@ -99,6 +99,23 @@ describe('LabMailServer', () => {
     }
   });
 
+  it('refuses a sender other than the authenticated user when told to (as Gmail does)', async () => {
+    const strict = await LabMailServer.start({ chain, users: [{ username: USER, password: PASSWORD }], senderMustBeUser: true });
+    const client = await SmtpLineClient.connect(strict.port);
+    try {
+      await client.reply();
+      await client.command('EHLO R1');
+      await client.startTls();
+      await client.command('EHLO R1');
+      expect((await client.command(`AUTH PLAIN ${b64(`\0${USER}\0${PASSWORD}`)}`)).code).toBe(235);
+      expect((await client.command('MAIL FROM:<router@lab.example>')).code).toBe(553);
+      expect((await client.command(`MAIL FROM:<${USER}>`)).code).toBe(250);
+    } finally {
+      client.close();
+      await strict.stop();
+    }
+  });
+
   it('times out waiting for a message that never comes, naming what it has', async () => {
     await expect(server.waitForMessage((m) => m.subject === 'never', 50)).rejects.toThrow(/no matching message within 50 ms/);
   });
