@@ -15,7 +15,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const nameSchema = z.string().regex(NAME, { error: 'must start with a letter or digit and use only letters, digits, . _ -' });
 
 const connectionFields = {
-  port: z.number().int().min(1).max(65535, { error: 'must be a port number 1..65535' }).optional(),
+  port: z.number().int().min(1, { error: 'must be a port number 1..65535' }).max(65535, { error: 'must be a port number 1..65535' }).optional(),
   platform: z.literal('iosxe', { error: "must be 'iosxe' (the only platform certagent drives)" }).optional(),
   transport: z.enum(['ssh', 'netconf']).optional(),
   username: z.string().min(1).optional(),

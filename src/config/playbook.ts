@@ -68,7 +68,7 @@ const mailSchema = z
     subject: z.string(),
     body: z.string(),
     secure: z.enum(['tls', 'none']).optional(),
-    port: z.number().int().min(1).max(65535, { error: 'must be a port number 1..65535' }).optional(),
+    port: z.number().int().min(1, { error: 'must be a port number 1..65535' }).max(65535, { error: 'must be a port number 1..65535' }).optional(),
   })
   .strict();
 
@@ -107,31 +107,34 @@ const appletSchema = z
   })
   .strict();
 
-const playbookSchema = z
+const TOP_KEYS = ['name', 'description', 'ip_hosts', 'trustpoints', 'eem', 'verify', 'rotation'];
+
+const eemSchema = z
   .object({
-    name: z.string().min(1).optional(),
-    description: z.string().optional(),
-    ip_hosts: z.record(z.string(), z.string()).optional(),
-    trustpoints: z.array(z.unknown()).optional(),
-    eem: z
-      .object({
-        environment: z.record(z.string(), z.unknown()).optional(),
-        applets: z.array(z.unknown()).optional(),
-      })
-      .strict()
-      .optional(),
-    verify: z
-      .object({
-        run_applet: z.string().optional(),
-        expect_mail: z.boolean().optional(),
-        wait_for_log_seconds: z.number().int().min(1).max(3600, { error: 'must be 1..3600 seconds' }).optional(),
-        forbidden_log_patterns: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
-      })
-      .strict()
-      .optional(),
-    rotation: z.object({ renew_before: z.string() }).strict().optional(),
+    environment: z.record(z.string(), z.unknown()).optional(),
+    applets: z.array(z.unknown()).optional(),
   })
   .strict();
+
+const verifySchema = z
+  .object({
+    run_applet: z.string().optional(),
+    expect_mail: z.boolean().optional(),
+    wait_for_log_seconds: z.number().int().min(1, { error: 'must be 1..3600 seconds' }).max(3600, { error: 'must be 1..3600 seconds' }).optional(),
+    forbidden_log_patterns: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  })
+  .strict();
+
+/** Each section is checked on its own, so one broken section does not hide the problems of the others. */
+const sections = {
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  ip_hosts: z.record(z.string(), z.string()).optional(),
+  trustpoints: z.array(z.unknown()).optional(),
+  eem: eemSchema.optional(),
+  verify: verifySchema.optional(),
+  rotation: z.object({ renew_before: z.string() }).strict().optional(),
+};
 
 export interface BuildContext {
   readonly file: string;
@@ -402,7 +405,7 @@ function buildIpHosts(raw: Record<string, string>, base: Origin, ctx: BuildConte
   return out;
 }
 
-function buildVerify(raw: NonNullable<z.infer<typeof playbookSchema>['verify']>, base: Origin, eem: EemSpec<unknown> | undefined, ctx: BuildContext): VerifySpec {
+function buildVerify(raw: z.infer<typeof verifySchema>, base: Origin, eem: EemSpec<unknown> | undefined, ctx: BuildContext): VerifySpec {
   const applet = raw.run_applet === undefined ? undefined : eem?.applets.find((a) => a.name === raw.run_applet);
   if (raw.run_applet !== undefined && applet === undefined) {
     ctx.issues.push(issue(at(base, 'run_applet'), `applet ${raw.run_applet} is not declared under eem.applets`));
@@ -429,8 +432,24 @@ function buildVerify(raw: NonNullable<z.infer<typeof playbookSchema>['verify']>,
 export function buildPlaybook(value: unknown, file: string, home: string): { playbook?: PlaybookSpec; issues: ConfigIssue[] } {
   const ctx: BuildContext = { file, home, issues: [] };
   const top: Origin = { file, path: [] };
-  const raw = check(playbookSchema, value ?? {}, top, ctx.issues);
-  if (raw === undefined) return { issues: ctx.issues };
+  const doc = value ?? {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    return { issues: [issue(top, 'a playbook is a mapping with trustpoints:, eem:, verify:, rotation:')] };
+  }
+  const rawDoc = doc as Record<string, unknown>;
+  for (const key of Object.keys(rawDoc)) {
+    if (!TOP_KEYS.includes(key)) ctx.issues.push(issue(at(top, key), `unknown key '${key}' (a playbook has ${TOP_KEYS.join(', ')})`));
+  }
+  const part = <T>(schema: z.ZodType<T>, key: string): T | undefined => check(schema, rawDoc[key], at(top, key), ctx.issues);
+  const raw = {
+    name: part(sections.name, 'name'),
+    description: part(sections.description, 'description'),
+    ip_hosts: part(sections.ip_hosts, 'ip_hosts'),
+    trustpoints: part(sections.trustpoints, 'trustpoints'),
+    eem: part(sections.eem, 'eem'),
+    verify: part(sections.verify, 'verify'),
+    rotation: part(sections.rotation, 'rotation'),
+  };
   const trustpoints = buildTrustpoints(raw.trustpoints ?? [], at(top, 'trustpoints'), ctx);
   let eem: EemSpec<EemEnvironmentEntry> | undefined;
   if (raw.eem) {
