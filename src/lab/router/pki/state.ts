@@ -106,6 +106,20 @@ export function slaCertificate(): CertificateFacts {
   return slaFacts;
 }
 
+/** Makes the certificate on first read of `tp.certificates`: signing and parsing it costs ~7 ms, too much for
+ * the thousand routers a fleet test starts when most of them never show it. */
+function deferCertificates(tp: Trustpoint, make: () => InstalledCertificate): void {
+  let certificates: InstalledCertificate[] | undefined;
+  Object.defineProperty(tp, 'certificates', {
+    enumerable: true,
+    configurable: true,
+    get: () => (certificates ??= [make()]),
+    set: (value: InstalledCertificate[]) => {
+      certificates = value;
+    },
+  });
+}
+
 /**
  * A router's PKI state as it boots without a startup config: `TP-self-signed-N` (its own self-signed
  * certificate) then `SLA-TrustPoint` (the Cisco Licensing Root CA), in the order and with the options
@@ -124,11 +138,11 @@ export function createPkiState(options: PkiDefaultsOptions = {}): PkiState {
     rsakeypair: { label: selfSignedName },
     hash: 'sha256',
   };
-  selfSigned.certificates.push({
+  deferCertificates(selfSigned, () => ({
     role: 'self-signed',
     facts: parseCertificate(generateSelfSignedDer(n, bootTime), selfSignedName),
     installedAt: bootTime,
-  });
+  }));
   const sla: Trustpoint = {
     ...newTrustpoint('SLA-TrustPoint'),
     enrollment: { kind: 'pkcs12' },
