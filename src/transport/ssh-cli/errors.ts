@@ -107,3 +107,15 @@ export class EnableError extends SshCliError {
     super(device, `${device}: cannot enter privileged EXEC: ${reason}`);
   }
 }
+
+/** A wait timed out earlier: what the device prints next cannot be matched to a command any more. */
+export class SessionUnusableError extends SshCliError {
+  readonly advice = 'close this session and open a new one';
+  constructor(
+    device: string,
+    readonly command: string,
+    readonly lostAt: Error,
+  ) {
+    super(device, `${device}: cannot send '${command}': the session lost step with the device (${lostAt.message}); reopen it`);
+  }
+}

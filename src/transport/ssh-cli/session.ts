@@ -8,7 +8,7 @@ import type { PrivilegeLevel, PromptPatterns } from '../../device/platform.js';
 import type { DialogStep } from '../../device/dialog.js';
 import { Channel } from './channel.js';
 import type { Matcher, ReadResult } from './channel.js';
-import { DeviceCommandError, EnableError } from './errors.js';
+import { DeviceCommandError, DeviceTimeoutError, EnableError, SessionUnusableError } from './errors.js';
 import { Redactor } from './redactor.js';
 import { Transcript } from './transcript.js';
 import { openSshShell } from './transport.js';
@@ -75,6 +75,7 @@ export class IosXeSession {
   #hostname: string;
   #level: PrivilegeLevel;
   #roundTrips = 0;
+  #lostStep: Error | undefined;
 
   private constructor(
     options: IosXeSessionOptions,
@@ -163,7 +164,7 @@ export class IosXeSession {
       const outputs = options.bulk ? await this.#configBulk(lines, options.timeoutMs) : await this.#configEach(lines, options.timeoutMs);
       return { outputs };
     } finally {
-      if (!this.#channel.closed) await this.#exchange('end\n', [this.#prompts.exec], 'end', options.timeoutMs);
+      if (!this.#channel.closed && !this.#lostStep) await this.#exchange('end\n', [this.#prompts.exec], 'end', options.timeoutMs);
     }
   }
 
@@ -233,11 +234,18 @@ export class IosXeSession {
   }
 
   async #exchange(text: string, matchers: readonly Matcher[], command: string, timeoutMs?: number, waitedFor = 'prompt'): Promise<ReadResult> {
+    const shown = this.#redactor.redact(command);
+    if (this.#lostStep) throw new SessionUnusableError(this.device, shown, this.#lostStep);
     this.#channel.write(text);
     this.#roundTrips++;
-    const read = await this.#channel.readUntil(matchers, { timeoutMs: timeoutMs ?? this.#timeoutMs, command: this.#redactor.redact(command), waitedFor });
-    this.#track(read.text);
-    return read;
+    try {
+      const read = await this.#channel.readUntil(matchers, { timeoutMs: timeoutMs ?? this.#timeoutMs, command: shown, waitedFor });
+      this.#track(read.text);
+      return read;
+    } catch (err) {
+      if (err instanceof DeviceTimeoutError) this.#lostStep = err;
+      throw err;
+    }
   }
 
   #track(text: string): void {

@@ -119,6 +119,9 @@ export async function openSshShell(options: SshTransportOptions): Promise<SshShe
     };
     client.once('error', onError);
     client.once('close', onClose);
+    // ssh2 may emit further errors (a reset after a refused login, a drop mid-session). Without a listener
+    // Node would crash the process; the session learns of drops from its channel closing instead.
+    client.on('error', () => undefined);
     client.once('ready', () => {
       client.removeListener('error', onError);
       client.removeListener('close', onClose);
@@ -126,7 +129,12 @@ export async function openSshShell(options: SshTransportOptions): Promise<SshShe
     });
   });
   client.connect(config);
-  await ready;
+  try {
+    await ready;
+  } catch (err) {
+    client.destroy();
+    throw err;
+  }
 
   const verdict = presented.verdict;
   if (verdict?.kind !== 'trusted' && verdict?.kind !== 'first-use') {
