@@ -63,6 +63,9 @@ describe('trustpoint option order', () => {
       subjectName: 'cn=R1',
       fingerprint: 'E58C1CC4913B38634BE9106EE3AD8E6B9DD9814A',
       serialNumber: 'none' as const,
+      sourceInterface: 'Vlan255',
+      ipAddress: 'none',
+      fqdn: 'none',
       usage: 'ssl-client',
       enrollment: { kind: 'terminal' as const, pem: true },
     };
@@ -71,10 +74,13 @@ describe('trustpoint option order', () => {
       ' enrollment terminal pem',
       ' usage ssl-client',
       ' serial-number none',
+      ' fqdn none',
+      ' ip-address none',
       ' fingerprint E58C1CC4913B38634BE9106EE3AD8E6B9DD9814A',
       ' subject-name cn=R1',
       ' revocation-check crl none',
       ' chain-validation stop',
+      ' source interface Vlan255',
       ' rsakeypair KEY 2048',
       ' hash sha256',
     ]);

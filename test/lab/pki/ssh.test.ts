@@ -174,6 +174,27 @@ describe('crypto pki authenticate over SSH', () => {
   });
 });
 
+describe('trustpoint sub-commands over SSH', () => {
+  test('abbreviations as in FN74135 and the VG400 guide; no forms; incomplete and ambiguous lines', async () => {
+    const shell = await configShell();
+    await trustpoint(shell, 'TEST', 'enrollment term pem', 'subject-name CN=TEST', 'revocation-check n', 'rsakeypair TEST', 'serial-number none',
+      'fqdn none', 'ip-address none', 'hash sha256', 'chain-validation stop', 'fingerprint 3f520c4c0f3236c9ca3d5c209c9948ec');
+    await shell.command('crypto pki trustpoint TEST');
+    expect(await shell.command('enrollment')).toBe('enrollment\r\n% Incomplete command.\r\n\r\nR1(ca-trustpoint)#');
+    expect(await shell.command('e')).toBe('e\r\n% Ambiguous command:  "e"\r\nR1(ca-trustpoint)#');
+    expect(await shell.command('no hash')).toBe('no hash\r\nR1(ca-trustpoint)#');
+    await shell.command('end');
+    const out = await shell.command('show running-config | section crypto pki trustpoint TEST', /R1#$/);
+    expect(out).toContain(
+      'crypto pki trustpoint TEST\r\n enrollment terminal pem\r\n serial-number none\r\n fqdn none\r\n ip-address none\r\n' +
+        ' fingerprint 3F520C4C0F3236C9CA3D5C209C9948EC\r\n subject-name CN=TEST\r\n revocation-check none\r\n chain-validation stop\r\n' +
+        ' rsakeypair TEST\r\n',
+    );
+    expect(out).not.toContain(' hash sha256');
+    shell.close();
+  });
+});
+
 describe('trustpoint removal and show outputs over SSH', () => {
   test('no crypto pki trustpoint asks the real question and removes the chain', async () => {
     const shell = await configShell();

@@ -8,8 +8,8 @@ import { iosHexLines } from '../../../certs/ios-format.js';
 import type { ConfigBlock } from '../feature.js';
 import type { InstalledCertificate, PkiState, Trustpoint } from './state.js';
 
-/** Trustpoint option lines in IOS's order (dossier 3.5: enrollment, usage, serial-number, fingerprint,
- * subject-name, revocation-check, rsakeypair, hash). No capture shows where IOS puts `chain-validation`;
+/** Trustpoint option lines in IOS's order (dossier 3.5: enrollment, usage, serial-number, fqdn, ip-address,
+ * fingerprint, subject-name, revocation-check, source interface, rsakeypair, hash). No capture shows where IOS puts `chain-validation`;
  * it follows `revocation-check` here, as in the field config the seed notes quote. */
 export function trustpointLines(tp: Trustpoint): string[] {
   const lines = [`crypto pki trustpoint ${tp.name}`];
@@ -20,12 +20,15 @@ export function trustpointLines(tp: Trustpoint): string[] {
   if (tp.usage) lines.push(` usage ${tp.usage}`);
   if (tp.serialNumber === 'none') lines.push(' serial-number none');
   else if (tp.serialNumber === 'include') lines.push(' serial-number');
+  if (tp.fqdn) lines.push(` fqdn ${tp.fqdn}`);
+  if (tp.ipAddress) lines.push(` ip-address ${tp.ipAddress}`);
   if (tp.fingerprint) lines.push(` fingerprint ${tp.fingerprint}`);
   if (tp.subjectName) lines.push(` subject-name ${tp.subjectName}`);
   if (tp.revocationCheck) lines.push(` revocation-check ${tp.revocationCheck.join(' ')}`);
   const cv = tp.chainValidation;
   if (cv?.kind === 'stop') lines.push(' chain-validation stop');
   else if (cv?.kind === 'continue' && cv.parent) lines.push(` chain-validation continue ${cv.parent}`);
+  if (tp.sourceInterface) lines.push(` source interface ${tp.sourceInterface}`);
   if (tp.rsakeypair) lines.push(` rsakeypair ${tp.rsakeypair.label}${tp.rsakeypair.bits ? ` ${tp.rsakeypair.bits}` : ''}`);
   if (tp.hash) lines.push(` hash ${tp.hash}`);
   return lines;

@@ -48,6 +48,11 @@ export interface Trustpoint {
   usage?: string;
   /** `serial-number` (`include`) or `serial-number none`. */
   serialNumber?: 'include' | 'none';
+  /** `fqdn none` / `fqdn NAME`, `ip-address none` / `ip-address ADDR`, as typed. */
+  fqdn?: string;
+  ipAddress?: string;
+  /** `source interface IFNAME`. */
+  sourceInterface?: string;
   /** Pinned CA fingerprint as typed (hex, upper-cased, 32 or 40 digits). */
   fingerprint?: string;
   subjectName?: string;

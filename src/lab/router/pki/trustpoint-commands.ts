@@ -157,6 +157,33 @@ export const trustpointCommands: readonly CommandSpec[] = [
     (tp) => delete tp.fingerprint,
   ),
   option(
+    'fqdn [<name>]',
+    (tp, ctx) => {
+      if (!ctx.params.name) return false;
+      tp.fqdn = ctx.params.name;
+      return true;
+    },
+    (tp) => delete tp.fqdn,
+  ),
+  option(
+    'ip-address [<address>]',
+    (tp, ctx) => {
+      if (!ctx.params.address) return false;
+      tp.ipAddress = ctx.params.address;
+      return true;
+    },
+    (tp) => delete tp.ipAddress,
+  ),
+  option(
+    'source interface [<name>]',
+    (tp, ctx) => {
+      if (!ctx.params.name) return false;
+      tp.sourceInterface = ctx.params.name;
+      return true;
+    },
+    (tp) => delete tp.sourceInterface,
+  ),
+  option(
     'usage [{ ike | ssl-client | ssl-server }]',
     (tp, ctx) => {
       const usage = ['ike', 'ssl-client', 'ssl-server'].find((u) => has(ctx, u));
