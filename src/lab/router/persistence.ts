@@ -26,8 +26,15 @@ async function writeAtomically(path: string, text: string, mode = 0o644): Promis
   await rename(temporary, path);
 }
 
+/**
+ * A new ed25519 host key. ssh2's generator drops leading zero bytes of the key (about one key in 256
+ * comes out 31 bytes long and cannot be parsed back), so such keys are thrown away.
+ */
 export function generateHostKey(): string {
-  return ssh2.utils.generateKeyPairSync('ed25519').private;
+  for (;;) {
+    const key = ssh2.utils.generateKeyPairSync('ed25519').private;
+    if (!(ssh2.utils.parseKey(key) instanceof Error)) return key;
+  }
 }
 
 /** The folder's host key, created on first use. */
