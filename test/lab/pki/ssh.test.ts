@@ -119,12 +119,15 @@ describe('crypto pki authenticate over SSH', () => {
 
   test('a matching fingerprint pin accepts without a question; a wrong pin is refused', async () => {
     const shell = await configShell();
-    await trustpoint(shell, 'CA-Pinned', 'enrollment terminal', 'fingerprint B1BC968BD4F49D622AA89A81F2150152A41D829C');
+    await trustpoint(shell, 'CA-Pinned', 'enrollment terminal', 'fingerprint b1bc968b D4F49D62 2AA89A81 F2150152 A41D829C');
+    expect(router.runningConfig()).toContain('crypto pki trustpoint CA-Pinned\n enrollment terminal\n fingerprint B1BC968BD4F49D622AA89A81F2150152A41D829C\n');
     expect(await paste(shell, 'CA-Pinned', GLOBALSIGN_PEM)).toMatch(
       /-----END CERTIFICATE-----\r\n\r\nTrustpoint Fingerprint: B1BC968B D4F49D62 2AA89A81 F2150152 A41D829C\r\nCertificate validated - fingerprints matched\.\r\nTrustpoint CA certificate accepted\.\r\n% Certificate successfully imported\r\n\r\nR1\(config\)#$/,
     );
     await trustpoint(shell, 'CA-WrongPin', 'enrollment terminal', 'fingerprint 0123456789ABCDEF0123456789ABCDEF');
-    expect(await paste(shell, 'CA-WrongPin', GLOBALSIGN_PEM)).toMatch(/Trustpoint CA certificate is rejected\. Abort\.\r\n% Error in saving certificate: status = FAIL\r\nR1\(config\)#$/);
+    expect(await paste(shell, 'CA-WrongPin', GLOBALSIGN_PEM)).toMatch(
+      /-----END CERTIFICATE-----\r\n\r\nTrustpoint fingerprint must be supplied\.\r\nTrustpoint CA certificate is rejected\. Abort\.\r\n% Error in saving certificate: status = FAIL\r\nR1\(config\)#$/,
+    );
     expect(router.state.pki.trustpoints.get('CA-WrongPin')?.certificates).toHaveLength(0);
     shell.close();
   });

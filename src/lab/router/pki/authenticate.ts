@@ -26,10 +26,9 @@ import { caCertificate, type PkiState, type Trustpoint } from './state.js';
 export const PASTE_PROMPT = '\nEnter the base 64 encoded CA certificate.\nEnd with a blank line or the word "quit" on a line by itself\n\n';
 export const ACCEPT_QUESTION = '% Do you accept this certificate? [yes/no]: ';
 const ACCEPTED = 'Trustpoint CA certificate accepted.\n% Certificate successfully imported\n\n';
-/** The 26.x refusal (C9300 26.1.1, C8235-G2 26.2) when no fingerprint is pinned. */
+/** The 26.x refusal (C9300 26.1.1, C8235-G2 26.2) when no fingerprint is pinned; the CCNPAUTO RESTCONF lab
+ * (search-index file 63575297184) reports the same three lines for a pin "configured with the wrong value". */
 export const REJECTED_26X = 'Trustpoint fingerprint must be supplied.\nTrustpoint CA certificate is rejected. Abort.\n% Error in saving certificate: status = FAIL\n';
-/** No capture shows what a wrong pin prints; the 26.x abort and save-failure lines are the nearest real texts. */
-const PIN_MISMATCH = 'Trustpoint CA certificate is rejected. Abort.\n% Error in saving certificate: status = FAIL\n';
 /** No capture of unparsable paste either; `status = FAIL` is the only save-failure wording seen on IOS XE. */
 const UNPARSABLE = '% Error in saving certificate: status = FAIL\n';
 /** No capture of answering `no`; IOS's wording for a refused certificate is not documented. [unverified] */
@@ -131,12 +130,11 @@ export async function authenticate(router: RouterState, io: SessionIo, name: str
     return;
   }
   if (tp.fingerprint) {
-    io.print(`Trustpoint Fingerprint: ${hexGroups(tp.fingerprint)}\n`);
     if (!pinMatches(tp.fingerprint, cert)) {
-      io.print(PIN_MISMATCH);
+      io.print(REJECTED_26X);
       return;
     }
-    io.print(`Certificate validated - fingerprints matched.\n${ACCEPTED}`);
+    io.print(`Trustpoint Fingerprint: ${hexGroups(tp.fingerprint)}\nCertificate validated - fingerprints matched.\n${ACCEPTED}`);
     install(router, tp, cert);
     return;
   }

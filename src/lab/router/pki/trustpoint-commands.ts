@@ -148,10 +148,12 @@ export const trustpointCommands: readonly CommandSpec[] = [
     (tp) => delete tp.rsakeypair,
   ),
   option(
-    'fingerprint [<hex>]',
+    // Typed with or without the spaces of IOS's groups (`fingerprint 8A718CE3 B97E9FC7 ...`, CCNPAUTO lab);
+    // the running config shows it in one piece (pqc R1-macsec config).
+    'fingerprint [<hex...>]',
     (tp, ctx) => {
       if (!ctx.params.hex) return false;
-      tp.fingerprint = ctx.params.hex.toUpperCase();
+      tp.fingerprint = ctx.params.hex.replace(/\s+/g, '').toUpperCase();
       return true;
     },
     (tp) => delete tp.fingerprint,
