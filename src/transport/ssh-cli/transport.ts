@@ -48,8 +48,13 @@ function authHandler(creds: SshCredentials): { handler: AuthHandlerMiddleware; t
   let keyTried = false;
   let passwordTried = false;
   const handler: AuthHandlerMiddleware = (authsLeft, _partial, next) => {
-    // ssh2 passes null before the server has listed its methods.
-    const offered = new Set<string>((authsLeft as AuthenticationType[] | null) ?? ['publickey', 'password', 'keyboard-interactive']);
+    // ssh2 passes null before the server has listed its methods: ask with `none`, as OpenSSH does,
+    // so the password goes only to a method the server takes.
+    if ((authsLeft as AuthenticationType[] | null) === null) {
+      next({ type: 'none', username });
+      return;
+    }
+    const offered = new Set<string>(authsLeft);
     if (!keyTried && creds.privateKey !== undefined && offered.has('publickey')) {
       keyTried = true;
       tried.push('publickey');
