@@ -42,13 +42,11 @@ const deviceSchema = z
   })
   .strict();
 
-export const nativeInventorySchema = z
-  .object({
-    all: groupSchema.optional(),
-    groups: z.record(nameSchema, groupSchema).optional(),
-    devices: z.array(deviceSchema).min(1, { error: 'lists no device' }),
-  })
+/** Sections and devices are checked one by one, so one broken part does not hide the problems of the others. */
+const topSchema = z
+  .object({ all: z.unknown().optional(), groups: z.unknown().optional(), devices: z.array(z.unknown()).min(1, { error: 'lists no device' }) })
   .strict();
+const groupsSchema = z.record(nameSchema, groupSchema);
 
 type RawConnection = z.infer<typeof groupSchema>;
 
@@ -78,25 +76,34 @@ function layerOf(raw: RawConnection, origin: Origin, who: string, home: string):
 
 export function nativeDrafts(value: unknown, file: string, home: string, issues: ConfigIssue[]): DeviceDraft[] {
   const top: Origin = { file, path: [] };
-  const raw = check(nativeInventorySchema, value, top, issues);
+  const raw = check(topSchema, value, top, issues);
+  const all = raw?.all === undefined ? undefined : check(groupSchema, raw.all, at(top, 'all'), issues);
+  const groups = raw?.groups === undefined ? undefined : check(groupsSchema, raw.groups, at(top, 'groups'), issues);
   if (raw === undefined) return [];
-  const allLayer = raw.all ? [layerOf(raw.all, at(top, 'all'), 'all devices', home)] : [];
-  return raw.devices.map((device, index) => {
+  // With all: or groups: broken, a device's missing username may live there: do not report it twice.
+  const sharedBroken = (raw.all !== undefined && all === undefined) || (raw.groups !== undefined && groups === undefined);
+  const allLayer = all ? [layerOf(all, at(top, 'all'), 'all devices', home)] : [];
+  const drafts: DeviceDraft[] = [];
+  raw.devices.forEach((item, index) => {
     const origin = at(top, 'devices', index);
+    const device = check(deviceSchema, item, origin, issues);
+    if (device === undefined) return;
     const groupLayers: Layer[] = [];
     for (const group of device.groups ?? []) {
-      const def = raw.groups?.[group];
+      const def = groups?.[group];
       // A group need not be defined: it may only serve to select devices with --limit.
       if (def !== undefined) groupLayers.push(layerOf(def, at(top, 'groups', group), `group ${group}`, home));
     }
     const hostKeys = device.host_key === undefined ? undefined : [device.host_key].flat();
-    return {
+    drafts.push({
       name: device.name,
       host: device.host,
       origin,
       groups: device.groups ?? [],
       layers: [...allLayer, ...groupLayers, layerOf(device, origin, device.name, home)],
       ...(hostKeys && { hostKeys, hostKeysOrigin: at(origin, 'host_key') }),
-    };
+      credentialsReported: sharedBroken,
+    });
   });
+  return drafts;
 }

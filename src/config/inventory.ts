@@ -80,7 +80,8 @@ export interface DeviceDraft {
   readonly layers: readonly Layer[];
   readonly hostKeys?: readonly string[];
   readonly hostKeysOrigin?: Origin;
-  /** A credential of this device was already reported as unusable; do not add "has no password" on top. */
+  /** A credential of this device, or a level it inherits from, was already reported as unusable: do not add
+   * "has no password" on top. */
   readonly credentialsReported?: boolean;
 }
 

@@ -13,7 +13,7 @@ import { buildPlaybook } from './playbook.js';
 import { resolvePlaybook } from './playbook-secrets.js';
 import type { Playbook, PlaybookSpec } from './playbook-types.js';
 import { type SecretSources, SecretResolver } from './secret.js';
-import { parseYaml, withLines } from './yaml-document.js';
+import { type ParsedYaml, parseYaml, withLines } from './yaml-document.js';
 
 export interface LoadOptions {
   /** Home directory for `~/` paths and the default known_hosts; the user's by default. */
@@ -116,8 +116,7 @@ function checkCertificateFiles(spec: PlaybookSpec): ConfigIssue[] {
   return issues;
 }
 
-/** Validates a playbook without touching its secrets: structure, names, certificate files, applet variables. */
-export async function readPlaybook(path: string, options: LoadOptions = {}): Promise<PlaybookSpec> {
+async function readPlaybookFile(path: string, options: LoadOptions): Promise<{ spec: PlaybookSpec; parsed: ParsedYaml }> {
   const file = resolve(path);
   const parsed = parseYaml(readText(file), file);
   throwIfErrors(parsed.issues);
@@ -126,15 +125,19 @@ export async function readPlaybook(path: string, options: LoadOptions = {}): Pro
   const all = withLines([...issues, ...more], parsed, file);
   throwIfErrors(all);
   if (playbook === undefined) throw new ConfigError(all);
-  return { ...playbook, warnings: all.filter((i) => i.severity === 'warning') };
+  return { spec: { ...playbook, warnings: all.filter((i) => i.severity === 'warning') }, parsed };
+}
+
+/** Validates a playbook without touching its secrets: structure, names, certificate files, applet variables. */
+export async function readPlaybook(path: string, options: LoadOptions = {}): Promise<PlaybookSpec> {
+  return (await readPlaybookFile(path, options)).spec;
 }
 
 /** Validates a playbook, resolves its secrets and checks EEM's limits on the resolved values. */
 export async function loadPlaybook(path: string, options: PlaybookLoadOptions = {}): Promise<Playbook> {
-  const spec = await readPlaybook(path, options);
+  const { spec, parsed } = await readPlaybookFile(path, options);
   const secrets = options.secrets ?? processSecretSources();
   const resolver = secrets instanceof SecretResolver ? secrets : new SecretResolver(secrets);
-  const parsed = parseYaml(readText(spec.file), spec.file);
   try {
     return await resolvePlaybook(spec, resolver);
   } catch (err) {
