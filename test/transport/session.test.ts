@@ -137,6 +137,22 @@ describe('IosXeSession against the lab router over SSH', () => {
     expect(error).toMatchObject({ errorId: 'ca-already-present' });
   });
 
+  it('raises the 26.x rejection as a typed error and leaves nothing installed', async () => {
+    await session.sendConfig(trustpointConfigLines({ name: 'CA-REJECTED' }));
+    router.setFaults({ rejectCertificate: ['CA-REJECTED'] });
+    try {
+      const error = await session
+        .interact([{ send: 'configure terminal', expect: [] }, ...authenticateDialog('CA-REJECTED', ISRG_ROOT_X1, () => true)])
+        .catch((e: unknown) => e);
+      await session.send('end');
+      expect(error).toBeInstanceOf(DeviceCommandError);
+      expect(['fingerprint-required', 'certificate-rejected']).toContain((error as DeviceCommandError).errorId);
+      expect(parseShowCryptoPkiCertificates(await session.send('show crypto pki certificates CA-REJECTED'))).toEqual([]);
+    } finally {
+      router.setFaults({});
+    }
+  });
+
   it('removes a trustpoint through its confirmation', async () => {
     await session.interact([{ send: 'configure terminal', expect: [] }, ...removeTrustpointDialog('CA-ISRG'), { send: 'end', expect: [] }]);
     const names = parseShowCryptoPkiTrustpoints(await session.send('show crypto pki trustpoints')).map((t) => t.name);
