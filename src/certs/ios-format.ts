@@ -44,17 +44,32 @@ export function iosDate(date: Date): string {
   return `${time} UTC ${MONTHS[date.getUTCMonth()] ?? ''} ${date.getUTCDate()} ${date.getUTCFullYear()}`;
 }
 
-/** One `type=value` per RDN attribute, last RDN first (`cn=GTS CA 1C3`, `o=...`, `c=US`). */
-export function iosDnLines(dn: DistinguishedName): string[] {
-  return [...dn].reverse().map((a) => `${iosNameType(a.type)}=${a.value}`);
+/** One line per RDN, last RDN first (`cn=GTS CA 1C3`, `o=...`, `c=US`); the attributes of a multi-valued RDN
+ * share a line joined by `+` in DER order (`serialNumber=9HI3W7WA3K8+hostname=pki-reg7`, genieparser csr capture). */
+export function iosDnLines(dn: DistinguishedName, options: DnRenderOptions = {}): string[] {
+  const rdns: string[][] = [];
+  for (const a of dn) {
+    const text = `${iosNameType(a.type, options)}=${a.value}`;
+    const last = rdns[rdns.length - 1];
+    if (a.sameRdnAsPrevious && last) last.push(text);
+    else rdns.push([text]);
+  }
+  return rdns.reverse().map((parts) => parts.join('+'));
 }
 
 /** The one-line form of `show crypto pki trustpoints status` (`cn=Cisco Licensing Root CA,o=Cisco`). */
-export function iosDnOneLine(dn: DistinguishedName): string {
-  return iosDnLines(dn).join(',');
+export function iosDnOneLine(dn: DistinguishedName, options: DnRenderOptions = {}): string {
+  return iosDnLines(dn, options).join(',');
 }
 
-function iosNameType(type: string): string {
+export interface DnRenderOptions {
+  /** How unstructuredName (PKCS#9, the router's host name) is labelled: `hostname` on 17.x
+   * (genieparser csr capture, 2021), `unstructuredname` on 26.x (pqc capture). Default `hostname`. */
+  readonly unstructuredName?: 'hostname' | 'unstructuredname';
+}
+
+function iosNameType(type: string, options: DnRenderOptions): string {
+  if (type === 'unstructuredName') return options.unstructuredName ?? 'hostname';
   return type === 'serialNumber' ? type : type.toLowerCase();
 }
 

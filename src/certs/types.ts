@@ -7,6 +7,8 @@
 export interface NameAttribute {
   readonly type: string;
   readonly value: string;
+  /** Set on the second and later attributes of a multi-valued RDN (`serialNumber=...+hostname=...`). */
+  readonly sameRdnAsPrevious?: true;
 }
 
 /** The relative distinguished names in DER order (first RDN first). IOS prints them in reverse. */

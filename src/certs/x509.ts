@@ -190,7 +190,9 @@ function extension<T>(exts: readonly Extension[], oid: string, type: new () => T
 }
 
 function distinguishedName(name: Name): DistinguishedName {
-  return name.flatMap((rdn) => rdn.map((atv) => ({ type: NAME_TYPES[atv.type] ?? atv.type, value: atv.value.toString() })));
+  return name.flatMap((rdn) =>
+    rdn.map((atv, i) => ({ type: NAME_TYPES[atv.type] ?? atv.type, value: atv.value.toString(), ...(i > 0 ? { sameRdnAsPrevious: true as const } : {}) })),
+  );
 }
 
 function keyUsageFacts(ku: KeyUsage): { bits: number; names: string[] } {

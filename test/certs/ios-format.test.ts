@@ -106,6 +106,19 @@ describe('show crypto pki certificates fields', () => {
     expect(iosDnLines(gs.issuer)).toEqual(['cn=GlobalSign Root CA', 'ou=Root CA', 'o=GlobalSign nv-sa', 'c=BE']);
   });
 
+  it('joins a multi-valued RDN with + and labels unstructuredName per release (genieparser csr / pqc 26.x captures)', () => {
+    const dn = [
+      { type: 'serialNumber', value: '9HI3W7WA3K8' },
+      { type: 'unstructuredName', value: 'pki-reg7', sameRdnAsPrevious: true as const },
+    ];
+    const capture = fixture('genie_show_crypto_pki_certificates_verbose_csr_2.txt');
+    expect(capture).toContain(`\n    ${iosDnLines(dn)[0] ?? ''}\n`);
+    expect(iosDnLines([{ type: 'unstructuredName', value: 'bfl-cpoc-d14-8235-02.lab.local' }], { unstructuredName: 'unstructuredname' })).toEqual([
+      'unstructuredname=bfl-cpoc-d14-8235-02.lab.local',
+    ]);
+    expect(iosDnOneLine([{ type: 'o', value: 'Cisco' }, { type: 'cn', value: 'ACT2 SUDI CA' }])).toBe('cn=ACT2 SUDI CA,o=Cisco');
+  });
+
   it('prints validity dates as HH:MM:SS UTC Mon D YYYY with the day unpadded', () => {
     const gts = parseCertificates(debian('GTS_Root_R1.crt'), 'GTS_Root_R1.crt')[0]!;
     expect(iosDate(gts.notBefore)).toBe('00:00:00 UTC Jun 22 2016');
