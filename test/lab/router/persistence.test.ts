@@ -63,6 +63,36 @@ describe('persistence across restarts', () => {
     }
   });
 
+  test('with the real features, the saved PKI and EEM config (certificate chains in hexmode) replays identically', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'labrouter-'));
+    dirs.push(dir);
+    const first = await LabRouter.start({ hostname: 'P2', stateDir: dir, users: USERS });
+    const shell = await TestShell.connect(first);
+    await shell.expect(/P2#$/);
+    await shell.command('conf t');
+    await shell.command('crypto pki trustpoint CA-LAB');
+    await shell.command('enrollment terminal');
+    await shell.command('revocation-check none');
+    await shell.command('event manager applet MAILTEST');
+    await shell.command('event none');
+    await shell.command('end');
+    await shell.command('write memory');
+    shell.close();
+    await first.stop();
+    const saved = await readFile(join(dir, 'startup-config'), 'utf8');
+    expect(saved).toMatch(/\ncrypto pki certificate chain SLA-TrustPoint\n certificate ca 01\n  30820321 /);
+    expect(saved).toContain('\ncrypto pki trustpoint CA-LAB\n enrollment terminal\n revocation-check none\n');
+    expect(saved).toContain('\nevent manager applet MAILTEST\n event none\n');
+
+    const second = await LabRouter.start({ hostname: 'P2', stateDir: dir, users: USERS });
+    try {
+      const fromVersion = (text: string): string => text.slice(text.indexOf('\nversion '));
+      expect(fromVersion(second.runningConfig())).toBe(fromVersion(saved));
+    } finally {
+      await second.stop();
+    }
+  });
+
   test('without a state folder every start is fresh', async () => {
     const a = await LabRouter.start({ hostname: 'M1', users: USERS });
     const b = await LabRouter.start({ hostname: 'M1', users: USERS });
