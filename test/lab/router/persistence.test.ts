@@ -80,7 +80,7 @@ describe('persistence across restarts', () => {
     shell.close();
     await first.stop();
     const saved = await readFile(join(dir, 'startup-config'), 'utf8');
-    expect(saved).toMatch(/\ncrypto pki certificate chain SLA-TrustPoint\n certificate ca 01\n  30820321 /);
+    expect(saved).toMatch(/\ncrypto pki certificate chain SLA-TrustPoint\n certificate ca 01\n {2}30820321 /);
     expect(saved).toContain('\ncrypto pki trustpoint CA-LAB\n enrollment terminal\n revocation-check none\n');
     expect(saved).toContain('\nevent manager applet MAILTEST\n event none\n');
 
