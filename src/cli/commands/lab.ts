@@ -1,0 +1,183 @@
+/**
+ * `certagent lab`: starts simulated IOS XE routers and the lab mail server, writes the inventory, the playbook,
+ * the mail chain and the secrets file, says where everything is, and runs until SIGINT or SIGTERM.
+ */
+import { isAbsolute, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EXIT_OK, UsageError, type Command } from '../command.js';
+import { DEFAULT_LAB_DEVICES, labHostnames, LabPortInUseError, startLab, type Lab, type LabLatency, type LabOptions } from '../../lab/lab.js';
+import { FAULT_HELP, faultPlans, parseFaultSpec } from '../../lab/fault-spec.js';
+
+const USAGE = `certagent lab [options]
+  --devices N            routers to start (default ${DEFAULT_LAB_DEVICES})
+  --base-port P          first router's SSH port, the others counting up (default 0: free ports)
+  --state-dir D          host keys, saved configs, mail chain, received mail, secrets (default .lab)
+  --smtp-port P          the mail server's port (default 0: a free port)
+  --latency MS           delay before every command's output, on every router
+  --line-latency MS      delay per output line, on every router
+  --fault DEVICE:KIND[=VALUE]  a fault on one router (name, number or all); repeatable. Kinds:
+${FAULT_HELP.map((line) => `      ${line}`).join('\n')}
+  --inventory-out FILE   where to write the inventory (default <state-dir>/inventory.yaml)
+  --playbook-out FILE    where to write the playbook (default <state-dir>/playbook.yaml)`;
+
+export interface LabCliOptions {
+  readonly lab: LabOptions;
+  readonly inventoryOut: string;
+  readonly playbookOut: string;
+}
+
+function whole(option: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`--${option} must be a whole number ${min}..${max}, not "${text}"`);
+  }
+  return Number(text);
+}
+
+/** Reads the command line into startLab's options and the output paths; throws UsageError on bad input. */
+export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        devices: { type: 'string' },
+        'base-port': { type: 'string' },
+        'state-dir': { type: 'string' },
+        'smtp-port': { type: 'string' },
+        latency: { type: 'string' },
+        'line-latency': { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        'inventory-out': { type: 'string' },
+        'playbook-out': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help === true) return 'help';
+  const devices = whole('devices', values.devices, 1, 10_000) ?? DEFAULT_LAB_DEVICES;
+  const basePort = whole('base-port', values['base-port'], 0, 65535) ?? 0;
+  if (basePort > 0 && basePort + devices - 1 > 65535) {
+    throw new UsageError(`--base-port ${basePort} leaves no room for ${devices} routers below 65536`);
+  }
+  const smtpPort = whole('smtp-port', values['smtp-port'], 0, 65535) ?? 0;
+  const commandMs = whole('latency', values.latency, 0, 600_000);
+  const lineMs = whole('line-latency', values['line-latency'], 0, 600_000);
+  const stateDir = values['state-dir'] ?? '.lab';
+  if (stateDir === '') throw new UsageError('--state-dir must name a folder');
+  let faults;
+  try {
+    faults = faultPlans((values.fault ?? []).map(parseFaultSpec), labHostnames(devices));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const latency: LabLatency = { ...(commandMs !== undefined && { commandMs }), ...(lineMs !== undefined && { lineMs }) };
+  return {
+    lab: { stateDir, devices, basePort, smtpPort, latency, faults },
+    inventoryOut: values['inventory-out'] ?? join(stateDir, 'inventory.yaml'),
+    playbookOut: values['playbook-out'] ?? join(stateDir, 'playbook.yaml'),
+  };
+}
+
+/** Paths under the working folder are shown relative to it: shorter, and what the user would type. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+}
+
+/** Shows every device of a small lab; of a large one the first ten and the last (the inventory has them all). */
+function deviceRows(lab: Lab): string[][] {
+  const rows = lab.devices.map((d) => [d.name, d.host, String(d.port), d.hostKeyFingerprint]);
+  if (rows.length <= 12) return rows;
+  const last = rows[rows.length - 1] ?? [];
+  return [...rows.slice(0, 10), [`... ${rows.length - 11} more`, '', '', ''], last];
+}
+
+export function describeLab(lab: Lab, inventory: string, playbook: string): string {
+  const chain = lab.mailChain.names;
+  const faulty = lab.devices.filter((d) => Object.keys(d.router.state.faults).length > 0);
+  const lines = [
+    `certagent lab: ${lab.devices.length} simulated IOS XE routers and a mail server are running (state in ${shown(lab.files.stateDir)}).`,
+    '',
+    ...table([['DEVICE', 'ADDRESS', 'PORT', 'HOST KEY'], ...deviceRows(lab)]),
+    '',
+    ...table([
+      ['Mail server', `${lab.mailServerName} = ${lab.mailHost}:${lab.mail.port} (STARTTLS, AUTH as ${lab.credentials.smtpUser})`],
+      ['Mail chain', `${shown(lab.files.chainFile)} (${[chain.leaf, ...chain.intermediates, chain.root].join(' <- ')})`],
+      ['Received mail', `${shown(lab.files.inbox)} (one .eml per message, index in messages.jsonl)`],
+      ['Inventory', shown(inventory)],
+      ['Playbook', shown(playbook)],
+      ['Secrets', `${shown(lab.files.envFile)} (mode 0600; router account ${lab.credentials.username})`],
+      ...(faulty.length > 0 ? [['Faults', faulty.map((d) => `${d.name} ${JSON.stringify(d.router.state.faults)}`).join('; ')]] : []),
+    ]),
+    '',
+    'Next:',
+    `  source ${shown(lab.files.envFile)}`,
+    `  certagent rollout --inventory ${shown(inventory)} --playbook ${shown(playbook)}`,
+    '',
+    'Press Ctrl-C to stop the lab.',
+  ];
+  return lines.join('\n');
+}
+
+function untilSignal(): { signal: Promise<NodeJS.Signals>; dispose: () => void } {
+  let dispose = (): void => undefined;
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (name: NodeJS.Signals): void => resolve(name);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    dispose = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+  });
+  return { signal, dispose };
+}
+
+async function run(argv: readonly string[]): Promise<number> {
+  const options = parseLabArgs(argv);
+  if (options === 'help') {
+    console.log(`usage: ${USAGE}`);
+    return EXIT_OK;
+  }
+  // Listening before the start: a signal during a long start still ends in a clean stop.
+  const { signal, dispose } = untilSignal();
+  let lab: Lab;
+  try {
+    lab = await startLab(options.lab);
+  } catch (error) {
+    dispose();
+    if (error instanceof LabPortInUseError) throw new UsageError(error.message);
+    throw error;
+  }
+  try {
+    const inventory = await lab.writeInventory(options.inventoryOut);
+    const playbook = await lab.writePlaybook(options.playbookOut);
+    lab.mail.events.on('message', (m: { subject: string; envelopeFrom: string; envelopeTo: readonly string[] }) => {
+      console.log(`mail received: "${m.subject}" from ${m.envelopeFrom} to ${m.envelopeTo.join(', ')}`);
+    });
+    console.log(describeLab(lab, inventory, playbook));
+    const name = await signal;
+    console.log(`${name}: stopping the lab`);
+  } finally {
+    dispose();
+    await lab.stop();
+  }
+  return EXIT_OK;
+}
+
+export const labCommand: Command = {
+  name: 'lab',
+  summary: 'run simulated IOS XE routers and a TLS mail server to try certagent on',
+  usage: USAGE,
+  run,
+};
