@@ -1,5 +1,4 @@
 import type { Command } from '../command.js';
-import { labCommand } from './lab.js';
 import { inspectCommand } from './inspect.js';
 import { labCommand } from './lab.js';
 import { probeCommand } from './probe.js';
