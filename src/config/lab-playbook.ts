@@ -10,6 +10,7 @@ export interface LabPlaybookOptions {
   readonly smtpPort: number;
   readonly userEnv: string;
   readonly passwordEnv: string;
+  /** The sender; the lab's mail account is `certagent-lab` unless the lab is started with another. */
   readonly from: string;
   readonly to: string;
 }
@@ -21,7 +22,7 @@ export const LAB_PLAYBOOK_DEFAULTS: LabPlaybookOptions = {
   smtpPort: 587,
   userEnv: 'LAB_SMTP_USER',
   passwordEnv: 'LAB_SMTP_PASSWORD',
-  from: 'certagent@lab.example',
+  from: 'certagent-lab@lab.example',
   to: 'noc@lab.example',
 };
 

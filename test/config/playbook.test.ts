@@ -109,7 +109,8 @@ describe('playbooks/lab-secure-email.yaml', () => {
     const chain = labChainPem();
     tmp.write('lab/.lab/mail-chain.pem', chain);
     const path = tmp.write('lab/playbooks/lab.yaml', renderLabPlaybook({ smtpPort: 2587, smtpAddress: '10.99.0.1' }));
-    const playbook = await loadPlaybook(path, { home, secrets: sources({ LAB_SMTP_USER: 'certagent', LAB_SMTP_PASSWORD: 'lab-pw' }) });
+    const playbook = await loadPlaybook(path, { home, secrets: sources({ LAB_SMTP_USER: 'certagent-lab', LAB_SMTP_PASSWORD: 'lab-pw' }) });
+    expect(playbook.warnings).toEqual([]);
     expect(playbook.ipHosts).toEqual([{ name: 'smtp.lab.example', address: '10.99.0.1' }]);
     expect(playbook.eem?.applets[0]?.actions[0]).toMatchObject({ kind: 'mail', port: 2587, secure: 'tls' });
     const entry = playbook.trustpoints[0];
