@@ -231,6 +231,15 @@ describe('trustpoint removal and show outputs over SSH', () => {
     shell.close();
   });
 
+  test('show crypto pki certificates pem and crypto pki export give back the PEM that was pasted', async () => {
+    const shell = await configShell();
+    const shown = await shell.command('do show crypto pki certificates pem CA-GTS-Root-R1', /R1\(config\)#$/);
+    expect(shown).toBe(`do show crypto pki certificates pem CA-GTS-Root-R1\r\n------Trustpoint: CA-GTS-Root-R1------\r\n% CA certificate:\r\n${GTS_PEM.trim().split('\n').join('\r\n')}\r\n\r\nR1(config)#`);
+    const exported = await shell.command('crypto pki export CA-GTS-Root-R1 pem terminal', /R1\(config\)#$/);
+    expect(exported).toContain('% The specified trustpoint is not enrolled (CA-GTS-Root-R1).\r\n% Only export the CA certificate in PEM format.\r\n% CA certificate:\r\n-----BEGIN CERTIFICATE-----\r\n');
+    shell.close();
+  });
+
   test('show running-config carries the SLA-TrustPoint chain exactly as the 17.9.8 capture', async () => {
     const shell = await TestShell.connect(router);
     await shell.expect(/R1#$/);
