@@ -9,10 +9,13 @@ import {
   authenticateDialog,
   copyRunStartDialog,
   eemEnvironmentLines,
+  eemMailAppletLines,
   parseAuthenticateOutput,
   parsePkiConfig,
   parseShowCryptoPkiCertificates,
   parseShowCryptoPkiTrustpoints,
+  parseShowCryptoPkiTrustpointsStatus,
+  SHOW,
   parseShowVersion,
   parseEemConfig,
   removeTrustpointDialog,
@@ -87,7 +90,7 @@ describe('IosXeSession against the lab router over SSH', () => {
     expect(result.outputs).toHaveLength(lines.length);
     expect(session.roundTrips - before).toBe(3); // configure terminal, the block, end
     expect(parsePkiConfig(await session.send('show running-config | section crypto pki')).trustpoints.map((t) => t.name)).toContain('CA-BULK');
-    expect(parseEemConfig(await session.send('show running-config | include event manager')).environment.get('_email_to')).toBe('noc@example.net');
+    expect(parseEemConfig(await session.send(SHOW.eemConfig)).environment.get('_email_to')).toBe('noc@example.net');
     const error = await session.sendConfig(['crypto pki trustpoint CA-BULK2', 'revocation-check bogus', 'exit'], { bulk: true }).catch((e: unknown) => e);
     expect(error).toMatchObject({ command: 'revocation-check bogus', errorId: 'invalid-input' });
     expect(session.level).toBe('exec');
@@ -106,9 +109,11 @@ describe('IosXeSession against the lab router over SSH', () => {
     ]);
     expect(seen).toEqual(['0CD2F9E0DA1773E9ED864DA5E370E74E']);
     expect(parseAuthenticateOutput(result.output)).toMatchObject({ asked: true, accepted: true, imported: true });
-    const [cert] = parseShowCryptoPkiCertificates(await session.send('show crypto pki certificates verbose CA-ISRG'));
+    const [cert] = parseShowCryptoPkiCertificates(await session.send(SHOW.certificates('CA-ISRG')));
     expect(cert).toMatchObject({ kind: 'ca', fingerprintMd5: md5(ISRG_ROOT_X1), associatedTrustpoints: ['CA-ISRG'] });
-    const chain = parsePkiConfig(await session.send('show running-config | section crypto pki')).chains.find((c) => c.trustpoint === 'CA-ISRG');
+    const status = parseShowCryptoPkiTrustpointsStatus(await session.send(SHOW.trustpointStatus('CA-ISRG')));
+    expect(status[0]).toMatchObject({ name: 'CA-ISRG', issuingCaAuthenticated: true, issuingCa: { fingerprintMd5: md5(ISRG_ROOT_X1) } });
+    const chain = parsePkiConfig(await session.send(SHOW.pkiConfig)).chains.find((c) => c.trustpoint === 'CA-ISRG');
     expect(chain?.certificates[0]?.der.equals(Buffer.from(ISRG_ROOT_X1))).toBe(true);
   });
 
@@ -144,7 +149,9 @@ describe('IosXeSession against the lab router over SSH', () => {
       const error = await session
         .interact([{ send: 'configure terminal', expect: [] }, ...authenticateDialog('CA-REJECTED', ISRG_ROOT_X1, () => true)])
         .catch((e: unknown) => e);
-      await session.send('end');
+      expect(session.level).toBe('config');
+      await session.ensureExec();
+      expect(session.level).toBe('exec');
       expect(error).toBeInstanceOf(DeviceCommandError);
       expect(['fingerprint-required', 'certificate-rejected']).toContain((error as DeviceCommandError).errorId);
       expect(parseShowCryptoPkiCertificates(await session.send('show crypto pki certificates CA-REJECTED'))).toEqual([]);
@@ -158,6 +165,26 @@ describe('IosXeSession against the lab router over SSH', () => {
     const names = parseShowCryptoPkiTrustpoints(await session.send('show crypto pki trustpoints')).map((t) => t.name);
     expect(names).not.toContain('CA-ISRG');
     expect(names).toContain('CA-LINE');
+  });
+
+  it('configures the EEM mail applet and reads it back with the agent parser', async () => {
+    await session.sendConfig([
+      ...eemEnvironmentLines({ _email_server: 'alerts:Smtp-Pw@smtp.example.net', _email_from: 'alerts@example.net' }),
+      ...eemMailAppletLines({ name: 'CertagentMail', server: '$_email_server', to: '$_email_to', from: '$_email_from', subject: 'certagent test', body: 'sent by certagent', tlsPort: 587 }),
+    ]);
+    const eem = parseEemConfig(await session.send(SHOW.eemConfig));
+    expect(eem.environment.get('_email_server')).toBe('alerts:Smtp-Pw@smtp.example.net');
+    const applet = eem.applets.find((a) => a.name === 'CertagentMail');
+    expect(applet?.event).toBe('none');
+    expect(applet?.actions[0]?.mail).toEqual({
+      server: '$_email_server',
+      to: '$_email_to',
+      from: '$_email_from',
+      subject: 'certagent test',
+      body: 'sent by certagent',
+      secure: 'tls',
+      port: 587,
+    });
   });
 
   it('saves with write memory and with copy running-config startup-config', async () => {

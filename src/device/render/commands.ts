@@ -158,3 +158,18 @@ export function eemMailAppletLines(spec: MailAppletSpec): string[] {
 export function runAppletCommand(name: string): string {
   return `event manager run ${bareIosWord(name, 'applet name')}`;
 }
+
+/** Show commands whose outputs the device parsers read. */
+export const SHOW = {
+  version: 'show version',
+  pkiConfig: 'show running-config | section crypto pki',
+  eemConfig: 'show running-config | section event manager',
+  eemLog: 'show logging | include %HA_EM',
+  trustpoints: 'show crypto pki trustpoints',
+  certificates: (trustpoint?: string, verbose = true): string =>
+    ['show crypto pki certificates', verbose ? 'verbose' : undefined, trustpoint === undefined ? undefined : bareIosWord(trustpoint, 'trustpoint name')]
+      .filter((w) => w !== undefined)
+      .join(' '),
+  trustpointStatus: (trustpoint?: string): string =>
+    trustpoint === undefined ? 'show crypto pki trustpoints status' : `show crypto pki trustpoints ${bareIosWord(trustpoint, 'trustpoint name')} status`,
+} as const;

@@ -195,6 +195,11 @@ export class IosXeSession {
     return { output, stepsSent: sent };
   }
 
+  /** Back to privileged EXEC from any config mode (after a dialog failed half-way), as `end` does. */
+  async ensureExec(options: SendOptions = {}): Promise<void> {
+    if (this.#level === 'config') await this.#exchange('end\n', [this.#prompts.exec], 'end', options.timeoutMs);
+  }
+
   /** Leaves the session politely (`exit`) and closes the connection; waits for the close, within a deadline. */
   async close(): Promise<void> {
     if (!this.#channel.closed) {
