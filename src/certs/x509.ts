@@ -120,8 +120,9 @@ export function parseCertificate(der: Uint8Array, source = 'DER'): CertificateFa
   const basic = extension(exts, id_ce_basicConstraints, BasicConstraints);
   const ski = extension(exts, id_ce_subjectKeyIdentifier, OctetString);
   const aki = extension(exts, id_ce_authorityKeyIdentifier, AuthorityKeyIdentifier);
-  const aia = extension(exts, id_pe_authorityInfoAccess, AuthorityInfoAccessSyntax) ?? [];
-  const cdp = extension(exts, id_ce_cRLDistributionPoints, CRLDistributionPoints) ?? [];
+  // asn1-schema arrays are Array subclasses; plain arrays keep CertificateFacts plain data.
+  const aia = Array.from(extension(exts, id_pe_authorityInfoAccess, AuthorityInfoAccessSyntax) ?? []);
+  const cdp = Array.from(extension(exts, id_ce_cRLDistributionPoints, CRLDistributionPoints) ?? []);
   const commonName = subject.find((a) => a.type === 'cn')?.value;
   const sameName = Buffer.from(AsnConvert.serialize(tbs.subject)).equals(Buffer.from(AsnConvert.serialize(tbs.issuer)));
   return {
@@ -142,12 +143,12 @@ export function parseCertificate(der: Uint8Array, source = 'DER'): CertificateFa
     ...(keyUsage ? { keyUsage: keyUsageFacts(keyUsage) } : {}),
     ...(ski ? { subjectKeyId: hex(ski.buffer) } : {}),
     ...(aki?.keyIdentifier ? { authorityKeyId: hex(aki.keyIdentifier.buffer) } : {}),
-    subjectAltNames: altNames(extension(exts, id_ce_subjectAltName, SubjectAlternativeName) ?? []),
+    subjectAltNames: altNames(Array.from(extension(exts, id_ce_subjectAltName, SubjectAlternativeName) ?? [])),
     crlDistributionPoints: cdp.flatMap((dp) => (dp.distributionPoint?.fullName ?? []).flatMap(uriOf)),
     ocspUrls: aia.filter((a) => a.accessMethod === id_ad_ocsp).flatMap((a) => uriOf(a.accessLocation)),
     caIssuerUrls: aia.filter((a) => a.accessMethod === id_ad_caIssuers).flatMap((a) => uriOf(a.accessLocation)),
-    extendedKeyUsage: (extension(exts, id_ce_extKeyUsage, ExtendedKeyUsage) ?? []).map((oid) => EKU_NAMES[oid] ?? oid),
-    policies: (extension(exts, id_ce_certificatePolicies, CertificatePolicies) ?? []).map((p) => p.policyIdentifier),
+    extendedKeyUsage: Array.from(extension(exts, id_ce_extKeyUsage, ExtendedKeyUsage) ?? [], (oid) => EKU_NAMES[oid] ?? oid),
+    policies: Array.from(extension(exts, id_ce_certificatePolicies, CertificatePolicies) ?? [], (p) => p.policyIdentifier),
     selfSigned: sameName && verifiesWith(node, node),
     ...(commonName === undefined ? {} : { commonName }),
   };
@@ -190,8 +191,8 @@ function extension<T>(exts: readonly Extension[], oid: string, type: new () => T
 }
 
 function distinguishedName(name: Name): DistinguishedName {
-  return name.flatMap((rdn) =>
-    rdn.map((atv, i) => ({ type: NAME_TYPES[atv.type] ?? atv.type, value: atv.value.toString(), ...(i > 0 ? { sameRdnAsPrevious: true as const } : {}) })),
+  return Array.from(name).flatMap((rdn) =>
+    Array.from(rdn, (atv, i) => ({ type: NAME_TYPES[atv.type] ?? atv.type, value: atv.value.toString(), ...(i > 0 ? { sameRdnAsPrevious: true as const } : {}) })),
   );
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { toPem } from '../../src/certs/pem.js';
 import { parseCertificate, parseCertificates, signatureVerifies } from '../../src/certs/x509.js';
 import { issue, testChain, testKey } from '../helpers/cert-factory.js';
@@ -84,5 +84,26 @@ describe('parseCertificate', () => {
     const der = issue({ subject: 'pem', key: testKey('ec', 'pem') }).der;
     expect(parseCertificate(der).pem).toBe(toPem(der));
     expect(parseCertificates(toPem(der), 'x.pem')[0]?.der.equals(der)).toBe(true);
+  });
+});
+
+describe('parseCertificate on every root of Debian ca-certificates', () => {
+  const dir = '/usr/share/ca-certificates/mozilla';
+  const files = readdirSync(dir).filter((f) => f.endsWith('.crt'));
+
+  it('parses each one and agrees with Node on fingerprints, serial, validity and names', () => {
+    expect(files.length).toBeGreaterThan(100);
+    for (const file of files) {
+      const [cert] = parseCertificates(readFileSync(`${dir}/${file}`, 'utf8'), file);
+      const node = new X509Certificate(cert!.der);
+      expect(cert!.sha1).toBe(node.fingerprint.replace(/:/g, ''));
+      // Node drops the sign byte IOS keeps (and prints a zero serial as 0); the value is the same.
+      expect(BigInt(`0x${cert!.serialHex}`)).toBe(BigInt(`0x${node.serialNumber}`));
+      expect(cert!.serialHex).toMatch(/^(?:[0-9A-F]{2})+$/);
+      expect(cert!.notAfter.getTime()).toBe(new Date(node.validTo).getTime());
+      expect(Array.isArray(cert!.subject) && cert!.subject.constructor === Array).toBe(true);
+      expect(cert!.subject.map((a) => a.value)).toEqual(node.subject.split('\n').map((l) => l.slice(l.indexOf('=') + 1).replace(/\\(.)/g, '$1')));
+      expect(cert!.selfSigned).toBe(node.checkIssued(node) && node.verify(node.publicKey));
+    }
   });
 });
