@@ -94,7 +94,7 @@ const exec: EngineCommand[] = [
       if (width !== undefined) ctx.session.terminalWidth = width;
     },
   },
-  { modes: [EXEC], syntax: 'terminal [no] monitor', run: () => undefined },
+  { modes: [EXEC], syntax: 'terminal [no] monitor', run: (ctx) => ctx.session.setMonitor(ctx.params['no'] === undefined) },
   {
     modes: [EXEC],
     syntax: 'show version',

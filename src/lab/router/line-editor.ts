@@ -34,6 +34,11 @@ export class LineEditor {
     return this.queue.length > 0;
   }
 
+  /** The line typed so far (redrawn after a syslog message). */
+  get partial(): string {
+    return this.buffer;
+  }
+
   /** True when nothing is typed ahead and no line is half typed. */
   get idle(): boolean {
     return this.queue.length === 0 && this.buffer.length === 0;

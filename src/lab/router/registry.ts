@@ -20,6 +20,8 @@ export interface SessionControl {
   readonly trusted: boolean;
   terminalLength: number;
   terminalWidth: number;
+  /** `terminal monitor` / `terminal no monitor`. */
+  setMonitor(on: boolean): void;
   /** Changes the privilege level (`enable`, `disable`): the exec prompt follows. */
   setPrivilege(level: number): void;
   /** Reads a line without echoing it (`enable`'s `Password: `). */

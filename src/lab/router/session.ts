@@ -81,6 +81,11 @@ export class CliSession implements SessionControl {
   private output: CommandOutput = { text: '', aborted: false, pageLines: 0 };
   /** The prompt printed before the line being executed (the caret counts its width). */
   private shownPrompt = '';
+  /** Waiting at the prompt for a command line (syslog lines may then be shown at once). */
+  private atPrompt = false;
+  private unsubscribeMonitor: (() => void) | undefined;
+  /** Syslog lines that arrived while a command was running, shown before the next prompt. */
+  private heldLogs: string[] = [];
 
   constructor(options: SessionOptions) {
     this.runtime = options.runtime;
@@ -106,6 +111,7 @@ export class CliSession implements SessionControl {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.unsubscribeMonitor?.();
     this.wakeReader();
     this.terminal.close();
   }
@@ -119,7 +125,9 @@ export class CliSession implements SessionControl {
     try {
       if (!this.replay) this.printPrompt();
       for (;;) {
+        this.atPrompt = true;
         const line = await this.nextLine(true);
+        this.atPrompt = false;
         await this.handle(line);
         if (this.hung || this.closed) return;
         if (!this.replay) this.printPrompt();
@@ -159,6 +167,12 @@ export class CliSession implements SessionControl {
     await this.perform(this.resolve(line, from, [0]), line, false);
   }
 
+  /** `terminal monitor`: syslog lines are shown on this vty as they are logged. */
+  setMonitor(on: boolean): void {
+    this.unsubscribeMonitor?.();
+    this.unsubscribeMonitor = on ? this.runtime.state.syslog.subscribe((line) => this.showLog(line)) : undefined;
+  }
+
   setPrivilege(level: number): void {
     this.privilege = level;
     this.stack[0] = { id: level >= 15 ? EXEC : USER_EXEC };
@@ -183,7 +197,21 @@ export class CliSession implements SessionControl {
     return this.stack[this.stack.length - 1] as ModeFrame;
   }
 
+  /** As IOS with `logging synchronous`: at an idle prompt the message goes on its own line and the prompt comes back. */
+  private showLog(line: string): void {
+    if (!this.atPrompt) {
+      this.heldLogs.push(line);
+      return;
+    }
+    try {
+      this.send(`\r\n${line}\r\n${this.shownPrompt}${this.editor.partial}`);
+    } catch (error) {
+      if (!(error instanceof SessionClosed)) throw error;
+    }
+  }
+
   private printPrompt(): void {
+    for (const line of this.heldLogs.splice(0)) this.send(`${line}\r\n`);
     this.shownPrompt = this.prompt();
     this.send(this.shownPrompt);
   }

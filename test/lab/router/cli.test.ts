@@ -245,6 +245,23 @@ describe('base commands', () => {
   });
 });
 
+describe('terminal monitor', () => {
+  test('syslog lines appear at an idle prompt, which is then redrawn with what was typed', async () => {
+    const shell = await admin();
+    await shell.command('terminal monitor');
+    shell.send('show cl');
+    await shell.expect(/^show cl$/);
+    router.state.syslog.log('HA_EM', 6, 'LOG', 'MON: hello');
+    expect(await shell.expect(/R1#show cl$/)).toMatch(/^\r\n\*\w{3} [ \d]\d [\d:.]+: %HA_EM-6-LOG: MON: hello\r\nR1#show cl$/);
+    shell.send('ock\r');
+    expect(await shell.expect(/R1#$/)).toMatch(/^ock\r\n\*[\d:.]+ UTC/);
+    await shell.command('terminal no monitor');
+    router.state.syslog.log('HA_EM', 6, 'LOG', 'MON: unseen');
+    expect(await shell.command('show privilege')).not.toContain('unseen');
+    shell.close();
+  });
+});
+
 describe('exec channel and keys', () => {
   test('an exec request runs one command and closes', async () => {
     const client = new ssh2.Client();
