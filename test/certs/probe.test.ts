@@ -110,6 +110,21 @@ describe('probe failures', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it('times out a TLS handshake the server never answers, after STARTTLS was accepted', async () => {
+    const mute = createNetServer((s) => {
+      s.write('220 mute ESMTP\r\n');
+      s.on('data', (d: Buffer) => {
+        const text = d.toString();
+        if (text.startsWith('EHLO')) s.write('250-mute\r\n250 STARTTLS\r\n');
+        else if (text.startsWith('STARTTLS')) s.write('220 2.0.0 Ready to start TLS\r\n');
+      });
+    });
+    const port = await listen(mute);
+    const err = await probe(`smtp://127.0.0.1:${port}`, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProbeError);
+    expect((err as ProbeError).message).toBe(`127.0.0.1:${port}: TLS handshake did not finish within 300 ms`);
+  });
+
   it('reports a non-SMTP peer and a refused EHLO with the server text', async () => {
     const http = createNetServer((s) => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
     const port = await listen(http);
