@@ -78,9 +78,12 @@ function detectFormat(value: unknown): 'certagent' | 'ansible' | undefined {
 export async function loadInventory(path: string, options: LoadOptions = {}): Promise<Inventory> {
   const file = resolve(path);
   const home = options.home ?? homedir();
-  const parsed = parseYaml(readText(file), file);
+  const text = readText(file);
+  const first = parseYaml(text, file);
+  throwIfErrors(first.issues);
+  const format = detectFormat(first.value);
+  const parsed = format === 'ansible' ? parseYaml(text, file, '1.1') : first;
   throwIfErrors(parsed.issues);
-  const format = detectFormat(parsed.value);
   if (format === undefined) {
     throw new ConfigError([
       issue({ file, path: [] }, 'is neither a certagent inventory (devices: [...]) nor an Ansible YAML inventory (all: {hosts:, children:})'),

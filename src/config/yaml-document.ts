@@ -16,9 +16,10 @@ export interface ParsedYaml {
   readonly issues: ConfigIssue[];
 }
 
-export function parseYaml(text: string, file: string): ParsedYaml {
+/** YAML 1.2 by default; '1.1' reads as Ansible (PyYAML) does, where `yes`/`no`/`on`/`off` are booleans. */
+export function parseYaml(text: string, file: string, version: '1.1' | '1.2' = '1.2'): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, customTags: [vaultTag], prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, customTags: [vaultTag], prettyErrors: false, uniqueKeys: true, version });
   const issues: ConfigIssue[] = [];
   for (const err of doc.errors) {
     const line = lineCounter.linePos(err.pos[0]).line;
