@@ -150,6 +150,29 @@ describe('crypto pki authenticate over SSH', () => {
     shell.close();
   });
 
+  test('crypto pki import certificate installs the router certificate under its CA and logs CERT_INSTALL', async () => {
+    const shell = await configShell();
+    await trustpoint(shell, 'CA-Lab-Id', 'enrollment terminal');
+    await paste(shell, 'CA-Lab-Id', chain.root);
+    await shell.command('yes', /R1\(config\)#$/);
+    expect(await shell.command('crypto pki import CA-Lab-Id certificate', /itself\r\n\r\n$/)).toBe(
+      'crypto pki import CA-Lab-Id certificate\r\n\r\nEnter the base 64 encoded certificate.\r\nEnd with a blank line or the word "quit" on a line by itself\r\n\r\n',
+    );
+    for (const line of chain.leaf.trim().split('\n').filter((l) => !l.startsWith('-----'))) shell.send(`${line}\r`);
+    shell.send('\r');
+    expect(await shell.expect(/R1\(config\)#$/)).toMatch(/[A-Za-z0-9+/=]\r\n\r\n% Router Certificate successfully imported\r\n\r\nR1\(config\)#$/);
+    await router.state.syslog.waitFor(/%PKI-6-CERT_INSTALL: An ID certificate has been installed under\n {22}Trustpoint {3}: CA-Lab-Id\n/, 2000);
+    const config = router.runningConfig();
+    expect(config).toMatch(/crypto pki certificate chain CA-Lab-Id\n certificate [0-9A-F]+\n[\s\S]*\tquit\n certificate ca [0-9A-F]+\n/);
+    const shown = await shell.command('do show crypto pki certificates CA-Lab-Id', /R1\(config\)#$/);
+    expect(shown).toMatch(/^do show crypto pki certificates CA-Lab-Id\r\nCertificate\r\n {2}Status: Available\r\n[\s\S]*\r\n\r\nCA Certificate\r\n/);
+    expect(await shell.command('crypto pki import CA-Lab-Root certificate', /itself\r\n\r\n$/)).toContain('Enter the base 64 encoded certificate.');
+    for (const line of GTS_PEM.trim().split('\n')) shell.send(`${line}\r`);
+    shell.send('\r');
+    expect(await shell.expect(/R1\(config\)#$/)).toMatch(/% Error in saving certificate: status = FAIL\r\nR1\(config\)#$/);
+    shell.close();
+  });
+
   test('garbage is refused; bare base64 ended by "quit" is accepted', async () => {
     const shell = await configShell();
     await trustpoint(shell, 'CA-Garbage', 'enrollment terminal');

@@ -6,6 +6,7 @@ import type { Feature } from '../feature.js';
 import { authenticate, unknownTrustpointText } from './authenticate.js';
 import { chainCommands, chainModes } from './chain-commands.js';
 import { renderPkiConfig } from './config-text.js';
+import { importCertificate } from './import.js';
 import { exportPem } from './pem-text.js';
 import { showCommands } from './show-commands.js';
 import { TRUSTPOINT_MODE, trustpointCommands } from './trustpoint-commands.js';
@@ -19,6 +20,11 @@ export const pkiFeature: Feature = {
       modes: ['config'],
       syntax: 'crypto pki authenticate <trustpoint>',
       run: (ctx) => authenticate(ctx.router, ctx.io, ctx.params.trustpoint ?? ''),
+    },
+    {
+      modes: ['config'],
+      syntax: 'crypto pki import <trustpoint> certificate',
+      run: (ctx) => importCertificate(ctx.router, ctx.io, ctx.params.trustpoint ?? ''),
     },
     {
       // Config mode only on IOS XE: in exec mode `pem` does not exist (juliogomez/pqc cert-exchange.yml).
