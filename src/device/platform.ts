@@ -56,6 +56,8 @@ export interface PromptPatterns {
   readonly globalConfig: RegExp;
   /** Any of the above. */
   readonly any: RegExp;
+  /** One named submode: `mode('ca-trustpoint')` matches `R1(ca-trustpoint)#`. */
+  mode(tag: string): RegExp;
 }
 
 /** Prompt patterns for one device, anchored on a whole last line. */
@@ -69,6 +71,7 @@ export function promptPatterns(hostname: string): PromptPatterns {
     config: line(String.raw`${short}\(${MODE_CHARS}{1,32}\)#`),
     globalConfig: line(String.raw`${short}\(config\)#`),
     any: line(String.raw`(?:${full}[>#]|${short}\(${MODE_CHARS}{1,32}\)#)`),
+    mode: (tag) => line(String.raw`${short}\(${escapeRegExp(tag)}\)#`),
   };
 }
 

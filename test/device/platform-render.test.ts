@@ -36,6 +36,8 @@ describe('prompts', () => {
     expect(p.exec.test('\nveryveryverylonghostname#')).toBe(true);
     expect(p.config.test('\nveryveryverylonghostname(config)#')).toBe(false);
     expect(p.config.test('\nveryveryverylonghost(config-pki-hexmode)#')).toBe(true);
+    expect(p.mode('ca-trustpoint').test('\nveryveryverylonghost(ca-trustpoint)#')).toBe(true);
+    expect(p.mode('ca-trustpoint').test('\nveryveryverylonghost(config-applet)#')).toBe(false);
   });
 
   it('finds the dialog questions of the real transcripts at the end of the text', () => {
