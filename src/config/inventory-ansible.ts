@@ -80,8 +80,16 @@ export function ansibleDrafts(value: unknown, file: string, home: string, issues
     if (def.hosts !== undefined && def.hosts !== null) {
       if (!isMapping(def.hosts)) issues.push(issue(at(origin, 'hosts'), 'must be a mapping of host names'));
       else {
-        for (const [host, hostVars] of Object.entries(def.hosts)) {
-          const hostOrigin = at(origin, 'hosts', host);
+        const entries = Object.entries(def.hosts).flatMap(([pattern, hostVars]) => {
+          const names = expandHostPattern(pattern);
+          if (typeof names === 'string') {
+            issues.push(issue(at(origin, 'hosts', pattern), names));
+            return [];
+          }
+          return names.map((host) => ({ host, pattern, hostVars }));
+        });
+        for (const { host, pattern, hostVars } of entries) {
+          const hostOrigin = at(origin, 'hosts', pattern);
           let h = hosts.get(host);
           if (h === undefined) {
             h = { origin: hostOrigin, direct: new Set(), vars: [] };
@@ -172,6 +180,32 @@ export function ansibleDrafts(value: unknown, file: string, home: string, issues
   }
   if (drafts.length === 0 && issues.length === 0) issues.push(issue(top, 'lists no host'));
   return drafts;
+}
+
+const HOST_RANGE = /\[([0-9]+|[a-zA-Z]):([0-9]+|[a-zA-Z])(?::([0-9]+))?\]/;
+
+/** Ansible's host ranges: `r[01:03]` is r01, r02, r03; `[a:c]` letters; `[0:10:5]` a stride. Returns the names, or
+ * why the pattern is wrong. */
+export function expandHostPattern(pattern: string): string[] | string {
+  const m = HOST_RANGE.exec(pattern);
+  if (m === null) return [pattern];
+  const [whole, from = '', to = '', strideText] = m;
+  const stride = strideText === undefined ? 1 : Number(strideText);
+  const numeric = /^\d+$/.test(from);
+  if (numeric !== /^\d+$/.test(to)) return `range [${from}:${to}] mixes digits and letters`;
+  if (stride < 1) return 'a range stride must be at least 1';
+  const start = numeric ? Number(from) : from.charCodeAt(0);
+  const end = numeric ? Number(to) : to.charCodeAt(0);
+  if (start > end) return `range [${from}:${to}] runs backwards`;
+  const width = numeric && from.startsWith('0') ? from.length : 0;
+  const names: string[] = [];
+  for (let i = start; i <= end; i += stride) {
+    const item = numeric ? String(i).padStart(width, '0') : String.fromCharCode(i);
+    const rest = expandHostPattern(pattern.slice(0, m.index) + item + pattern.slice(m.index + whole.length));
+    if (typeof rest === 'string') return rest;
+    names.push(...rest);
+  }
+  return names;
 }
 
 const CREDENTIAL_VARIABLES = /\.(ansible_(ssh_)?pass(word)?|ansible_user|ansible_ssh_user|ansible_(ssh_)?private_key_file)$/;

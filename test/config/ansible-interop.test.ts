@@ -57,7 +57,7 @@ describe('Ansible inventories, read by certagent as ansible-inventory reads them
     await compare(`${repo}inventory/ansible-example.yaml`);
   });
 
-  it('agrees on precedence across nested groups, siblings at one depth and repeated hosts', async () => {
+  it('agrees on precedence across nested groups, siblings at one depth, repeated hosts and host ranges', async () => {
     const path = tmp.write(
       'precedence.yaml',
       `all:
@@ -78,6 +78,9 @@ describe('Ansible inventories, read by certagent as ansible-inventory reads them
     amer:
       vars: { region: amer }
       hosts:
+        ny[01:03]:
+        edge-[a:c]-[1:4:3]:
+          role: edge
         n1:
           ansible_host: 10.1.0.1
           ansible_port: 22

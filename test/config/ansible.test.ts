@@ -104,6 +104,17 @@ ungrouped_top:
     expect(err.issues).toHaveLength(3);
   });
 
+  it('expands host ranges and names a wrong one', async () => {
+    const path = tmp.write(
+      'ranges.yaml',
+      `all:\n  vars: { ansible_user: u, ansible_password: "{{ lookup('env', 'PW') }}" }\n  hosts:\n    r[01:03]:\n    bad[9:1]:\n`,
+    );
+    const err = await configError(() => loadInventory(path, { home }));
+    expect(err.message).toContain('all.hosts["bad[9:1]"]: range [9:1] runs backwards');
+    const ok = tmp.write('ranges-ok.yaml', `all:\n  vars: { ansible_user: u, ansible_password: "{{ lookup('env', 'PW') }}" }\n  hosts:\n    r[01:03]:\n`);
+    expect((await loadInventory(ok, { home })).devices.map((d) => d.name)).toEqual(['r01', 'r02', 'r03']);
+  });
+
   it('names wrong network OS, connection, port and group shapes by path', async () => {
     const path = tmp.write(
       'wrong.yaml',
