@@ -20,6 +20,8 @@ const ESCAPE = '\x1b';
 
 export class LineEditor {
   private queue = '';
+  /** Where reading resumes in `queue` (an index, so a pasted config is not copied once per byte). */
+  private head = 0;
   private buffer = '';
   /** The last character consumed ended a line with CR: a following LF belongs to it. */
   private afterCr = false;
@@ -27,11 +29,12 @@ export class LineEditor {
   private escape = 0;
 
   push(data: string): void {
-    this.queue += data;
+    this.queue = this.queue.slice(this.head) + data;
+    this.head = 0;
   }
 
   get pending(): boolean {
-    return this.queue.length > 0;
+    return this.head < this.queue.length;
   }
 
   /** The line typed so far (redrawn after a syslog message). */
@@ -41,7 +44,7 @@ export class LineEditor {
 
   /** True when nothing is typed ahead and no line is half typed. */
   get idle(): boolean {
-    return this.queue.length === 0 && this.buffer.length === 0;
+    return !this.pending && this.buffer.length === 0;
   }
 
   /**
@@ -49,9 +52,8 @@ export class LineEditor {
    * Returns undefined when the queue ran dry first (the partial line is kept).
    */
   takeLine(echo: (text: string) => void, visible = true): ReadLine | undefined {
-    while (this.queue.length > 0) {
-      const ch = this.queue[0] as string;
-      this.queue = this.queue.slice(1);
+    while (this.pending) {
+      const ch = this.queue[this.head++] as string;
       if (this.afterCr && ch === '\n') {
         this.afterCr = false;
         continue;
@@ -81,9 +83,8 @@ export class LineEditor {
 
   /** Consumes one key press (the pager's), or undefined when none is queued. A CRLF counts as one key. */
   takeKey(): string | undefined {
-    while (this.queue.length > 0) {
-      const ch = this.queue[0] as string;
-      this.queue = this.queue.slice(1);
+    while (this.pending) {
+      const ch = this.queue[this.head++] as string;
       if (this.afterCr && ch === '\n') {
         this.afterCr = false;
         continue;
