@@ -233,6 +233,27 @@ describe('trustpoint removal and show outputs over SSH', () => {
     shell.close();
   });
 
+  test('certificates leave a chain one by one or all at once; the trustpoint stays', async () => {
+    const shell = await configShell();
+    await trustpoint(shell, 'CA-Chain', 'enrollment terminal');
+    await paste(shell, 'CA-Chain', GLOBALSIGN_PEM);
+    await shell.command('yes', /R1\(config\)#$/);
+    expect(await shell.command('crypto pki certificate chain CA-Chain')).toMatch(/R1\(config-cert-chain\)#$/);
+    expect(await shell.command('no certificate ca 040000000001154B5AC394', /\[yes\/no\]: $/)).toContain('% Are you sure you want to remove the certificate [yes/no]: ');
+    await shell.command('yes', /R1\(config-cert-chain\)#$/);
+    expect(router.state.pki.trustpoints.get('CA-Chain')?.certificates).toHaveLength(0);
+    await shell.command('exit');
+    await paste(shell, 'CA-Chain', GLOBALSIGN_PEM);
+    await shell.command('yes', /R1\(config\)#$/);
+    expect(await shell.command('no crypto pki certificate chain CA-Chain', /\[yes\/no\]: $/)).toBe(
+      'no crypto pki certificate chain CA-Chain\r\nThis will remove all certificates for trustpoint CA-Chain\r\nAre you sure you want to do this? [yes/no]: ',
+    );
+    await shell.command('yes', /R1\(config\)#$/);
+    expect(router.state.pki.trustpoints.get('CA-Chain')?.certificates).toHaveLength(0);
+    expect(router.runningConfig()).toMatch(/\ncrypto pki trustpoint CA-Chain\n[\s\S]*\ncrypto pki certificate chain CA-Chain\n(?:crypto|!)/);
+    shell.close();
+  });
+
   test('show crypto pki trustpoints SLA-TrustPoint status is the ISR4451 capture', async () => {
     const shell = await TestShell.connect(router);
     await shell.expect(/R1#$/);

@@ -92,8 +92,18 @@ export const chainCommands: readonly CommandSpec[] = [
   {
     modes: ['config'],
     syntax: 'crypto pki certificate chain <name>',
-    run(ctx) {
+    negatable: true,
+    async run(ctx) {
       const name = ctx.params.name ?? '';
+      if (ctx.negated) {
+        const tp = ctx.router.pki.trustpoints.get(name);
+        if (!tp) return;
+        // genielibs answers a prompt matching `This will remove all certificates for trustpoint`; the rest of the
+        // wording follows `no crypto pki trustpoint`. [partly unverified]
+        ctx.io.print(`This will remove all certificates for trustpoint ${name}\n`);
+        if (await askYesNo(ctx.io, 'Are you sure you want to do this? [yes/no]: ')) tp.certificates.splice(0);
+        return;
+      }
       ensureTrustpoint(ctx, name);
       ctx.enterMode({ id: CHAIN_MODE, target: name });
     },
