@@ -11,7 +11,7 @@
  *   220 greeting in clear, so EEM's session stalls and fails whatever `secure` says.
  * - A variable the applet uses but the environment does not define is sent as an empty or literal string.
  */
-import { type ConfigIssue, at, issue } from './issues.js';
+import { type ConfigIssue, type Origin, at, issue } from './issues.js';
 import type { EemAction, EemSpec, ResolvedEemEnvironmentEntry } from './playbook-types.js';
 import { Secret } from './secret.js';
 
@@ -82,6 +82,30 @@ export function checkVariables(eem: EemSpec<unknown>): ConfigIssue[] {
   return issues;
 }
 
+/** Text IOS must take on one CLI line: applet actions are quoted strings, environment values run to the end of
+ * the line. A line break cannot be typed, and a double quote would end an action's quoted string early. */
+export function checkCliText(eem: EemSpec<unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const applet of eem.applets) {
+    for (const action of applet.actions) {
+      for (const [field, text] of actionTexts(action)) {
+        const where = field === '' ? action.origin : at(action.origin, field);
+        if (/[\r\n]/.test(text)) issues.push(issue(where, 'spans several lines; an EEM action is one CLI line: write it on one line'));
+        else if (action.kind !== 'cli' && text.includes('"')) {
+          issues.push(issue(where, 'contains a double quote, which would end the quoted string of the EEM action'));
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+function lineBreakIssues(name: string, value: string | Secret, origin: Origin): ConfigIssue[] {
+  return /[\r\n]/.test(plain(value))
+    ? [issue(origin, `${name} spans several lines; event manager environment takes one line`)]
+    : [];
+}
+
 /** The one variable a field consists of (`$_email_server`), if that is all it is. */
 function soleVariable(text: string): string | undefined {
   const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(text.trim());
@@ -98,6 +122,13 @@ function expand(text: string, env: Readonly<Record<string, ResolvedEemEnvironmen
 /** EEM's limits, on resolved values. Messages name variables and fields, never secret values. */
 export function checkEemLimits(eem: EemSpec<ResolvedEemEnvironmentEntry>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  for (const [name, entry] of Object.entries(eem.environment)) {
+    if (entry.kind === 'text') issues.push(...lineBreakIssues(name, entry.value, entry.origin));
+    else {
+      if (entry.user !== undefined) issues.push(...lineBreakIssues(`${name} user`, entry.user, at(entry.origin, 'user')));
+      if (entry.password !== undefined) issues.push(...lineBreakIssues(`${name} password`, entry.password, at(entry.origin, 'password')));
+    }
+  }
   for (const applet of eem.applets) {
     for (const action of applet.actions) {
       if (action.kind !== 'mail') continue;

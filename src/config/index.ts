@@ -10,7 +10,7 @@ export { Secret, SecretResolver, describeRef } from './secret.js';
 export type { SecretRef, SecretRefAt, SecretSources } from './secret.js';
 export { ConfigError, formatIssue, formatPath } from './issues.js';
 export type { ConfigIssue, Origin, PathSegment } from './issues.js';
-export { checkEemLimits, checkVariables, environmentValue, renderServerString, CSCWE75439_HELP } from './eem-checks.js';
+export { checkCliText, checkEemLimits, checkVariables, environmentValue, renderServerString, CSCWE75439_HELP } from './eem-checks.js';
 export { expandChain, selectCertificates, describeSelect } from './chain.js';
 export type { SelectableCertificate } from './chain.js';
 export { trustpointNameProblem, trustpointNameFromCommonName, TRUSTPOINT_NAME_MAX } from './trustpoint-name.js';

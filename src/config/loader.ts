@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { checkVariables } from './eem-checks.js';
+import { checkCliText, checkVariables } from './eem-checks.js';
 import { type ConfigIssue, ConfigError, at, issue, throwIfErrors } from './issues.js';
 import { type Inventory, buildDevices, groupIndex } from './inventory.js';
 import { ansibleDrafts } from './inventory-ansible.js';
@@ -124,7 +124,7 @@ async function readPlaybookFile(path: string, options: LoadOptions): Promise<{ s
   const parsed = parseYaml(readText(file), file);
   throwIfErrors(parsed.issues);
   const { playbook, issues } = buildPlaybook(parsed.value, file, options.home ?? homedir());
-  const more = playbook ? [...checkCertificateFiles(playbook), ...(playbook.eem ? checkVariables(playbook.eem) : [])] : [];
+  const more = playbook ? [...checkCertificateFiles(playbook), ...(playbook.eem ? [...checkVariables(playbook.eem), ...checkCliText(playbook.eem)] : [])] : [];
   const all = withLines([...issues, ...more], parsed, file);
   throwIfErrors(all);
   if (playbook === undefined) throw new ConfigError(all);

@@ -185,6 +185,20 @@ describe('EEM limits, after secrets are resolved', () => {
     await expect(readPlaybook(defined, { home })).resolves.toBeDefined();
   });
 
+  it('refuses text that cannot be typed on one CLI line, without showing a secret', async () => {
+    const path = tmp.write(
+      'lines.yaml',
+      mailPlaybook({ mail: 'secure: tls, port: 587' }).replace('body: b', 'body: "two\\nlines"').replace('subject: s', `subject: 'say "hi"'`),
+    );
+    const err = await configError(() => readPlaybook(path, { home }));
+    expect(err.message).toContain('mail.body: spans several lines; an EEM action is one CLI line');
+    expect(err.message).toContain('mail.subject: contains a double quote');
+    const ok = tmp.write('lines-ok.yaml', mailPlaybook());
+    const broken = await configError(() => loadPlaybook(ok, { home, secrets: secrets('alerts', 'line1\nline2') }));
+    expect(broken.message).toContain('eem.environment._email_server.password: _email_server password spans several lines');
+    expect(broken.message).not.toContain('line1');
+  });
+
   it('refuses credentials written into the mail server field', async () => {
     const path = tmp.write('literal.yaml', mailPlaybook({ mail: 'secure: tls, port: 587' }).replace('server: $_email_server', 'server: "u:p@smtp.example.com"'));
     const err = await configError(() => loadPlaybook(path, { home, secrets: secrets('alerts') }));
