@@ -1,5 +1,5 @@
 /** The lab as a library: simulated IOS XE routers plus a TLS mail server, and the files to drive them with certagent. */
-export { startLab, labHostnames, LabPortInUseError, DEFAULT_LAB_DEVICES, DEFAULT_HOSTNAME_PREFIX } from './lab.js';
+export { startLab, labHostnames, labEnvironment, LabPortInUseError, DEFAULT_LAB_DEVICES, DEFAULT_HOSTNAME_PREFIX } from './lab.js';
 export type { Lab, LabOptions, LabCredentials, LabDevice, LabFiles, LabLatency } from './lab.js';
 export type { LabMailChain } from './mail-chain-store.js';
 export { MAIL_SERVER_NAME } from './mail-chain-store.js';

@@ -62,6 +62,8 @@ export interface LabDevice {
   readonly host: string;
   readonly port: number;
   readonly hostKeyFingerprint: string;
+  /** The faults given for this device at start (fleet-wide latency not included). */
+  readonly faults: FaultPlan;
   readonly router: LabRouter;
 }
 
@@ -85,6 +87,7 @@ export interface Lab {
   readonly mailChain: LabMailChain;
   readonly credentials: LabCredentials;
   readonly files: LabFiles;
+  readonly latency: LabLatency;
   device(name: string): LabDevice;
   /** Serves a new chain (new root and intermediate) to new connections and rewrites the chain file. */
   rotateMailChain(): Promise<LabMailChain>;
@@ -150,14 +153,19 @@ async function credentialsFor(options: LabOptions, envFile: string): Promise<Lab
   return credentials;
 }
 
+/** The variables the secrets file exports, as a map (tests give it to a SecretResolver instead of the process env). */
+export function labEnvironment(credentials: LabCredentials): Readonly<Record<string, string>> {
+  return {
+    [LAB_ENV.password]: credentials.password,
+    [LAB_ENV.enableSecret]: credentials.enableSecret,
+    [LAB_ENV.smtpUser]: credentials.smtpUser,
+    [LAB_ENV.smtpPassword]: credentials.smtpPassword,
+  };
+}
+
 function envFileText(credentials: LabCredentials): string {
   return renderEnvFile(
-    {
-      [LAB_ENV.password]: credentials.password,
-      [LAB_ENV.enableSecret]: credentials.enableSecret,
-      [LAB_ENV.smtpUser]: credentials.smtpUser,
-      [LAB_ENV.smtpPassword]: credentials.smtpPassword,
-    },
+    labEnvironment(credentials),
     [
       'certagent lab secrets: `source` this file before running certagent against the lab.',
       `Router account: ${credentials.username} (privilege 15). Kept across lab restarts; delete it for new secrets.`,
@@ -291,7 +299,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     await Promise.all(routers.map((r) => r.stop()));
     throw error;
   }
-  return new RunningLab(hostnames, routers, mail, reachable, chain, credentials, files, chainStore);
+  return new RunningLab(hostnames, routers, mail, reachable, chain, credentials, files, chainStore, options.latency ?? {}, options.faults ?? {});
 }
 
 class RunningLab implements Lab {
@@ -310,6 +318,8 @@ class RunningLab implements Lab {
     readonly credentials: LabCredentials,
     readonly files: LabFiles,
     private readonly chainStore: string,
+    readonly latency: LabLatency,
+    faults: Readonly<Record<string, FaultPlan>>,
   ) {
     this.#chain = chain;
     // Inventory names stay the lab's even if someone configures another `hostname` on a router.
@@ -318,6 +328,7 @@ class RunningLab implements Lab {
       host: mailHost,
       port: router.port,
       hostKeyFingerprint: router.hostKeyFingerprint,
+      faults: faults[names[i] ?? ''] ?? {},
       router,
     }));
   }

@@ -104,7 +104,11 @@ function deviceRows(lab: Lab): string[][] {
 
 export function describeLab(lab: Lab, inventory: string, playbook: string): string {
   const chain = lab.mailChain.names;
-  const faulty = lab.devices.filter((d) => Object.keys(d.router.state.faults).length > 0);
+  const faulty = lab.devices.filter((d) => Object.keys(d.faults).length > 0);
+  const latency = [
+    ...(lab.latency.commandMs !== undefined ? [`${lab.latency.commandMs} ms before each command's output`] : []),
+    ...(lab.latency.lineMs !== undefined ? [`${lab.latency.lineMs} ms per output line`] : []),
+  ];
   const lines = [
     `certagent lab: ${lab.devices.length} simulated IOS XE routers and a mail server are running (state in ${shown(lab.files.stateDir)}).`,
     '',
@@ -117,7 +121,8 @@ export function describeLab(lab: Lab, inventory: string, playbook: string): stri
       ['Inventory', shown(inventory)],
       ['Playbook', shown(playbook)],
       ['Secrets', `${shown(lab.files.envFile)} (mode 0600; router account ${lab.credentials.username})`],
-      ...(faulty.length > 0 ? [['Faults', faulty.map((d) => `${d.name} ${JSON.stringify(d.router.state.faults)}`).join('; ')]] : []),
+      ...(latency.length > 0 ? [['Latency', `${latency.join(', ')} (every router)`]] : []),
+      ...faulty.map((d, i) => [i === 0 ? 'Faults' : '', `${d.name} ${JSON.stringify(d.faults)}`]),
     ]),
     '',
     'Next:',
