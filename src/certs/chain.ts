@@ -86,8 +86,12 @@ export function buildChain(certs: readonly CertificateFacts[], options: ChainOpt
   for (;;) {
     const current = walked[walked.length - 1];
     if (!current || current.candidate.cert.selfSigned) break;
-    const fromInput = findIssuer(current.candidate.cert, input);
-    const found = fromInput ?? findIssuer(current.candidate.cert, trustPool);
+    // Trusted first, as OpenSSL (1.1.0+) and so IOS and Expressway do: a sent cross-signed copy of a
+    // trusted root is not followed up to its other issuer.
+    const fromTrust = findIssuer(current.candidate.cert, trustPool);
+    const sentCopy = fromTrust && input.find((c) => c.cert.sha256 === fromTrust.candidate.cert.sha256);
+    const fromInput = fromTrust ? (sentCopy ? { ...fromTrust, candidate: sentCopy } : undefined) : findIssuer(current.candidate.cert, input);
+    const found = fromInput ?? fromTrust;
     if (!found) {
       problems.push({ kind: 'incomplete', index: walked.length - 1 });
       break;
@@ -120,7 +124,10 @@ export function buildChain(certs: readonly CertificateFacts[], options: ChainOpt
   });
 
   const inChain = new Set(members.map((m) => m.cert.sha256));
-  const unrelated = input.filter((c) => !inChain.has(c.cert.sha256)).map((c) => c.position ?? 0);
+  // A sent certificate with the subject and key id of a member (a cross-signed root) is an alternative, not a stray.
+  const alternative = (c: CertificateFacts): boolean =>
+    c.subjectKeyId !== undefined && members.some((m) => m.cert.subjectKeyId === c.subjectKeyId && sameName(m.cert.subject, c.subject));
+  const unrelated = input.filter((c) => !inChain.has(c.cert.sha256) && !alternative(c.cert)).map((c) => c.position ?? 0);
   if (unrelated.length > 0) problems.push({ kind: 'unrelated', positions: unrelated });
   const sentOrder = members.flatMap((m) => (m.position === undefined ? [] : [m.position]));
   if (sentOrder.some((p, i) => i > 0 && p < (sentOrder[i - 1] ?? 0))) problems.push({ kind: 'out-of-order' });

@@ -128,7 +128,7 @@ function trustDiagnoses(chain: Chain, trustedCount: number): Diagnosis[] {
       },
     ];
   }
-  if (depth === 0) return [leafOnly(chain)];
+  if (depth === 0 && chain.members[0]?.role === 'leaf') return [leafOnly(chain)];
   return [
     {
       code: 'untrusted-ca',
