@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import ssh2 from 'ssh2';
-import type { Algorithms, AuthContext, Connection, ParsedKey, ServerChannel } from 'ssh2';
+import type { Algorithms, AuthContext, AuthenticationType, Connection, ParsedKey, ServerChannel } from 'ssh2';
 import { BASE_FEATURE, UNIVERSAL_COMMANDS } from './base-commands.js';
 import type { Feature } from './feature.js';
 import { defaultFeatures } from './features.js';
@@ -59,6 +59,8 @@ const ALGORITHMS: Algorithms = {
   ],
   hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256', 'hmac-sha2-512', 'hmac-sha1'],
 };
+
+const AUTH_METHODS: AuthenticationType[] = ['publickey', 'password', 'keyboard-interactive'];
 
 const registries = new WeakMap<readonly Feature[], CommandRegistry>();
 
@@ -199,6 +201,15 @@ export class LabRouter {
     let account: UserAccount | undefined;
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
+      if (ctx.method === 'keyboard-interactive') {
+        // OpenSSH's `ssh` asks this way; IOS XE offers it next to password and publickey.
+        ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
+          account = this.passwordAccount(ctx.username, answers[0] ?? '');
+          if (account) ctx.accept();
+          else ctx.reject(AUTH_METHODS);
+        });
+        return;
+      }
       account = this.authenticate(ctx);
       if (account) ctx.accept();
     });
@@ -226,7 +237,8 @@ export class LabRouter {
   private authenticate(ctx: AuthContext): UserAccount | undefined {
     const account = this.runtime.base.users.get(ctx.username);
     if (ctx.method === 'password') {
-      if (account && !this.runtime.state.faults.rejectPasswords && account.secret?.matches(ctx.password)) return account;
+      const verified = this.passwordAccount(ctx.username, ctx.password);
+      if (verified) return verified;
     } else if (ctx.method === 'publickey' && account) {
       const key = account.publicKeys.map(parsed).find((k) => k.getPublicSSH().equals(ctx.key.data));
       if (key) {
@@ -237,8 +249,14 @@ export class LabRouter {
         if (key.verify(ctx.blob ?? Buffer.alloc(0), ctx.signature, ctx.hashAlgo) === true) return account;
       }
     }
-    ctx.reject(['password', 'publickey']);
+    ctx.reject(AUTH_METHODS);
     return undefined;
+  }
+
+  private passwordAccount(username: string, password: string): UserAccount | undefined {
+    const account = this.runtime.base.users.get(username);
+    if (!account || this.runtime.state.faults.rejectPasswords) return undefined;
+    return account.secret?.matches(password) ? account : undefined;
   }
 
   private newSession(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, width: number): { session: CliSession; vty: number } {

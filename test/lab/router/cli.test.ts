@@ -291,6 +291,10 @@ describe('exec channel and keys', () => {
       expect(await shell.expect(/K1#$/)).toBe('K1#');
       shell.close();
       await expect(TestShell.connect(router, { password: 'nope' })).rejects.toThrow(/authentication methods failed/);
+      const interactive = await TestShell.connect(router, { keyboardInteractive: 'cisco123' });
+      expect(await interactive.expect(/R1#$/)).toBe('R1#');
+      interactive.close();
+      await expect(TestShell.connect(router, { keyboardInteractive: 'nope' })).rejects.toThrow(/authentication methods failed/);
       expect(router.hostPublicKey).toMatch(/^ssh-ed25519 AAAA/);
       expect(router.hostKeyFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
     } finally {

@@ -7,6 +7,8 @@ export interface ShellOptions {
   readonly username?: string;
   readonly password?: string;
   readonly privateKey?: string;
+  /** Log in by keyboard-interactive, answering every prompt with this. */
+  readonly keyboardInteractive?: string;
 }
 
 export class TestShell {
@@ -39,12 +41,17 @@ export class TestShell {
           else resolve(new TestShell(client, channel, `${router.state.hostname}:${router.port}`));
         });
       });
+      const answer = options.keyboardInteractive;
+      if (answer !== undefined) {
+        client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => answer)));
+      }
       client.connect({
         host: router.host,
         port: router.port,
         username: options.username ?? 'admin',
-        password: options.privateKey ? undefined : (options.password ?? 'cisco123'),
+        password: options.privateKey || answer !== undefined ? undefined : (options.password ?? 'cisco123'),
         privateKey: options.privateKey,
+        tryKeyboard: answer !== undefined,
         readyTimeout: 5000,
       });
     });
