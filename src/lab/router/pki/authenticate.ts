@@ -29,11 +29,11 @@ const ACCEPTED = 'Trustpoint CA certificate accepted.\n% Certificate successfull
 /** The 26.x refusal (C9300 26.1.1, C8235-G2 26.2) when no fingerprint is pinned; the CCNPAUTO RESTCONF lab
  * (search-index file 63575297184) reports the same three lines for a pin "configured with the wrong value". */
 export const REJECTED_26X = 'Trustpoint fingerprint must be supplied.\nTrustpoint CA certificate is rejected. Abort.\n% Error in saving certificate: status = FAIL\n';
-/** No capture of unparsable paste either; `status = FAIL` is the only save-failure wording seen on IOS XE. */
+/** No capture shows an unparsable paste; `status = FAIL` is the only save-failure wording seen on IOS XE. */
 const UNPARSABLE = '% Error in saving certificate: status = FAIL\n';
 /** No capture of answering `no`; IOS's wording for a refused certificate is not documented. [unverified] */
 const NOT_ACCEPTED = '% Certificate not accepted\n\n';
-/** IOS's reply to anything but yes/no at a [yes/no] question. */
+/** IOS's reply to anything but y/ye/yes/n/no at a [yes/no] question (IOS setup dialog captures). */
 const ANSWER_YES_OR_NO = "% Please answer 'yes' or 'no'.\n";
 
 export function unknownTrustpointText(name: string): string {
