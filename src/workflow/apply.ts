@@ -1,0 +1,91 @@
+/** Sends planned steps to a device: config blocks in one write, and the `crypto pki authenticate` and removal
+ * dialogs, answering `yes` only when the fingerprints the device printed are the ones computed locally. */
+import { hexGroups } from '../certs/ios-format.js';
+import { authenticateDialog, parseAuthenticateOutput, removeTrustpointDialog } from '../device/index.js';
+import type { DialogStep } from '../device/index.js';
+import { DeviceCommandError } from '../transport/ssh-cli/index.js';
+import type { IosXeSession } from '../transport/ssh-cli/index.js';
+import { CertificateRefusedError, FingerprintMismatchError } from './errors.js';
+import { revealLine } from './lines.js';
+import type { Step } from './plan.js';
+
+/** Steps inside `configure terminal`, leaving config mode afterwards whatever happened, while the session is usable. */
+async function inConfigMode<T>(session: IosXeSession, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } finally {
+    if (session.level === 'config') await session.send('end').catch(() => undefined);
+  }
+}
+
+function dialog(session: IosXeSession, steps: readonly DialogStep[]): Promise<{ output: string }> {
+  return inConfigMode(session, () => session.interact([{ send: 'configure terminal', expect: [] }, ...steps]));
+}
+
+export function stepName(step: Step): string {
+  switch (step.kind) {
+    case 'config':
+      return `configure ${step.lines.length} line${step.lines.length === 1 ? '' : 's'}`;
+    case 'authenticate':
+      return `authenticate ${step.trustpoint}`;
+    case 'remove-trustpoint':
+      return `remove trustpoint ${step.trustpoint}`;
+  }
+}
+
+async function authenticate(session: IosXeSession, step: Extract<Step, { kind: 'authenticate' }>): Promise<void> {
+  const command = `crypto pki authenticate ${step.trustpoint}`;
+  let mismatch: string | undefined;
+  const steps = authenticateDialog(step.trustpoint, step.der, (seen) => {
+    if (seen.md5 === step.md5 && seen.sha1 === step.sha1) return true;
+    mismatch = `MD5 ${hexGroups(seen.md5 ?? '?')} SHA1 ${hexGroups(seen.sha1 ?? '?')}`;
+    return false;
+  });
+  const expected = `MD5 ${hexGroups(step.md5)} SHA1 ${hexGroups(step.sha1)}`;
+  let output: string;
+  try {
+    output = (await dialog(session, steps)).output;
+  } catch (err) {
+    if (mismatch !== undefined) {
+      throw new FingerprintMismatchError(
+        session.device,
+        command,
+        `${session.device}: '${command}': the device computed ${mismatch} for ${step.label}, certagent computed ${expected}; answered no`,
+        'the certificate was altered on the way or the device read another paste; check the session transcript',
+        mismatch,
+      );
+    }
+    if (err instanceof DeviceCommandError && (err.errorId === 'fingerprint-required' || err.errorId === 'certificate-rejected' || err.errorId === 'error')) {
+      const hint =
+        err.errorId === 'fingerprint-required'
+          ? 'this IOS XE release accepts a CA only with a pinned fingerprint: add fingerprint: to the trustpoint or run with --pin-fingerprints'
+          : err.advice;
+      throw new CertificateRefusedError(session.device, command, `${session.device}: '${command}' refused ${step.label}: ${err.deviceSays}`, hint, err.output.trim());
+    }
+    throw err;
+  }
+  const seen = parseAuthenticateOutput(output);
+  if (!seen.accepted) {
+    throw new CertificateRefusedError(
+      session.device,
+      command,
+      `${session.device}: '${command}' did not accept ${step.label}`,
+      'read the device output; the trustpoint may be in an unexpected state',
+      output.trim().split('\n').slice(-4).join('\n'),
+    );
+  }
+}
+
+export async function runStep(session: IosXeSession, step: Step): Promise<void> {
+  switch (step.kind) {
+    case 'config':
+      await session.sendConfig(step.lines.map(revealLine), { bulk: true });
+      return;
+    case 'authenticate':
+      await authenticate(session, step);
+      return;
+    case 'remove-trustpoint':
+      await dialog(session, removeTrustpointDialog(step.trustpoint));
+      return;
+  }
+}

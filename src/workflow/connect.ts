@@ -1,0 +1,59 @@
+/** From an inventory device and its resolved credentials to an open IOS XE session, and which failures to retry. */
+import { readFile } from 'node:fs/promises';
+import type { Device, ResolvedCredentials } from '../config/index.js';
+import { ConnectError, ConnectionClosedError, DeviceTimeoutError, IosXeSession } from '../transport/ssh-cli/index.js';
+import type { HostKeyPolicy, IosXeSessionOptions } from '../transport/ssh-cli/index.js';
+
+export interface SessionSettings {
+  /** Appends each device's transcript (redacted) to DIR/<device>.log. */
+  readonly transcriptDir?: string;
+  readonly commandTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+  /** Values the transcripts and errors must never show (SMTP passwords, server strings). */
+  readonly secrets?: readonly string[];
+}
+
+export function hostKeyPolicy(device: Device): HostKeyPolicy {
+  const policy = device.hostKey;
+  switch (policy.mode) {
+    case 'pinned':
+      return { pinnedSha256: policy.fingerprints };
+    case 'strict':
+      return { knownHostsFile: policy.knownHosts };
+    case 'tofu':
+      return { knownHostsFile: policy.knownHosts, trustOnFirstUse: true };
+  }
+}
+
+export function transcriptPath(dir: string, device: string): string {
+  return `${dir.replace(/\/+$/, '')}/${device.replace(/[^A-Za-z0-9._-]/g, '_')}.log`;
+}
+
+export async function openDeviceSession(device: Device, creds: ResolvedCredentials, settings: SessionSettings = {}): Promise<IosXeSession> {
+  const privateKey = creds.privateKey ? await readFile(creds.privateKey.path) : undefined;
+  const options: IosXeSessionOptions = {
+    device: device.name,
+    host: device.host,
+    port: device.port,
+    credentials: {
+      username: creds.username,
+      ...(creds.password && { password: creds.password.reveal() }),
+      ...(privateKey && { privateKey }),
+      ...(creds.privateKey?.passphrase && { passphrase: creds.privateKey.passphrase.reveal() }),
+    },
+    hostKey: hostKeyPolicy(device),
+    ...(creds.enableSecret && { enableSecret: creds.enableSecret.reveal() }),
+    secrets: settings.secrets ?? [],
+    ...(settings.transcriptDir !== undefined && { transcriptFile: transcriptPath(settings.transcriptDir, device.name) }),
+    ...(settings.commandTimeoutMs !== undefined && { commandTimeoutMs: settings.commandTimeoutMs }),
+    ...(settings.connectTimeoutMs !== undefined && { connectTimeoutMs: settings.connectTimeoutMs }),
+  };
+  return IosXeSession.open(options);
+}
+
+/** Refused, reset, unreachable, timed out, dropped: worth another try before any change. Authentication failures,
+ * host key problems and device refusals are not (retrying a wrong password locks accounts). */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof ConnectError) return !/no password or private key/.test(err.reason);
+  return err instanceof ConnectionClosedError || err instanceof DeviceTimeoutError;
+}

@@ -1,0 +1,202 @@
+/**
+ * The desired state of one playbook: certificate sources read (files, inline PEM, live probes), chains expanded to
+ * trustpoints in install order (issuers first, so IOS can validate each against the ones before), the EEM
+ * environment as values (credentials stay Secrets) and applets rendered. The same for every device of a run.
+ */
+import { readFile } from 'node:fs/promises';
+import { probe as probeServer } from '../certs/probe.js';
+import type { ProbeResult, ProbeTarget } from '../certs/probe.js';
+import type { CertificateFacts } from '../certs/types.js';
+import { parseCertificates, signatureVerifies } from '../certs/x509.js';
+import { ConfigError, Secret, environmentValue, expandChain, selectCertificates, describeSelect } from '../config/index.js';
+import type { CertificateSource, ConfigIssue, Origin, Playbook, TrustpointOptions, TrustpointSpec } from '../config/index.js';
+import { renderApplet } from './eem-render.js';
+import type { RenderedApplet } from './eem-render.js';
+
+export interface DesiredTrustpoint {
+  readonly name: string;
+  readonly cert: CertificateFacts;
+  readonly options: TrustpointOptions;
+  /** `fingerprint` line to configure (32 or 40 upper-case hex digits), when pinning. */
+  readonly pin?: string;
+  /** The `name_prefix` of the chain entry it came from. */
+  readonly chainPrefix?: string;
+}
+
+export interface VerifyPlan {
+  readonly applet: string;
+  readonly waitForLogSeconds: number;
+  readonly forbiddenLogPatterns: readonly RegExp[];
+}
+
+export interface DesiredState {
+  readonly trustpoints: readonly DesiredTrustpoint[];
+  readonly environment: ReadonlyMap<string, string | Secret>;
+  readonly applets: readonly RenderedApplet[];
+  readonly ipHosts: ReadonlyMap<string, string>;
+  readonly verify?: VerifyPlan;
+  /** What the mail server sends, leaf first, when a source showed it (for diagnoses), and the name EEM connects to. */
+  readonly served?: { readonly certs: readonly CertificateFacts[]; readonly host?: string };
+  /** Every secret value the devices will receive, for the sessions' redactors. */
+  readonly secrets: readonly Secret[];
+}
+
+export type PinPolicy = 'playbook' | 'always';
+
+export interface DesiredOptions {
+  /** `playbook` (default): pin the MD5/SHA1 a trustpoint entry gives; `always`: pin every CA's SHA1 (IOS XE 26.x). */
+  readonly pin?: PinPolicy;
+  /** Replaces the live probe (tests, offline planning). */
+  readonly probe?: (target: ProbeTarget) => Promise<ProbeResult>;
+  readonly probeTimeoutMs?: number;
+}
+
+function problem(origin: Origin, message: string): ConfigIssue {
+  return { file: origin.file, path: origin.path, message, severity: 'error' };
+}
+
+async function readCertificates(path: string, origin: Origin): Promise<CertificateFacts[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([problem(origin, `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)]);
+  }
+  try {
+    return parseCertificates(text, path);
+  } catch (err) {
+    throw new ConfigError([problem(origin, `${path}: ${(err as Error).message}`)]);
+  }
+}
+
+/** Certificates of a source, all of them (selection is the caller's). Probes are made once per URL. */
+class SourceReader {
+  readonly #probes = new Map<string, Promise<ProbeResult>>();
+  readonly served: { certs: readonly CertificateFacts[] }[] = [];
+
+  constructor(private readonly options: DesiredOptions) {}
+
+  async all(source: CertificateSource, origin: Origin): Promise<CertificateFacts[]> {
+    switch (source.kind) {
+      case 'pem_file':
+      case 'bundle_file': {
+        const certs = await readCertificates(source.path, origin);
+        if (source.kind === 'bundle_file' && certs[0] && certs[0].basicConstraints?.ca !== true) this.served.push({ certs });
+        return certs;
+      }
+      case 'pem':
+        try {
+          return parseCertificates(source.pem, 'inline pem');
+        } catch (err) {
+          throw new ConfigError([problem(origin, (err as Error).message)]);
+        }
+      case 'probe': {
+        const key = source.url;
+        let pending = this.#probes.get(key);
+        if (!pending) {
+          const target: ProbeTarget = { host: source.host, port: source.port, mode: source.protocol === 'smtps' ? 'implicit-tls' : 'starttls-smtp' };
+          pending = this.options.probe ? this.options.probe(target) : probeServer(target, { timeoutMs: this.options.probeTimeoutMs ?? 10_000 });
+          this.#probes.set(key, pending);
+        }
+        const result = await pending;
+        this.served.push({ certs: result.chain });
+        return [...result.chain];
+      }
+    }
+  }
+}
+
+function fingerprintOf(cert: CertificateFacts, algorithm: 'md5' | 'sha1' | 'sha256'): string {
+  return algorithm === 'md5' ? cert.md5 : algorithm === 'sha1' ? cert.sha1 : cert.sha256;
+}
+
+async function resolveTrustpoint(spec: TrustpointSpec, reader: SourceReader, options: DesiredOptions, chainPrefix?: string): Promise<DesiredTrustpoint> {
+  const all = await reader.all(spec.source, spec.origin);
+  const select = spec.source.kind === 'bundle_file' || spec.source.kind === 'probe' ? spec.source.select : undefined;
+  const chosen = select ? selectCertificates(all, select) : all;
+  if (chosen.length !== 1) {
+    const what = select ? `select ${describeSelect(select)}` : 'the source';
+    throw new ConfigError([problem(spec.origin, `${what} gives ${chosen.length} certificates for trustpoint ${spec.name}; it holds exactly one`)]);
+  }
+  const cert = chosen[0] as CertificateFacts;
+  const fp = spec.fingerprint;
+  if (fp && fingerprintOf(cert, fp.algorithm) !== fp.hex) {
+    throw new ConfigError([
+      problem(spec.origin, `the certificate for ${spec.name} (${cert.commonName ?? 'no CN'}) has ${fp.algorithm.toUpperCase()} ${fingerprintOf(cert, fp.algorithm)}, not the pinned ${fp.hex}: the source changed or is not the one meant`),
+    ]);
+  }
+  let pin: string | undefined;
+  if (options.pin === 'always') pin = cert.sha1;
+  else if (chainPrefix === undefined && fp && fp.algorithm !== 'sha256') pin = fp.hex;
+  return { name: spec.name, cert, options: spec.options, ...(pin !== undefined && { pin }), ...(chainPrefix !== undefined && { chainPrefix }) };
+}
+
+/** Issuers before the certificates they signed; otherwise the playbook's order. */
+export function installOrder(trustpoints: readonly DesiredTrustpoint[]): DesiredTrustpoint[] {
+  const placed: DesiredTrustpoint[] = [];
+  const rest = [...trustpoints];
+  const issuedByPending = (tp: DesiredTrustpoint): boolean =>
+    !tp.cert.selfSigned && rest.some((other) => other !== tp && other.cert.sha1 !== tp.cert.sha1 && signsOrMayIssue(other.cert, tp.cert));
+  while (rest.length > 0) {
+    const next = rest.findIndex((tp) => tp.cert.selfSigned || !issuedByPending(tp));
+    const [tp] = rest.splice(next < 0 ? 0 : next, 1);
+    if (tp) placed.push(tp);
+  }
+  return placed;
+}
+
+function signsOrMayIssue(issuer: CertificateFacts, cert: CertificateFacts): boolean {
+  if (issuer.subjectKeyId !== undefined && cert.authorityKeyId !== undefined) return issuer.subjectKeyId === cert.authorityKeyId;
+  return signatureVerifies(cert, issuer);
+}
+
+export async function resolveDesired(playbook: Playbook, options: DesiredOptions = {}): Promise<DesiredState> {
+  const reader = new SourceReader(options);
+  const trustpoints: DesiredTrustpoint[] = [];
+  for (const entry of playbook.trustpoints) {
+    if (entry.kind === 'trustpoint') {
+      trustpoints.push(await resolveTrustpoint(entry, reader, options));
+      continue;
+    }
+    const certs = await reader.all(entry.source, entry.origin);
+    for (const spec of expandChain(entry, certs)) trustpoints.push(await resolveTrustpoint(spec, reader, options, entry.namePrefix));
+  }
+  const names = new Map<string, string>();
+  for (const tp of trustpoints) {
+    const other = names.get(tp.name.toLowerCase());
+    if (other !== undefined && other !== tp.cert.sha1) {
+      throw new ConfigError([{ file: playbook.file, path: ['trustpoints'], message: `two entries give trustpoint ${tp.name} different certificates`, severity: 'error' }]);
+    }
+    names.set(tp.name.toLowerCase(), tp.cert.sha1);
+  }
+  const unique = trustpoints.filter((tp, i) => trustpoints.findIndex((o) => o.name.toLowerCase() === tp.name.toLowerCase()) === i);
+
+  const environment = new Map<string, string | Secret>();
+  const secrets: Secret[] = [];
+  let serverHost: string | undefined;
+  for (const [name, entry] of Object.entries(playbook.eem?.environment ?? {})) {
+    const value = environmentValue(entry);
+    environment.set(name, value);
+    if (value instanceof Secret) secrets.push(value);
+    if (entry.kind === 'server') {
+      serverHost ??= entry.host;
+      if (entry.password) secrets.push(entry.password);
+    }
+  }
+  const verifyApplet = playbook.verify?.runApplet;
+  const applets = (playbook.eem?.applets ?? []).map((a) => renderApplet(a, a.name === verifyApplet));
+  const verify: VerifyPlan | undefined =
+    verifyApplet !== undefined && playbook.verify
+      ? { applet: verifyApplet, waitForLogSeconds: playbook.verify.waitForLogSeconds, forbiddenLogPatterns: playbook.verify.forbiddenLogPatterns }
+      : undefined;
+  const served = reader.served[0];
+  return {
+    trustpoints: installOrder(unique),
+    environment,
+    applets,
+    ipHosts: new Map(playbook.ipHosts.map((h) => [h.name, h.address])),
+    ...(verify && { verify }),
+    ...(served && { served: { certs: served.certs, ...(serverHost !== undefined && { host: serverHost }) } }),
+    secrets,
+  };
+}

@@ -1,0 +1,304 @@
+/**
+ * One device, start to end: gather facts (retrying transient connection failures, as nothing has changed yet),
+ * plan, apply, check the device now holds the plan, prove the applet mails, then `write memory`. A failure after
+ * the first change undoes every started change in reverse (best effort, on a fresh session if the first one is
+ * lost), checks that nothing is left half-configured, does not save, and reports `rolled-back`.
+ */
+import { randomBytes } from 'node:crypto';
+import pRetry from 'p-retry';
+import { Secret } from '../config/index.js';
+import { saveSucceeded, WRITE_MEMORY } from '../device/index.js';
+import type { ChangeRecord, DeviceOutcome, DeviceResult, RunReporter } from '../report/events.js';
+import type { IosXeSession } from '../transport/ssh-cli/index.js';
+import { runStep, stepName } from './apply.js';
+import type { DesiredState } from './desired.js';
+import { sameApplet } from './eem-render.js';
+import { WorkflowError, VerificationError, errorDetail } from './errors.js';
+import type { ErrorDetail } from './errors.js';
+import { FACTS_COMMAND, parseFacts } from './facts.js';
+import type { DeviceFacts } from './facts.js';
+import { isTransient } from './connect.js';
+import { planCommands, planDevice } from './plan.js';
+import type { DevicePlan, PlanOptions, PlannedChange, Step } from './plan.js';
+import { proveApplet } from './verify.js';
+import type { Proof } from './verify.js';
+
+export type WorkflowCommand = 'rollout' | 'plan' | 'rotate' | 'fix';
+
+export interface RetryPolicy {
+  /** Further attempts after the first (default 2). */
+  readonly retries?: number;
+  readonly minTimeoutMs?: number;
+  readonly maxTimeoutMs?: number;
+}
+
+export interface DeviceJob {
+  readonly device: string;
+  readonly host: string;
+  readonly command: WorkflowCommand;
+  readonly desired: DesiredState;
+  readonly dryRun: boolean;
+  readonly planOptions?: PlanOptions;
+  /** Run the applet even when nothing changed (`fix` proves the mail goes out). */
+  readonly alwaysProve?: boolean;
+  /** One connection attempt; retries are the job's. */
+  readonly open: () => Promise<IosXeSession>;
+  readonly retry?: RetryPolicy;
+  readonly reporter: RunReporter;
+  readonly pollIntervalMs?: number;
+  readonly transcript?: string;
+  /** Plain-word findings from the facts, before anything changes (`fix`). */
+  readonly diagnose?: (facts: DeviceFacts, plan: DevicePlan, session: IosXeSession) => Promise<string[]>;
+}
+
+/** Replaces every secret value the run knows with `<redacted>`. */
+export function secretRedactor(desired: DesiredState): (text: string) => string {
+  const values = desired.secrets.map((s) => s.reveal()).filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
+  return (text) => values.reduce((t, v) => t.split(v).join('<redacted>'), text);
+}
+
+class Run {
+  readonly started = Date.now();
+  readonly startedAt = new Date().toISOString();
+  roundTrips = 0;
+  session: IosXeSession | undefined;
+
+  constructor(readonly job: DeviceJob) {}
+
+  step(name: string): void {
+    this.job.reporter.deviceStep(this.job.device, name);
+  }
+
+  /** Opens a session and runs `then` on it, retrying transient failures of both: nothing has changed yet. */
+  async connect<T>(then: (session: IosXeSession) => Promise<T>): Promise<T> {
+    const retry = this.job.retry ?? {};
+    return pRetry(
+      async () => {
+        const session = await this.job.open();
+        this.session = session;
+        try {
+          return await then(session);
+        } catch (err) {
+          await this.close();
+          throw err;
+        }
+      },
+      {
+        retries: retry.retries ?? 2,
+        minTimeout: retry.minTimeoutMs ?? 500,
+        maxTimeout: retry.maxTimeoutMs ?? 5_000,
+        factor: 2,
+        shouldRetry: ({ error }) => isTransient(error),
+        onFailedAttempt: ({ error, retriesLeft }) => {
+          if (retriesLeft > 0 && isTransient(error)) this.step(`connection failed (${error.message}); retrying`);
+        },
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    if (!session) return;
+    this.roundTrips += session.roundTrips;
+    await session.close().catch(() => undefined);
+  }
+
+  /** The current session, or a new one when the current is lost (a cheap command tells). */
+  async fresh(): Promise<IosXeSession> {
+    if (this.session !== undefined) {
+      try {
+        await this.session.send('show clock');
+        return this.session;
+      } catch {
+        await this.close();
+      }
+    }
+    return this.connect(async (session) => session);
+  }
+
+  outcome(result: DeviceResult, changes: readonly ChangeRecord[], extra: Partial<DeviceOutcome> = {}): DeviceOutcome {
+    return {
+      device: this.job.device,
+      host: this.job.host,
+      result,
+      changes,
+      roundTrips: this.roundTrips,
+      startedAt: this.startedAt,
+      durationMs: Date.now() - this.started,
+      ...(this.job.transcript !== undefined && { transcript: this.job.transcript }),
+      ...extra,
+    };
+  }
+}
+
+async function gather(session: IosXeSession): Promise<DeviceFacts> {
+  const facts = parseFacts(await session.send(FACTS_COMMAND));
+  for (const value of facts.environment.values()) if (value instanceof Secret) session.markSecret(value.reveal());
+  return facts;
+}
+
+function objectName(change: PlannedChange): { kind: 'trustpoint' | 'environment' | 'applet' | 'ip-host'; name: string } {
+  if (change.trustpoint !== undefined) return { kind: 'trustpoint', name: change.trustpoint };
+  const object = change.record.object;
+  if (change.kind === 'environment') return { kind: 'environment', name: object.replace(/^environment /, '') };
+  if (change.kind === 'applet') return { kind: 'applet', name: object.replace(/^applet /, '') };
+  return { kind: 'ip-host', name: object.replace(/^ip host /, '') };
+}
+
+/** What of the touched objects differs from how the device had it before the run. */
+export function residue(before: DeviceFacts, after: DeviceFacts, changes: readonly PlannedChange[]): string[] {
+  const out: string[] = [];
+  const plain = (v: string | Secret | undefined) => (v instanceof Secret ? v.reveal() : v);
+  for (const change of changes) {
+    const { kind, name } = objectName(change);
+    if (kind === 'trustpoint') {
+      const a = before.trustpoints.get(name);
+      const b = after.trustpoints.get(name);
+      if (!a !== !b || a?.ca?.sha1 !== b?.ca?.sha1) out.push(`trustpoint ${name} is ${b ? (b.ca ? `holding SHA1 ${b.ca.sha1}` : 'present without certificate') : 'missing'}, was ${a ? (a.ca ? `holding SHA1 ${a.ca.sha1}` : 'present without certificate') : 'absent'}`);
+    } else if (kind === 'environment') {
+      if (plain(before.environment.get(name)) !== plain(after.environment.get(name))) out.push(`environment ${name} differs from before`);
+    } else if (kind === 'applet') {
+      const a = before.applets.get(name);
+      const b = after.applets.get(name);
+      if (!a !== !b || (a && b && !sameApplet(a.parsed, b.parsed))) out.push(`applet ${name} differs from before`);
+    } else if (before.ipHosts.get(name) !== after.ipHosts.get(name)) out.push(`ip host ${name} differs from before`);
+  }
+  return out;
+}
+
+async function rollback(run: Run, started: readonly PlannedChange[], before: DeviceFacts): Promise<{ records: ChangeRecord[]; left: string[] }> {
+  const records: ChangeRecord[] = [];
+  let session: IosXeSession;
+  try {
+    session = await run.fresh();
+  } catch (err) {
+    return { records, left: [`cannot reconnect to roll back: ${(err as Error).message}`] };
+  }
+  for (const change of [...started].reverse()) {
+    run.step(`roll back ${change.record.object}`);
+    const failures: string[] = [];
+    for (const step of change.rollback) {
+      try {
+        await runStep(session, step);
+      } catch (err) {
+        failures.push(`${stepName(step)}: ${(err as Error).message}`);
+        try {
+          session = await run.fresh();
+        } catch {
+          break;
+        }
+      }
+    }
+    records.push({ object: change.record.object, action: failures.length === 0 ? 'restored' : 'restore failed', ...(failures.length > 0 && { detail: failures.join('; ') }) });
+  }
+  try {
+    const after = await gather(session);
+    return { records, left: residue(before, after, started) };
+  } catch (err) {
+    return { records, left: [`cannot re-read the device after rolling back: ${(err as Error).message}`] };
+  }
+}
+
+interface Batch {
+  readonly step: Step;
+  readonly changes: PlannedChange[];
+}
+
+/** The changes' steps in order, consecutive config blocks merged into one write (one round trip instead of many). */
+export function batches(changes: readonly PlannedChange[]): Batch[] {
+  const out: Batch[] = [];
+  for (const change of changes) {
+    for (const step of change.steps) {
+      const last = out[out.length - 1];
+      if (step.kind === 'config' && last?.step.kind === 'config') {
+        out[out.length - 1] = { step: { kind: 'config', lines: [...last.step.lines, ...step.lines] }, changes: last.changes.includes(change) ? last.changes : [...last.changes, change] };
+      } else out.push({ step, changes: [change] });
+    }
+  }
+  return out;
+}
+
+export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
+  const run = new Run(job);
+  job.reporter.deviceStarted(job.device);
+  let plan: DevicePlan | undefined;
+  const started: PlannedChange[] = [];
+  let before: DeviceFacts | undefined;
+  let diagnoses: string[] | undefined;
+  let stepNow = 'connect';
+  try {
+    run.step('gather facts');
+    before = await run.connect(gather);
+    const session = run.session as IosXeSession;
+    stepNow = 'plan';
+    plan = planDevice(before, job.desired, job.planOptions);
+    diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session) : []), ...plan.notes];
+    const commands = planCommands(plan);
+    const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
+    if (job.dryRun) {
+      await run.close();
+      return run.outcome(plan.changes.length === 0 ? 'unchanged' : 'planned', plan.changes.map((c) => c.record), extra);
+    }
+    if (plan.changes.length === 0 && !job.alwaysProve) {
+      await run.close();
+      return run.outcome('unchanged', [], extra);
+    }
+    for (const batch of batches(plan.changes)) {
+      for (const change of batch.changes) if (!started.includes(change)) started.push(change);
+      stepNow = stepName(batch.step);
+      run.step(stepNow);
+      await runStep(session, batch.step);
+    }
+    if (plan.changes.length > 0) {
+      stepNow = 'verify configuration';
+      run.step(stepNow);
+      const after = await gather(session);
+      const left = planDevice(after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
+      if (left.length > 0) {
+        throw new VerificationError(job.device, stepNow, `${job.device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, 'read the transcript: the device accepted a command but did not apply it');
+      }
+    }
+    let proof: Proof | undefined;
+    if (job.desired.verify) {
+      stepNow = `run applet ${job.desired.verify.applet}`;
+      run.step(stepNow);
+      const marker = job.desired.applets.some((a) => a.name === job.desired.verify?.applet && a.marker);
+      proof = await proveApplet(session, job.desired.verify, {
+        nonce: randomBytes(4).toString('hex'),
+        redact: secretRedactor(job.desired),
+        marker,
+        ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
+      });
+    }
+    if (plan.changes.length > 0) {
+      stepNow = 'write memory';
+      run.step(stepNow);
+      const saved = await session.send(WRITE_MEMORY, { timeoutMs: 120_000 });
+      if (!saveSucceeded(saved)) {
+        throw new WorkflowError(job.device, stepNow, `${job.device}: 'write memory' did not confirm [OK]`, 'check NVRAM space and the device log', saved.trim());
+      }
+    }
+    await run.close();
+    const records: ChangeRecord[] = [...plan.changes.map((c) => c.record)];
+    if (proof) records.push({ object: `applet ${proof.applet}`, action: 'proven', detail: `mail sent (run ${proof.nonce})` });
+    return run.outcome(plan.changes.length > 0 ? 'changed' : 'unchanged', records, extra);
+  } catch (err) {
+    const detail: ErrorDetail = errorDetail(err, stepNow);
+    const extra = { ...(plan && { commands: planCommands(plan) }), ...(diagnoses && diagnoses.length > 0 && { diagnoses }) };
+    if (started.length === 0 || before === undefined) {
+      await run.close();
+      return run.outcome('failed', [], { ...extra, error: detail });
+    }
+    const undone = await rollback(run, started, before);
+    await run.close();
+    // The re-read device is the judge: a restore step may fail only because its object never changed.
+    if (undone.left.length > 0) {
+      return run.outcome('failed', undone.records, {
+        ...extra,
+        error: { ...detail, message: `${detail.message}; rollback incomplete: ${undone.left.join('; ')}`, hint: 'the device is half-configured: read the transcript and fix it by hand, or re-run' },
+      });
+    }
+    return run.outcome('rolled-back', undone.records, { ...extra, error: detail });
+  }
+}

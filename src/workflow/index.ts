@@ -1,0 +1,22 @@
+/** The per-device workflow (facts → plan → apply → verify → save, or roll back) and the fleet runner. */
+export { FACTS_COMMAND, parseFacts } from './facts.js';
+export type { DeviceFacts, InstalledTrustpoint, InstalledCertificate, InstalledApplet } from './facts.js';
+export { resolveDesired, installOrder } from './desired.js';
+export type { DesiredState, DesiredTrustpoint, DesiredOptions, PinPolicy, VerifyPlan } from './desired.js';
+export { renderApplet, sameApplet, markerMessage, markerLabel, MARKER_PREFIX } from './eem-render.js';
+export type { RenderedApplet } from './eem-render.js';
+export { planDevice, planCommands, showStep, showValue } from './plan.js';
+export type { DevicePlan, PlannedChange, PlanOptions, Step, ChangeKind } from './plan.js';
+export { line, revealLine, showLine, SECRET_PLACEHOLDER } from './lines.js';
+export type { CommandLine, LinePart } from './lines.js';
+export { runStep, stepName } from './apply.js';
+export { proveApplet, newLines, LOG_COMMAND } from './verify.js';
+export { runDevice, residue, batches, secretRedactor } from './device-run.js';
+export type { DeviceJob, RetryPolicy, WorkflowCommand } from './device-run.js';
+export { runFleet, DEFAULT_CONCURRENCY } from './fleet.js';
+export type { FleetOptions, FleetResult } from './fleet.js';
+export { openDeviceSession, hostKeyPolicy, isTransient, transcriptPath } from './connect.js';
+export type { SessionSettings } from './connect.js';
+export * from './errors.js';
+export { ROTATE_KINDS, DEFAULT_RENEW_BEFORE_SECONDS, rotatePlanOptions } from './rotate.js';
+export { diagnoseDevice } from './fix.js';

@@ -1,0 +1,299 @@
+/**
+ * Planning, pure: facts (what the device holds) + desired state → the changes to make, each with the exact steps
+ * to send and the steps that undo it. Only what differs is planned: a trustpoint holding the same certificate
+ * (SHA1 equal) with the same options is not touched, nor an equal environment value, applet or `ip host`.
+ */
+import { hexGroups } from '../certs/ios-format.js';
+import { trustpointConfigLines } from '../device/index.js';
+import type { TrustpointConfig } from '../device/index.js';
+import { Secret } from '../config/index.js';
+import type { ChangeRecord } from '../report/events.js';
+import type { DesiredState, DesiredTrustpoint } from './desired.js';
+import { sameApplet } from './eem-render.js';
+import type { DeviceFacts, InstalledCertificate, InstalledTrustpoint } from './facts.js';
+import { line, showLine, SECRET_PLACEHOLDER } from './lines.js';
+import type { CommandLine } from './lines.js';
+
+export type Step =
+  | { readonly kind: 'config'; readonly lines: readonly CommandLine[] }
+  | {
+      readonly kind: 'authenticate';
+      readonly trustpoint: string;
+      readonly der: Buffer;
+      /** Upper-case hex without separators, computed locally from the DER. */
+      readonly md5: string;
+      readonly sha1: string;
+      /** e.g. `cn=Lab Root R1, serial 01`. */
+      readonly label: string;
+    }
+  | { readonly kind: 'remove-trustpoint'; readonly trustpoint: string };
+
+export type ChangeKind = 'create' | 'replace' | 'authenticate' | 'options' | 'environment' | 'applet' | 'ip-host';
+
+export interface PlannedChange {
+  readonly kind: ChangeKind;
+  readonly record: ChangeRecord;
+  readonly steps: readonly Step[];
+  /** Undoes `steps` (run in this order), also when only some of them went through. */
+  readonly rollback: readonly Step[];
+  readonly trustpoint?: string;
+}
+
+export interface DevicePlan {
+  readonly changes: readonly PlannedChange[];
+  /** Objects found as desired. */
+  readonly unchanged: readonly ChangeRecord[];
+  /** Things worth telling that need no change (stale chain members left in place, expiry warnings). */
+  readonly notes: readonly string[];
+}
+
+export interface PlanOptions {
+  /** Plan only these kinds of change (rotate: certificates only). */
+  readonly only?: readonly ChangeKind[];
+  /** With `now`, warns about installed certificates that expire within this many seconds. */
+  readonly renewBeforeSeconds?: number;
+  readonly now?: Date;
+}
+
+function certLabel(cert: { readonly serialHex: string; readonly commonName?: string }): string {
+  return `${cert.commonName ? `cn=${cert.commonName}, ` : ''}serial ${cert.serialHex}`;
+}
+
+function installedLabel(ca: InstalledCertificate): string {
+  return certLabel({ serialHex: ca.serialHex, ...(ca.facts?.commonName !== undefined && { commonName: ca.facts.commonName }) });
+}
+
+function authenticateStep(trustpoint: string, der: Buffer, md5: string, sha1: string, label: string): Step {
+  return { kind: 'authenticate', trustpoint, der, md5, sha1, label };
+}
+
+function desiredAuthenticate(tp: DesiredTrustpoint): Step {
+  return authenticateStep(tp.name, tp.cert.der, tp.cert.md5, tp.cert.sha1, certLabel(tp.cert));
+}
+
+function createLines(tp: DesiredTrustpoint): CommandLine[] {
+  return trustpointConfigLines({
+    name: tp.name,
+    ...(tp.pin !== undefined && { fingerprint: tp.pin }),
+    revocationCheck: tp.options.revocationCheck,
+    chainValidation: tp.options.chainValidation,
+  }).map((l) => line(l));
+}
+
+/** The trustpoint stanza as it was, to recreate it on rollback. */
+function restoreStanza(old: TrustpointConfig): CommandLine[] {
+  return [line(`crypto pki trustpoint ${old.name}`), ...old.lines.map((l) => line(l)), line('exit')];
+}
+
+function restoreTrustpoint(old: InstalledTrustpoint): Step[] {
+  const steps: Step[] = [{ kind: 'config', lines: restoreStanza(old.config) }];
+  if (old.ca) steps.push(authenticateStep(old.name, old.ca.der, old.ca.md5, old.ca.sha1, installedLabel(old.ca)));
+  return steps;
+}
+
+interface OptionDiff {
+  readonly set: string[];
+  readonly undo: string[];
+}
+
+function optionDiff(current: TrustpointConfig, tp: DesiredTrustpoint): OptionDiff {
+  const set: string[] = [];
+  const undo: string[] = [];
+  if (!(current.enrollment ?? '').startsWith('terminal')) {
+    set.push('enrollment terminal');
+    undo.push(current.enrollment ? `enrollment ${current.enrollment}` : 'no enrollment');
+  }
+  if (current.revocationCheck !== tp.options.revocationCheck) {
+    set.push(`revocation-check ${tp.options.revocationCheck}`);
+    undo.push(current.revocationCheck ? `revocation-check ${current.revocationCheck}` : 'no revocation-check');
+  }
+  // IOS shows nothing for the default, `continue` (validate up to a root).
+  const cv = current.chainValidation === undefined || current.chainValidation === '' ? 'continue' : current.chainValidation;
+  if (cv.split(' ')[0] !== tp.options.chainValidation) {
+    set.push(`chain-validation ${tp.options.chainValidation}`);
+    undo.push(`chain-validation ${cv}`);
+  }
+  if (tp.pin !== undefined && current.fingerprint !== tp.pin) {
+    set.push(`fingerprint ${tp.pin}`);
+    undo.push(current.fingerprint ? `fingerprint ${current.fingerprint}` : 'no fingerprint');
+  }
+  return { set, undo };
+}
+
+function inTrustpoint(name: string, lines: readonly string[]): Step {
+  return { kind: 'config', lines: [line(`crypto pki trustpoint ${name}`), ...lines.map((l) => line(l)), line('exit')] };
+}
+
+function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChange | ChangeRecord {
+  const object = `trustpoint ${tp.name}`;
+  const sha1 = hexGroups(tp.cert.sha1);
+  const current = facts.trustpoints.get(tp.name);
+  if (!current) {
+    return {
+      kind: 'create',
+      trustpoint: tp.name,
+      record: { object, action: 'created', detail: `${certLabel(tp.cert)}, SHA1 ${sha1}` },
+      steps: [{ kind: 'config', lines: createLines(tp) }, desiredAuthenticate(tp)],
+      rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }],
+    };
+  }
+  if (current.ca && current.ca.sha1 !== tp.cert.sha1) {
+    return {
+      kind: 'replace',
+      trustpoint: tp.name,
+      record: { object, action: 'replaced', detail: `${installedLabel(current.ca)} → ${certLabel(tp.cert)}, SHA1 ${sha1}` },
+      steps: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, { kind: 'config', lines: createLines(tp) }, desiredAuthenticate(tp)],
+      rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, ...restoreTrustpoint(current)],
+    };
+  }
+  const diff = optionDiff(current.config, tp);
+  const stalePin = current.config.fingerprint !== undefined && ![tp.pin, tp.cert.md5, tp.cert.sha1].includes(current.config.fingerprint);
+  if (!current.ca && stalePin) {
+    // An empty trustpoint pinned to another certificate would refuse this one: start it afresh.
+    return {
+      kind: 'authenticate',
+      trustpoint: tp.name,
+      record: { object, action: 'authenticated', detail: `${certLabel(tp.cert)}, SHA1 ${sha1} (the old pin ${current.config.fingerprint ?? ''} removed)` },
+      steps: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, { kind: 'config', lines: createLines(tp) }, desiredAuthenticate(tp)],
+      rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, ...restoreTrustpoint(current)],
+    };
+  }
+  if (!current.ca) {
+    return {
+      kind: 'authenticate',
+      trustpoint: tp.name,
+      record: { object, action: 'authenticated', detail: `${certLabel(tp.cert)}, SHA1 ${sha1}` },
+      steps: [...(diff.set.length > 0 ? [inTrustpoint(tp.name, diff.set)] : []), desiredAuthenticate(tp)],
+      rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, ...restoreTrustpoint(current)],
+    };
+  }
+  if (diff.set.length > 0) {
+    return {
+      kind: 'options',
+      trustpoint: tp.name,
+      record: { object, action: 'updated', detail: diff.set.join('; ') },
+      steps: [inTrustpoint(tp.name, diff.set)],
+      rollback: [inTrustpoint(tp.name, diff.undo)],
+    };
+  }
+  return { object, action: 'unchanged', detail: `${certLabel(tp.cert)}, SHA1 ${sha1}` };
+}
+
+export function showValue(value: string | Secret | undefined): string {
+  if (value === undefined) return '(unset)';
+  return value instanceof Secret ? SECRET_PLACEHOLDER : value;
+}
+
+function sameValue(a: string | Secret | undefined, b: string | Secret): boolean {
+  if (a === undefined) return false;
+  const plain = (v: string | Secret): string => (v instanceof Secret ? v.reveal() : v);
+  return plain(a) === plain(b);
+}
+
+function isChange(x: PlannedChange | ChangeRecord): x is PlannedChange {
+  return 'steps' in x;
+}
+
+export function planDevice(facts: DeviceFacts, desired: DesiredState, options: PlanOptions = {}): DevicePlan {
+  const all: (PlannedChange | ChangeRecord)[] = [];
+  const notes: string[] = [];
+
+  for (const [name, address] of desired.ipHosts) {
+    const old = facts.ipHosts.get(name);
+    const object = `ip host ${name}`;
+    if (old === address) {
+      all.push({ object, action: 'unchanged', detail: address });
+      continue;
+    }
+    all.push({
+      kind: 'ip-host',
+      record: { object, action: old === undefined ? 'created' : 'changed', detail: `${old ?? '(unset)'} → ${address}` },
+      steps: [{ kind: 'config', lines: [line(`ip host ${name} ${address}`)] }],
+      rollback: [{ kind: 'config', lines: [line(old === undefined ? `no ip host ${name}` : `ip host ${name} ${old}`)] }],
+    });
+  }
+
+  for (const tp of desired.trustpoints) all.push(planTrustpoint(tp, facts));
+
+  for (const [name, value] of desired.environment) {
+    const old = facts.environment.get(name);
+    const object = `environment ${name}`;
+    if (sameValue(old, value)) {
+      all.push({ object, action: 'unchanged', detail: showValue(value) });
+      continue;
+    }
+    all.push({
+      kind: 'environment',
+      record: { object, action: old === undefined ? 'created' : 'changed', detail: `${showValue(old)} → ${showValue(value)}` },
+      steps: [{ kind: 'config', lines: [line(`event manager environment ${name} `, value)] }],
+      rollback: [{ kind: 'config', lines: [old === undefined ? line(`no event manager environment ${name}`) : line(`event manager environment ${name} `, old)] }],
+    });
+  }
+
+  for (const applet of desired.applets) {
+    const old = facts.applets.get(applet.name);
+    const object = `applet ${applet.name}`;
+    if (old && sameApplet(old.parsed, applet.parsed)) {
+      all.push({ object, action: 'unchanged' });
+      continue;
+    }
+    const removeOld = old ? [line(`no event manager applet ${applet.name}`)] : [];
+    const body = (lines: readonly string[]) => [...lines.map((l) => line(l.trim())), line('exit')];
+    all.push({
+      kind: 'applet',
+      record: { object, action: old ? 'replaced' : 'created', detail: `${applet.parsed.actions.length} actions${applet.marker ? ' (the last one certagent\'s proof marker)' : ''}` },
+      steps: [{ kind: 'config', lines: [...removeOld, ...body(applet.lines)] }],
+      rollback: [{ kind: 'config', lines: [line(`no event manager applet ${applet.name}`), ...(old ? body(old.lines) : [])] }],
+    });
+  }
+
+  const wanted = new Set(desired.trustpoints.map((t) => t.name));
+  const prefixes = [...new Set(desired.trustpoints.flatMap((t) => (t.chainPrefix ? [t.chainPrefix] : [])))];
+  for (const name of facts.trustpoints.keys()) {
+    if (!wanted.has(name) && prefixes.some((p) => p !== '' && name.startsWith(p))) {
+      notes.push(`trustpoint ${name} is no longer part of the chain; left in place (remove it by hand once nothing needs it)`);
+    }
+  }
+  if (options.renewBeforeSeconds !== undefined) {
+    const now = options.now ?? new Date();
+    for (const tp of desired.trustpoints) {
+      const left = (tp.cert.notAfter.getTime() - now.getTime()) / 1000;
+      if (left < options.renewBeforeSeconds) {
+        const days = Math.floor(left / 86_400);
+        notes.push(
+          left <= 0
+            ? `${tp.name}: the source still gives a certificate that expired ${-days} days ago (${certLabel(tp.cert)}); renew it at the source`
+            : `${tp.name}: the source's certificate expires in ${days} days (${certLabel(tp.cert)}); renew it at the source`,
+        );
+      }
+    }
+  }
+
+  const only = options.only;
+  const changes = all.filter(isChange).filter((c) => only === undefined || only.includes(c.kind));
+  const unchanged = all.filter((x): x is ChangeRecord => !isChange(x));
+  return { changes, unchanged, notes };
+}
+
+/** The commands of a step as a person reads them; secrets as `<secret>`, the PEM paste summarised. */
+export function showStep(step: Step): string[] {
+  switch (step.kind) {
+    case 'config':
+      return step.lines.map(showLine);
+    case 'authenticate':
+      return [
+        `crypto pki authenticate ${step.trustpoint}`,
+        `! paste the PEM of ${step.label}, then a blank line`,
+        `! answer yes only if the device shows MD5 ${hexGroups(step.md5)} SHA1 ${hexGroups(step.sha1)}`,
+      ];
+    case 'remove-trustpoint':
+      return [`no crypto pki trustpoint ${step.trustpoint}`, 'yes'];
+  }
+}
+
+/** Every command of a plan, in order, with `configure terminal` / `end` around config as they are sent. */
+export function planCommands(plan: DevicePlan): string[] {
+  const steps = plan.changes.flatMap((c) => c.steps);
+  if (steps.length === 0) return [];
+  return ['configure terminal', ...steps.flatMap(showStep), 'end'];
+}

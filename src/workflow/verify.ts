@@ -1,0 +1,93 @@
+/**
+ * Proof that the applet's mail went out. `event manager run` returns at once and the mail action reports a
+ * failure only later, in the log (`%HA_EM-3-FMPD_SMTP` + `%HA_EM-3-FMPD_ERROR`); success logs nothing. So the
+ * applet ends with certagent's marker action (see eem-render.ts), run with a fresh nonce: the marker line proves
+ * success, a new forbidden line proves failure, and the log is polled with backoff until one of them or the deadline.
+ */
+import { outputLines, parseEemLogEntries, redactServerCredentials } from '../device/index.js';
+import type { IosXeSession } from '../transport/ssh-cli/index.js';
+import type { VerifyPlan } from './desired.js';
+import { markerMessage } from './eem-render.js';
+import { ProofError } from './errors.js';
+
+export const LOG_COMMAND = 'show logging | include HA_EM';
+
+export interface ProofOptions {
+  readonly nonce: string;
+  /** First poll interval (ms); doubles up to `maxPollIntervalMs`. */
+  readonly pollIntervalMs?: number;
+  readonly maxPollIntervalMs?: number;
+  /** Removes secret values from device text before it is shown. */
+  readonly redact: (text: string) => string;
+  /** Whether the applet carries the marker; without it only failures can be seen, so silence until the deadline passes. */
+  readonly marker: boolean;
+}
+
+export interface Proof {
+  readonly applet: string;
+  readonly nonce: string;
+  readonly markerLine?: string;
+  readonly polls: number;
+}
+
+/** Lines of `after` beyond those already in `before` (counted, so a repeated identical line still counts as new). */
+export function newLines(before: string, after: string): string[] {
+  const seen = new Map<string, number>();
+  for (const l of outputLines(before)) if (l.trim() !== '') seen.set(l, (seen.get(l) ?? 0) + 1);
+  const out: string[] = [];
+  for (const l of outputLines(after)) {
+    if (l.trim() === '') continue;
+    const n = seen.get(l) ?? 0;
+    if (n > 0) seen.set(l, n - 1);
+    else out.push(l);
+  }
+  return out;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function proveApplet(session: IosXeSession, verify: VerifyPlan, options: ProofOptions): Promise<Proof> {
+  const device = session.device;
+  const run = `event manager run ${verify.applet} ${options.nonce}`;
+  const baseline = await session.send(LOG_COMMAND);
+  await session.send(run);
+  const marker = markerMessage(verify.applet, options.nonce);
+  const deadline = Date.now() + verify.waitForLogSeconds * 1000;
+  let interval = options.pollIntervalMs ?? 200;
+  let polls = 0;
+  let fresh: string[];
+  for (;;) {
+    const text = await session.send(LOG_COMMAND);
+    polls++;
+    fresh = newLines(baseline, text);
+    const done = fresh.find((l) => l.includes(marker));
+    if (done !== undefined) return { applet: verify.applet, nonce: options.nonce, markerLine: options.redact(done.trim()), polls };
+    const failures = fresh.filter((l) => verify.forbiddenLogPatterns.some((p) => p.test(l)));
+    if (failures.length > 0) {
+      const said = failures.map((l) => options.redact(redactServerCredentials(l.trim()))).join('\n');
+      const entries = parseEemLogEntries(failures.join('\n'));
+      const reason = entries.find((e) => e.reason !== undefined)?.reason;
+      throw new ProofError(
+        device,
+        run,
+        `${device}: applet ${verify.applet} failed${reason ? `: ${reason}` : ''} (the device logged it after '${run}')`,
+        'the mail did not go out: check that the mail server chain anchors on a trustpoint, the server name resolves (ip host), the account and sender; certagent fix shows a diagnosis',
+        said,
+      );
+    }
+    if (Date.now() >= deadline) break;
+    await delay(Math.min(interval, Math.max(0, deadline - Date.now())));
+    interval = Math.min(interval * 2, options.maxPollIntervalMs ?? 2_000);
+  }
+  if (!options.marker) return { applet: verify.applet, nonce: options.nonce, polls };
+  const seen = fresh.map((l) => options.redact(l.trim())).join('\n');
+  throw new ProofError(
+    device,
+    run,
+    `${device}: no result of '${run}' within ${verify.waitForLogSeconds} s: '${LOG_COMMAND}' showed neither '${marker}' nor a failure; new lines seen: ${seen === '' ? 'none' : JSON.stringify(seen)}`,
+    'the applet may still be waiting on the mail server (SMTP timeout); raise verify.wait_for_log_seconds or check reachability',
+    seen,
+  );
+}

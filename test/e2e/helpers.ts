@@ -1,0 +1,82 @@
+/** The lab for end-to-end tests: three routers and the mail server, the files certagent reads, secrets from a map
+ * instead of the process environment, and a reporter that keeps the events for assertions. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SecretResolver, loadInventory, loadPlaybook } from '../../src/config/index.js';
+import type { Inventory, Playbook } from '../../src/config/index.js';
+import { LAB_ENV, startLab } from '../../src/lab/index.js';
+import type { Lab, LabOptions } from '../../src/lab/index.js';
+import type { DeviceOutcome, RunReporter, RunSummary } from '../../src/report/events.js';
+
+export interface E2eLab {
+  readonly lab: Lab;
+  readonly dir: string;
+  readonly inventoryFile: string;
+  readonly playbookFile: string;
+  readonly env: Readonly<Record<string, string>>;
+  resolver(): SecretResolver;
+  inventory(): Promise<Inventory>;
+  playbook(): Promise<Playbook>;
+}
+
+/** The lab playbook, with the run's nonce as the mail subject so each received mail names the run that sent it. */
+export async function startE2eLab(options: Partial<LabOptions> = {}): Promise<E2eLab> {
+  const dir = mkdtempSync(join(tmpdir(), 'certagent-e2e-'));
+  const lab = await startLab({ stateDir: join(dir, 'lab'), devices: 3, ...options });
+  const inventoryFile = await lab.writeInventory(join(dir, 'inventory.yaml'));
+  const playbookFile = await lab.writePlaybook(join(dir, 'playbook.yaml'));
+  const text = readFileSync(playbookFile, 'utf8');
+  writeFileSync(playbookFile, text.replace(/subject: .*/, 'subject: certagent proof $_none_arg1').replace(/wait_for_log_seconds: \d+/, 'wait_for_log_seconds: 15'));
+  const c = lab.credentials;
+  const env = {
+    [LAB_ENV.password]: c.password,
+    [LAB_ENV.enableSecret]: c.enableSecret,
+    [LAB_ENV.smtpUser]: c.smtpUser,
+    [LAB_ENV.smtpPassword]: c.smtpPassword,
+  };
+  const sources = {
+    env: (name: string) => env[name],
+    readFile: (path: string) => readFileSync(path, 'utf8'),
+    prompt: () => Promise.reject(new Error('no prompts in tests')),
+  };
+  return {
+    lab,
+    dir,
+    inventoryFile,
+    playbookFile,
+    env,
+    resolver: () => new SecretResolver(sources),
+    inventory: () => loadInventory(inventoryFile),
+    playbook: () => loadPlaybook(playbookFile, { secrets: sources }),
+  };
+}
+
+export class RecordingReporter implements RunReporter {
+  readonly lines: string[] = [];
+  readonly outcomes: DeviceOutcome[] = [];
+  summary: RunSummary | undefined;
+
+  runStarted(command: string, devices: readonly string[]): void {
+    this.lines.push(`run ${command} ${devices.join(',')}`);
+  }
+  deviceStarted(device: string): void {
+    this.lines.push(`${device}: started`);
+  }
+  deviceStep(device: string, step: string): void {
+    this.lines.push(`${device}: ${step}`);
+  }
+  deviceFinished(outcome: DeviceOutcome): void {
+    this.outcomes.push(outcome);
+    this.lines.push(`${outcome.device}: ${outcome.result}${outcome.error ? ` ${outcome.error.message}` : ''}`);
+  }
+  runFinished(summary: RunSummary): void {
+    this.summary = summary;
+  }
+
+  outcome(device: string): DeviceOutcome {
+    const found = this.outcomes.find((o) => o.device === device);
+    if (!found) throw new Error(`no outcome for ${device}; have ${this.outcomes.map((o) => o.device).join(', ')}`);
+    return found;
+  }
+}
