@@ -90,11 +90,14 @@ export function diagnose(input: DiagnoseInput): Verdict {
     if (gap?.kind === 'incomplete' && gap.index === 0 && !leaf.selfSigned) diagnoses.push(leafOnly(chain));
   }
   if (!host.matches) diagnoses.push(addressMismatch(host));
-  for (const problem of chain.problems) {
-    const d = problemDiagnosis(problem, chain, now);
-    if (d) diagnoses.push(d);
-  }
+  diagnoses.push(...chainDiagnoses(chain, now));
   return { ok: !diagnoses.some((d) => d.severity === 'error'), chain, host, diagnoses };
+}
+
+/** The chain's own defects in plain words (validity, signatures, CA flags, strays, order), without judging
+ * trust or the host name: what `certagent inspect` says about a bundle on its own. */
+export function chainDiagnoses(chain: Chain, now: Date = new Date()): Diagnosis[] {
+  return chain.problems.flatMap((problem) => problemDiagnosis(problem, chain, now) ?? []);
 }
 
 function trustDiagnoses(chain: Chain, trustedCount: number): Diagnosis[] {

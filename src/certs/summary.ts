@@ -124,8 +124,8 @@ export function hostLine(host: HostCheck): string {
   return `${host.address}: NOT named by the certificate (it names ${carried.length > 0 ? carried.join(', ') : `no SAN; CN ${host.names.cn ?? 'none'}`}).`;
 }
 
-export function diagnosisLines(diagnoses: readonly Diagnosis[]): string[] {
-  if (diagnoses.length === 0) return ['  none: a device trusting this chain will accept it.'];
+export function diagnosisLines(diagnoses: readonly Diagnosis[], whenNone = 'none.'): string[] {
+  if (diagnoses.length === 0) return [`  ${whenNone}`];
   return diagnoses.flatMap((d) => [
     `  ${d.severity.toUpperCase()} ${d.code}: ${d.summary}`,
     `    fix: ${d.fix}`,

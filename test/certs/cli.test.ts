@@ -56,6 +56,14 @@ describe('certagent inspect', () => {
     expect(r.out).toMatch(/^0 +1 +leaf +mail\.lab\.test +EC P-256 +SHA256\/ECDSA/m);
     expect(r.out).toMatch(/^1 +2 +intermediate +Test Issuing CA EC/m);
     expect(r.out).toContain('CA-Test-Issuing-CA-EC');
+    expect(r.out).toContain('Chain problems:\n  none.');
+  });
+
+  it('explains chain problems of a file in plain words', async () => {
+    const shuffled = join(dir, 'shuffled.pem');
+    writeFileSync(shuffled, toPemBundle([chain.intermediate.der, chain.leaf.der]));
+    const r = await run(inspectCommand, [shuffled]);
+    expect(r.out).toContain('  WARNING out-of-order: The server sends its chain out of order');
   });
 
   it('gives JSON with --json and judges a host against a trust file', async () => {

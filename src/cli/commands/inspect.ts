@@ -5,7 +5,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { EXIT_DEVICE_FAILED, EXIT_OK, UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { buildChain } from '../../certs/chain.js';
-import { diagnose } from '../../certs/diagnose.js';
+import { chainDiagnoses, diagnose } from '../../certs/diagnose.js';
 import { CertificateInputError } from '../../certs/errors.js';
 import { certificateDetails, certificateJson, chainJson, chainTable, diagnosisLines, hostLine, planJson, planLines, verdictJson } from '../../certs/summary.js';
 import { planTrustpoints } from '../../certs/trustpoints.js';
@@ -86,7 +86,7 @@ export const inspectCommand: Command = {
         ...chain.members.flatMap((m, i) => [...certificateDetails(m.cert, `depth ${i}: ${m.role}`), '']),
       ];
       if (verdict) lines.push(`Host: ${hostLine(verdict.host)}`, '', 'Diagnoses:', ...diagnosisLines(verdict.diagnoses), '');
-      else if (chain.problems.length > 0) lines.push('Chain problems:', ...chain.problems.map((p) => `  ${JSON.stringify(p)}`), '');
+      else lines.push('Chain problems:', ...diagnosisLines(chainDiagnoses(chain)), '');
       lines.push('Trustpoints:', ...planLines(plan));
       console.log(lines.join('\n'));
     }

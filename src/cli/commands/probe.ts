@@ -77,7 +77,7 @@ export const probeCommand: Command = {
         `Host: ${hostLine(verdict.host)}`,
         '',
         'Diagnoses:',
-        ...diagnosisLines(verdict.diagnoses),
+        ...diagnosisLines(verdict.diagnoses, `none: a device trusting ${trustName} accepts this server.`),
         '',
         'Trustpoints for the router:',
         ...planLines(plan),
