@@ -123,6 +123,11 @@ export async function authenticate(router: RouterState, io: SessionIo, name: str
     io.print(UNPARSABLE);
     return;
   }
+  if (caCertificate(tp)) {
+    // Another session authenticated the trustpoint during the paste.
+    io.print(ALREADY_AUTHENTICATED);
+    return;
+  }
   if (rejectedByFault(router, name)) {
     // The fault stands for an IOS XE 26.x device: it refuses whatever the pin, so the agent's handling of the
     // refusal can be exercised although it always pins.
