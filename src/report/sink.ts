@@ -1,0 +1,50 @@
+/** Where reporters write text: `process.stdout`/`process.stderr` fit, and so does any object with `write`. */
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+export interface TextSink {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  readonly rows?: number;
+}
+
+/**
+ * Colour only for a terminal, and never when NO_COLOR is set to anything non-empty (no-color.org).
+ * FORCE_COLOR (non-empty, not `0`) turns it on for CI logs that render ANSI.
+ */
+export function useColor(sink: TextSink, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  return sink.isTTY === true;
+}
+
+/**
+ * A file written line by line with synchronous writes: each record is in the operating system's hands when
+ * `write` returns, so a run killed half-way still leaves every record written so far. Records are small and
+ * few per device, so the cost is a system call per record, not a stall.
+ */
+export class FileSink implements TextSink {
+  readonly path: string;
+  #fd: number | undefined;
+
+  constructor(path: string, options: { readonly append?: boolean } = {}) {
+    this.path = path;
+    try {
+      this.#fd = openSync(path, options.append === true ? 'a' : 'w', 0o600);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new Error(`cannot open ${path} for writing (${reason}): check the directory exists and is writable`, { cause: err });
+    }
+  }
+
+  write(text: string): void {
+    if (this.#fd === undefined) throw new Error(`${this.path} is already closed`);
+    writeSync(this.#fd, text);
+  }
+
+  close(): void {
+    if (this.#fd === undefined) return;
+    closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+}
