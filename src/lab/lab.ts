@@ -37,13 +37,14 @@ export interface LabOptions {
   readonly stateDir: string;
   /** Number of routers (default 3). */
   readonly devices?: number;
-  /** First router's port, the next ones counting up; 0 (default) gives each a free port. */
+  /** First router's port, the next ones counting up. 0 (default): each router's port of the last run in this
+   * state folder while it is free, else a free one. */
   readonly basePort?: number;
   /** Address to listen on (default 127.0.0.1). */
   readonly host?: string;
   /** Router names are this plus a 3-digit number: lab-r001, lab-r002, ... */
   readonly hostnamePrefix?: string;
-  /** The mail server's port; 0 (default) picks a free one. */
+  /** The mail server's port; 0 (default): the port of the last run while it is free, else a free one. */
   readonly smtpPort?: number;
   /** Fleet-wide latency; a device's own faults override it. */
   readonly latency?: LabLatency;
@@ -173,6 +174,27 @@ function envFileText(credentials: LabCredentials): string {
   );
 }
 
+const PORTS_FILE = 'ports.json';
+
+interface RememberedPorts {
+  readonly routers: Readonly<Record<string, number>>;
+  readonly smtp?: number;
+}
+
+/** The ports of the last run: reusing them keeps the inventory and the routers' saved mail settings right. */
+async function rememberedPorts(path: string): Promise<RememberedPorts> {
+  try {
+    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+    const v = value as { routers?: unknown; smtp?: unknown };
+    const routers = typeof v.routers === 'object' && v.routers !== null ? (v.routers as Record<string, unknown>) : {};
+    const ports = Object.fromEntries(Object.entries(routers).filter((e): e is [string, number] => Number.isInteger(e[1])));
+    return { routers: ports, ...(Number.isInteger(v.smtp) && { smtp: v.smtp as number }) };
+  } catch {
+    // Missing or unreadable: only a convenience, so the lab simply takes free ports.
+    return { routers: {} };
+  }
+}
+
 function inUse(error: unknown): boolean {
   const e = error as NodeJS.ErrnoException;
   return e.code === 'EADDRINUSE' || /EADDRINUSE/.test(e.message ?? '');
@@ -244,14 +266,27 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   }
   await writeFile(files.chainFile, chain.bundlePem);
 
+  const portsFile = join(stateDir, PORTS_FILE);
+  const remembered = await rememberedPorts(portsFile);
+  /** An explicit port must be free; a remembered one is given up for a free one when another program took it. */
+  const onPort = async <T>(what: string, explicit: number, previous: number | undefined, start: (port: number) => Promise<T>): Promise<T> => {
+    const port = explicit !== 0 ? explicit : (previous ?? 0);
+    try {
+      return await start(port);
+    } catch (error) {
+      if (!inUse(error)) throw error;
+      if (explicit === 0 && port !== 0) return start(0);
+      throw new LabPortInUseError(what, host, port);
+    }
+  };
+
   const latency: FaultPlan = {
     ...(options.latency?.commandMs !== undefined && { commandLatencyMs: options.latency.commandMs }),
     ...(options.latency?.lineMs !== undefined && { lineLatencyMs: options.latency.lineMs }),
   };
-  const startRouter = async (name: string, index: number): Promise<LabRouter> => {
-    const port = basePort === 0 ? 0 : basePort + index;
-    try {
-      return await LabRouter.start({
+  const startRouter = (name: string, index: number): Promise<LabRouter> =>
+    onPort(`router ${name}`, basePort === 0 ? 0 : basePort + index, remembered.routers[name], (port) =>
+      LabRouter.start({
         hostname: name,
         host,
         port,
@@ -260,27 +295,19 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         enableSecret: credentials.enableSecret,
         faults: { ...latency, ...options.faults?.[name] },
         ...(options.features && { features: options.features }),
-      });
-    } catch (error) {
-      if (inUse(error)) throw new LabPortInUseError(`router ${name}`, host, port);
-      throw error;
-    }
-  };
-  const startMail = async (): Promise<LabMailServer> => {
-    try {
-      return await LabMailServer.start({
-        chain: chain,
+      }),
+    );
+  const startMail = (): Promise<LabMailServer> =>
+    onPort('mail server', smtpPort, remembered.smtp, (port) =>
+      LabMailServer.start({
+        chain,
         users: [{ username: credentials.smtpUser, password: credentials.smtpPassword }],
         host,
-        port: smtpPort,
+        port,
         serverName: MAIL_SERVER_NAME,
         storeDir: files.inbox,
-      });
-    } catch (error) {
-      if (inUse(error)) throw new LabPortInUseError('mail server', host, smtpPort);
-      throw error;
-    }
-  };
+      }),
+    );
 
   const mailStart = startMail();
   let routers: LabRouter[];
@@ -299,6 +326,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     await Promise.all(routers.map((r) => r.stop()));
     throw error;
   }
+  const ports: RememberedPorts = { routers: Object.fromEntries(routers.map((r, i) => [hostnames[i] ?? '', r.port])), smtp: mail.port };
+  await writeFile(portsFile, `${JSON.stringify(ports, null, 2)}\n`);
   return new RunningLab(hostnames, routers, mail, reachable, chain, credentials, files, chainStore, options.latency ?? {}, options.faults ?? {});
 }
 

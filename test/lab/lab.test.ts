@@ -200,6 +200,8 @@ describe('startLab across restarts and stops', () => {
     const second = await startLab({ stateDir, devices: 2 });
     try {
       expect(second.devices.map((d) => d.hostKeyFingerprint)).toEqual(fingerprints);
+      // The same ports again: the inventory and the routers' saved mail settings stay right.
+      expect([...second.devices.map((d) => d.port), second.mail.port]).toEqual(ports);
       expect(second.credentials).toEqual(credentials);
       expect(second.mailChain.rootPem).toBe(mailChain.rootPem);
     } finally {
@@ -218,6 +220,23 @@ describe('startLab across restarts and stops', () => {
       expect(await portIsFree(taken - 1)).toBe(true);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('gives up a remembered port that another program took, for a free one', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'certagent-lab-moved-'));
+    const first = await startLab({ stateDir, devices: 1 });
+    const port = first.devices[0]?.port ?? 0;
+    await first.stop();
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      const second = await startLab({ stateDir, devices: 1 });
+      await second.stop();
+      expect(second.devices[0]?.port).not.toBe(port);
+      expect(second.devices[0]?.hostKeyFingerprint).toBe(first.devices[0]?.hostKeyFingerprint);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
     }
   });
 

@@ -10,9 +10,10 @@ import { FAULT_HELP, faultPlans, parseFaultSpec } from '../../lab/fault-spec.js'
 
 const USAGE = `certagent lab [options]
   --devices N            routers to start (default ${DEFAULT_LAB_DEVICES})
-  --base-port P          first router's SSH port, the others counting up (default 0: free ports)
+  --base-port P          first router's SSH port, the others counting up (default 0: the ports of the
+                         last run in the state folder while free, else free ones)
   --state-dir D          host keys, saved configs, mail chain, received mail, secrets (default .lab)
-  --smtp-port P          the mail server's port (default 0: a free port)
+  --smtp-port P          the mail server's port (default 0: as for --base-port)
   --latency MS           delay before every command's output, on every router
   --line-latency MS      delay per output line, on every router
   --fault DEVICE:KIND[=VALUE]  a fault on one router (name, number or all); repeatable. Kinds:
