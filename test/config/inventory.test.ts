@@ -136,6 +136,11 @@ devices:
     expect(err.message).toMatch(new RegExp(`${path}:\\d+: \\(top level\\): YAML syntax`));
   });
 
+  it('names a file it cannot read', async () => {
+    const err = await configError(() => loadInventory(`${tmp.dir}/absent.yaml`, { home }));
+    expect(err.message).toContain(`${tmp.dir}/absent.yaml: (top level): cannot read the file (ENOENT)`);
+  });
+
   it('says which formats it understands when given something else', async () => {
     const path = tmp.write('other.yaml', 'routers: [a, b]\n');
     const err = await configError(() => loadInventory(path, { home }));
