@@ -29,7 +29,7 @@ export async function startE2eLab(options: Partial<LabOptions> = {}): Promise<E2
   const text = readFileSync(playbookFile, 'utf8');
   writeFileSync(playbookFile, text.replace(/subject: .*/, 'subject: certagent proof $_none_arg1').replace(/wait_for_log_seconds: \d+/, 'wait_for_log_seconds: 15'));
   const c = lab.credentials;
-  const env = {
+  const env: Record<string, string> = {
     [LAB_ENV.password]: c.password,
     [LAB_ENV.enableSecret]: c.enableSecret,
     [LAB_ENV.smtpUser]: c.smtpUser,
