@@ -242,8 +242,9 @@ export class ProgressDisplay implements RunReporter {
     this.#out.write(`${eraseUp(this.#drawn)}${lines.join('\n')}\n`);
     this.#drawn = lines.length;
     this.#lastDraw = this.#clock.now();
-    // The elapsed clock and rate move even when no device event arrives.
-    this.#schedule(this.#lastDraw + 1000);
+    // The elapsed clock and rate move even when no device event arrives: redraw as the next second begins.
+    const elapsed = this.#lastDraw - this.#startedAt;
+    this.#schedule(this.#startedAt + (Math.floor(elapsed / 1000) + 1) * 1000);
   }
 
   #writeAbove(text: string): void {
