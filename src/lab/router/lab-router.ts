@@ -266,11 +266,16 @@ export class LabRouter {
       write: (text) => {
         if (open) channel.write(text);
       },
-      close: () => {
+      close: (abrupt) => {
         if (!open) return;
         open = false;
-        channel.end();
-        client.end();
+        // A clean close leaves the connection to the client: OpenSSH drops unprinted output on a disconnect.
+        if (abrupt) {
+          client.end();
+        } else {
+          channel.exit(0);
+          channel.end();
+        }
       },
     };
     const session = new CliSession({
@@ -301,10 +306,7 @@ export class LabRouter {
   private async runExec(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, command: string): Promise<void> {
     const { session } = this.newSession(channel, client, account, peer, 80);
     await session.runOnce(command);
-    if (!session.isClosed) {
-      channel.exit(0);
-      session.close();
-    }
+    session.close();
   }
 
   /** EEM's `action cli command`: one long-lived session at privilege 1 (it starts at `R1>`, as on a device). */

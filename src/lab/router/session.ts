@@ -21,7 +21,8 @@ import type { RouterRuntime } from './runtime.js';
 /** Where a session's bytes go (an SSH channel, or nowhere during a replay). */
 export interface Terminal {
   write(text: string): void;
-  close(): void;
+  /** Ends the session: `abrupt` drops the whole connection (a fault), otherwise the channel closes cleanly. */
+  close(abrupt: boolean): void;
 }
 
 export interface SessionOptions {
@@ -108,12 +109,12 @@ export class CliSession implements SessionControl {
     this.wakeReader();
   }
 
-  close(): void {
+  close(abrupt = false): void {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribeMonitor?.();
     this.wakeReader();
-    this.terminal.close();
+    this.terminal.close(abrupt);
   }
 
   get isClosed(): boolean {
@@ -232,7 +233,7 @@ export class CliSession implements SessionControl {
     const trimmed = text.trim();
     const faults = this.runtime.state.faults;
     if (!this.replay && faults.dropAtCommand && trimmed.startsWith(faults.dropAtCommand)) {
-      this.close();
+      this.close(true);
       throw new SessionClosed();
     }
     if (!this.replay && faults.hangAtCommand && trimmed.startsWith(faults.hangAtCommand)) this.hung = true;
@@ -449,7 +450,7 @@ export class CliSession implements SessionControl {
     if (limit !== undefined && this.bytesOut + size > limit) {
       this.terminal.write(Buffer.from(text).subarray(0, Math.max(0, limit - this.bytesOut)).toString());
       this.bytesOut = limit;
-      this.close();
+      this.close(true);
       throw new SessionClosed();
     }
     this.bytesOut += size;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +30,30 @@ afterAll(async () => {
 });
 
 describe('interop', () => {
+  test('OpenSSH: key login, an exec request and an interactive shell', async () => {
+    const key = join(work, 'id_ed25519');
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    const keyed = await LabRouter.start({
+      hostname: 'OS1',
+      users: [{ username: 'admin', publicKeys: [await readFile(`${key}.pub`, 'utf8')], privilege: 15 }],
+    });
+    try {
+      const args = ['-i', key, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-p', String(keyed.port), `admin@${keyed.host}`];
+      expect((await run('ssh', [...args, 'show privilege'], { timeout: 20000 })).stdout).toBe('Current privilege level is 15\r\n');
+      const shell = execFile('ssh', ['-tt', ...args], { timeout: 20000 });
+      let output = '';
+      shell.stdout?.on('data', (d: Buffer) => {
+        output += d.toString();
+        if (output.endsWith('OS1#') && !output.includes('exit')) shell.stdin?.write(output.includes('UTC') ? 'exit\n' : 'show clock\n');
+      });
+      const code = await new Promise((resolve) => shell.on('close', resolve));
+      expect(code).toBe(0);
+      expect(output).toMatch(/^OS1#show clock\r\n\*[\d:.]+ UTC .*\r\nOS1#exit\r\n$/);
+    } finally {
+      await keyed.stop();
+    }
+  }, 60000);
+
   test('Netmiko 2.4.2: find_prompt, send_command, send_config_set with config term', async () => {
     const { stdout } = await run('/usr/bin/python3', [join(INTEROP, 'netmiko_session.py'), router.host, String(router.port), 'admin', 'cisco123'], {
       timeout: 55000,
