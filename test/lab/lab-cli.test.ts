@@ -75,7 +75,7 @@ afterAll(() => {
 });
 
 describe('certagent lab', () => {
-  it('prints the device table and where everything is, writes the files, and exits 0 on SIGTERM', async () => {
+  it('prints the device table and where everything is, writes the files, rotates the mail chain on SIGUSR2 and exits 0 on SIGTERM', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'certagent-lab-cli-'));
     const started = startCli(['--devices', '2', '--fault', 'lab-r002:reject-password', '--latency', '1'], cwd);
     const out = await waitForOutput(started, /Press Ctrl-C/, 20_000);
@@ -96,6 +96,11 @@ describe('certagent lab', () => {
     expect(readFileSync(join(cwd, '.lab/playbook.yaml'), 'utf8')).toContain(`port: ${mailPort}`);
     expect(existsSync(join(cwd, '.lab/lab.env'))).toBe(true);
     expect(existsSync(join(cwd, '.lab/mail-chain.pem'))).toBe(true);
+
+    const rootBefore = readFileSync(join(cwd, '.lab/mail-chain.pem'), 'utf8');
+    started.child.kill('SIGUSR2');
+    await waitForOutput(started, /^mail chain rotated: now smtp\.lab\.example <- Lab Root R2 CA 1C3 <- Lab Root R2, written to \.lab\/mail-chain\.pem$/m, 20_000);
+    expect(readFileSync(join(cwd, '.lab/mail-chain.pem'), 'utf8')).not.toBe(rootBefore);
 
     started.child.kill('SIGTERM');
     expect(await withTimeout(started.exited, 10_000, 'certagent lab after SIGTERM')).toBe(0);

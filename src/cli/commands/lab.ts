@@ -129,6 +129,7 @@ export function describeLab(lab: Lab, inventory: string, playbook: string): stri
     'Next:',
     `  source ${shown(lab.files.envFile)}`,
     `  certagent rollout --inventory ${shown(inventory)} --playbook ${shown(playbook)}`,
+    `  kill -USR2 ${process.pid}    # the mail provider moves to a new root and intermediate (chain file rewritten)`,
     '',
     'Press Ctrl-C to stop the lab.',
   ];
@@ -171,8 +172,17 @@ async function run(argv: readonly string[]): Promise<number> {
     lab.mail.events.on('message', (m: { subject: string; envelopeFrom: string; envelopeTo: readonly string[] }) => {
       console.log(`mail received: "${m.subject}" from ${m.envelopeFrom} to ${m.envelopeTo.join(', ')}`);
     });
+    const running = lab;
+    const rotate = (): void => {
+      running.rotateMailChain().then(
+        (chain) => console.log(`mail chain rotated: now ${[chain.names.leaf, ...chain.names.intermediates, chain.names.root].join(' <- ')}, written to ${shown(running.files.chainFile)}`),
+        (error: unknown) => console.error(`mail chain rotation failed: ${(error as Error).message}`),
+      );
+    };
+    process.on('SIGUSR2', rotate);
     console.log(describeLab(lab, inventory, playbook));
     const name = await signal;
+    process.off('SIGUSR2', rotate);
     console.log(`${name}: stopping the lab`);
   } finally {
     dispose();
