@@ -86,14 +86,14 @@ export class DryRunReporter implements RunReporter {
     this.#problems = new OutcomeCollector(this.#maxRows);
   }
 
-  runStarted(): void {
+  runStarted(_command: RunSummary['command'], _devices: readonly string[]): void {
     this.#groups = new Map();
     this.#problems = new OutcomeCollector(this.#maxRows);
   }
 
-  deviceStarted(): void {}
+  deviceStarted(_device: string): void {}
 
-  deviceStep(): void {}
+  deviceStep(_device: string, _step: string): void {}
 
   deviceFinished(outcome: DeviceOutcome): void {
     if (isProblem(outcome)) this.#problems.add(outcome);

@@ -192,13 +192,13 @@ export class FinalReportReporter implements RunReporter {
     this.#collected = new OutcomeCollector(this.#maxRows);
   }
 
-  runStarted(): void {
+  runStarted(_command: RunSummary['command'], _devices: readonly string[]): void {
     this.#collected = new OutcomeCollector(this.#maxRows);
   }
 
-  deviceStarted(): void {}
+  deviceStarted(_device: string): void {}
 
-  deviceStep(): void {}
+  deviceStep(_device: string, _step: string): void {}
 
   deviceFinished(outcome: DeviceOutcome): void {
     this.#collected.add(outcome);

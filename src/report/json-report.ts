@@ -60,9 +60,9 @@ export class JsonReportWriter implements RunReporter {
     this.#record({ type: 'run', format: REPORT_FORMAT, command, startedAt: this.#now().toISOString(), deviceCount: devices.length, devices });
   }
 
-  deviceStarted(): void {}
+  deviceStarted(_device: string): void {}
 
-  deviceStep(): void {}
+  deviceStep(_device: string, _step: string): void {}
 
   deviceFinished(outcome: DeviceOutcome): void {
     this.#record({ type: 'device', ...outcome });

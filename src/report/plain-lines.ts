@@ -69,5 +69,5 @@ export class PlainLinesReporter implements RunReporter {
     this.#line(`[${String(this.#done).padStart(this.#width)}/${this.#total}] ${renderFinishLine(outcome)}`);
   }
 
-  runFinished(): void {}
+  runFinished(_summary?: RunSummary): void {}
 }

