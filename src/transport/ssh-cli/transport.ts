@@ -81,8 +81,16 @@ function authHandler(creds: SshCredentials): { handler: AuthHandlerMiddleware; t
   return { handler, tried };
 }
 
-/** Connects, authenticates and opens a shell on a pty 511 columns wide (no wrapping of long config lines). */
-export async function openSshShell(options: SshTransportOptions): Promise<SshShell> {
+export interface SshConnection {
+  readonly client: Client;
+  readonly hostKey: Extract<HostKeyVerdict, { kind: 'trusted' | 'first-use' }>;
+}
+
+/**
+ * Connects and authenticates, checking the host key, without opening a channel: the shell for the CLI,
+ * the `netconf` subsystem for NETCONF.
+ */
+export async function connectSsh(options: SshTransportOptions): Promise<SshConnection> {
   const port = options.port ?? 22;
   const timeout = options.connectTimeoutMs ?? 15_000;
   const knownHosts = await readKnownHosts(options.hostKey.knownHostsFile);
@@ -149,7 +157,12 @@ export async function openSshShell(options: SshTransportOptions): Promise<SshShe
   if (verdict.kind === 'first-use' && options.hostKey.knownHostsFile && presented.key) {
     await recordHostKey(options.hostKey.knownHostsFile, options.host, port, presented.key);
   }
-  const hostKey = verdict;
+  return { client, hostKey: verdict };
+}
+
+/** Connects, authenticates and opens a shell on a pty 511 columns wide (no wrapping of long config lines). */
+export async function openSshShell(options: SshTransportOptions): Promise<SshShell> {
+  const { client, hostKey } = await connectSsh(options);
   const stream = await new Promise<ClientChannel>((resolve, reject) => {
     client.shell({ term: 'vt100', cols: 511, rows: 1000 }, (err, channel) => (err ? reject(new ConnectError(options.device, `shell refused: ${err.message}`)) : resolve(channel)));
   }).catch((err: unknown) => {
