@@ -315,7 +315,15 @@ export class CliSession implements SessionControl {
     if (resolution.filter) this.output.filter = resolution.filter;
     const configBefore = isConfigMode(this.top().id);
     if (leaveSubmodes) this.stack.length = resolution.level + 1;
-    await resolution.command.run(this.context(resolution.level, resolution.params, resolution.negated, text));
+    try {
+      await resolution.command.run(this.context(resolution.level, resolution.params, resolution.negated, text));
+    } catch (error) {
+      if (error instanceof SessionClosed) throw error;
+      // A bug in the lab, not device behaviour: say so on the terminal and in the log, and keep the session.
+      const message = error instanceof Error ? error.message : String(error);
+      this.print(`% Lab router error in "${text.trim()}": ${message}\n`);
+      this.runtime.state.syslog.log('LAB', 3, 'COMMAND_FAILED', `"${text.trim()}": ${message}`);
+    }
     await this.flush(true);
     for (const line of this.output.filter?.trailer() ?? []) await this.emit(`${line}\r\n`);
     if (configBefore && !isConfigMode(this.top().id)) this.configSessionEnded();

@@ -149,6 +149,14 @@ describe('line discipline', () => {
     shell.close();
   });
 
+  test('a failing feature command is reported as a lab error and the session goes on', async () => {
+    const shell = await admin();
+    expect(await shell.command('widget crash')).toBe('widget crash\r\n% Lab router error in "widget crash": widget exploded\r\nR1#');
+    await router.state.syslog.waitFor(/%LAB-3-COMMAND_FAILED: "widget crash": widget exploded/, 1000);
+    expect(await shell.command('show privilege')).toContain('Current privilege level is 15');
+    shell.close();
+  });
+
   test('ask() reads the next line as typed', async () => {
     const shell = await admin();
     shell.send('widget ask\r');

@@ -69,6 +69,13 @@ export const WIDGET_FEATURE: Feature = {
     },
     {
       modes: ['exec'],
+      syntax: 'widget crash',
+      run() {
+        throw new Error('widget exploded');
+      },
+    },
+    {
+      modes: ['exec'],
       syntax: 'widget ask',
       privileged: true,
       async run(ctx) {
