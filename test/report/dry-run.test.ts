@@ -1,0 +1,58 @@
+import { describe, expect, test } from '@jest/globals';
+import { DryRunReporter, groupPlans, renderDryRun } from '../../src/report/dry-run.js';
+import { FAILED, PLANNED, RecordingSink, outcome } from './helpers.js';
+
+const SAME = (device: string) => ({ ...PLANNED, device, host: `10.0.1.${device.slice(1)}` });
+
+describe('dry-run rendering', () => {
+  test('devices with identical plans are one group; commands keep their order and indentation', () => {
+    const other = outcome('R9', 'planned', {
+      changes: [{ object: 'environment _email_server', action: 'replaced', detail: 'alerts:<redacted>@smtp.old → alerts:<redacted>@smtp.new' }],
+      commands: ['event manager environment _email_server alerts:<redacted>@smtp.new'],
+    });
+    const groups = groupPlans([SAME('R5'), other, SAME('R6'), SAME('R7'), outcome('R8', 'unchanged'), FAILED]);
+    expect(groups.map((g) => g.devices)).toEqual([['R5', 'R6', 'R7'], ['R9'], ['R8']]);
+    expect(renderDryRun(groups)).toBe(
+      [
+        'R5, R6, R7 (3 devices): 1 change, 4 commands',
+        '  trustpoint CA-GTS-Root-R1: created',
+        '  would send:',
+        '    crypto pki trustpoint CA-GTS-Root-R1',
+        '     enrollment terminal',
+        '     revocation-check none',
+        '    exit',
+        '',
+        'R9: 1 change, 1 command',
+        '  environment _email_server: replaced (alerts:<redacted>@smtp.old → alerts:<redacted>@smtp.new)',
+        '  would send:',
+        '    event manager environment _email_server alerts:<redacted>@smtp.new',
+        '',
+        'R8: nothing to do',
+      ].join('\n'),
+    );
+  });
+
+  test('a big group names a few devices and counts the rest', () => {
+    const groups = groupPlans(Array.from({ length: 500 }, (_, i) => SAME(`R${i}`)));
+    expect(renderDryRun(groups).split('\n')[0]).toBe('R0, R1, R2, R3, R4, R5, R6, R7 and 492 more (500 devices): 1 change, 4 commands');
+  });
+
+  test('the reporter prints plans, then devices that could not be planned, then the summary', () => {
+    const out = new RecordingSink();
+    const r = new DryRunReporter({ out, color: false });
+    r.runStarted('plan', ['R5', 'R3']);
+    r.deviceFinished(SAME('R5'));
+    r.deviceFinished(FAILED);
+    r.runFinished({
+      command: 'plan',
+      startedAt: '2026-11-23T07:00:00.000Z',
+      durationMs: 900,
+      devices: 2,
+      byResult: { changed: 0, unchanged: 0, failed: 1, 'rolled-back': 0, planned: 1, skipped: 0 },
+    });
+    const parts = out.text.split('\n\n');
+    expect(parts[0]?.startsWith('R5: 1 change, 4 commands')).toBe(true);
+    expect(parts[1]?.startsWith('Problems:\n  R3 (10.0.0.3) failed at authenticate CA-GTS-Root-R1')).toBe(true);
+    expect(parts[2]).toBe('plan: 2 devices, 1 planned, 1 failed in 0.9 s\n');
+  });
+});
