@@ -300,13 +300,21 @@ export class LabRouter {
   private startShell(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, width: number): void {
     const { session } = this.newSession(channel, client, account, peer, width);
     channel.on('data', (data: Buffer) => session.input(data.toString('utf8')));
-    void session.run().catch(() => session.close());
+    void session.run().catch((error: unknown) => {
+      this.runtime.state.syslog.log('LAB', 3, 'SESSION_FAILED', error instanceof Error ? error.message : String(error));
+      session.close(true);
+    });
   }
 
   private async runExec(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, command: string): Promise<void> {
     const { session } = this.newSession(channel, client, account, peer, 80);
-    await session.runOnce(command);
-    session.close();
+    try {
+      await session.runOnce(command);
+      session.close();
+    } catch (error) {
+      this.runtime.state.syslog.log('LAB', 3, 'SESSION_FAILED', error instanceof Error ? error.message : String(error));
+      session.close(true);
+    }
   }
 
   /** EEM's `action cli command`: one long-lived session at privilege 1 (it starts at `R1>`, as on a device). */
