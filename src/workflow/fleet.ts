@@ -29,6 +29,8 @@ export interface FleetOptions {
   readonly retry?: RetryPolicy;
   readonly pollIntervalMs?: number;
   readonly diagnose?: DeviceJob['diagnose'];
+  /** Told every secret value resolved for the run (credentials included) before anything is reported. */
+  readonly registerSecret?: (value: string) => void;
 }
 
 export interface FleetResult {
@@ -45,6 +47,10 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const credentials = new Map<string, ResolvedCredentials>();
   for (const device of options.devices) credentials.set(device.name, await resolveCredentials(device, options.resolver));
   const secrets = options.desired.secrets.map((s) => s.reveal());
+  for (const creds of credentials.values()) {
+    for (const s of [creds.password, creds.enableSecret, creds.privateKey?.passphrase]) if (s) options.registerSecret?.(s.reveal());
+  }
+  for (const s of secrets) options.registerSecret?.(s);
   const started = Date.now();
   const startedAt = new Date().toISOString();
   const command = options.command === 'rollout' && options.dryRun ? 'plan' : options.command;

@@ -1,8 +1,12 @@
 import type { Command } from '../command.js';
+import { fixCommand } from './fix.js';
 import { inspectCommand } from './inspect.js';
 import { labCommand } from './lab.js';
+import { planCommand } from './plan.js';
 import { probeCommand } from './probe.js';
+import { rolloutCommand } from './rollout.js';
+import { rotateCommand } from './rotate.js';
 import { validateCommand } from './validate.js';
 
 /** Every sub-command, in the order `certagent --help` lists them. */
-export const commands: readonly Command[] = [probeCommand, inspectCommand, labCommand, validateCommand()];
+export const commands: readonly Command[] = [rolloutCommand(), planCommand(), rotateCommand(), fixCommand(), probeCommand, inspectCommand, labCommand, validateCommand()];

@@ -1,0 +1,215 @@
+/**
+ * `certagent rollout`, and the machinery `plan`, `rotate` and `fix` share with it: flags, loading the inventory
+ * and playbook, resolving the playbook's certificate sources, running the fleet, and the exit code
+ * (0 all good, 1 some device failed, 2 bad input or usage).
+ */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { ProbeError } from '../../certs/probe.js';
+import { ConfigError, SecretResolver, loadInventory, loadPlaybook, parseDuration, processSecretSources, selectDevices } from '../../config/index.js';
+import type { Device, SecretSources } from '../../config/index.js';
+import { SecretRedactor, consoleLevel, createRunOutput } from '../../report/index.js';
+import type { TextSink } from '../../report/index.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, resolveDesired, rotatePlanOptions, runFleet, secretRedactor } from '../../workflow/index.js';
+import type { DesiredState, FleetOptions, WorkflowCommand } from '../../workflow/index.js';
+import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
+import type { Command } from '../command.js';
+
+/** What the commands take from the outside world; tests give their own. */
+export interface WorkflowCommandDeps {
+  readonly secrets?: SecretSources;
+  readonly stdout?: TextSink;
+  readonly stderr?: TextSink;
+  /** Overrides of the fleet runner's settings (timeouts, retry delays) for tests. */
+  readonly fleet?: Partial<Pick<FleetOptions, 'retry' | 'pollIntervalMs' | 'session'>>;
+}
+
+const COMMON = {
+  inventory: { type: 'string', short: 'i' },
+  playbook: { type: 'string', short: 'p' },
+  limit: { type: 'string' },
+  concurrency: { type: 'string' },
+  json: { type: 'string' },
+  transcripts: { type: 'string' },
+  'log-file': { type: 'string' },
+  'pin-fingerprints': { type: 'boolean' },
+  'command-timeout': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v', multiple: true },
+  quiet: { type: 'boolean', short: 'q' },
+  progress: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+type Values = { [K in keyof typeof COMMON]?: (typeof COMMON)[K] extends { multiple: true } ? boolean[] : (typeof COMMON)[K] extends { type: 'boolean' } ? boolean : string } & {
+  'dry-run'?: boolean;
+  'renew-before'?: string;
+};
+
+function parse(argv: readonly string[], extra: ParseArgsConfig['options'], positionals: number): { values: Values; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: [...argv], options: { ...COMMON, ...extra }, strict: true, allowPositionals: positionals > 0 });
+    if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument '${parsed.positionals[positionals] ?? ''}'`);
+    return { values: parsed.values as Values, positionals: parsed.positionals };
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`${flag} must be a whole number 1..10000, not '${text}'`);
+  return n;
+}
+
+function progressMode(text: string | undefined): 'auto' | 'live' | 'lines' | 'none' {
+  if (text === undefined) return 'auto';
+  if (text === 'auto' || text === 'live' || text === 'lines' || text === 'none') return text;
+  throw new UsageError(`--progress must be auto, live, lines or none, not '${text}'`);
+}
+
+export interface WorkflowRun {
+  readonly command: WorkflowCommand;
+  readonly values: Values;
+  readonly dryRun: boolean;
+  /** `fix DEVICE`: exactly this device. */
+  readonly device?: string;
+}
+
+async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<number> {
+  const { values } = run;
+  if (values.inventory === undefined) throw new UsageError('give the inventory with -i INVENTORY');
+  if (values.playbook === undefined) throw new UsageError('give the playbook with -p PLAYBOOK');
+  const concurrency = positiveInteger(values.concurrency, '--concurrency', DEFAULT_CONCURRENCY);
+  const commandTimeoutMs = positiveInteger(values['command-timeout'], '--command-timeout', 30) * 1000;
+  let renewBefore = DEFAULT_RENEW_BEFORE_SECONDS;
+  if (values['renew-before'] !== undefined) {
+    const seconds = parseDuration(values['renew-before']);
+    if (seconds === undefined) throw new UsageError(`--renew-before must be a duration like 30d, 12h or 2w, not '${values['renew-before']}'`);
+    renewBefore = seconds;
+  }
+  const progress = progressMode(values.progress);
+  const stderr = deps.stderr ?? process.stderr;
+  const resolver = new SecretResolver(deps.secrets ?? processSecretSources());
+
+  let devices: Device[];
+  let desired: DesiredState;
+  let rotationDefault: number | undefined;
+  try {
+    const inventory = await loadInventory(values.inventory);
+    const limit = run.device ?? values.limit;
+    devices = selectDevices(inventory, limit);
+    if (run.device !== undefined && (devices.length !== 1 || devices[0]?.name !== run.device)) {
+      throw new UsageError(`fix takes one device by its inventory name; '${run.device}' is not one (it matches ${devices.length} devices)`);
+    }
+    const playbook = await loadPlaybook(values.playbook, { secrets: resolver });
+    rotationDefault = playbook.rotation?.renewBeforeSeconds;
+    desired = await resolveDesired(playbook, { pin: values['pin-fingerprints'] ? 'always' : 'playbook' });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      stderr.write(`certagent ${run.command}: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof ProbeError) {
+      stderr.write(`certagent ${run.command}: cannot read a certificate source of the playbook: ${err.message}\n`);
+      return EXIT_DEVICE_FAILED;
+    }
+    throw err;
+  }
+
+  const redactor = new SecretRedactor(desired.secrets);
+  const verbose = values.verbose?.length ?? 0;
+  const output = createRunOutput({
+    command: run.dryRun ? 'plan' : run.command === 'plan' ? 'plan' : run.command,
+    redactor,
+    level: consoleLevel({ verbose, ...(values.quiet !== undefined && { quiet: values.quiet }) }),
+    ...(values['log-file'] !== undefined && { logFile: values['log-file'] }),
+    ...(values.json !== undefined && { jsonFile: values.json }),
+    dryRun: run.dryRun,
+    progress,
+    ...(deps.stdout && { stdout: deps.stdout }),
+    ...(deps.stderr && { stderr: deps.stderr }),
+  });
+  try {
+    const redact = secretRedactor(desired);
+    const planOptions = run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
+    const result = await runFleet({
+      command: run.command,
+      devices,
+      desired,
+      resolver,
+      reporter: output.reporter,
+      concurrency,
+      dryRun: run.dryRun,
+      ...(planOptions && { planOptions }),
+      ...(run.command === 'fix' && {
+        alwaysProve: true,
+        diagnose: (facts, plan, session) => diagnoseDevice(session, facts, plan, desired, redact),
+      }),
+      session: { commandTimeoutMs, ...(values.transcripts !== undefined && { transcriptDir: values.transcripts }), ...deps.fleet?.session },
+      ...(deps.fleet?.retry && { retry: deps.fleet.retry }),
+      ...(deps.fleet?.pollIntervalMs !== undefined && { pollIntervalMs: deps.fleet.pollIntervalMs }),
+      registerSecret: (value) => redactor.add(value),
+    });
+    return result.exitCode === 0 ? EXIT_OK : EXIT_DEVICE_FAILED;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      stderr.write(`certagent ${run.command}: ${redactor.redact(err.message)}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  } finally {
+    await output.close();
+  }
+}
+
+const OPTIONS_HELP = [
+  '  -i, --inventory FILE     devices (certagent or Ansible YAML inventory)',
+  '  -p, --playbook FILE      desired trustpoints, EEM environment and applets',
+  '      --limit NAMES        devices or groups, comma-separated, globs and !exclusions',
+  `      --concurrency N      devices at once (default ${DEFAULT_CONCURRENCY})`,
+  '      --json FILE          JSON Lines report of the run',
+  '      --transcripts DIR    a redacted session transcript per device',
+  '      --log-file FILE      JSON Lines log',
+  '      --pin-fingerprints   pin every CA fingerprint before authenticate (required on IOS XE 26.x)',
+  '      --command-timeout S  seconds to wait for each command (default 30)',
+  '      --progress MODE      auto, live, lines or none',
+  '  -v, --verbose / -q, --quiet',
+].join('\n');
+
+export function workflowCommand(
+  name: WorkflowCommand,
+  summary: string,
+  usage: string,
+  extra: ParseArgsConfig['options'],
+  positionals: number,
+  toRun: (values: Values, positionals: string[]) => WorkflowRun,
+  deps: WorkflowCommandDeps,
+): Command {
+  return {
+    name,
+    summary,
+    usage,
+    async run(argv) {
+      const { values, positionals: given } = parse(argv, extra, positionals);
+      if (values.help) {
+        (deps.stdout ?? process.stdout).write(`usage: ${usage}\n\n${summary}\n\n${OPTIONS_HELP}\n`);
+        return EXIT_OK;
+      }
+      return execute(toRun(values, given), deps);
+    },
+  };
+}
+
+export function rolloutCommand(deps: WorkflowCommandDeps = {}): Command {
+  return workflowCommand(
+    'rollout',
+    'install the playbook on every device: only what differs, proven by the applet\'s mail, saved, rolled back on failure',
+    'certagent rollout -i INVENTORY -p PLAYBOOK [--limit NAMES] [--concurrency N] [--dry-run] [--json FILE] [--transcripts DIR]',
+    { 'dry-run': { type: 'boolean' } },
+    0,
+    (values) => ({ command: 'rollout', values, dryRun: values['dry-run'] === true }),
+    deps,
+  );
+}
