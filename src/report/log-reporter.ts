@@ -1,7 +1,8 @@
 /**
  * Every run event as a structured log record, so the log file tells the whole story of a run: device
- * starts and steps at `debug`, finishes at `verbose` (failures at `warn`), run start and end at `info`.
- * The console shows warnings by default, the file everything.
+ * starts and steps at `debug`, finishes and the run's start and end at `verbose`. The progress display and
+ * the final report already show these on the terminal, so the console repeats them only with `-v`/`-vv`;
+ * the file (level `debug` by default) has them all, with the whole outcome as metadata.
  */
 import type { DeviceOutcome, RunReporter, RunSummary } from './events.js';
 import { renderSummaryLine } from './final-report.js';
@@ -20,7 +21,7 @@ export class LoggingReporter implements RunReporter {
   }
 
   runStarted(command: RunSummary['command'], devices: readonly string[]): void {
-    this.#logger.log('info', `${command}: starting on ${devices.length} devices`, { event: 'runStarted', command, deviceCount: devices.length });
+    this.#logger.log('verbose', `${command}: starting on ${devices.length} devices`, { event: 'runStarted', command, deviceCount: devices.length });
   }
 
   deviceStarted(device: string): void {
@@ -32,11 +33,10 @@ export class LoggingReporter implements RunReporter {
   }
 
   deviceFinished(outcome: DeviceOutcome): void {
-    const level = outcome.result === 'failed' || outcome.result === 'rolled-back' ? 'warn' : 'verbose';
-    this.#logger.log(level, renderFinishLine(outcome), { event: 'deviceFinished', outcome });
+    this.#logger.log('verbose', renderFinishLine(outcome), { event: 'deviceFinished', device: outcome.device, result: outcome.result, outcome });
   }
 
   runFinished(summary: RunSummary): void {
-    this.#logger.log('info', renderSummaryLine(summary), { event: 'runFinished', summary });
+    this.#logger.log('verbose', renderSummaryLine(summary), { event: 'runFinished', summary });
   }
 }

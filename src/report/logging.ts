@@ -7,6 +7,7 @@ import winston from 'winston';
 import type { Logform } from 'winston';
 // winston's own base class for transports (a winston dependency; `winston.transport` is typed as a namespace).
 import TransportStream from 'winston-transport';
+import { oneLine } from './format.js';
 import { FileSink, useColor } from './sink.js';
 import type { TextSink } from './sink.js';
 import type { SecretRedactor } from './redaction.js';
@@ -69,7 +70,18 @@ function redactLine(redactor: SecretRedactor): Logform.Format {
   })();
 }
 
-const HIDDEN_FIELDS = new Set(['level', 'message', 'timestamp', 'stack']);
+const HIDDEN_FIELDS = new Set(['level', 'message', 'timestamp', 'stack', 'event']);
+
+/**
+ * Console metadata stays one short line: scalars as `key=value`, errors as their message; structures
+ * (a whole outcome, a summary) are for the log file and left out here.
+ */
+function consoleField([key, value]: [string, unknown]): string | undefined {
+  if (HIDDEN_FIELDS.has(key) || value === undefined || value === null) return undefined;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return `${key}=${String(value)}`;
+  const message = (value as { message?: unknown }).message;
+  return typeof message === 'string' ? `${key}=${oneLine(message)}` : undefined;
+}
 
 function consoleFormat(color: boolean, now: () => Date): Logform.Format {
   const levelColor: Record<string, string> = { error: '\u001b[31m', warn: '\u001b[33m', verbose: '\u001b[2m', debug: '\u001b[2m' };
@@ -77,8 +89,8 @@ function consoleFormat(color: boolean, now: () => Date): Logform.Format {
     const time = now().toTimeString().slice(0, 8);
     const level = info.level.padEnd(7);
     const painted = color && levelColor[info.level] !== undefined ? `${levelColor[info.level]}${level}\u001b[0m` : level;
-    const fields = Object.entries(info).filter(([k, v]) => !HIDDEN_FIELDS.has(k) && v !== undefined);
-    const meta = fields.length === 0 ? '' : ` ${fields.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
+    const fields = Object.entries(info).flatMap((entry) => consoleField(entry) ?? []);
+    const meta = fields.length === 0 ? '' : ` ${fields.join(' ')}`;
     const stack = typeof info.stack === 'string' && (info.level === 'debug' || info.level === 'error') ? `\n${info.stack}` : '';
     return `${time} ${painted} ${String(info.message)}${meta}${stack}`;
   });
