@@ -23,8 +23,11 @@ interface SecretPattern {
   readonly replace: string;
 }
 
-// A config line or an echoed command: at the start of a line or after an IOS prompt (`R1(config)#`).
-const LINE = String.raw`(^|\n|[#>])([ \t]*)`;
+// A config line or an echoed command: at the start of a line, after an IOS prompt (`R1(config)#`) or
+// quoted (an EEM `action 1.0 cli command "..."`).
+const LINE = String.raw`(^|\n|[#>"])([ \t]*)`;
+// `enable algorithm-type scrypt secret ...` is how a secret is typed; `secret 9 $9$...` is how it shows.
+const ALGORITHM = String.raw`(?:algorithm-type[ \t]+\S+[ \t]+)?`;
 // Submode lines (` password 7 ...` under `line vty`) are indented; a bare `password ...` at the start of a
 // message is more likely prose ("password for netops@R1") and is left alone unless after a prompt.
 const SUBMODE = String.raw`((?:^|\n)[ \t]+|[#>][ \t]*)`;
@@ -32,7 +35,8 @@ const NOT_DONE = `(?!${REDACTED})`;
 // An optional encryption type (`secret 9 ...`); the value may not itself be that type digit, else a line the
 // typed rule already masked (`secret 9 <redacted>`) would lose its `9` on backtracking.
 const TYPE = String.raw`(?:[0-9][ \t]+)?`;
-const VALUE = `(?![0-9][ \\t])${NOT_DONE}(\\S+)`;
+// A closing quote after the value (EEM `cli command "..."`) is not part of it.
+const VALUE = `(?![0-9][ \\t])${NOT_DONE}(\\S+?)(?="?(?:\\s|$))`;
 
 /**
  * IOS secrets as they appear in configuration and command echoes. Anchored on the config syntax so that
@@ -51,12 +55,12 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   },
   {
     what: '`enable secret|password VALUE`',
-    pattern: new RegExp(`${LINE}(enable[ \\t]+(?:secret|password)[ \\t]+(?:level[ \\t]+\\d+[ \\t]+)?${TYPE})(?!level\\b)${VALUE}`, 'gi'),
+    pattern: new RegExp(`${LINE}(enable[ \\t]+${ALGORITHM}(?:secret|password)[ \\t]+(?:level[ \\t]+\\d+[ \\t]+)?${TYPE})(?!level\\b)${VALUE}`, 'gi'),
     replace: `$1$2$3${REDACTED}`,
   },
   {
     what: '`username NAME [privilege N] secret|password VALUE`',
-    pattern: new RegExp(`${LINE}(username[ \\t]+\\S+(?:[ \\t]+privilege[ \\t]+\\d+)?[ \\t]+(?:secret|password)[ \\t]+${TYPE})${VALUE}`, 'gi'),
+    pattern: new RegExp(`${LINE}(username[ \\t]+\\S+(?:[ \\t]+privilege[ \\t]+\\d+)?[ \\t]+${ALGORITHM}(?:secret|password)[ \\t]+${TYPE})${VALUE}`, 'gi'),
     replace: `$1$2$3${REDACTED}`,
   },
   {
@@ -65,8 +69,13 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     replace: `$1$2${REDACTED}`,
   },
   {
-    what: '`crypto pki import|export ... pkcs12 URL password VALUE`',
-    pattern: new RegExp(`(\\bpkcs12\\b[^\\n]*?\\bpassword[ \\t]+)${VALUE}`, 'gi'),
+    what: '`crypto pki import|export TP pem terminal|pkcs12 URL password VALUE`',
+    pattern: new RegExp(`(\\b(?:pem|pkcs12)\\b[^\\n]*?\\bpassword[ \\t]+)${VALUE}`, 'gi'),
+    replace: `$1${REDACTED}`,
+  },
+  {
+    what: '`snmp-server community VALUE`, `crypto isakmp key VALUE`, `key config-key password-encrypt VALUE`',
+    pattern: new RegExp(`(\\bsnmp-server[ \\t]+community[ \\t]+|\\bcrypto[ \\t]+isakmp[ \\t]+key[ \\t]+${TYPE}|\\bkey[ \\t]+config-key[ \\t]+password-encrypt[ \\t]+)${VALUE}`, 'gi'),
     replace: `$1${REDACTED}`,
   },
 ];
