@@ -1,7 +1,9 @@
 /**
  * Cisco type 9 secrets (`username admin privilege 15 secret 9 $9$...`, `enable secret 9 ...`): scrypt with
  * N=16384, r=1, p=1 over a 14-character salt, in Cisco's base64 alphabet (`./0-9A-Za-z`), as IOS XE
- * renders secrets by default. Hashing costs ~40 ms, so it is done once per secret, when first rendered.
+ * renders secrets by default. Hashing costs ~40 ms of blocking scrypt, and a lab of 1000 routers shares a
+ * handful of passwords, so each clear text is hashed once per process and each (clear, hash) pair verified
+ * once: routers then render the same salt for the same password, which a lab can afford and a fleet run needs.
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
@@ -16,12 +18,31 @@ function derive(password: string, salt: string): string {
   return ciscoBase64(scryptSync(password, salt, 32, { N: 16384, r: 1, p: 1, maxmem: 64 * 1024 * 1024 }));
 }
 
+const hashed = new Map<string, string>();
+const verified = new Map<string, boolean>();
+
 export function typeNineHash(password: string): string {
-  const salt = ciscoBase64(randomBytes(11)).slice(0, 14);
-  return `$9$${salt}$${derive(password, salt)}`;
+  let hash = hashed.get(password);
+  if (hash === undefined) {
+    const salt = ciscoBase64(randomBytes(11)).slice(0, 14);
+    hash = `$9$${salt}$${derive(password, salt)}`;
+    hashed.set(password, hash);
+    verified.set(`${hash}\0${password}`, true);
+  }
+  return hash;
 }
 
 export function verifyTypeNine(password: string, hash: string): boolean {
+  const key = `${hash}\0${password}`;
+  let ok = verified.get(key);
+  if (ok === undefined) {
+    ok = checkTypeNine(password, hash);
+    verified.set(key, ok);
+  }
+  return ok;
+}
+
+function checkTypeNine(password: string, hash: string): boolean {
   const match = /^\$9\$([./0-9A-Za-z]{14})\$([./0-9A-Za-z]{43})$/.exec(hash);
   if (!match) return false;
   const expected = Buffer.from(match[2] as string);
