@@ -2,7 +2,7 @@
 export type { ChangeRecord, DeviceOutcome, DeviceResult, RunReporter, RunSummary } from './events.js';
 export { systemClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { FileSink, useColor } from './sink.js';
+export { FileSink, OutputFileError, useColor } from './sink.js';
 export type { TextSink } from './sink.js';
 export { formatClock, formatDuration } from './format.js';
 export { REDACTED, SECRET_PATTERNS, SecretRedactor, redactPatterns } from './redaction.js';

@@ -59,14 +59,15 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
   const mode = options.progress ?? 'auto';
   const live = mode === 'live' || (mode === 'auto' && stderr.isTTY === true);
   const progress = live ? new ProgressDisplay({ out: stderr, color: useColor(stderr, env), clock: options.clock }) : undefined;
-  const logger = createLogger({
-    redactor: options.redactor,
-    level: options.level,
-    logFile: options.logFile,
-    console: progress?.above ?? stderr,
-    color: useColor(stderr, env),
-  });
+  // Both files are opened now, so a bad path is an `OutputFileError` before any device is touched.
   const json = options.jsonFile === undefined ? undefined : JsonReportWriter.toFile(options.jsonFile);
+  let logger: CertagentLogger;
+  try {
+    logger = createLogger({ redactor: options.redactor, level: options.level, logFile: options.logFile, console: progress?.above ?? stderr, color: useColor(stderr, env) });
+  } catch (err) {
+    json?.close();
+    throw err;
+  }
   const reporters: RunReporter[] = [];
   if (progress) reporters.push(progress);
   else if (mode !== 'none') reporters.push(new PlainLinesReporter({ out: stderr, steps: options.steps }));

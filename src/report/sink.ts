@@ -18,6 +18,17 @@ export function useColor(sink: TextSink, env: Readonly<Record<string, string | u
   return sink.isTTY === true;
 }
 
+/** `--json FILE` or `--log-file FILE` cannot be opened: bad input, reported before any device is touched. */
+export class OutputFileError extends Error {
+  override readonly name = 'OutputFileError';
+  readonly path: string;
+
+  constructor(path: string, reason: string, cause: unknown) {
+    super(`cannot open ${path} for writing (${reason}): check the directory exists and is writable`, { cause });
+    this.path = path;
+  }
+}
+
 /**
  * A file written line by line with synchronous writes: each record is in the operating system's hands when
  * `write` returns, so a run killed half-way still leaves every record written so far. Records are small and
@@ -33,7 +44,7 @@ export class FileSink implements TextSink {
       this.#fd = openSync(path, options.append === true ? 'a' : 'w', 0o600);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(`cannot open ${path} for writing (${reason}): check the directory exists and is writable`, { cause: err });
+      throw new OutputFileError(path, reason, err);
     }
   }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../src/report/events.js';
 import { JsonReportWriter, REPORT_FORMAT, parseJsonReport } from '../../src/report/json-report.js';
+import { OutputFileError } from '../../src/report/sink.js';
 import { CHANGED, FAILED, UNCHANGED } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'certagent-report-'));
@@ -65,6 +66,7 @@ describe('JsonReportWriter', () => {
   });
 
   test('a bad path fails at once with what to do; a foreign file is refused with its line', () => {
+    expect(() => JsonReportWriter.toFile(join(dir, 'missing', 'run.jsonl'))).toThrow(OutputFileError);
     expect(() => JsonReportWriter.toFile(join(dir, 'missing', 'run.jsonl'))).toThrow(/cannot open .*missing\/run\.jsonl for writing .*check the directory exists/);
     expect(() => parseJsonReport('')).toThrow(/no run line/);
     expect(() => parseJsonReport('{"type":"run","format":"other/9","devices":[]}\n')).toThrow(/format other\/9 is not certagent-report\/1/);

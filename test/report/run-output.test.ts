@@ -6,6 +6,7 @@ import type { DeviceOutcome, RunSummary } from '../../src/report/events.js';
 import { parseJsonReport } from '../../src/report/json-report.js';
 import { SecretRedactor } from '../../src/report/redaction.js';
 import { createRunOutput } from '../../src/report/run-output.js';
+import { OutputFileError } from '../../src/report/sink.js';
 import { CHANGED, ManualClock, RecordingSink } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'certagent-run-'));
@@ -99,5 +100,11 @@ describe('createRunOutput', () => {
     expect(stdout.text.startsWith('R1: 2 changes, 0 commands')).toBe(true);
     expect(stdout.text).not.toContain('\u001b');
     expect(clock.pending).toBe(0);
+  });
+
+  test('a report or log file that cannot be opened is an OutputFileError before the run', () => {
+    const base = { command: 'rollout' as const, redactor: new SecretRedactor(), stdout: new RecordingSink(), stderr: new RecordingSink() };
+    expect(() => createRunOutput({ ...base, jsonFile: join(dir, 'nope', 'r.jsonl') })).toThrow(OutputFileError);
+    expect(() => createRunOutput({ ...base, jsonFile: join(dir, 'ok.jsonl'), logFile: join(dir, 'nope', 'l.log') })).toThrow(OutputFileError);
   });
 });
