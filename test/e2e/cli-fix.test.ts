@@ -73,6 +73,14 @@ describe('rollout, plan and fix from the command line', () => {
     expect(err.text).toMatch(/--limit 'lab-r999' matches no device or group/);
     expect(await rolloutCommand(fresh()).run(['-i', e2e.inventoryFile, '-p', join(e2e.dir, 'missing.yaml')])).toBe(2);
     expect(err.text).toMatch(/missing\.yaml.*cannot read the file/);
+    // EEM's limits are checked before any device is contacted: IOS cannot send a user name with '@' (CSCwe75439).
+    const atUser = fresh();
+    const env: Record<string, string> = { ...e2e.env, LAB_SMTP_USER: 'alerts@lab.example' };
+    const configBefore = e2e.lab.device('lab-r001').router.runningConfig();
+    const secrets = { env: (n: string) => env[n], readFile: (p: string) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) };
+    expect(await rolloutCommand({ ...atUser, secrets }).run(args)).toBe(2);
+    expect(err.text).toMatch(/_email_server\.user.*contains '@'.*CSCwe75439/);
+    expect(e2e.lab.device('lab-r001').router.runningConfig()).toBe(configBefore);
   });
 
   it('plans, rolls out (exit 0) and writes a JSON report without secrets', async () => {

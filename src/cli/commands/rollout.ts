@@ -3,6 +3,7 @@
  * and playbook, resolving the playbook's certificate sources, running the fleet, and the exit code
  * (0 all good, 1 some device failed, 2 bad input or usage).
  */
+import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../../certs/probe.js';
@@ -118,6 +119,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     throw err;
   }
 
+  if (values.transcripts !== undefined) await mkdir(values.transcripts, { recursive: true, mode: 0o700 });
   const redactor = new SecretRedactor(desired.secrets);
   const verbose = values.verbose?.length ?? 0;
   const output = createRunOutput({
