@@ -4,9 +4,9 @@
  * back after a reload, so it is also the lab's persistence path for authenticated chains.
  */
 import { derFromIosHex } from '../../../certs/ios-format.js';
-import { parseCertificate } from '../../../certs/x509.js';
 import type { CommandContext, CommandSpec, ModeSpec } from '../feature.js';
 import { askYesNo } from './authenticate.js';
+import { parseCertificateShared } from './facts-cache.js';
 import { chainEntryKey, type CertificateRole, type Trustpoint } from './state.js';
 import { ensureTrustpoint } from './trustpoint-commands.js';
 
@@ -30,7 +30,7 @@ export function derLength(der: Buffer): number | undefined {
 }
 
 function install(ctx: CommandContext, tp: Trustpoint, role: CertificateRole, der: Buffer): void {
-  const facts = parseCertificate(der, tp.name);
+  const facts = parseCertificateShared(der, tp.name);
   // A trustpoint holds one CA certificate and one of its own, so a replayed chain replaces what it finds.
   const sameSlot = (r: CertificateRole): boolean => (role === 'ca' ? r === 'ca' : r !== 'ca');
   const kept = tp.certificates.filter((c) => !sameSlot(c.role));
