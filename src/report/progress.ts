@@ -56,11 +56,14 @@ const MARK: Readonly<Record<DeviceResult, string>> = {
   failed: '✖',
 };
 
-/** `rollout  12/10000 done, 1 failed, 40 in flight  00:35  20.6 devices/min` */
+/** `rollout  12/10000 done, 1 failed, 40 in flight  00:35  20.6 devices/min  ETA 8:04:12` (ETA at the rate so far) */
 export function renderCounterLine(state: ProgressState, now: number): string {
   const elapsed = now - state.startedAt;
-  const rate = elapsed >= 1000 && state.done > 0 ? `${((state.done * 60_000) / elapsed).toFixed(1)} devices/min` : '- devices/min';
-  return `${state.command}  ${state.done}/${state.total} done, ${state.failed} failed, ${state.inFlight.size} in flight  ${formatClock(elapsed)}  ${rate}`;
+  const known = elapsed >= 1000 && state.done > 0;
+  const rate = known ? `${((state.done * 60_000) / elapsed).toFixed(1)} devices/min` : '- devices/min';
+  const remaining = state.total - state.done;
+  const eta = known && remaining > 0 ? `  ETA ${formatClock((remaining * elapsed) / state.done)}` : '';
+  return `${state.command}  ${state.done}/${state.total} done, ${state.failed} failed, ${state.inFlight.size} in flight  ${formatClock(elapsed)}  ${rate}${eta}`;
 }
 
 /** One frame, top to bottom: recent results, devices in flight (longest running first), the counter. */

@@ -45,7 +45,7 @@ describe('renderProgressFrame', () => {
       '✖ R9999 failed 3.0 s: verify mail: no mail',
       '… R0  authenticate CA-X  1 min 00 s',
       '… R1  authenticate CA-X  1 min 00 s',
-      'rollout  120/10000 done, 1 failed, 2 in flight  01:00  120.0 devices/min',
+      'rollout  120/10000 done, 1 failed, 2 in flight  01:00  120.0 devices/min  ETA 1:22:20',
     ]);
   });
 
