@@ -83,10 +83,11 @@ function consoleField([key, value]: [string, unknown]): string | undefined {
   return typeof message === 'string' ? `${key}=${oneLine(message)}` : undefined;
 }
 
-function consoleFormat(color: boolean, now: () => Date): Logform.Format {
+/** A terminal shows the local time of day; a log collector (cron mail, Kubernetes) gets full ISO time. */
+function consoleFormat(color: boolean, now: () => Date, terminal: boolean): Logform.Format {
   const levelColor: Record<string, string> = { error: '\u001b[31m', warn: '\u001b[33m', verbose: '\u001b[2m', debug: '\u001b[2m' };
   return winston.format.printf((info) => {
-    const time = now().toTimeString().slice(0, 8);
+    const time = terminal ? now().toTimeString().slice(0, 8) : now().toISOString();
     const level = info.level.padEnd(7);
     const painted = color && levelColor[info.level] !== undefined ? `${levelColor[info.level]}${level}\u001b[0m` : level;
     const fields = Object.entries(info).flatMap((entry) => consoleField(entry) ?? []);
@@ -118,7 +119,7 @@ export function createLogger(options: LoggerOptions): CertagentLogger {
   const transports: TransportStream[] = [
     new SinkTransport(consoleSink, {
       level: options.level ?? 'info',
-      format: winston.format.combine(consoleFormat(color, now), redactLine(options.redactor)),
+      format: winston.format.combine(consoleFormat(color, now, consoleSink.isTTY === true), redactLine(options.redactor)),
     }),
   ];
   const file = options.logFile === undefined ? undefined : new FileSink(options.logFile, { append: true });

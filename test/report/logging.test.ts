@@ -35,8 +35,8 @@ describe('createLogger', () => {
     logger.warn('R3 host key changed');
     await logger.shutdown();
     expect(consoleSink.text.split('\n').filter((l) => l !== '')).toEqual([
-      `${now().toTimeString().slice(0, 8)} info    R1 changed device=R1 roundTrips=12`,
-      `${now().toTimeString().slice(0, 8)} warn    R3 host key changed`,
+      '2026-11-23T07:40:01.000Z info    R1 changed device=R1 roundTrips=12',
+      '2026-11-23T07:40:01.000Z warn    R3 host key changed',
     ]);
     const records = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.map((r) => [r.level, r.message])).toEqual([
@@ -46,6 +46,14 @@ describe('createLogger', () => {
     ]);
     expect(records[0]).toMatchObject({ device: 'R1', roundTrips: 12 });
     expect(typeof records[0]?.timestamp).toBe('string');
+  });
+
+  test('a terminal console shows the time of day and coloured levels', async () => {
+    const consoleSink = new RecordingSink({ isTTY: true });
+    const logger = createLogger({ redactor: new SecretRedactor(), console: consoleSink, color: true, now });
+    logger.warn('R3 host key changed');
+    await logger.shutdown();
+    expect(consoleSink.text).toBe(`${now().toTimeString().slice(0, 8)} \u001b[33mwarn   \u001b[0m R3 host key changed\n`);
   });
 
   test('--quiet keeps only errors on the console; the file still has everything', async () => {
