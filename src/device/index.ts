@@ -11,3 +11,4 @@ export * from './parsers/eem-config.js';
 export * from './parsers/logging.js';
 export * from './parsers/version.js';
 export * from './render/commands.js';
+export * from './cube.js';
