@@ -14,6 +14,8 @@ import type { SecretRedactor } from './redaction.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'verbose' | 'debug';
 
+const LEVEL_RANK: Readonly<Record<LogLevel, number>> = { error: 0, warn: 1, info: 2, verbose: 3, debug: 4 };
+
 const MESSAGE = Symbol.for('message');
 const SPLAT = Symbol.for('splat');
 
@@ -131,9 +133,13 @@ export function createLogger(options: LoggerOptions): CertagentLogger {
       }),
     );
   }
+  // winston formats every record before its transports look at levels: drop what no transport wants
+  // first, so debug records of a 10,000-device run cost nothing without -vv or a log file.
+  const wanted = Math.max(LEVEL_RANK[options.level ?? 'info'], file ? LEVEL_RANK[options.fileLevel ?? 'debug'] : 0);
+  const levelFilter = winston.format((info) => ((LEVEL_RANK[info.level as LogLevel] ?? 0) <= wanted ? info : false))();
   const logger = winston.createLogger({
-    level: 'debug',
-    format: winston.format.combine(winston.format.errors({ stack: true }), redactionFormat(options.redactor)),
+    level: (Object.keys(LEVEL_RANK) as LogLevel[]).find((l) => LEVEL_RANK[l] === wanted) ?? 'debug',
+    format: winston.format.combine(levelFilter, winston.format.errors({ stack: true }), redactionFormat(options.redactor)),
     transports,
     exitOnError: false,
   });

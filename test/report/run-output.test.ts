@@ -108,3 +108,30 @@ describe('createRunOutput', () => {
     expect(() => createRunOutput({ ...base, jsonFile: join(dir, 'ok.jsonl'), logFile: join(dir, 'nope', 'l.log') })).toThrow(OutputFileError);
   });
 });
+
+describe('a 10,000-device fleet', () => {
+  test('plain lines, a table of the failures only, and a JSON report with every device', async () => {
+    const stdout = new RecordingSink();
+    const stderr = new RecordingSink();
+    const jsonFile = join(dir, 'fleet.jsonl');
+    const output = createRunOutput({ command: 'rollout', redactor: new SecretRedactor([PASSWORD]), stdout, stderr, jsonFile, env: {} });
+    const devices = Array.from({ length: 10_000 }, (_, i) => `R${i}`);
+    output.reporter.runStarted('rollout', devices);
+    for (const [i, d] of devices.entries()) {
+      output.reporter.deviceStarted(d);
+      output.reporter.deviceStep(d, 'gather facts');
+      const failed = i % 1000 === 999;
+      output.reporter.deviceFinished({ ...CHANGED, device: d, result: failed ? 'failed' : 'changed', ...(failed && { error: { message: `refused ${PASSWORD}` } }) });
+    }
+    output.reporter.runFinished({ ...SUMMARY, devices: 10_000, byResult: { ...SUMMARY.byResult, changed: 9990, failed: 10 } });
+    await output.close();
+    const table = stdout.text.split('\n\n')[0]?.split('\n') ?? [];
+    expect(table).toHaveLength(1 + 10 + 1);
+    expect(table.at(-1)).toBe('… and 9990 changed not listed (the JSON report has every device)');
+    expect(stdout.text).not.toContain(PASSWORD);
+    const report = parseJsonReport(readFileSync(jsonFile, 'utf8'));
+    expect(report.devices).toHaveLength(10_000);
+    expect(report.summary?.byResult.failed).toBe(10);
+    expect(stderr.text.split('\n').filter((l) => l.includes('] R')).length).toBe(10_000);
+  });
+});
