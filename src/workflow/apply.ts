@@ -19,7 +19,10 @@ async function inConfigMode<T>(session: IosXeSession, run: () => Promise<T>): Pr
 }
 
 function dialog(session: IosXeSession, steps: readonly DialogStep[]): Promise<{ output: string }> {
-  return inConfigMode(session, () => session.interact([{ send: 'configure terminal', expect: [] }, ...steps]));
+  const first = steps[0];
+  // The label names the dialog in device errors; unlabelled, they would all say 'configure terminal'.
+  const label = typeof first?.send === 'string' ? first.send : (first?.label ?? 'dialog');
+  return inConfigMode(session, () => session.interact([{ send: 'configure terminal', expect: [], label }, ...steps]));
 }
 
 export function stepName(step: Step): string {

@@ -1,7 +1,8 @@
 /**
  * What a device holds now, from one command: `show running-config | section crypto pki|event manager|ip host`.
- * IOS's `section` filter takes a regular expression, so the alternation fetches the PKI stanzas and chains, the
- * EEM environment and applets, and the `ip host` lines in a single round trip. Parsing is pure.
+ * IOS's `section` filter takes a regular expression with alternation (IOS XE "Regular Expressions" of the CLI
+ * String Search: `codex|telebit`), so one command fetches the PKI stanzas and chains, the EEM environment and
+ * applets, and the `ip host` lines: a single round trip. Parsing is pure.
  */
 import { createHash } from 'node:crypto';
 import { parseCertificate } from '../certs/x509.js';
