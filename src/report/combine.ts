@@ -4,17 +4,18 @@
  */
 import type { DeviceOutcome, RunReporter, RunSummary } from './events.js';
 import type { SecretRedactor } from './redaction.js';
+import type { TextSink } from './sink.js';
 
 export type ReporterErrorHandler = (error: unknown, event: keyof RunReporter, reporterIndex: number) => void;
 
 /** Default: one line on stderr the first time each reporter fails, then silence for that reporter. */
-function warnOnce(): ReporterErrorHandler {
+export function warnOnce(sink: TextSink = process.stderr): ReporterErrorHandler {
   const warned = new Set<number>();
   return (error, event, index) => {
     if (warned.has(index)) return;
     warned.add(index);
     const why = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`certagent: reporter ${index + 1} failed on ${event} (${why}); the run goes on, later failures of this reporter are not shown\n`);
+    sink.write(`certagent: reporter ${index + 1} failed on ${event} (${why}); the run goes on, later failures of this reporter are not shown\n`);
   };
 }
 

@@ -4,7 +4,7 @@
  * logger whose console shares the terminal with the live display. All events pass redaction first.
  */
 import type { RunReporter, RunSummary } from './events.js';
-import { combineReporters, redactingReporter } from './combine.js';
+import { combineReporters, redactingReporter, warnOnce } from './combine.js';
 import type { ReporterErrorHandler } from './combine.js';
 import { DryRunReporter } from './dry-run.js';
 import { FinalReportReporter } from './final-report.js';
@@ -76,7 +76,7 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
   reporters.push(dryRun ? new DryRunReporter({ out: stdout, color, maxRows: options.maxRows }) : new FinalReportReporter({ out: stdout, color, maxRows: options.maxRows }));
   if (json) reporters.push(json);
   reporters.push(new LoggingReporter(logger));
-  const reporter = redactingReporter(combineReporters(reporters, { onError: options.onReporterError }), options.redactor);
+  const reporter = redactingReporter(combineReporters(reporters, { onError: options.onReporterError ?? warnOnce(progress?.above ?? stderr) }), options.redactor);
   let closed: Promise<void> | undefined;
   return {
     reporter,

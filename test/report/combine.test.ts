@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import { MemoryReporter, combineReporters, redactingReporter } from '../../src/report/combine.js';
+import { MemoryReporter, combineReporters, redactingReporter, warnOnce } from '../../src/report/combine.js';
 import type { RunReporter, RunSummary } from '../../src/report/events.js';
 import { SecretRedactor } from '../../src/report/redaction.js';
-import { CHANGED, FAILED } from './helpers.js';
+import { CHANGED, FAILED, RecordingSink } from './helpers.js';
 
 const SUMMARY: RunSummary = {
   command: 'rollout',
@@ -59,6 +59,14 @@ describe('combineReporters', () => {
       '1:deviceFinished:disk full',
       '1:runFinished:disk full',
     ]);
+  });
+
+  test('by default each failing reporter is named once on stderr, then left quiet', () => {
+    const stderr = new RecordingSink();
+    const after = new MemoryReporter();
+    run(combineReporters([broken, after], { onError: warnOnce(stderr) }));
+    expect(stderr.writes).toEqual(['certagent: reporter 1 failed on runStarted (disk full); the run goes on, later failures of this reporter are not shown\n']);
+    expect(after.outcomes).toHaveLength(2);
   });
 
   test('an error handler that throws is contained too', () => {
