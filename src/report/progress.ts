@@ -71,7 +71,9 @@ export function renderProgressFrame(state: ProgressState, now: number, options: 
   const paint = options.paint ?? painter(false);
   const fit = (line: string): string => truncate(line, Math.max(10, options.width - 1));
   const height = Math.max(3, options.height);
-  const recent = state.recent.slice(-Math.max(0, Math.min(state.recent.length, height - 3)));
+  // Recent results give way to devices in flight on a short terminal (at least one in-flight line stays).
+  const keep = Math.max(0, Math.min(state.recent.length, height - 3));
+  const recent = keep === 0 ? [] : state.recent.slice(-keep);
   const room = height - 1 - recent.length;
   const lines = recent.map((f) => {
     const head = fit(`${MARK[f.result]} ${f.device} ${RESULT_WORDS[f.result]} ${formatDuration(f.durationMs)}${f.note === '' ? '' : `: ${f.note}`}`);

@@ -56,6 +56,11 @@ describe('renderProgressFrame', () => {
     expect(frame.every((l) => l.length <= 39)).toBe(true);
     expect(frame[5]?.endsWith('…')).toBe(true);
   });
+
+  test('a three-line terminal keeps a device in flight and the counter, no recent results', () => {
+    const frame = renderProgressFrame(base(3), 60_000, { width: 100, height: 3 });
+    expect(frame).toEqual(['… R0  authenticate CA-X  1 min 00 s', '… and 2 more in flight', 'rollout  120/10000 done, 1 failed, 3 in flight  01:00  120.0 devices/min  ETA 1:22:20']);
+  });
 });
 
 describe('ProgressDisplay', () => {
