@@ -219,6 +219,20 @@ export function batches(changes: readonly PlannedChange[]): Batch[] {
   return out;
 }
 
+/**
+ * How the applet's run can be proven on this device once the plan is applied: by certagent's marker when the
+ * device holds the playbook's applet (installed now or before), by the absence of logged failures when it holds
+ * another version (a rotation leaves applets alone), not at all when it has none.
+ */
+function proofMode(applet: string, before: DeviceFacts, plan: DevicePlan, desired: DesiredState): 'marker' | 'failures-only' | 'absent' {
+  const wanted = desired.applets.find((a) => a.name === applet);
+  const installsIt = plan.changes.some((c) => c.kind === 'applet' && c.record.object === `applet ${applet}`);
+  if (wanted && installsIt) return wanted.marker ? 'marker' : 'failures-only';
+  const present = before.applets.get(applet);
+  if (!present) return 'absent';
+  return wanted?.marker === true && sameApplet(present.parsed, wanted.parsed) ? 'marker' : 'failures-only';
+}
+
 export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
   const run = new Run(job);
   job.reporter.deviceStarted(job.device);
@@ -260,14 +274,19 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       }
     }
     let proof: Proof | undefined;
-    if (job.desired.verify) {
+    const mode = job.desired.verify ? proofMode(job.desired.verify.applet, before, plan, job.desired) : 'absent';
+    if (job.desired.verify && mode === 'absent') {
+      diagnoses.push(`applet ${job.desired.verify.applet} is not on the device, so the mail could not be proven: run certagent rollout first`);
+    } else if (job.desired.verify) {
       stepNow = `run applet ${job.desired.verify.applet}`;
       run.step(stepNow);
-      const marker = job.desired.applets.some((a) => a.name === job.desired.verify?.applet && a.marker);
+      if (mode === 'failures-only') {
+        diagnoses.push(`applet ${job.desired.verify.applet} on the device differs from the playbook's (no certagent marker): only a logged failure can show, so the proof waited the whole ${job.desired.verify.waitForLogSeconds} s`);
+      }
       proof = await proveApplet(session, job.desired.verify, {
         nonce: randomBytes(4).toString('hex'),
         redact: secretRedactor(job.desired),
-        marker,
+        marker: mode === 'marker',
         ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
       });
     }
@@ -281,8 +300,11 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     }
     await run.close();
     const records: ChangeRecord[] = [...plan.changes.map((c) => c.record)];
-    if (proof) records.push({ object: `applet ${proof.applet}`, action: 'proven', detail: `mail sent (run ${proof.nonce})` });
-    return run.outcome(plan.changes.length > 0 ? 'changed' : 'unchanged', records, extra);
+    if (proof) {
+      const detail = proof.markerLine !== undefined ? `mail sent (run ${proof.nonce})` : `no failure logged (run ${proof.nonce}); the applet has no certagent marker to prove success`;
+      records.push({ object: `applet ${proof.applet}`, action: 'proven', detail });
+    }
+    return run.outcome(plan.changes.length > 0 ? 'changed' : 'unchanged', records, { commands, ...(diagnoses.length > 0 && { diagnoses }) });
   } catch (err) {
     const detail: ErrorDetail = errorDetail(err, stepNow);
     const extra = { ...(plan && { commands: planCommands(plan) }), ...(diagnoses && diagnoses.length > 0 && { diagnoses }) };
