@@ -99,17 +99,31 @@ function consoleFormat(color: boolean, now: () => Date, terminal: boolean): Logf
   });
 }
 
-/** A transport writing each formatted line to a sink synchronously, in order, with no buffering to lose. */
+/**
+ * A transport writing each formatted line to a sink synchronously, in order, with no buffering to lose.
+ * A sink that fails (a full disk under `--log-file`) is reported once and dropped: logging must never
+ * stop a run half-way through a fleet.
+ */
 class SinkTransport extends TransportStream {
   readonly #sink: TextSink;
+  readonly #onFailure: (err: unknown) => void;
+  #failed = false;
 
-  constructor(sink: TextSink, options: TransportStream.TransportStreamOptions) {
+  constructor(sink: TextSink, options: TransportStream.TransportStreamOptions, onFailure: (err: unknown) => void) {
     super(options);
     this.#sink = sink;
+    this.#onFailure = onFailure;
   }
 
   override log(info: Record<string | symbol, unknown>, next: () => void): void {
-    this.#sink.write(`${String(info[MESSAGE])}\n`);
+    if (!this.#failed) {
+      try {
+        this.#sink.write(`${String(info[MESSAGE])}\n`);
+      } catch (err) {
+        this.#failed = true;
+        this.#onFailure(err);
+      }
+    }
     next();
   }
 }
@@ -122,7 +136,7 @@ export function createLogger(options: LoggerOptions): CertagentLogger {
     new SinkTransport(consoleSink, {
       level: options.level ?? 'info',
       format: winston.format.combine(consoleFormat(color, now, consoleSink.isTTY === true), redactLine(options.redactor)),
-    }),
+    }, () => undefined),
   ];
   const file = options.logFile === undefined ? undefined : new FileSink(options.logFile, { append: true });
   if (file) {
@@ -130,6 +144,9 @@ export function createLogger(options: LoggerOptions): CertagentLogger {
       new SinkTransport(file, {
         level: options.fileLevel ?? 'debug',
         format: winston.format.combine(winston.format.timestamp(), winston.format.json(), redactLine(options.redactor)),
+      }, (err) => {
+        const why = options.redactor.redact(err instanceof Error ? err.message : String(err));
+        consoleSink.write(`certagent: cannot write the log file ${file.path} (${why}); it is no longer written, the run goes on\n`);
       }),
     );
   }
@@ -143,6 +160,8 @@ export function createLogger(options: LoggerOptions): CertagentLogger {
     transports,
     exitOnError: false,
   });
+  // A record logged after `shutdown` (a late callback of a device) is dropped, not a crash of the process.
+  logger.on('error', () => undefined);
   let closed: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
     closed ??= new Promise<void>((resolve) => {

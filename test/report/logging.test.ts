@@ -99,6 +99,26 @@ describe('createLogger', () => {
     expect(records[0]?.stack).toEqual(expect.stringContaining('Error: login as netops with <redacted> refused'));
   });
 
+  test('a log file that fails mid-run (disk full: /dev/full) is reported once and the run goes on', async () => {
+    const consoleSink = new RecordingSink();
+    const logger = createLogger({ redactor: new SecretRedactor(), console: consoleSink, logFile: '/dev/full', color: false, now });
+    logger.info('first');
+    logger.info('second');
+    await logger.shutdown();
+    const lines = consoleSink.text.split('\n').filter((l) => l !== '');
+    expect(lines.filter((l) => l.startsWith('certagent: cannot write the log file /dev/full'))).toHaveLength(1);
+    expect(lines.at(-1)).toContain('second');
+  });
+
+  test('a record logged after shutdown is dropped, not a crash', async () => {
+    const consoleSink = new RecordingSink();
+    const logger = createLogger({ redactor: new SecretRedactor(), console: consoleSink, color: false, now });
+    await logger.shutdown();
+    expect(() => logger.info('late')).not.toThrow();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(consoleSink.text).not.toContain('late');
+  });
+
   test('a log file that cannot be opened is a clear error', () => {
     expect(() => createLogger({ redactor: new SecretRedactor(), console: new RecordingSink(), logFile: join(dir, 'no', 'such', 'dir.log') })).toThrow(
       /cannot open .*no\/such\/dir\.log for writing/,
