@@ -93,6 +93,7 @@ export const RENDER_SLOTS = [
   'interfaces',
   'ip',
   'ip-host',
+  'dial-peer',
   'sip-ua',
   'line',
   'event-manager-environment',

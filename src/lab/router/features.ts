@@ -5,8 +5,9 @@
 import type { Feature } from './feature.js';
 import { eemFeature } from './eem/index.js';
 import { pkiFeature } from './pki/index.js';
+import { voiceFeature } from './voice/index.js';
 
-const DEFAULT_FEATURES: readonly Feature[] = Object.freeze([pkiFeature, eemFeature]);
+const DEFAULT_FEATURES: readonly Feature[] = Object.freeze([pkiFeature, eemFeature, voiceFeature]);
 
 /** The same array every call: routers sharing it share one command registry (1000 routers per process). */
 export function defaultFeatures(): readonly Feature[] {

@@ -4,6 +4,7 @@
  */
 import type { PkiState } from './pki/state.js';
 import type { EemState } from './eem/state.js';
+import type { VoiceState } from './voice/state.js';
 import type { SyslogBuffer } from './syslog.js';
 import type { FaultPlan } from './faults.js';
 
@@ -13,6 +14,8 @@ export interface RouterState {
   readonly ipHosts: Map<string, string>;
   readonly pki: PkiState;
   readonly eem: EemState;
+  /** The voice feature's part (CUBE: sip-ua, voice service voip, dial-peers), created on first use by voiceState(). */
+  voice?: VoiceState;
   readonly syslog: SyslogBuffer;
   /** Faults this router shows; changeable at run time by tests and `certagent lab`. */
   faults: FaultPlan;
