@@ -36,16 +36,22 @@ function describeChange(change: PlannedChange, desired: DesiredState, facts: Dev
   }
 }
 
-/** Plain-word findings, most telling first. Reads the device log once (one round trip). */
-export async function diagnoseDevice(session: IosXeSession, facts: DeviceFacts, plan: DevicePlan, desired: DesiredState, redact: (text: string) => string): Promise<string[]> {
+/** Plain-word findings from what the device holds and what the server sends, most telling first. Pure. */
+export function diagnoseFacts(facts: DeviceFacts, plan: DevicePlan, desired: DesiredState, now = new Date()): string[] {
   const findings = plan.changes.map((c) => describeChange(c, desired, facts));
   const served = desired.served;
   if (served && served.certs.length > 0) {
     const trusted: CertificateFacts[] = [];
     for (const tp of facts.trustpoints.values()) if (tp.ca?.facts) trusted.push(tp.ca.facts);
-    const verdict = diagnose({ sent: served.certs, address: served.host ?? served.certs[0]?.commonName ?? '', trusted });
+    const verdict = diagnose({ sent: served.certs, address: served.host ?? served.certs[0]?.commonName ?? '', trusted, now });
     for (const d of verdict.diagnoses) findings.push(`${d.summary} ${d.fix}`);
   }
+  return findings;
+}
+
+/** The findings, and what the device itself logged about its last mail attempts (one round trip). */
+export async function diagnoseDevice(session: IosXeSession, facts: DeviceFacts, plan: DevicePlan, desired: DesiredState, redact: (text: string) => string): Promise<string[]> {
+  const findings = diagnoseFacts(facts, plan, desired);
   const entries = parseEemLogEntries(await session.send(LOG_COMMAND)).filter((e) => e.kind !== 'LOG');
   const last = entries.slice(-2);
   if (last.length > 0) findings.push(`The device logged: ${last.map((e) => redact(`%HA_EM-${e.severity}-${e.kind}: ${e.message}`)).join(' / ')}`);

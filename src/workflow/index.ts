@@ -19,4 +19,4 @@ export { openDeviceSession, hostKeyPolicy, isTransient, transcriptPath } from '.
 export type { SessionSettings } from './connect.js';
 export * from './errors.js';
 export { ROTATE_KINDS, DEFAULT_RENEW_BEFORE_SECONDS, rotatePlanOptions } from './rotate.js';
-export { diagnoseDevice } from './fix.js';
+export { diagnoseDevice, diagnoseFacts } from './fix.js';
