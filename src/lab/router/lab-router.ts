@@ -18,6 +18,7 @@ import { createRouterState } from './router-state.js';
 import { renderConfig } from './running-config.js';
 import { addUser, defaultBaseConfig, MemoryStartupStore, type RouterRuntime, type UserAccount } from './runtime.js';
 import { Secret } from './secrets.js';
+import { NetconfServer } from './netconf/index.js';
 import { CliSession, type Terminal } from './session.js';
 import type { RouterState } from './state.js';
 
@@ -43,6 +44,13 @@ export interface LabRouterOptions {
   readonly features?: readonly Feature[];
   /** Shifts the router's clock (ms) against the host's. */
   readonly clockOffsetMs?: number;
+  /**
+   * Serve NETCONF (SSH subsystem `netconf`) on this second port, as IOS XE does on 830 with `netconf-yang`;
+   * 0 picks a free port, undefined serves none. Same users and host key as the CLI.
+   */
+  readonly netconfPort?: number;
+  /** Announce :confirmed-commit in the NETCONF hello (the 17.15 C8000v capture does not). */
+  readonly netconfConfirmedCommit?: boolean;
 }
 
 /** What paramiko 2.x (Netmiko, Ansible, ncclient) and OpenSSH negotiate: CTR and CBC ciphers, SHA-2 MACs. */
@@ -85,6 +93,16 @@ function parsed(key: string): ParsedKey {
 
 const discard: Terminal = { write: () => undefined, close: () => undefined };
 
+function listen(server: net.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 export class LabRouter {
   readonly host: string;
   /** The host key's public part in OpenSSH format (`ssh-ed25519 AAAA...`). */
@@ -98,6 +116,8 @@ export class LabRouter {
   private readonly vtys = new Set<number>();
   private cliSession: CliSession | undefined;
   private cliOutput = '';
+  private readonly netconf: NetconfServer | undefined;
+  private readonly netconfTcp: net.Server | undefined;
 
   private constructor(options: LabRouterOptions, hostKey: string) {
     const features = options.features ?? defaultFeatures();
@@ -129,7 +149,28 @@ export class LabRouter {
     const server = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: ALGORITHMS }, (client, info) =>
       this.onClient(client, info.ip),
     );
-    this.tcp = net.createServer((socket) => {
+    this.tcp = this.listener(server);
+    if (options.netconfPort !== undefined) {
+      this.netconf = new NetconfServer(
+        {
+          state,
+          openCli: (username, peer, terminal) =>
+            new CliSession({ runtime: this.runtime, terminal, username, privilege: 15, peer, lineName: 'netconf', length: 0, trusted: true }),
+          configChanged: (by) => {
+            this.runtime.base.lastChange = { at: state.now(), by };
+          },
+        },
+        { confirmedCommit: options.netconfConfirmedCommit ?? false },
+      );
+      const netconfSsh = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: ALGORITHMS }, (client, info) =>
+        this.onClient(client, info.ip, 'netconf'),
+      );
+      this.netconfTcp = this.listener(netconfSsh);
+    }
+  }
+
+  private listener(server: ssh2.Server): net.Server {
+    return net.createServer((socket) => {
       if (this.runtime.state.faults.refuseConnections) {
         socket.destroy();
         return;
@@ -144,14 +185,16 @@ export class LabRouter {
     const hostKey = options.stateDir ? await loadOrCreateHostKey(options.stateDir) : generateHostKey();
     const router = new LabRouter(options, hostKey);
     await router.boot(options);
-    await new Promise<void>((resolve, reject) => {
-      router.tcp.once('error', reject);
-      router.tcp.listen(options.port ?? 0, router.host, () => {
-        router.tcp.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(router.tcp, options.port ?? 0, router.host);
+    if (router.netconfTcp) await listen(router.netconfTcp, options.netconfPort ?? 0, router.host);
     return router;
+  }
+
+  /** The NETCONF port (LabRouterOptions.netconfPort); throws when the router serves no NETCONF. */
+  get netconfPort(): number {
+    const address = this.netconfTcp?.address();
+    if (address === null || address === undefined || typeof address === 'string') throw new Error('Lab router serves no NETCONF (start it with netconfPort)');
+    return address.port;
   }
 
   get port(): number {
@@ -175,8 +218,11 @@ export class LabRouter {
 
   async stop(): Promise<void> {
     for (const session of this.sessions) session.close();
+    this.netconf?.stop();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    const netconfTcp = this.netconfTcp;
+    if (netconfTcp) await new Promise<void>((resolve) => netconfTcp.close(() => resolve()));
   }
 
   /** Replays the saved startup-config, then installs the lab's accounts (they win over saved ones). */
@@ -197,7 +243,7 @@ export class LabRouter {
     this.runtime.booting = false;
   }
 
-  private onClient(client: Connection, peer: string): void {
+  private onClient(client: Connection, peer: string, port: 'cli' | 'netconf' = 'cli'): void {
     let account: UserAccount | undefined;
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
@@ -222,11 +268,27 @@ export class LabRouter {
       });
       session.on('window-change', (accept) => accept?.());
       session.on('env', (accept) => accept?.());
-      session.on('shell', (accept) => {
+      session.on('subsystem', (accept, reject, info) => {
+        // IOS XE serves NETCONF on its own port, to privilege-15 users only.
+        if (port !== 'netconf' || info.name !== 'netconf' || !account || account.privilege < 15 || !this.netconf) {
+          reject?.();
+          return;
+        }
+        this.netconf.accept(accept(), account.name, peer);
+      });
+      session.on('shell', (accept, reject) => {
+        if (port === 'netconf') {
+          reject?.();
+          return;
+        }
         if (!account) return;
         this.startShell(accept(), client, account, peer, columns || 80);
       });
-      session.on('exec', (accept, _reject, info) => {
+      session.on('exec', (accept, reject, info) => {
+        if (port === 'netconf') {
+          reject?.();
+          return;
+        }
         if (!account) return;
         void this.runExec(accept(), client, account, peer, info.command);
       });

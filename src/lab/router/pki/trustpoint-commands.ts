@@ -3,6 +3,7 @@
  * Sub-commands print nothing on success, as on a device (dossier 2.1).
  */
 import type { CommandContext, CommandSpec } from '../feature.js';
+import type { RouterState } from '../state.js';
 import { askYesNo } from './authenticate.js';
 import { newTrustpoint, type RevocationMethod, type Trustpoint } from './state.js';
 
@@ -51,14 +52,25 @@ async function removeTrustpoint(ctx: CommandContext, name: string): Promise<void
   if (!pki.trustpoints.has(name)) return;
   ctx.io.print(REMOVE_WARNING);
   if (!(await askYesNo(ctx.io, 'Are you sure you want to do this? [yes/no]: '))) return;
+  deleteTrustpoint(ctx.router, name);
+  ctx.io.print('% Be sure to ask the CA administrator to revoke your certificates.\n');
+}
+
+/** Removes a trustpoint and its certificates without asking (NETCONF's delete has no dialog). */
+export function deleteTrustpoint(router: RouterState, name: string): void {
+  const pki = router.pki;
   pki.trustpoints.delete(name);
   if (pki.generatedSelfSigned === name) pki.generatedSelfSigned = undefined;
-  ctx.io.print('% Be sure to ask the CA administrator to revoke your certificates.\n');
 }
 
 /** Creates the trustpoint if needed (logging it as IOS XE does) and returns it. */
 export function ensureTrustpoint(ctx: CommandContext, name: string): Trustpoint {
-  const pki = ctx.router.pki;
+  return ensureTrustpointIn(ctx.router, name);
+}
+
+/** `ensureTrustpoint` without a CLI command: NETCONF's edit-config creates trustpoints too. */
+export function ensureTrustpointIn(router: RouterState, name: string): Trustpoint {
+  const pki = router.pki;
   let tp = pki.trustpoints.get(name);
   if (!tp) {
     tp = newTrustpoint(name);
@@ -72,7 +84,7 @@ export function ensureTrustpoint(ctx: CommandContext, name: string): Trustpoint 
     }
     pki.trustpoints.set(name, tp);
     // IOS's own spelling (17.x boot logs, C9800, IOSv).
-    ctx.router.syslog.log('PKI', 6, 'TRUSTPOINT_CREATE', `Trustpoint: ${name} created succesfully`);
+    router.syslog.log('PKI', 6, 'TRUSTPOINT_CREATE', `Trustpoint: ${name} created succesfully`);
   }
   return tp;
 }
