@@ -83,12 +83,18 @@ describe('rollout, plan and fix from the command line', () => {
     expect(e2e.lab.device('lab-r001').router.runningConfig()).toBe(configBefore);
   });
 
-  it('plans, rolls out (exit 0) and writes a JSON report without secrets', async () => {
+  it('plans, rolls out (exit 0) and writes a JSON report, a log and transcripts without secrets', async () => {
     expect(await planCommand(fresh()).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--progress', 'none'])).toBe(0);
     expect(out.text).toContain('crypto pki authenticate LAB-Lab-Root-R1');
-    const json = join(mkdtempSync(join(e2e.dir, 'json-')), 'report.jsonl');
-    expect(await rolloutCommand(fresh()).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--json', json, '--progress', 'lines'])).toBe(0);
-    const report = readFileSync(json, 'utf8');
+    const dir = mkdtempSync(join(e2e.dir, 'json-'));
+    const json = join(dir, 'report.jsonl');
+    const log = join(dir, 'run.log');
+    const transcripts = join(dir, 'transcripts');
+    expect(
+      await rolloutCommand(fresh()).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--json', json, '--log-file', log, '--transcripts', transcripts, '--progress', 'lines', '-v', '-v']),
+    ).toBe(0);
+    const report = readFileSync(json, 'utf8') + readFileSync(log, 'utf8') + readFileSync(join(transcripts, 'lab-r001.log'), 'utf8');
+    expect(report).toContain('event manager environment _email_server');
     expect(report).toContain('"lab-r003"');
     expect(report).toContain('"changed"');
     const c = e2e.lab.credentials;

@@ -94,8 +94,10 @@ describe('rollout, re-run and rotate across the lab', () => {
 
   it('changes nothing and sends no configuration when run again', async () => {
     const before = e2e.lab.devices.map((d) => d.router.runningConfig());
-    const { reporter, exitCode, transcripts } = await run();
+    const { reporter, exitCode, transcripts } = await run({ concurrency: 1 });
     expect(exitCode).toBe(0);
+    // One device at a time: each finishes before the next starts.
+    expect(reporter.lines.filter((l) => /: (started|unchanged)$/.test(l))).toEqual(e2e.lab.devices.flatMap((d) => [`${d.name}: started`, `${d.name}: unchanged`]));
     expect(reporter.outcomes.map((o) => [o.device, o.result, o.changes.length]).sort()).toEqual(
       e2e.lab.devices.map((d) => [d.name, 'unchanged', 0]).sort(),
     );
