@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { demoCommand } from './demo.js';
 import { fixCommand } from './fix.js';
 import { inspectCommand } from './inspect.js';
 import { labCommand } from './lab.js';
@@ -9,4 +10,4 @@ import { rotateCommand } from './rotate.js';
 import { validateCommand } from './validate.js';
 
 /** Every sub-command, in the order `certagent --help` lists them. */
-export const commands: readonly Command[] = [rolloutCommand(), planCommand(), rotateCommand(), fixCommand(), probeCommand, inspectCommand, labCommand, validateCommand()];
+export const commands: readonly Command[] = [rolloutCommand(), planCommand(), rotateCommand(), fixCommand(), probeCommand, inspectCommand, labCommand, validateCommand(), demoCommand];
