@@ -9,6 +9,7 @@ import pRetry from 'p-retry';
 import { Secret } from '../config/index.js';
 import { saveSucceeded, WRITE_MEMORY } from '../device/index.js';
 import type { ChangeRecord, DeviceOutcome, DeviceResult, RunReporter } from '../report/events.js';
+import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { runStep, stepName } from './apply.js';
 import type { DesiredState } from './desired.js';
@@ -306,13 +307,17 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     }
     return run.outcome(plan.changes.length > 0 ? 'changed' : 'unchanged', records, { commands, ...(diagnoses.length > 0 && { diagnoses }) });
   } catch (err) {
-    const detail: ErrorDetail = errorDetail(err, stepNow);
+    const detail: { -readonly [K in keyof ErrorDetail]: ErrorDetail[K] } = { ...errorDetail(err, stepNow) };
     const extra = { ...(plan && { commands: planCommands(plan) }), ...(diagnoses && diagnoses.length > 0 && { diagnoses }) };
     if (started.length === 0 || before === undefined) {
       await run.close();
       return run.outcome('failed', [], { ...extra, error: detail });
     }
     const undone = await rollback(run, started, before);
+    if (stepNow === 'write memory' && (err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError || err instanceof SessionUnusableError)) {
+      // The save may have gone through before the session was lost: startup-config could hold the undone changes.
+      detail.hint = `'write memory' may have completed before the failure: compare startup-config with running-config on ${job.device}${detail.hint ? `; ${detail.hint}` : ''}`;
+    }
     await run.close();
     // The re-read device is the judge: a restore step may fail only because its object never changed.
     if (undone.left.length > 0) {

@@ -29,6 +29,8 @@ export interface FleetOptions {
   readonly retry?: RetryPolicy;
   readonly pollIntervalMs?: number;
   readonly diagnose?: DeviceJob['diagnose'];
+  /** Aborting stops starting devices (those not started end `skipped`); devices under way finish, rollback included. */
+  readonly signal?: AbortSignal;
   /** Told every secret value resolved for the run (credentials included) before anything is reported. */
   readonly registerSecret?: (value: string) => void;
 }
@@ -40,6 +42,11 @@ export interface FleetResult {
 }
 
 const GOOD: readonly DeviceResult[] = ['changed', 'unchanged', 'planned'];
+
+function stopReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'stopped';
+}
 
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
@@ -62,6 +69,12 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     while (next < options.devices.length) {
       const index = next++;
       const device = options.devices[index] as Device;
+      if (options.signal?.aborted) {
+        const skipped: DeviceOutcome = { device: device.name, host: device.host, result: 'skipped', changes: [], roundTrips: 0, startedAt: new Date().toISOString(), durationMs: 0, error: { message: `${device.name}: not started: the run was stopped (${stopReason(options.signal)})` } };
+        outcomes[index] = skipped;
+        options.reporter.deviceFinished(skipped);
+        continue;
+      }
       const creds = credentials.get(device.name) as ResolvedCredentials;
       const settings: SessionSettings = { ...options.session, secrets };
       const job: DeviceJob = {
@@ -88,7 +101,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
 
   const byResult: Record<DeviceResult, number> = { changed: 0, unchanged: 0, failed: 0, 'rolled-back': 0, planned: 0, skipped: 0 };
   for (const o of outcomes) byResult[o.result]++;
-  const summary: RunSummary = { command, startedAt, durationMs: Date.now() - started, devices: outcomes.length, byResult };
+  const summary: RunSummary = {
+    command,
+    startedAt,
+    durationMs: Date.now() - started,
+    devices: outcomes.length,
+    byResult,
+    ...(options.signal?.aborted && byResult.skipped > 0 && { stoppedEarly: stopReason(options.signal) }),
+  };
   options.reporter.runFinished(summary);
   return { outcomes, summary, exitCode: outcomes.every((o) => GOOD.includes(o.result)) ? 0 : 1 };
 }

@@ -106,6 +106,30 @@ describe('rollout, re-run and rotate across the lab', () => {
     expect(e2e.lab.mail.messages()).toHaveLength(3);
   });
 
+  it('starts no more devices once stopped, and says so', async () => {
+    const stop = new AbortController();
+    const inventory = await e2e.inventory();
+    const reporter = new (class extends RecordingReporter {
+      override deviceFinished(outcome: Parameters<RecordingReporter['deviceFinished']>[0]): void {
+        super.deviceFinished(outcome);
+        stop.abort('SIGTERM received');
+      }
+    })();
+    const result = await runFleet({
+      command: 'rollout',
+      devices: inventory.devices,
+      desired: await resolveDesired(await e2e.playbook()),
+      resolver: e2e.resolver(),
+      reporter,
+      concurrency: 1,
+      signal: stop.signal,
+    });
+    expect(result.outcomes.map((o) => o.result)).toEqual(['unchanged', 'skipped', 'skipped']);
+    expect(result.outcomes[1]?.error?.message).toBe('lab-r002: not started: the run was stopped (SIGTERM received)');
+    expect(result.summary.stoppedEarly).toBe('SIGTERM received');
+    expect(result.exitCode).toBe(1);
+  });
+
   it('rotates exactly the changed certificates after the mail server changes its chain, and mail flows again', async () => {
     await e2e.lab.rotateMailChain();
     const { reporter, exitCode } = await run({ command: 'rotate', planOptions: rotatePlanOptions() });

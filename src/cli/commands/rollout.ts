@@ -133,6 +133,11 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     ...(deps.stdout && { stdout: deps.stdout }),
     ...(deps.stderr && { stderr: deps.stderr }),
   });
+  // The first Ctrl-C (or SIGTERM from a scheduler) starts no more devices; the ones under way finish or roll back.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => stop.abort(`${signal} received`);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const redact = secretRedactor(desired);
     const planOptions = run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
@@ -153,6 +158,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
       ...(deps.fleet?.retry && { retry: deps.fleet.retry }),
       ...(deps.fleet?.pollIntervalMs !== undefined && { pollIntervalMs: deps.fleet.pollIntervalMs }),
       registerSecret: (value) => redactor.add(value),
+      signal: stop.signal,
     });
     return result.exitCode === 0 ? EXIT_OK : EXIT_DEVICE_FAILED;
   } catch (err) {
@@ -162,6 +168,8 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     }
     throw err;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await output.close();
   }
 }
