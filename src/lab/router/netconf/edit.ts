@@ -23,7 +23,7 @@ function operationOf(el: XmlElement, inherited: EditOperation, path: string): Ed
 }
 
 function checkValue(type: LeafType, raw: string, path: string): string {
-  const value = type.kind === 'empty' ? raw.trim() : raw.trim();
+  const value = raw.trim();
   if (type.kind === 'empty' && value !== '') throw invalidValue(`"${value}" is not valid for an empty leaf`, path);
   if (type.kind === 'enum' && !type.values.includes(value)) throw invalidValue(`"${value}" is not a valid value (one of ${type.values.join(', ')})`, path);
   if (type.kind === 'decimal3') {
@@ -131,10 +131,13 @@ function editOne(parent: DataNode, parentSchema: SchemaNode, el: XmlElement, inh
       if (existing) throw new RpcError({ type: 'application', tag: 'data-exists', path, message: 'the data already exists', info: { 'bad-element': el.name } });
       insert(parent, parentSchema, build(schema, el, path), schema);
       return;
-    case 'replace':
-      if (existing) removeChild(parent, existing);
-      insert(parent, parentSchema, build(schema, el, path), schema);
+    case 'replace': {
+      const replacement = build(schema, el, path);
+      // In place: a replaced trustpoint keeps its position in the running config.
+      if (existing) parent.children[parent.children.indexOf(existing)] = replacement;
+      else insert(parent, parentSchema, replacement, schema);
       return;
+    }
     case 'merge':
     case 'none': {
       if (schema.kind === 'leaf' || schema.kind === 'leaf-list') {

@@ -32,11 +32,6 @@ export function childValue(n: DataNode | undefined, name: string): string | unde
   return n === undefined ? undefined : child(n, name)?.value;
 }
 
-/** A container with children, or a leaf; undefined when there is nothing to show. */
-export function nonEmpty(n: DataNode): DataNode | undefined {
-  return n.value !== undefined || n.children.length > 0 ? n : undefined;
-}
-
 export function toXml(n: DataNode, parentNs?: string): string {
   const decl = n.ns === parentNs ? '' : ` xmlns="${n.ns}"`;
   if (n.value !== undefined) return n.value === '' ? `<${n.name}${decl}/>` : `<${n.name}${decl}>${escapeText(n.value)}</${n.name}>`;
