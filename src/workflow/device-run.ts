@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pRetry from 'p-retry';
 import { Secret } from '../config/index.js';
-import { saveSucceeded, WRITE_MEMORY } from '../device/index.js';
+import { REDACTED, saveSucceeded, WRITE_MEMORY } from '../device/index.js';
 import type { ChangeRecord, DeviceOutcome, DeviceResult, RunReporter } from '../report/events.js';
 import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
@@ -55,7 +55,7 @@ export interface DeviceJob {
 /** Replaces every secret value the run knows with `<redacted>`. */
 export function secretRedactor(desired: DesiredState): (text: string) => string {
   const values = desired.secrets.map((s) => s.reveal()).filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((t, v) => t.split(v).join('<redacted>'), text);
+  return (text) => values.reduce((t, v) => t.split(v).join(REDACTED), text);
 }
 
 class Run {

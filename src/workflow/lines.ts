@@ -23,7 +23,3 @@ export function revealLine(l: CommandLine): string {
 export function showLine(l: CommandLine): string {
   return l.parts.map((p) => (p instanceof Secret ? SECRET_PLACEHOLDER : p)).join('');
 }
-
-export function secretValues(lines: readonly CommandLine[]): string[] {
-  return lines.flatMap((l) => l.parts.filter((p): p is Secret => p instanceof Secret).map((p) => p.reveal()));
-}
