@@ -68,11 +68,6 @@ export class NetconfServer {
     this.sessions.set(id, session);
   }
 
-  /** Session ids now open (tests and `show netconf-yang sessions`-like views). */
-  get sessionIds(): number[] {
-    return [...this.sessions.keys()];
-  }
-
   stop(): void {
     for (const session of this.sessions.values()) session.close();
     this.stores.stop();

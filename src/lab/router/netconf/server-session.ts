@@ -89,7 +89,13 @@ export class NetconfServerSession {
         continue;
       }
       const text = message;
-      this.queue = this.queue.then(() => this.handle(text));
+      this.queue = this.queue
+        .then(() => this.handle(text))
+        .catch((error: unknown) => {
+          // A bug in the lab, not device behaviour: logged, and the session ends rather than hanging its client.
+          this.ctx.state.syslog.log('LAB', 3, 'NETCONF_FAILED', error instanceof Error ? error.message : String(error));
+          this.close();
+        });
     }
   }
 
