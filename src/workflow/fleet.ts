@@ -69,6 +69,21 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     while (next < options.devices.length) {
       const index = next++;
       const device = options.devices[index] as Device;
+      if (device.transport !== 'ssh') {
+        const refused: DeviceOutcome = {
+          device: device.name,
+          host: device.host,
+          result: 'failed',
+          changes: [],
+          roundTrips: 0,
+          startedAt: new Date().toISOString(),
+          durationMs: 0,
+          error: { message: `${device.name}: transport ${device.transport} is not supported by the workflow yet`, hint: 'set transport: ssh for this device; the workflow speaks SSH CLI only' },
+        };
+        outcomes[index] = refused;
+        options.reporter.deviceFinished(refused);
+        continue;
+      }
       if (options.signal?.aborted) {
         const skipped: DeviceOutcome = { device: device.name, host: device.host, result: 'skipped', changes: [], roundTrips: 0, startedAt: new Date().toISOString(), durationMs: 0, error: { message: `${device.name}: not started: the run was stopped (${stopReason(options.signal)})` } };
         outcomes[index] = skipped;
