@@ -97,6 +97,16 @@ describe('session', () => {
     const badEnum = await rpcError(c.editConfig({ target: 'running', config: trustpointConfig('CA-BAD', '<revocation-check>maybe</revocation-check>') }));
     expect(badEnum.errors[0]).toMatchObject({ tag: 'invalid-value' });
     expect(router.state.pki.trustpoints.has('CA-BAD')).toBe(false);
+    const badPin = await rpcError(c.editConfig({ target: 'running', config: trustpointConfig('CA-BAD', '<fingerprint>not-hex</fingerprint>') }));
+    expect(badPin.errors[0]).toMatchObject({ tag: 'invalid-value' });
+  });
+
+  test('the default SLA-TrustPoint comes back in the model order of Cisco-IOS-XE-crypto 17.15', async () => {
+    const c = await connect();
+    const reply = await c.getConfig('running', `<native xmlns="${NATIVE}"><crypto><pki xmlns="${CRYPTO}"><trustpoint><id>SLA-TrustPoint</id></trustpoint></pki></crypto></native>`);
+    expect(reply.xml).toContain(
+      '<trustpoint><id>SLA-TrustPoint</id><enrollment><enrollment-method><pkcs12/></enrollment-method></enrollment><hash>sha256</hash><revocation-check>crl</revocation-check></trustpoint>',
+    );
   });
 });
 

@@ -3,7 +3,7 @@
  * as a `/native` instance tree, and makes a RouterState match a tree (the result of an edit-config or a
  * commit) through the PKI and EEM state. What the models cannot express stays as it is: certificate chains
  * (`certificate/chain` is obsolete without a certificate body, dossier 5.2), `action ... mail` (no mail action in
- * any Cisco-IOS-XE-eem release, dossier 5.5), `puts nonewline`, trustpoint `fqdn`/`ip-address` and key sizes.
+ * any Cisco-IOS-XE-eem release, dossier 5.5) and `puts nonewline`.
  * So a trustpoint or applet survives an edit with those parts, and they never appear in get-config.
  */
 import { deleteTrustpoint, ensureTrustpointIn } from '../pki/trustpoint-commands.js';
@@ -19,6 +19,9 @@ const E = EEM_NS;
 
 function trustpointTree(tp: Trustpoint): DataNode {
   const t = node('trustpoint', C, [leafNode('id', C, tp.name)]);
+  const cv = tp.chainValidation;
+  if (cv?.kind === 'stop') t.children.push(node('chain-validation', C, [leafNode('stop', C, '')]));
+  else if (cv?.kind === 'continue' && cv.parent) t.children.push(node('chain-validation', C, [leafNode('continue', C, cv.parent)]));
   const e = tp.enrollment;
   if (e) {
     const method =
@@ -29,17 +32,20 @@ function trustpointTree(tp: Trustpoint): DataNode {
           : leafNode(e.kind, C, '');
     t.children.push(node('enrollment', C, [node('enrollment-method', C, [method])]));
   }
-  if (tp.usage) t.children.push(leafNode('usage', C, tp.usage));
-  if (tp.serialNumber) t.children.push(node('serial-number', C, tp.serialNumber === 'none' ? [leafNode('none', C, '')] : []));
+  if (tp.fqdn) t.children.push(leafNode('fqdn', C, tp.fqdn));
   if (tp.fingerprint) t.children.push(leafNode('fingerprint', C, tp.fingerprint));
-  if (tp.subjectName) t.children.push(leafNode('subject-name', C, tp.subjectName));
-  for (const method of tp.revocationCheck ?? []) t.children.push(leafNode('revocation-check', C, method));
-  const cv = tp.chainValidation;
-  if (cv?.kind === 'stop') t.children.push(node('chain-validation', C, [leafNode('stop', C, '')]));
-  else if (cv?.kind === 'continue' && cv.parent) t.children.push(node('chain-validation', C, [leafNode('continue', C, cv.parent)]));
-  if (tp.sourceInterface) t.children.push(node('source', C, [leafNode('interface', C, tp.sourceInterface)]));
-  if (tp.rsakeypair) t.children.push(node('rsakeypair', C, [leafNode('key-label', C, tp.rsakeypair.label)]));
   if (tp.hash) t.children.push(leafNode('hash', C, tp.hash));
+  for (const method of tp.revocationCheck ?? []) t.children.push(leafNode('revocation-check', C, method));
+  if (tp.sourceInterface) t.children.push(node('source', C, [leafNode('interface', C, tp.sourceInterface)]));
+  if (tp.rsakeypair) {
+    const key = node('rsakeypair', C, [leafNode('key-label', C, tp.rsakeypair.label)]);
+    if (tp.rsakeypair.bits !== undefined) key.children.push(leafNode('gen-key', C, String(tp.rsakeypair.bits)));
+    t.children.push(key);
+  }
+  if (tp.serialNumber) t.children.push(node('serial-number', C, tp.serialNumber === 'none' ? [leafNode('none', C, '')] : []));
+  if (tp.ipAddress) t.children.push(node('ip-address', C, [tp.ipAddress === 'none' ? leafNode('none', C, '') : leafNode('address-line', C, tp.ipAddress)]));
+  if (tp.subjectName) t.children.push(leafNode('subject-name', C, tp.subjectName));
+  if (tp.usage) t.children.push(leafNode('usage', C, tp.usage));
   return t;
 }
 
@@ -149,9 +155,12 @@ function applyTrustpoint(tp: Trustpoint, t: DataNode): void {
   setOptional(tp, 'chainValidation', chainValidationOf(t));
   setOptional(tp, 'sourceInterface', childValue(path(t, 'source'), 'interface'));
   const label = childValue(path(t, 'rsakeypair'), 'key-label');
-  // The key size is not in the model: a kept label keeps the size typed on the CLI.
-  setOptional(tp, 'rsakeypair', label === undefined ? undefined : tp.rsakeypair?.label === label ? tp.rsakeypair : { label });
+  const bits = childValue(path(t, 'rsakeypair'), 'gen-key');
+  setOptional(tp, 'rsakeypair', label === undefined ? undefined : bits === undefined ? { label } : { label, bits: Number(bits) });
   setOptional(tp, 'hash', childValue(t, 'hash'));
+  setOptional(tp, 'fqdn', childValue(t, 'fqdn'));
+  const ip = path(t, 'ip-address');
+  setOptional(tp, 'ipAddress', ip === undefined ? undefined : child(ip, 'none') ? 'none' : childValue(ip, 'address-line'));
 }
 
 function actionOf(a: DataNode): EemAction | undefined {

@@ -26,6 +26,7 @@ function checkValue(type: LeafType, raw: string, path: string): string {
   const value = raw.trim();
   if (type.kind === 'empty' && value !== '') throw invalidValue(`"${value}" is not valid for an empty leaf`, path);
   if (type.kind === 'enum' && !type.values.includes(value)) throw invalidValue(`"${value}" is not a valid value (one of ${type.values.join(', ')})`, path);
+  if (type.kind === 'pattern' && !type.pattern.test(value)) throw invalidValue(`"${value}" does not match the pattern ${String(type.pattern)}`, path);
   if (type.kind === 'decimal3') {
     if (!/^\d+(\.\d{1,3})?$/.test(value)) throw invalidValue(`"${value}" is not a valid decimal64 with 3 fraction digits`, path);
     return Number(value).toFixed(3);

@@ -12,7 +12,12 @@ export const PKI_OPER_NS = 'http://cisco.com/ns/yang/Cisco-IOS-XE-crypto-pki-ope
 export const CLI_RPC_NS = 'http://cisco.com/ns/yang/Cisco-IOS-XE-cli-rpc';
 export const IOS_RPC_NS = 'http://cisco.com/ns/yang/Cisco-IOS-XE-rpc';
 
-export type LeafType = { readonly kind: 'string' } | { readonly kind: 'empty' } | { readonly kind: 'enum'; readonly values: readonly string[] } | { readonly kind: 'decimal3' };
+export type LeafType =
+  | { readonly kind: 'string' }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'decimal3' }
+  | { readonly kind: 'pattern'; readonly pattern: RegExp };
 
 export type SchemaNode =
   | { readonly kind: 'container'; readonly name: string; readonly ns: string; readonly presence?: boolean; readonly children: readonly SchemaNode[] }
@@ -35,7 +40,10 @@ const C = CRYPTO_NS;
 const E = EEM_NS;
 const N = NATIVE_NS;
 
-/** `crypto-pki-trustpoint-grouping` (Cisco-IOS-XE-crypto), the leaves the lab's trustpoints hold. */
+/**
+ * `crypto-pki-trustpoint-grouping` (Cisco-IOS-XE-crypto 17.15, read from the model), the leaves the lab's
+ * trustpoints hold, in the model's order (ConfD returns data in schema order).
+ */
 const TRUSTPOINT: SchemaNode = {
   kind: 'list',
   name: 'trustpoint',
@@ -43,24 +51,26 @@ const TRUSTPOINT: SchemaNode = {
   keys: ['id'],
   children: [
     leaf('id', C),
+    container('chain-validation', C, [leaf('stop', C, EMPTY), leaf('continue', C)]),
     container('enrollment', C, [
-      // 17.9 and later: the `enrollment-method` choice; the older direct children are deprecated (dossier 5.1).
+      // 17.9 and later: the `enrollment-method` choice; the older direct children are deprecated.
       container('enrollment-method', C, [
+        leaf('pkcs12', C, EMPTY),
+        leaf('selfsigned', C, EMPTY),
         container('terminal', C, [leaf('pem', C, EMPTY)], true),
         leaf('url', C),
-        leaf('selfsigned', C, EMPTY),
-        leaf('pkcs12', C, EMPTY),
       ]),
     ]),
-    leaf('usage', C, { kind: 'enum', values: ['ike', 'ssl-client', 'ssl-server'] }),
-    container('serial-number', C, [leaf('none', C, EMPTY)], true),
-    leaf('fingerprint', C),
-    leaf('subject-name', C),
-    { kind: 'leaf-list', name: 'revocation-check', ns: C, type: { kind: 'enum', values: ['crl', 'none', 'ocsp'] } },
-    container('chain-validation', C, [leaf('stop', C, EMPTY), leaf('continue', C)]),
-    container('source', C, [leaf('interface', C)]),
-    container('rsakeypair', C, [leaf('key-label', C)]),
+    leaf('fqdn', C),
+    leaf('fingerprint', C, { kind: 'pattern', pattern: /^[0-9a-fA-F]+$/ }),
     leaf('hash', C, { kind: 'enum', values: ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] }),
+    { kind: 'leaf-list', name: 'revocation-check', ns: C, type: { kind: 'enum', values: ['crl', 'none', 'ocsp'] } },
+    container('source', C, [leaf('interface', C)]),
+    container('rsakeypair', C, [leaf('key-label', C), leaf('gen-key', C, { kind: 'pattern', pattern: /^\d+$/ })]),
+    container('serial-number', C, [leaf('none', C, EMPTY)], true),
+    container('ip-address', C, [leaf('address-line', C), leaf('none', C, EMPTY)]),
+    leaf('subject-name', C),
+    leaf('usage', C, { kind: 'enum', values: ['ike', 'ssl-client', 'ssl-server'] }),
   ],
 };
 
