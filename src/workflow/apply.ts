@@ -1,7 +1,7 @@
 /** Sends planned steps to a device: config blocks in one write, and the `crypto pki authenticate` and removal
  * dialogs, answering `yes` only when the fingerprints the device printed are the ones computed locally. */
 import { hexGroups } from '../certs/ios-format.js';
-import { authenticateDialog, parseAuthenticateOutput, removeTrustpointDialog } from '../device/index.js';
+import { authenticateDialog, parseAuthenticateOutput, parsePromptLine, removeTrustpointDialog } from '../device/index.js';
 import type { DialogStep } from '../device/index.js';
 import { DeviceCommandError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
@@ -63,7 +63,7 @@ async function authenticate(session: IosXeSession, step: Extract<Step, { kind: '
         err.errorId === 'fingerprint-required'
           ? 'this IOS XE release accepts a CA only with a pinned fingerprint: add fingerprint: to the trustpoint or run with --pin-fingerprints'
           : err.advice;
-      throw new CertificateRefusedError(session.device, command, `${session.device}: '${command}' refused ${step.label}: ${err.deviceSays}`, hint, err.output.trim());
+      throw new CertificateRefusedError(session.device, command, `${session.device}: '${command}' refused ${step.label}: ${err.deviceSays}`, hint, afterPaste(err.output));
     }
     throw err;
   }
@@ -74,9 +74,17 @@ async function authenticate(session: IosXeSession, step: Extract<Step, { kind: '
       command,
       `${session.device}: '${command}' did not accept ${step.label}`,
       'read the device output; the trustpoint may be in an unexpected state',
-      output.trim().split('\n').slice(-4).join('\n'),
+      afterPaste(output),
     );
   }
+}
+
+/** What the device said after the pasted certificate, without the echoed PEM and the closing prompt. */
+function afterPaste(output: string): string {
+  const end = output.lastIndexOf('-----END CERTIFICATE-----');
+  const lines = (end < 0 ? output : output.slice(end + '-----END CERTIFICATE-----'.length)).split('\n').map((l) => l.trimEnd());
+  if (parsePromptLine(lines[lines.length - 1]?.trim() ?? '') !== undefined) lines.pop();
+  return lines.filter((l) => l !== '').join('\n');
 }
 
 export async function runStep(session: IosXeSession, step: Step): Promise<void> {
