@@ -21,6 +21,7 @@ let work: string;
 
 interface Seen {
   readonly session_id: string;
+  readonly framing: string;
   readonly caps?: string[];
   readonly getconfig?: string;
   readonly edit?: boolean;
@@ -67,6 +68,7 @@ describe('ncclient interop', () => {
     await writeFile(clis, ['crypto pki trustpoint CA-NCC-CHAIN', ' enrollment terminal', 'crypto pki certificate chain CA-NCC-CHAIN', ' certificate ca 0203E5936F31B01349886BA217', ...hex.map((l) => `  ${l}`), '  quit'].join('\n'));
 
     const seen = await ncclient('1.1', ['caps', 'getconfig', 'edit', 'candidate', 'discard', 'clirpc'], [clis]);
+    expect(seen.framing).toBe('BASE_11');
     expect(seen.caps).toEqual(expect.arrayContaining(['urn:ietf:params:netconf:base:1.1', 'urn:ietf:params:netconf:capability:candidate:1.0', 'urn:ietf:params:netconf:capability:writable-running:1.0']));
     expect(seen.getconfig).toContain('<hostname>R7</hostname>');
     expect(seen.edit).toBe(true);
@@ -93,6 +95,7 @@ describe('ncclient interop', () => {
     try {
       await holder.lock('running');
       const seen = await ncclient('1.0', ['getconfig', 'lockdenied']);
+      expect(seen.framing).toBe('BASE_10');
       expect(seen.getconfig).toContain('<hostname>R7</hostname>');
       expect(seen.lockdenied).toMatchObject({ tag: 'lock-denied' });
       expect(JSON.stringify(seen.lockdenied)).toContain(`<session-id>${holder.sessionId}</session-id>`);

@@ -11,6 +11,7 @@ import sys
 from ncclient import manager
 from ncclient.devices.default import DefaultDeviceHandler
 from ncclient.operations import RPCError
+from ncclient.transport.session import NetconfBase
 from ncclient.xml_ import to_ele
 
 NATIVE = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
@@ -40,6 +41,8 @@ def main():
         allow_agent=False, look_for_keys=False, timeout=10, device_params=params,
     )
     seen["session_id"] = m.session_id
+    # The framing ncclient settled on after the hellos (NetconfBase.BASE_10 or BASE_11).
+    seen["framing"] = "BASE_11" if m._session._base == NetconfBase.BASE_11 else "BASE_10"
     for step in steps.split(","):
         if step == "caps":
             seen["caps"] = sorted(c for c in m.server_capabilities if c.startswith("urn:ietf:params:netconf:"))
