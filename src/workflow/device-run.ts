@@ -21,7 +21,7 @@ import type { DeviceFacts } from './facts.js';
 import { isTransient } from './connect.js';
 import { planCommands, planDevice } from './plan.js';
 import type { DevicePlan, PlanOptions, PlannedChange, Step } from './plan.js';
-import { proveApplet } from './verify.js';
+import { CERTIFICATES_COMMAND, certificateMismatches, proveApplet } from './verify.js';
 import type { Proof } from './verify.js';
 
 export type WorkflowCommand = 'rollout' | 'plan' | 'rotate' | 'fix';
@@ -272,6 +272,15 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       const left = planDevice(after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
       if (left.length > 0) {
         throw new VerificationError(job.device, stepNow, `${job.device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, 'read the transcript: the device accepted a command but did not apply it');
+      }
+      const installed = plan.changes.flatMap((c) => c.steps).filter((s): s is Extract<Step, { kind: 'authenticate' }> => s.kind === 'authenticate');
+      if (installed.length > 0) {
+        // What the PKI subsystem itself reports (the running config shows only what was stored): serials and fingerprints as planned.
+        const expected = installed.map((s) => ({ trustpoint: s.trustpoint, serialHex: s.serialHex, md5: s.md5, sha1: s.sha1 }));
+        const wrong = certificateMismatches(await session.send(CERTIFICATES_COMMAND), expected);
+        if (wrong.length > 0) {
+          throw new VerificationError(job.device, CERTIFICATES_COMMAND, `${job.device}: '${CERTIFICATES_COMMAND}' shows other certificates than planned: ${wrong.join('; ')}`, 'read the transcript; the trustpoints may have been changed by someone else during the run');
+        }
       }
     }
     let proof: Proof | undefined;

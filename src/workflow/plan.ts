@@ -23,6 +23,8 @@ export type Step =
       /** Upper-case hex without separators, computed locally from the DER. */
       readonly md5: string;
       readonly sha1: string;
+      /** As IOS prints it: upper-case hex, sign byte kept. */
+      readonly serialHex: string;
       /** e.g. `cn=Lab Root R1, serial 01`. */
       readonly label: string;
     }
@@ -63,12 +65,12 @@ function installedLabel(ca: InstalledCertificate): string {
   return certLabel({ serialHex: ca.serialHex, ...(ca.facts?.commonName !== undefined && { commonName: ca.facts.commonName }) });
 }
 
-function authenticateStep(trustpoint: string, der: Buffer, md5: string, sha1: string, label: string): Step {
-  return { kind: 'authenticate', trustpoint, der, md5, sha1, label };
+function authenticateStep(trustpoint: string, der: Buffer, md5: string, sha1: string, serialHex: string, label: string): Step {
+  return { kind: 'authenticate', trustpoint, der, md5, sha1, serialHex, label };
 }
 
 function desiredAuthenticate(tp: DesiredTrustpoint): Step {
-  return authenticateStep(tp.name, tp.cert.der, tp.cert.md5, tp.cert.sha1, certLabel(tp.cert));
+  return authenticateStep(tp.name, tp.cert.der, tp.cert.md5, tp.cert.sha1, tp.cert.serialHex, certLabel(tp.cert));
 }
 
 function createLines(tp: DesiredTrustpoint): CommandLine[] {
@@ -87,7 +89,7 @@ function restoreStanza(old: TrustpointConfig): CommandLine[] {
 
 function restoreTrustpoint(old: InstalledTrustpoint): Step[] {
   const steps: Step[] = [{ kind: 'config', lines: restoreStanza(old.config) }];
-  if (old.ca) steps.push(authenticateStep(old.name, old.ca.der, old.ca.md5, old.ca.sha1, installedLabel(old.ca)));
+  if (old.ca) steps.push(authenticateStep(old.name, old.ca.der, old.ca.md5, old.ca.sha1, old.ca.serialHex, installedLabel(old.ca)));
   return steps;
 }
 

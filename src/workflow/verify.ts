@@ -4,7 +4,7 @@
  * applet ends with certagent's marker action (see eem-render.ts), run with a fresh nonce: the marker line proves
  * success, a new forbidden line proves failure, and the log is polled with backoff until one of them or the deadline.
  */
-import { outputLines, parseEemLogEntries, redactServerCredentials } from '../device/index.js';
+import { outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials } from '../device/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import type { VerifyPlan } from './desired.js';
 import { markerMessage } from './eem-render.js';
@@ -90,4 +90,33 @@ export async function proveApplet(session: IosXeSession, verify: VerifyPlan, opt
     'the applet may still be waiting on the mail server (SMTP timeout); raise verify.wait_for_log_seconds or check reachability',
     seen,
   );
+}
+
+export const CERTIFICATES_COMMAND = 'show crypto pki certificates verbose';
+
+export interface ExpectedCertificate {
+  readonly trustpoint: string;
+  readonly serialHex: string;
+  readonly md5: string;
+  readonly sha1: string;
+}
+
+/** What `show crypto pki certificates verbose` contradicts of the expected serials and fingerprints. Pure. */
+export function certificateMismatches(shown: string, expected: readonly ExpectedCertificate[]): string[] {
+  const certs = parseShowCryptoPkiCertificates(shown);
+  const out: string[] = [];
+  for (const want of expected) {
+    const got = certs.find((c) => c.kind === 'ca' && c.associatedTrustpoints.includes(want.trustpoint));
+    if (!got) {
+      out.push(`${want.trustpoint}: no CA certificate shown`);
+      continue;
+    }
+    const differs = [
+      got.serialHex !== want.serialHex ? `serial ${got.serialHex ?? '?'} (planned ${want.serialHex})` : '',
+      got.fingerprintMd5 !== want.md5 ? `MD5 ${got.fingerprintMd5 ?? '?'} (planned ${want.md5})` : '',
+      got.fingerprintSha1 !== want.sha1 ? `SHA1 ${got.fingerprintSha1 ?? '?'} (planned ${want.sha1})` : '',
+    ].filter((d) => d !== '');
+    if (differs.length > 0) out.push(`${want.trustpoint}: ${differs.join(', ')}`);
+  }
+  return out;
 }

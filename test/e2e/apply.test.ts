@@ -32,7 +32,7 @@ describe('authenticate and proof against a lab router', () => {
     try {
       await runStep(session, { kind: 'config', lines: [{ parts: ['crypto pki trustpoint CA-CHECK'] }, { parts: ['enrollment terminal'] }, { parts: ['exit'] }] });
       // The DER pasted is GTS Root R1, the fingerprints expected are GlobalSign's: as if the paste were altered.
-      const error = await runStep(session, { kind: 'authenticate', trustpoint: 'CA-CHECK', der: root.der, md5: other.md5, sha1: other.sha1, label: 'cn=GTS Root R1' }).catch((e: unknown) => e);
+      const error = await runStep(session, { kind: 'authenticate', trustpoint: 'CA-CHECK', der: root.der, md5: other.md5, sha1: other.sha1, serialHex: other.serialHex, label: 'cn=GTS Root R1' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FingerprintMismatchError);
       expect((error as Error).message).toMatch(/the device computed MD5 05FED0BF 71A8A376 63DA01E0 D852DC40 SHA1 E58C1CC4 .* certagent computed MD5 3E455215 .*; answered no/);
       expect(session.level).toBe('exec');

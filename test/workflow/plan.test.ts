@@ -6,8 +6,10 @@ import type { CertificateFacts } from '../../src/certs/types.js';
 import { parseCertificates } from '../../src/certs/x509.js';
 import { Secret } from '../../src/config/index.js';
 import type { EemApplet, TrustpointOptions } from '../../src/config/index.js';
+import { parseShowCryptoPkiCertificates } from '../../src/device/index.js';
 import {
   batches,
+  certificateMismatches,
   installOrder,
   markerLabel,
   newLines,
@@ -242,5 +244,18 @@ describe('helpers', () => {
     const change = planDevice(before, desired([tp('CA-X', GLOBALSIGN)])).changes;
     expect(residue(before, after, change)).toEqual([`trustpoint CA-X is holding SHA1 ${GLOBALSIGN.sha1}, was holding SHA1 ${GTS_R1.sha1}`]);
     expect(residue(before, before, change)).toEqual([]);
+  });
+});
+
+describe('certificateMismatches', () => {
+  it('confirms serials and fingerprints from a real verbose show, and names what differs', () => {
+    const shown = loadCapture('ciscodoc_show_crypto_pki_certificates_verbose_vg400_17_14_1.txt');
+    const [cert] = parseShowCryptoPkiCertificates(shown).filter((c) => c.kind === 'ca');
+    const trustpoint = cert?.associatedTrustpoints[0] ?? '';
+    const expected = { trustpoint, serialHex: cert?.serialHex ?? '', md5: cert?.fingerprintMd5 ?? '', sha1: cert?.fingerprintSha1 ?? '' };
+    expect(trustpoint).not.toBe('');
+    expect(certificateMismatches(shown, [expected])).toEqual([]);
+    expect(certificateMismatches(shown, [{ ...expected, sha1: GTS_R1.sha1 }])).toEqual([`${trustpoint}: SHA1 ${expected.sha1} (planned ${GTS_R1.sha1})`]);
+    expect(certificateMismatches(shown, [{ ...expected, trustpoint: 'CA-NOPE' }])).toEqual(['CA-NOPE: no CA certificate shown']);
   });
 });
