@@ -87,7 +87,7 @@ export async function proveApplet(session: IosXeSession, verify: VerifyPlan, opt
     device,
     run,
     `${device}: no result of '${run}' within ${verify.waitForLogSeconds} s: '${LOG_COMMAND}' showed neither '${marker}' nor a failure; new lines seen: ${seen === '' ? 'none' : JSON.stringify(seen)}`,
-    'the applet may still be waiting on the mail server (SMTP timeout); raise verify.wait_for_log_seconds or check reachability',
+    "the applet may still be waiting on the mail server (SMTP timeout): raise verify.wait_for_log_seconds or check reachability; the marker is an informational syslog, so 'logging buffered' must keep informational messages",
     seen,
   );
 }
