@@ -1,0 +1,292 @@
+/**
+ * A real NETCONF server for interop tests: yuma123's netconfd (Debian package `netconfd`) behind an OpenSSH
+ * sshd of its own on a loopback port, serving the `netconf` subsystem through netconf-subsystem, with a
+ * throw-away local account for password and key authentication. Needs root (CI runs as root) and the
+ * packages netconfd and openssh-server (.ci/run installs them).
+ *
+ * Readiness is detected, never slept for: netconfd's "Running netconfd server" line, sshd's "Server
+ * listening" line, then a NETCONF hello over SSH. stop() ends both process groups and removes the account
+ * and every file.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ssh2 from 'ssh2';
+import { NetconfClient } from '../../../src/transport/netconf/index.js';
+import type { NetconfClientOptions } from '../../../src/transport/netconf/index.js';
+import { sha256Fingerprint } from '../../../src/transport/ssh-cli/index.js';
+
+const NETCONFD = '/usr/sbin/netconfd';
+const SSHD = '/usr/sbin/sshd';
+const SUBSYSTEM = '/usr/sbin/netconf-subsystem';
+const TEST_MODULE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'certagent-test.yang');
+/** Serialises useradd/userdel between test workers (they lock /etc/passwd and fail when it is busy). */
+const ACCOUNT_LOCK = join(tmpdir(), 'certagent-netconfd-accounts.lock');
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export const TEST_NS = 'urn:certagent:test';
+
+export interface NetconfdOptions {
+  /** `running` gives :writable-running only; `candidate` (netconfd's default) gives :candidate. */
+  readonly target: 'running' | 'candidate';
+  /** Only base:1.0 (end-of-message framing), as `--protocols=netconf1.0`. */
+  readonly base10Only?: boolean;
+}
+
+export interface Netconfd {
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+  /** An OpenSSH private key authorised for the account. */
+  readonly privateKey: string;
+  readonly hostKeyFingerprint: string;
+  /** Options for a NetconfClient of this server, password authentication. */
+  clientOptions(device: string, overrides?: Partial<NetconfClientOptions>): NetconfClientOptions;
+  stop(): Promise<void>;
+}
+
+function missingPrerequisite(): string | undefined {
+  if (process.getuid?.() !== 0) return 'the netconfd interop tests need root (to run sshd and add a local account); CI runs as root';
+  for (const bin of [NETCONFD, SUBSYSTEM, SSHD]) {
+    if (!existsSync(bin)) return `${bin} is missing: apt-get install -y netconfd openssh-server (.ci/run installs them)`;
+  }
+  return undefined;
+}
+
+function withAccountLock(script: string, args: string[]): void {
+  execFileSync('flock', [ACCOUNT_LOCK, 'sh', '-c', script, 'sh', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Started {
+  readonly child: ChildProcess;
+  /** Everything it printed so far, for error messages. */
+  output(): string;
+  readonly exited: Promise<void>;
+}
+
+/** Starts a process in its own group and waits for a line matching ready; a deadline or an early exit fails with what it printed. */
+async function startUntil(what: string, file: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Started> {
+  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let printed = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`${what} printed no ${ready} within ${START_TIMEOUT_MS} ms; it printed: ${JSON.stringify(printed.slice(-500))}`)), START_TIMEOUT_MS);
+    const onData = (chunk: Buffer): void => {
+      printed += chunk.toString('utf8');
+      if (ready.test(printed)) finish();
+    };
+    const onExit = (code: number | null, signal: string | null): void => finish(new Error(`${what} exited (${code ?? signal}) before ${ready}; it printed: ${JSON.stringify(printed.slice(-500))}`));
+    const onError = (err: Error): void => finish(new Error(`${what} did not start: ${err.message}`));
+    function finish(error?: Error): void {
+      clearTimeout(timer);
+      child.removeListener('exit', onExit);
+      child.removeListener('error', onError);
+      if (error) reject(error);
+      else resolve();
+    }
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
+  return { child, output: () => printed, exited };
+}
+
+async function stopGroup(started: Started | undefined): Promise<void> {
+  if (!started || started.child.exitCode !== null || started.child.signalCode !== null) return;
+  const pid = started.child.pid;
+  if (pid === undefined) return;
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, sig);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  };
+  signal('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), STOP_TIMEOUT_MS);
+  });
+  const outcome = await Promise.race([started.exited.then(() => 'exited' as const), deadline]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    signal('SIGKILL');
+    await started.exited;
+  }
+  // The group also holds sshd's per-connection processes and netconf-subsystem; none may outlive the fixture.
+  signal('SIGKILL');
+}
+
+/**
+ * sshd's per-connection processes leave its process group (setsid), so a session a test left open would
+ * keep its netconf-subsystem alive; they all run as the fixture's own account, so they are found by it.
+ */
+function killAccountProcesses(username: string): void {
+  const uid = execFileSync('id', ['-u', username], { encoding: 'utf8' }).trim();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${entry}/status`, 'utf8');
+    } catch {
+      continue; // the process ended while we looked
+    }
+    if (/^Uid:\s+(\d+)/m.exec(status)?.[1] !== uid) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
+}
+
+export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd> {
+  const missing = missingPrerequisite();
+  if (missing) throw new Error(missing);
+
+  const dir = mkdtempSync(join(tmpdir(), 'certagent-netconfd-'));
+  // netconf-subsystem runs as the test account and must reach the socket in here.
+  chmodSync(dir, 0o755);
+  const username = `ncagent${randomBytes(3).toString('hex')}`;
+  const password = `Nc-${randomBytes(9).toString('base64url')}`;
+  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const userKey = ssh2.utils.generateKeyPairSync('ed25519');
+  let netconfd: Started | undefined;
+  let sshd: Started | undefined;
+  let accountCreated = false;
+
+  // If the test process ends without stop() (a crash, a failing afterAll), nothing may be left behind.
+  const onExit = (): void => {
+    for (const started of [sshd, netconfd]) {
+      const pid = started?.child.pid;
+      if (pid !== undefined && started?.child.exitCode === null) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    if (accountCreated) {
+      killAccountProcesses(username);
+      withAccountLock('userdel -f "$1"', [username]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+
+  const cleanup = async (): Promise<void> => {
+    process.removeListener('exit', onExit);
+    await stopGroup(sshd);
+    await stopGroup(netconfd);
+    if (accountCreated) {
+      killAccountProcesses(username);
+      withAccountLock('userdel -f "$1"', [username]);
+      accountCreated = false;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    withAccountLock('useradd --no-create-home --home-dir /nonexistent --shell /bin/sh "$1" && echo "$1:$2" | chpasswd', [username, password]);
+    accountCreated = true;
+
+    const socket = join(dir, 'ncxserver.sock');
+    const module = join(dir, 'certagent-test.yang');
+    copyFileSync(TEST_MODULE, module);
+    const hostKeyFile = join(dir, 'ssh_host_ed25519_key');
+    writeFileSync(hostKeyFile, hostKey.private, { mode: 0o600 });
+    writeFileSync(join(dir, 'authorized_keys'), `${userKey.public}\n`, { mode: 0o644 });
+    // sshd's privilege separation directory; Debian creates it only when its service starts.
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+
+    let port = 0;
+    // A port found free can be taken before sshd binds it; sshd then exits at once and another is tried.
+    for (let attempt = 1; sshd === undefined; attempt++) {
+      port = await freePort();
+      const config = join(dir, 'sshd_config');
+      writeFileSync(
+        config,
+        [
+          `Port ${port}`,
+          'ListenAddress 127.0.0.1',
+          `HostKey ${hostKeyFile}`,
+          `PidFile ${join(dir, 'sshd.pid')}`,
+          'UsePAM no',
+          'PasswordAuthentication yes',
+          'KbdInteractiveAuthentication no',
+          'PubkeyAuthentication yes',
+          'PermitRootLogin no',
+          // The key file lives in the test directory, not the (absent) home directory.
+          'StrictModes no',
+          `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+          `AllowUsers ${username}`,
+          // netconf-subsystem picks the netconfd socket by the server port in SSH_CONNECTION.
+          `Subsystem netconf ${SUBSYSTEM} --ncxserver-sockname=${port}@${socket}`,
+          '',
+        ].join('\n'),
+      );
+      try {
+        sshd = await startUntil('sshd', SSHD, ['-D', '-e', '-f', config], { PATH: process.env.PATH ?? '/usr/bin:/bin' }, /Server listening on 127\.0\.0\.1 port \d+/);
+      } catch (err) {
+        if (attempt >= 3 || !/Bind to port|Address already in use/.test((err as Error).message)) throw err;
+      }
+    }
+
+    const args = [
+      `--port=${port}`,
+      `--ncxserver-sockname=${socket}`,
+      `--module=${module}`,
+      '--no-startup',
+      `--superuser=${username}`,
+      `--target=${options.target}`,
+      '--log-level=info',
+      ...(options.base10Only ? ['--protocols=netconf1.0'] : []),
+    ];
+    // HOME points netconfd's ~/.yuma (it saves its startup transaction id there) into the test directory.
+    netconfd = await startUntil('netconfd', NETCONFD, args, { HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin' }, /Running netconfd server/);
+
+    const fixture: Netconfd = {
+      port,
+      username,
+      password,
+      privateKey: userKey.private,
+      hostKeyFingerprint: sha256Fingerprint(Buffer.from(hostKey.public.split(' ')[1] ?? '', 'base64')),
+      clientOptions: (device, overrides = {}) => ({
+        device,
+        host: '127.0.0.1',
+        port,
+        credentials: { username, password },
+        hostKey: { pinnedSha256: fixture.hostKeyFingerprint },
+        connectTimeoutMs: START_TIMEOUT_MS,
+        rpcTimeoutMs: 15_000,
+        ...overrides,
+      }),
+      stop: cleanup,
+    };
+    // Ready means a NETCONF session works end to end: sshd, the subsystem, the socket, netconfd.
+    const probe = await NetconfClient.connect(fixture.clientOptions('netconfd-probe')).catch((err: unknown) => {
+      throw new Error(`netconfd did not answer a NETCONF hello: ${(err as Error).message}; netconfd printed: ${JSON.stringify(netconfd?.output().slice(-500))}; sshd printed: ${JSON.stringify(sshd?.output().slice(-500))}`);
+    });
+    await probe.close();
+    return fixture;
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
