@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { parseCertificates } from '../../src/certs/x509.js';
 import { FingerprintMismatchError, openDeviceSession, resolveDesired, runFleet, runStep } from '../../src/workflow/index.js';
 import { loadPlaybook, resolveCredentials } from '../../src/config/index.js';
@@ -51,6 +53,44 @@ describe('authenticate and proof against a lab router', () => {
     expect(result.exitCode).toBe(0);
     const root = desired.trustpoints.find((t) => t.name === 'LAB-Lab-Root-R1');
     expect(e2e.lab.device('lab-r001').router.runningConfig()).toContain(` fingerprint ${root?.cert.sha1 ?? 'none'}`);
+  });
+
+  it('gives up at the deadline when the mail server never answers, naming the command and what was seen', async () => {
+    // A server that accepts the connection and says nothing: the router's SMTP client waits for its greeting.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const text = readFileSync(e2e.playbookFile, 'utf8').replace(/port: \d+/, `port: ${port}`).replace(/wait_for_log_seconds: \d+/, 'wait_for_log_seconds: 2');
+      const file = e2e.playbookFile.replace(/\.yaml$/, '-silent.yaml');
+      writeFileSync(file, text);
+      const playbook = await loadPlaybook(file, { secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) } });
+      const reporter = new RecordingReporter();
+      const started = Date.now();
+      const result = await runFleet({
+        command: 'fix',
+        alwaysProve: true,
+        devices: (await e2e.inventory()).devices.filter((d) => d.name === 'lab-r001'),
+        desired: await resolveDesired(playbook),
+        resolver: e2e.resolver(),
+        reporter,
+        pollIntervalMs: 50,
+      });
+      expect(result.exitCode).toBe(1);
+      const outcome = reporter.outcome('lab-r001');
+      expect(outcome.result).toBe('rolled-back');
+      expect(outcome.error?.message).toMatch(
+        /^lab-r001: no result of 'event manager run SendSecureEmailEEM [0-9a-f]{8}' within 2 s: 'show logging \| include HA_EM' showed neither 'certagent: SendSecureEmailEEM done [0-9a-f]{8}' nor a failure; new lines seen: none$/,
+      );
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('reports a failing mail in the device words, password redacted, and rolls back', async () => {
