@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Capabilities, NETCONF_BASE_NS, XmlSyntaxError, childElements, firstChild, innerXml, operations, parseXml, textOf } from '../../../src/transport/netconf/index.js';
+import { Capabilities, NETCONF_BASE_NS, XmlSyntaxError, childElements, editOperationAttribute, element, firstChild, innerXml, operations, parseXml, textOf } from '../../../src/transport/netconf/index.js';
 import { classifyMessage, negotiateBase, parseServerHello } from '../../../src/transport/netconf/messages.js';
 
 /** Real captures (copied from the shared dossier's real-outputs, source line kept). */
@@ -114,6 +114,12 @@ describe('operations build RFC 6241 requests', () => {
     expect(JSON.stringify(trustpoint)).toContain('"namespace":"urn:ietf:params:xml:ns:netconf:base:1.0","value":"remove"');
     expect(operations.editConfig.requires({ target: 'candidate', config: '<a/>', testOption: 'set', errorOption: 'rollback-on-error' })).toEqual([':candidate', ':validate', ':rollback-on-error']);
     expect(operations.editConfig.requires({ target: 'running', config: '<a/>' })).toEqual([':writable-running']);
+  });
+
+  it('builds config with the element helper: text escaped, nc:operation from editOperationAttribute', () => {
+    const config = element('trust', [element('trustpoint', [element('id', 'A<&>B')], editOperationAttribute('delete'))], { xmlns: 'urn:t' }).raw;
+    expect(config).toBe('<trust xmlns="urn:t"><trustpoint nc:operation="delete"><id>A&lt;&amp;&gt;B</id></trustpoint></trust>');
+    expect(operations.editConfig.build({ target: 'running', config })).toContain('<config xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><trust');
   });
 
   it('edit-config refuses an unknown nc:operation, malformed config and an empty one', () => {

@@ -171,6 +171,18 @@ describe('RPCs and replies', () => {
     await expect(client.getConfig('running')).resolves.toMatchObject({ xml: '' });
   });
 
+  it('keeps the login password and declared secrets out of errors, even when the device echoes them', async () => {
+    const server = await serverWith({
+      onRpc: (rpc, peer) =>
+        peer.reply(rpc.messageId, `<rpc-error><error-type>application</error-type><error-tag>invalid-value</error-tag><error-severity>error</error-severity><error-message>bad key ${NC_USER.password} / Smtp-Pass-77</error-message></rpc-error>`),
+    });
+    const client = await connect(server, { secrets: ['Smtp-Pass-77'] });
+    const error = await failure(client.editConfig({ target: 'running', config: '<mail xmlns="urn:t"><password>Smtp-Pass-77</password></mail>' }));
+    expect(error.message).not.toContain(NC_USER.password);
+    expect(error.message).not.toContain('Smtp-Pass-77');
+    expect((error as NetconfRpcError).errors[0]?.message).toMatch(/^bad key \S+ \/ \S+$/);
+  });
+
   it('sends a vendor RPC and hands back its output (IOS XE config-ios-cli-rpc)', async () => {
     const server = await serverWith({
       onRpc: (rpc, peer) => peer.reply(rpc.messageId, '<result xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-cli-rpc">Line 1 SUCCESS: crypto pki trustpoint X &amp; Y\n</result>'),
