@@ -406,6 +406,8 @@ export interface DialPeerConfig {
   readonly sessionTarget?: string;
   /** `tcp tls`, `tcp`, `udp`. */
   readonly sessionTransport?: string;
+  /** `voice-class sip options-keepalive`: the CUBE pings CUCM with OPTIONS, which opens the TLS connection. */
+  readonly optionsKeepalive: boolean;
   readonly srtp: SrtpSetting;
   readonly lines: readonly string[];
 }
@@ -501,7 +503,8 @@ function parseDialPeer(block: Block, tag: number, kind: string): DialPeerConfig 
     sessionTransport: value('session transport'),
   };
   const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  return { tag, kind, ...defined, srtp: srtpOf(lines), lines };
+  const optionsKeepalive = lines.some((l) => /^voice-class sip options-keepalive\b/.test(l));
+  return { tag, kind, ...defined, optionsKeepalive, srtp: srtpOf(lines), lines };
 }
 
 /** The CUBE sections of `show running-config` (whole, or `| section sip-ua|voice service voip|dial-peer`). */
@@ -530,6 +533,11 @@ export interface DialPeerSpec {
   readonly target: { readonly address: string; readonly port?: number };
   /** `srtp` on the dial-peer; left as it is when absent. */
   readonly srtp?: boolean;
+  /**
+   * `voice-class sip options-keepalive`; left as it is when absent. Without calls or OPTIONS pings a real CUBE opens
+   * no TLS connection, so `show sip-ua connections` shows nothing to verify: turn it on for an unattended check.
+   */
+  readonly optionsKeepalive?: boolean;
 }
 
 export interface CubeTrunkSpec {
@@ -634,6 +642,8 @@ function dialPeerChanges(peer: DialPeerSpec, current: DialPeerConfig | undefined
   const target = targetText(peer);
   if (current?.sessionTarget !== target) lines.push(`session target ${target}`);
   if (current?.sessionTransport !== 'tcp tls') lines.push('session transport tcp tls');
+  if (peer.optionsKeepalive === true && !current?.optionsKeepalive) lines.push('voice-class sip options-keepalive');
+  if (peer.optionsKeepalive === false && current?.optionsKeepalive) lines.push('no voice-class sip options-keepalive');
   if (peer.srtp === true && current?.srtp !== 'on') lines.push('srtp');
   if (peer.srtp === false && current !== undefined && current.srtp !== 'off') lines.push('no srtp');
   return lines;

@@ -165,9 +165,16 @@ describe('parseCubeConfig on real captures', () => {
         sessionProtocol: 'sipv2',
         sessionTarget: 'ipv4:10.48.54.89:5061',
         sessionTransport: 'tcp tls',
+        optionsKeepalive: false,
         srtp: 'off',
       }),
     ]);
+  });
+
+  it('reads the CA-signed TLS dial-peer of Cisco document 215412 (OPTIONS keepalive, srtp, DNS target)', () => {
+    const config = parseCubeConfig(loadCapture('cube_running_config_ca_signed_tls_215412_1.txt'));
+    expect(config.sipUa.defaultTrustpoint?.trustpoint).toBe('CUBE_CA_CERT');
+    expect(config.dialPeers[0]).toMatchObject({ tag: 9999, sessionTarget: 'dns:cucm10-5', sessionTransport: 'tcp tls', optionsKeepalive: true, srtp: 'on' });
   });
 });
 
@@ -176,7 +183,7 @@ const SPEC: CubeTrunkSpec = {
   tlsVersion: 'v1.2',
   srtp: 'fallback',
   urlSips: true,
-  dialPeers: [{ tag: 100, description: 'To CUCM pub', destinationPattern: '2...', target: { address: '10.72.86.74' }, srtp: true }],
+  dialPeers: [{ tag: 100, description: 'To CUCM pub', destinationPattern: '2...', target: { address: '10.72.86.74' }, srtp: true, optionsKeepalive: true }],
 };
 
 describe('planCubeConfig', () => {
@@ -198,6 +205,7 @@ describe('planCubeConfig', () => {
       'session protocol sipv2',
       'session target ipv4:10.72.86.74:5061',
       'session transport tcp tls',
+      'voice-class sip options-keepalive',
       'srtp',
       'exit',
     ]);
@@ -216,6 +224,7 @@ describe('planCubeConfig', () => {
       ' session protocol sipv2',
       ' session target ipv4:10.72.86.74:5061',
       ' session transport tcp tls',
+      ' voice-class sip options-keepalive',
       ' srtp',
       '!',
       'sip-ua ',

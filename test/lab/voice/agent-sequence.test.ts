@@ -35,7 +35,7 @@ const SPEC: CubeTrunkSpec = {
   signalingTrustpoint: 'sip-trunk-cert',
   srtp: 'fallback',
   urlSips: true,
-  dialPeers: [{ tag: 100, description: 'CUCM publisher', destinationPattern: '2...', target: { address: CUCM } }],
+  dialPeers: [{ tag: 100, description: 'CUCM publisher', destinationPattern: '2...', target: { address: CUCM }, optionsKeepalive: true }],
 };
 
 let router: LabRouter;
@@ -123,6 +123,7 @@ describe('the CUBE workflow through the agent session', () => {
     first = await runCubeWorkflow(callManager.leafPem);
     expect(first.changes).toContain('crypto pki authenticate CCM-cert-02');
     expect(first.changes).toContain(`session target ipv4:${CUCM}:5061`);
+    expect(router.runningConfig()).toContain(' session transport tcp tls\n voice-class sip options-keepalive\n!\n');
     expect(parseCertificates(first.exported.certPem, 'export')[0]?.sha256).toBe(parseCertificates(cube.leafPem, 'leaf')[0]?.sha256);
     expect(parseCertificates(first.exported.caPem, 'export')[0]?.sha256).toBe(parseCertificates(cube.intermediatePems[0] ?? '', 'ca')[0]?.sha256);
   });

@@ -45,7 +45,7 @@ const SPEC: CubeTrunkSpec = {
   srtp: 'fallback',
   urlSips: true,
   dialPeers: [
-    { tag: 100, description: 'CUCM publisher', destinationPattern: '2...', target: { address: CUCM }, srtp: true },
+    { tag: 100, description: 'CUCM publisher', destinationPattern: '2...', target: { address: CUCM }, srtp: true, optionsKeepalive: true },
     { tag: 101, description: 'CUCM subscriber', destinationPattern: '3...', target: { address: CUCM_SUB, port: 5061 } },
   ],
 };
@@ -113,6 +113,7 @@ describe('the CUBE side of the trunk over SSH', () => {
       ['session protocol sipv2', 'config-dial-peer'],
       [`session target ipv4:${CUCM}:5061`, 'config-dial-peer'],
       ['session transport tcp tls', 'config-dial-peer'],
+      ['voice-class sip options-keepalive', 'config-dial-peer'],
       ['srtp', 'config-dial-peer'],
       // A global command typed in a submode falls through to config, as on IOS.
       ['dial-peer voice 101 voip', 'config-dial-peer'],
@@ -137,6 +138,7 @@ describe('the CUBE side of the trunk over SSH', () => {
         ' session protocol sipv2',
         ` session target ipv4:${CUCM}:5061`,
         ' session transport tcp tls',
+        ' voice-class sip options-keepalive',
         ' srtp',
         'dial-peer voice 101 voip',
       ].join('\n'),

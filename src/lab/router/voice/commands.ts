@@ -253,6 +253,11 @@ const dialPeerCommands: readonly CommandSpec[] = [
     (p, ctx) => (p.sessionTransport = ctx.params['udp'] !== undefined ? 'udp' : ctx.params['tls'] !== undefined ? 'tcp tls' : 'tcp'),
     (p) => delete p.sessionTransport,
   ),
+  peerSetting(
+    'voice-class sip options-keepalive [<options...>]',
+    (p, ctx) => (p.optionsKeepalive = ctx.params['options'] ?? ''),
+    (p) => delete p.optionsKeepalive,
+  ),
   {
     modes: [DIAL_PEER_MODE],
     syntax: 'srtp [fallback]',

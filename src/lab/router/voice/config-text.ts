@@ -12,6 +12,7 @@
  *    session protocol sipv2
  *    session target ipv4:10.72.86.74:5061
  *    session transport tcp tls
+ *    voice-class sip options-keepalive
  *    srtp
  *   sip-ua                        (slot `sip-ua`; IOS prints a blank after `sip-ua` and after the trustpoint name)
  *    transport tcp tls v1.2
@@ -19,7 +20,8 @@
  *
  * Sources: the Webex Calling gateway config (search-index file 6401360233: `sip-ua `, ` transport tcp tls v1.2`
  * before ` crypto signaling default trustpoint ciscoCATrustpoint `), the CVP guide (63341723872: remote-addr line,
- * dial-peer order description/destination-pattern/session protocol/session target/session transport), CME
+ * dial-peer order description/destination-pattern/session protocol/session target/session transport), Cisco's
+ * CUCM-CUBE TLS guide 215412 (63643270961: `session transport tcp tls`, `voice-class sip options-keepalive`, `srtp`), CME
  * configs (63191415687, 63513827174: dial-peers then `sip-ua `). Not captured, chosen as 17.x prints similar
  * lines: remote-addr lines before the default line, ` srtp` placement before ` sip`, and no trailing blank after
  * `cn-san-validate server`.
@@ -43,6 +45,7 @@ function dialPeerLines(peer: DialPeer): string[] {
   if (peer.sessionProtocol !== undefined) lines.push(` session protocol ${peer.sessionProtocol}`);
   if (peer.sessionTarget !== undefined) lines.push(` session target ${peer.sessionTarget}`);
   if (peer.sessionTransport !== undefined) lines.push(` session transport ${peer.sessionTransport}`);
+  if (peer.optionsKeepalive !== undefined) lines.push(` voice-class sip options-keepalive${peer.optionsKeepalive === '' ? '' : ` ${peer.optionsKeepalive}`}`);
   lines.push(...srtpLine(peer.srtp, ' '));
   return lines;
 }

@@ -43,6 +43,8 @@ export interface DialPeer {
   sessionTarget?: string;
   /** `tcp tls`, `tcp` or `udp`. */
   sessionTransport?: string;
+  /** `voice-class sip options-keepalive [...]`: the options as typed ('' for none); undefined when not set. */
+  optionsKeepalive?: string;
   srtp: SrtpSetting;
 }
 
