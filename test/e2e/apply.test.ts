@@ -19,7 +19,7 @@ describe('authenticate and proof against a lab router', () => {
     e2e = await startE2eLab({ devices: 2 });
   });
   afterAll(async () => {
-    await e2e?.lab.stop();
+    await e2e?.stop();
   });
 
   it('answers no and fails when the device shows other fingerprints than the certificate has', async () => {

@@ -32,7 +32,7 @@ describe('rollout, plan and fix from the command line', () => {
     e2e = await startE2eLab();
   });
   afterAll(async () => {
-    await e2e?.lab.stop();
+    await e2e?.stop();
   });
 
   function fresh(): WorkflowCommandDeps {

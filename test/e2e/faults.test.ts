@@ -29,7 +29,7 @@ describe('faults during a rollout', () => {
     });
   });
   afterAll(async () => {
-    await e2e?.lab.stop();
+    await e2e?.stop();
   });
 
   async function run(extra: Partial<FleetOptions> = {}, names?: readonly string[]) {

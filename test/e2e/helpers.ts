@@ -1,6 +1,6 @@
 /** The lab for end-to-end tests: three routers and the mail server, the files certagent reads, secrets from a map
  * instead of the process environment, and a reporter that keeps the events for assertions. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretResolver, loadInventory, loadPlaybook } from '../../src/config/index.js';
@@ -18,6 +18,8 @@ export interface E2eLab {
   resolver(): SecretResolver;
   inventory(): Promise<Inventory>;
   playbook(): Promise<Playbook>;
+  /** Stops the lab and removes its folder. */
+  stop(): Promise<void>;
 }
 
 /** The lab playbook, with the run's nonce as the mail subject so each received mail names the run that sent it. */
@@ -49,6 +51,10 @@ export async function startE2eLab(options: Partial<LabOptions> = {}): Promise<E2
     resolver: () => new SecretResolver(sources),
     inventory: () => loadInventory(inventoryFile),
     playbook: () => loadPlaybook(playbookFile, { secrets: sources }),
+    stop: async () => {
+      await lab.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -17,7 +17,7 @@ describe('rollout, re-run and rotate across the lab', () => {
     e2e = await startE2eLab();
   });
   afterAll(async () => {
-    await e2e?.lab.stop();
+    await e2e?.stop();
   });
 
   async function run(extra: Partial<FleetOptions> = {}, transcriptDir = mkdtempSync(join(e2e.dir, 'run-'))) {

@@ -27,7 +27,7 @@ describe('rotate re-probes the mail server', () => {
     };
   });
   afterAll(async () => {
-    await e2e?.lab.stop();
+    await e2e?.stop();
   });
 
   it('installs what the probe shows, then after the provider rotates replaces exactly the changed certificates', async () => {
