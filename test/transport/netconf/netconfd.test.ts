@@ -223,6 +223,19 @@ describe('netconfd --target candidate (base:1.1 chunked framing)', () => {
     expect(Object.keys(trustpoints((await client.getConfig('running', TRUST_FILTER)).xml))).toContain('TP-CONFIRM');
   });
 
+  it('a persistent confirmed commit outlives its session and is cancelled from another with its persist-id', async () => {
+    const first = await NetconfClient.connect(server.clientOptions('yuma-r2-persist'));
+    await first.editConfig({ target: 'candidate', config: trustpoint('TP-PERSIST', '<enrollment>terminal</enrollment>') });
+    await first.commit({ confirmed: true, confirmTimeoutSeconds: 300, persist: 'certagent-rollout-1' });
+    await first.close();
+    const second = await connect('yuma-r2-cancel');
+    expect(Object.keys(trustpoints((await second.getConfig('running', TRUST_FILTER)).xml))).toContain('TP-PERSIST');
+    const wrong = await rpcError(second.cancelCommit('not-the-token'));
+    expect(wrong.errors[0]?.tag).toBe('invalid-value');
+    await second.cancelCommit('certagent-rollout-1');
+    expect(Object.keys(trustpoints((await second.getConfig('running', TRUST_FILTER)).xml))).not.toContain('TP-PERSIST');
+  });
+
   it('a candidate lock held by another session is lock-denied with the holder named', async () => {
     const holder = await connect('yuma-r2-a');
     const other = await connect('yuma-r2-b');
