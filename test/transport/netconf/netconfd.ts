@@ -25,8 +25,11 @@ const NETCONFD = '/usr/sbin/netconfd';
 const SSHD = '/usr/sbin/sshd';
 const SUBSYSTEM = '/usr/sbin/netconf-subsystem';
 const TEST_MODULE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'certagent-test.yang');
-/** Serialises useradd/userdel between test workers (they lock /etc/passwd and fail when it is busy). */
-const ACCOUNT_LOCK = join(tmpdir(), 'certagent-netconfd-accounts.lock');
+/**
+ * Serialises useradd/userdel between test workers, which would otherwise meet on /etc/passwd's lock. The
+ * flock is taken on a file of the checkout, so that no lock file is left behind.
+ */
+const ACCOUNT_LOCK = TEST_MODULE;
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
 
