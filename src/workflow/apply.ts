@@ -14,7 +14,7 @@ async function inConfigMode<T>(session: IosXeSession, run: () => Promise<T>): Pr
   try {
     return await run();
   } finally {
-    if (session.level === 'config') await session.send('end').catch(() => undefined);
+    await session.ensureExec().catch(() => undefined);
   }
 }
 

@@ -4,13 +4,13 @@
  * applet ends with certagent's marker action (see eem-render.ts), run with a fresh nonce: the marker line proves
  * success, a new forbidden line proves failure, and the log is polled with backoff until one of them or the deadline.
  */
-import { outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials } from '../device/index.js';
+import { SHOW, outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials } from '../device/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import type { VerifyPlan } from './desired.js';
 import { markerMessage } from './eem-render.js';
 import { ProofError } from './errors.js';
 
-export const LOG_COMMAND = 'show logging | include HA_EM';
+export const LOG_COMMAND = SHOW.eemLog;
 
 export interface ProofOptions {
   readonly nonce: string;
@@ -92,7 +92,7 @@ export async function proveApplet(session: IosXeSession, verify: VerifyPlan, opt
   );
 }
 
-export const CERTIFICATES_COMMAND = 'show crypto pki certificates verbose';
+export const CERTIFICATES_COMMAND = SHOW.certificates();
 
 export interface ExpectedCertificate {
   readonly trustpoint: string;

@@ -84,7 +84,7 @@ describe('authenticate and proof against a lab router', () => {
       const outcome = reporter.outcome('lab-r001');
       expect(outcome.result).toBe('rolled-back');
       expect(outcome.error?.message).toMatch(
-        /^lab-r001: no result of 'event manager run SendSecureEmailEEM [0-9a-f]{8}' within 2 s: 'show logging \| include HA_EM' showed neither 'certagent: SendSecureEmailEEM done [0-9a-f]{8}' nor a failure; new lines seen: none$/,
+        /^lab-r001: no result of 'event manager run SendSecureEmailEEM [0-9a-f]{8}' within 2 s: 'show logging \| include %HA_EM' showed neither 'certagent: SendSecureEmailEEM done [0-9a-f]{8}' nor a failure; new lines seen: none$/,
       );
       expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
