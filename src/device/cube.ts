@@ -363,6 +363,30 @@ export function trunkTlsState(connections: SipConnections, address: string, port
   };
 }
 
+/**
+ * Why the trunk to `address:port` is not Established, in words an operator can act on, from the counters before
+ * and after the wait (undefined when it is Established). Counter increases say which side failed.
+ */
+export function explainTrunkState(before: SipTransportCounters | undefined, after: SipConnections, address: string, port = 5061): string | undefined {
+  const state = trunkTlsState(after, address, port);
+  if (state.established) return undefined;
+  const rose = (key: keyof SipTransportCounters): boolean => {
+    const now = after.counters[key];
+    const then = before?.[key];
+    return typeof now === 'number' && now > (typeof then === 'number' ? then : 0);
+  };
+  const target = `${address}:${port}`;
+  if (rose('tlsClientHandshakeFailures')) {
+    return `TLS handshake with ${target} failed: either the CallManager certificate trustpoint does not hold CUCM's current CallManager certificate, or CUCM's CallManager-trust does not hold the CUBE certificate (and its CA) exported from the signaling trustpoint`;
+  }
+  if (rose('connFailures')) return `no TCP connection to ${target}: CUCM does not listen there (SIP trunk security profile not TLS, or port not 5061) or a firewall drops it`;
+  if (rose('tlsServerHandshakeFailures')) return `CUCM's TLS connections to the CUBE fail: the CUBE does not trust the certificate CUCM presents`;
+  const agent = after.remoteAgents.some((a) => a.address === address);
+  return agent
+    ? `the CUBE knows ${address} but holds no Established TLS connection to port ${port}`
+    : `no TLS traffic to ${target} yet: configure voice-class sip options-keepalive on its dial-peer or place a call, then look again`;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Running config: sip-ua, voice service voip, dial-peer voice
 

@@ -3,6 +3,7 @@ import {
   CubeParseError,
   CubeSpecError,
   cubeConfigLines,
+  explainTrunkState,
   parseCubeConfig,
   parsePemExport,
   parseSipUaConnections,
@@ -137,6 +138,17 @@ describe('parseSipUaConnections on real captures', () => {
     const parsed = parseSipUaConnections(loadCapture('cube_show_sip_ua_connections_tcp_tls_brief_17_14_1.txt'));
     expect(parsed.remoteAgents).toEqual([]);
     expect(parsed.listenSockets.at(-1)).toEqual({ connId: 5, address: '10.64.100.145', port: 5091, suffix: 'vrf', tenant: 44 });
+  });
+
+  it('explains a trunk that is not up from the counters that rose', () => {
+    const up = parseSipUaConnections(loadCapture('cube_show_sip_ua_connections_tcp_tls_detail_rsa_17_14_1.txt'));
+    expect(explainTrunkState(undefined, up, '10.64.100.152')).toBeUndefined();
+    const quiet = parseSipUaConnections(loadCapture('cube_show_sip_ua_connections_tcp_tls_brief_17_14_1.txt'));
+    expect(explainTrunkState(quiet.counters, quiet, '10.72.86.74')).toMatch(/no TLS traffic .*options-keepalive/);
+    const failing = { ...quiet, counters: { ...quiet.counters, tlsClientHandshakeFailures: 2 } };
+    expect(explainTrunkState(quiet.counters, failing, '10.72.86.74')).toMatch(/CallManager-trust does not hold the CUBE certificate/);
+    const refused = { ...quiet, counters: { ...quiet.counters, connFailures: 1 } };
+    expect(explainTrunkState(quiet.counters, refused, '10.72.86.74')).toMatch(/no TCP connection to 10\.72\.86\.74:5061/);
   });
 
   it('refuses text that is not this show', () => {

@@ -13,6 +13,7 @@ import { parseCertificates } from '../../../src/certs/x509.js';
 import { hexGroups } from '../../../src/certs/ios-format.js';
 import {
   CUBE_COMMANDS,
+  explainTrunkState,
   parseCubeConfig,
   parsePemExport,
   parseSipUaConnections,
@@ -236,6 +237,7 @@ describe('the CUBE side of the trunk over SSH', () => {
     const parsed = parseSipUaConnections(await showConnections());
     expect(trunkTlsState(parsed, CUCM).established).toBe(false);
     expect(parsed.counters.tlsClientHandshakeFailures).toBe(3);
+    expect(explainTrunkState(undefined, parsed, CUCM)).toMatch(/^TLS handshake with 10\.72\.86\.74:5061 failed/);
   });
 
   test('after the exported PEMs are in CUCM CallManager-trust the trunk is Established, in the real table layout', async () => {
