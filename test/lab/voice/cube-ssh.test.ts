@@ -233,6 +233,17 @@ describe('the CUBE side of the trunk over SSH', () => {
     expect(ca?.sha256).toBe(parseCertificates(issuer, 'issuer')[0]?.sha256);
   });
 
+  test('a CUBE using its self-signed trustpoint exports one certificate under both headings', async () => {
+    const name = [...router.state.pki.trustpoints.keys()].find((n) => n.startsWith('TP-self-signed-')) ?? 'missing';
+    const shell = await shellAt(/config/);
+    const exported = parsePemExport(await shell.command(CUBE_COMMANDS.exportPem(name), /CUBE1\(config\)#$/));
+    shell.close();
+    const tp = router.state.pki.trustpoints.get(name);
+    expect(exported.caIsSelfSigned).toBe(true);
+    expect(exported.caPem).toBe(exported.generalPurposePem);
+    expect(parseCertificates(exported.generalPurposePem ?? '', 'export')[0]?.sha256).toBe(tp ? routerCertificate(tp)?.facts.sha256 : 'none');
+  });
+
   test('CUCM that does not trust the CUBE yet: still no Established row', async () => {
     const parsed = parseSipUaConnections(await showConnections());
     expect(trunkTlsState(parsed, CUCM).established).toBe(false);
