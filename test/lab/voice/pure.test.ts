@@ -11,6 +11,8 @@ import { newTrustpoint } from '../../../src/lab/router/pki/state.js';
 import { renderVoiceConfig } from '../../../src/lab/router/voice/config-text.js';
 import { registerCucm } from '../../../src/lab/router/voice/index.js';
 import { newSipUa, newVoip, voiceState } from '../../../src/lab/router/voice/state.js';
+import { showConnectionsBrief, showConnectionsDetail } from '../../../src/lab/router/voice/show-text.js';
+import { parseSipUaConnections } from '../../../src/device/cube.js';
 import { handshake, parseSessionTarget, refreshTransport, signalingTrustpointFor, tlsTargets } from '../../../src/lab/router/voice/tls-trunk.js';
 
 const CUCM = '10.72.86.74';
@@ -144,5 +146,36 @@ describe('handshake rules', () => {
     const peer = voiceState(router).dialPeers.get(100);
     if (peer) peer.sessionTransport = 'udp';
     expect(refreshTransport(router).connections).toEqual([]);
+  });
+});
+
+describe('show sip-ua connections tcp tls', () => {
+  it('prints columns the agent parser, tested on captures, reads back cell by cell', () => {
+    const router = cubeRouter();
+    const voice = refreshTransport(router);
+    const detail = parseSipUaConnections(showConnectionsDetail(voice));
+    expect(detail.remoteAgents[0]?.connections[0]).toEqual({
+      remotePort: 5061,
+      connId: voice.connections[0]?.connId,
+      marks: [],
+      state: 'Established',
+      writeQueueSize: 0,
+      localAddress: `192.0.2.10:${voice.connections[0]?.localPort ?? 0}`,
+      tlsVersion: 'TLSv1.2',
+      cipher: 'ECDHE-RSA-AES256-GCM-SHA384',
+      curve: 'P-256',
+      tenant: 0,
+    });
+    const brief = parseSipUaConnections(showConnectionsBrief(voice));
+    expect(brief.remoteAgents).toEqual([]);
+    expect(brief.counters.totalActiveConnections).toBe(1);
+    expect(brief.listenSockets).toEqual([{ connId: 0, address: '0.0.0.0', port: 5061, suffix: '', tenant: 0 }]);
+  });
+
+  it('lists no listen socket while sip-ua has no transport tcp tls', () => {
+    const router = cubeRouter();
+    const voice = voiceState(router);
+    delete voice.sipUa?.transportTls;
+    expect(parseSipUaConnections(showConnectionsBrief(voice)).listenSockets).toEqual([]);
   });
 });
