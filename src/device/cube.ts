@@ -287,7 +287,7 @@ export function parseSipUaConnections(text: string): SipConnections {
     }
     if (section === 'head') {
       const counter = /^(.+?)\s*:\s*(\d+)$/.exec(trimmed);
-      const key = counter ? COUNTER_KEYS[(counter[1] ?? '').replace(/^.*#\s*show\s.*?(?=Total)/i, '').toLowerCase()] : undefined;
+      const key = counter ? COUNTER_KEYS[(counter[1] ?? '').toLowerCase()] : undefined;
       if (counter && key) {
         counters[key] = Number(counter[2]);
         continue;
