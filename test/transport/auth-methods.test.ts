@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ssh2 from 'ssh2';
+import { ed25519KeyPair } from '../helpers/ssh-keys.js';
 import type { AddressInfo } from 'node:net';
 import { IosXeSession, sha256Fingerprint } from '../../src/transport/ssh-cli/index.js';
 
@@ -8,7 +9,7 @@ import { IosXeSession, sha256Fingerprint } from '../../src/transport/ssh-cli/ind
  * so this small ssh2 server (real SSH) offers keyboard-interactive only, with an IOS-like prompt and echo.
  */
 describe('keyboard-interactive authentication', () => {
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519KeyPair();
   const fingerprint = sha256Fingerprint(Buffer.from(hostKey.public.split(' ')[1] ?? '', 'base64'));
   const methodsSeen: string[] = [];
   let server: ssh2.Server;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { ed25519KeyPair } from '../helpers/ssh-keys.js';
 import { LabRouter } from '../../src/lab/router/index.js';
 import { pkiFeature } from '../../src/lab/router/pki/index.js';
 import {
@@ -102,7 +102,7 @@ describe('connecting: host keys and authentication', () => {
   });
 
   it('logs in with a private key', async () => {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    const pair = ed25519KeyPair();
     const keyed = await LabRouter.start({ hostname: 'R3', users: [{ username: 'robot', publicKeys: [pair.public], privilege: 15 }], features: [pkiFeature] });
     try {
       const session = await IosXeSession.open(optionsFor(keyed, { credentials: { username: 'robot', privateKey: pair.private } }));

@@ -2,12 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { ed25519KeyPair } from '../helpers/ssh-keys.js';
 import { judgeHostKey, knownFingerprints, knownHostsLine, sha256Fingerprint } from '../../src/transport/ssh-cli/host-keys.js';
 import { tempDir } from './lab.js';
 
 function keyBlob(): { blob: Buffer; openssh: string } {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519');
+  const pair = ed25519KeyPair();
   const [type, b64] = pair.public.split(' ');
   return { blob: Buffer.from(b64 ?? '', 'base64'), openssh: `${type} ${b64}` };
 }

@@ -4,6 +4,7 @@
  * stay silent. Each test decides the answers in `onRpc`.
  */
 import ssh2 from 'ssh2';
+import { ed25519KeyPair } from '../../helpers/ssh-keys.js';
 import type { AddressInfo } from 'node:net';
 import type { ServerChannel } from 'ssh2';
 import { FrameDecoder, encodeMessage, parseXml } from '../../../src/transport/netconf/index.js';
@@ -61,7 +62,7 @@ export const FULL_CAPABILITIES = [
   'urn:ietf:params:netconf:capability:validate:1.1',
 ];
 
-const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+const hostKey = ed25519KeyPair();
 
 export async function startFakeNetconf(script: FakeScript): Promise<FakeServer> {
   const clientHellos: string[] = [];

@@ -16,7 +16,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ssh2 from 'ssh2';
+import { ed25519KeyPair } from '../../helpers/ssh-keys.js';
 import { NetconfClient } from '../../../src/transport/netconf/index.js';
 import type { NetconfClientOptions } from '../../../src/transport/netconf/index.js';
 import { sha256Fingerprint } from '../../../src/transport/ssh-cli/index.js';
@@ -82,8 +82,9 @@ interface Started {
 }
 
 /** Starts a process in its own group and waits for a line matching ready; a deadline or an early exit fails with what it printed. */
-async function startUntil(what: string, file: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Started> {
-  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+async function startUntil(what: string, file: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd: string): Promise<Started> {
+  // netconfd writes backup-cfg.xml into its working folder: keep it in the fixture's own folder.
+  const child = spawn(file, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let printed = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -167,8 +168,8 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
   chmodSync(dir, 0o755);
   const username = `ncagent${randomBytes(3).toString('hex')}`;
   const password = `Nc-${randomBytes(9).toString('base64url')}`;
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
-  const userKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519KeyPair();
+  const userKey = ed25519KeyPair();
   let netconfd: Started | undefined;
   let sshd: Started | undefined;
   let accountCreated = false;
@@ -245,7 +246,7 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
         ].join('\n'),
       );
       try {
-        sshd = await startUntil('sshd', SSHD, ['-D', '-e', '-f', config], { PATH: process.env.PATH ?? '/usr/bin:/bin' }, /Server listening on 127\.0\.0\.1 port \d+/);
+        sshd = await startUntil('sshd', SSHD, ['-D', '-e', '-f', config], { PATH: process.env.PATH ?? '/usr/bin:/bin' }, /Server listening on 127\.0\.0\.1 port \d+/, dir);
       } catch (err) {
         if (attempt >= 3 || !/Bind to port|Address already in use/.test((err as Error).message)) throw err;
       }
@@ -262,7 +263,7 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
       ...(options.base10Only ? ['--protocols=netconf1.0'] : []),
     ];
     // HOME points netconfd's ~/.yuma (it saves its startup transaction id there) into the test directory.
-    netconfd = await startUntil('netconfd', NETCONFD, args, { HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin' }, /Running netconfd server/);
+    netconfd = await startUntil('netconfd', NETCONFD, args, { HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin' }, /Running netconfd server/, dir);
 
     const fixture: Netconfd = {
       port,
