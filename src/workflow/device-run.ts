@@ -19,7 +19,7 @@ import type { ErrorDetail } from './errors.js';
 import { FACTS_COMMAND, parseFacts } from './facts.js';
 import type { DeviceFacts } from './facts.js';
 import { isTransient } from './connect.js';
-import { planCommands, planDevice } from './plan.js';
+import { batches, planCommands, planDevice } from './plan.js';
 import type { DevicePlan, PlanOptions, PlannedChange, Step } from './plan.js';
 import { CERTIFICATES_COMMAND, certificateMismatches, proveApplet } from './verify.js';
 import type { Proof } from './verify.js';
@@ -199,25 +199,6 @@ async function rollback(run: Run, started: readonly PlannedChange[], before: Dev
   } catch (err) {
     return { records, left: [`cannot re-read the device after rolling back: ${(err as Error).message}`] };
   }
-}
-
-interface Batch {
-  readonly step: Step;
-  readonly changes: PlannedChange[];
-}
-
-/** The changes' steps in order, consecutive config blocks merged into one write (one round trip instead of many). */
-export function batches(changes: readonly PlannedChange[]): Batch[] {
-  const out: Batch[] = [];
-  for (const change of changes) {
-    for (const step of change.steps) {
-      const last = out[out.length - 1];
-      if (step.kind === 'config' && last?.step.kind === 'config') {
-        out[out.length - 1] = { step: { kind: 'config', lines: [...last.step.lines, ...step.lines] }, changes: last.changes.includes(change) ? last.changes : [...last.changes, change] };
-      } else out.push({ step, changes: [change] });
-    }
-  }
-  return out;
 }
 
 /**

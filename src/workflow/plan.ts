@@ -293,9 +293,41 @@ export function showStep(step: Step): string[] {
   }
 }
 
-/** Every command of a plan, in order, with `configure terminal` / `end` around config as they are sent. */
+export interface Batch {
+  readonly step: Step;
+  /** The changes this step belongs to (a merged config block may serve several). */
+  readonly changes: readonly PlannedChange[];
+}
+
+/**
+ * The order steps are sent in. Config lines that open a change (new trustpoint stanzas, option lines, `ip host`,
+ * EEM environment and applets) depend on nothing the dialogs do, so they go first, in one block: one write
+ * instead of one per change. A change that starts with a removal keeps its order (its stanza must follow the
+ * removal). Consecutive config blocks are merged.
+ */
+export function batches(changes: readonly PlannedChange[]): Batch[] {
+  const out: Batch[] = [];
+  const add = (step: Step, change: PlannedChange): void => {
+    const last = out[out.length - 1];
+    if (step.kind === 'config' && last?.step.kind === 'config') {
+      out[out.length - 1] = {
+        step: { kind: 'config', lines: [...last.step.lines, ...step.lines] },
+        changes: last.changes.includes(change) ? last.changes : [...last.changes, change],
+      };
+    } else out.push({ step, changes: [change] });
+  };
+  const rest: [Step, PlannedChange][] = [];
+  for (const change of changes) {
+    const lead = change.steps[0]?.kind === 'config' ? 1 : 0;
+    change.steps.forEach((step, i) => (i < lead ? add(step, change) : rest.push([step, change])));
+  }
+  for (const [step, change] of rest) add(step, change);
+  return out;
+}
+
+/** Every command of a plan in the order it is sent, `configure terminal` / `end` around the whole. */
 export function planCommands(plan: DevicePlan): string[] {
-  const steps = plan.changes.flatMap((c) => c.steps);
+  const steps = batches(plan.changes).map((b) => b.step);
   if (steps.length === 0) return [];
   return ['configure terminal', ...steps.flatMap(showStep), 'end'];
 }

@@ -61,7 +61,17 @@ describe('faults during a rollout', () => {
     const dropped = reporter.outcome('lab-r001');
     expect(dropped.result).toBe('rolled-back');
     expect(dropped.error?.message).toMatch(/lab-r001: the session closed during 'crypto pki authenticate LAB-Lab-Root-R1-CA-1C3'/);
-    expect(dropped.changes.map((c) => `${c.object} ${c.action}`)).toEqual(['trustpoint LAB-Lab-Root-R1-CA-1C3 restored', 'trustpoint LAB-Lab-Root-R1 restored', 'ip host smtp.lab.example restored']);
+    // Every opening config block went out first, in one write, so every change is undone, last first.
+    expect(dropped.changes.map((c) => `${c.object} ${c.action}`)).toEqual([
+      'applet SendSecureEmailEEM restored',
+      'environment _email_to restored',
+      'environment _email_from restored',
+      'environment _email_server restored',
+      'trustpoint LAB-smtp.lab.example restored',
+      'trustpoint LAB-Lab-Root-R1-CA-1C3 restored',
+      'trustpoint LAB-Lab-Root-R1 restored',
+      'ip host smtp.lab.example restored',
+    ]);
 
     const hung = reporter.outcome('lab-r002');
     expect(hung.result).toBe('rolled-back');

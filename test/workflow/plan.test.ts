@@ -218,14 +218,24 @@ describe('helpers', () => {
     expect(ordered.map((t) => t.cert.commonName)).toEqual(['GlobalSign Root CA', 'GTS Root R1', 'GTS CA 1C3']);
   });
 
-  it('merges consecutive config blocks into one write, keeping dialogs apart', () => {
-    const plan = planDevice(parseFacts(''), desired([tp('CA-A', GTS_R1), tp('CA-B', GLOBALSIGN)], { ipHosts: new Map([['smtp.example.net', '192.0.2.25']]) }));
-    expect(batches(plan.changes).map((b) => [b.step.kind, b.changes.length])).toEqual([
-      ['config', 2],
-      ['authenticate', 1],
-      ['config', 1],
-      ['authenticate', 1],
+  it('sends every opening config block first, in one write, and keeps a removal before its new stanza', () => {
+    const facts = parseFacts(pkiConfig('CA-B', ISRG_X1));
+    const want = desired([tp('CA-A', GTS_R1), tp('CA-B', GLOBALSIGN)], {
+      ipHosts: new Map([['smtp.example.net', '192.0.2.25']]),
+      environment: new Map([['_email_to', 'noc@example.net']]),
+    });
+    const plan = planDevice(facts, want);
+    expect(batches(plan.changes).map((b) => [b.step.kind, b.changes.map((c) => c.record.object)])).toEqual([
+      ['config', ['ip host smtp.example.net', 'trustpoint CA-A', 'environment _email_to']],
+      ['authenticate', ['trustpoint CA-A']],
+      ['remove-trustpoint', ['trustpoint CA-B']],
+      ['config', ['trustpoint CA-B']],
+      ['authenticate', ['trustpoint CA-B']],
     ]);
+    const commands = planCommands(plan);
+    expect(commands.slice(0, 3)).toEqual(['configure terminal', 'ip host smtp.example.net 192.0.2.25', 'crypto pki trustpoint CA-A']);
+    expect(commands.indexOf('no crypto pki trustpoint CA-B')).toBeLessThan(commands.indexOf('crypto pki trustpoint CA-B'));
+    expect(commands.indexOf('event manager environment _email_to noc@example.net')).toBeLessThan(commands.indexOf('crypto pki authenticate CA-A'));
   });
 
   it('finds new log lines by count, so a repeated identical line still counts', () => {
