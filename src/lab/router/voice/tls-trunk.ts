@@ -99,7 +99,7 @@ export function handshake(router: RouterState, voice: VoiceState, target: TlsTar
   if (signaling.cnSanValidateServer && !namesAddress(cucm.certificate, target.address)) {
     return { ok: false, stage: 'handshake', reason: 'Peer certificate identity check failed' };
   }
-  const ca = tp ? caCertificate(tp) : undefined;
+  const ca = caCertificate(tp);
   const sent = own.role === 'identity' && ca ? [own.facts.der, ca.facts.der] : [own.facts.der];
   const clientVerdict = verifyServedChain(sent, anchorsOf(cucm.trusts, 'CallManager-trust'), now);
   if (!clientVerdict.ok) return { ok: false, stage: 'handshake', reason: `CUCM refused the CUBE certificate: ${clientVerdict.reason}` };
