@@ -1,6 +1,10 @@
 /** Ansible YAML inventories (`all:` / `children:` / `hosts:` / `vars:`), read as certagent devices.
  * Variable precedence follows Ansible: all, then groups from parent to child (same depth: by name), then the host.
- * Connection variables map onto certagent's fields; passwords must be `lookup('env'|'file', ...)` references. */
+ * Connection variables map onto certagent's fields; passwords must be `lookup('env'|'file', ...)` references.
+ * `ansible_port` means what the device's connection makes it mean, as in Ansible: the SSH port with network_cli,
+ * the NETCONF port (default 830) with `ansible_connection: netconf`. The other port of a NETCONF device (its SSH
+ * CLI, for the steps without a YANG path) is `certagent_ssh_port` (default 22); `certagent_netconf_port` sets the
+ * NETCONF port of a network_cli device run with `--transport netconf`. */
 import { type ConfigIssue, type Origin, at, issue } from './issues.js';
 import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT } from './inventory.js';
 import { resolveFilePath } from './schema.js';
@@ -214,6 +218,11 @@ function isCredentialIssue(i: ConfigIssue): boolean {
   return CREDENTIAL_VARIABLES.test(`.${String(i.path[i.path.length - 1])}`);
 }
 
+function portValue(value: unknown): number | undefined {
+  const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
+}
+
 function lastDefined(
   levels: readonly { values: Record<string, unknown>; origin: Origin }[],
   key: string,
@@ -287,9 +296,18 @@ function ansibleLayer(
         break;
       case 'ansible_port':
       case 'ansible_ssh_port': {
-        const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-        if (typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535) fields.port = port;
+        // As Ansible's connection plugins read it: network_cli's SSH port, or netconf's NETCONF port.
+        const port = portValue(value);
+        if (port !== undefined) fields.connectionPort = port;
         else issues.push(issue(here, 'must be a port number 1..65535'));
+        break;
+      }
+      case 'certagent_ssh_port':
+      case 'certagent_netconf_port': {
+        const port = portValue(value);
+        if (port === undefined) issues.push(issue(here, 'must be a port number 1..65535'));
+        else if (key === 'certagent_ssh_port') fields.port = port;
+        else fields.netconfPort = port;
         break;
       }
       case 'ansible_user':

@@ -1,7 +1,7 @@
 /** certagent's own inventory format:
  * ```yaml
  * all:    { username: netops, password: {env: ROUTER_PASSWORD}, vars: {...} }
- * groups: { branch: { transport: ssh, vars: {...} } }
+ * groups: { branch: { transport: ssh, vars: {...} }, core: { transport: netconf, netconf_port: 830, port: 22 } }
  * devices:
  *   - { name: br1, host: 192.0.2.11, groups: [branch], host_key: "SHA256:..." }
  * ```
@@ -14,8 +14,13 @@ import { check, resolveFilePath, secretAt, secretRefSchema } from './schema.js';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const nameSchema = z.string().regex(NAME, { error: 'must start with a letter or digit and use only letters, digits, . _ -' });
 
+const portSchema = z.number().int().min(1, { error: 'must be a port number 1..65535' }).max(65535, { error: 'must be a port number 1..65535' });
+
 const connectionFields = {
-  port: z.number().int().min(1, { error: 'must be a port number 1..65535' }).max(65535, { error: 'must be a port number 1..65535' }).optional(),
+  /** SSH CLI port (22). */
+  port: portSchema.optional(),
+  /** NETCONF port (830), for `transport: netconf`; the SSH port still serves what has no YANG path. */
+  netconf_port: portSchema.optional(),
   platform: z.literal('iosxe', { error: "must be 'iosxe' (the only platform certagent drives)" }).optional(),
   transport: z.enum(['ssh', 'netconf']).optional(),
   username: z.string().min(1).optional(),
@@ -53,6 +58,7 @@ type RawConnection = z.infer<typeof groupSchema>;
 function layerOf(raw: RawConnection, origin: Origin, who: string, home: string): Layer {
   const fields: LayerFields = { vars: { ...(raw.vars ?? {}) } };
   if (raw.port !== undefined) fields.port = raw.port;
+  if (raw.netconf_port !== undefined) fields.netconfPort = raw.netconf_port;
   if (raw.platform !== undefined) fields.platform = raw.platform;
   if (raw.transport !== undefined) fields.transport = raw.transport;
   if (raw.username !== undefined) fields.username = raw.username;

@@ -33,7 +33,10 @@ export interface DeviceCredentials {
 export interface Device {
   readonly name: string;
   readonly host: string;
+  /** The SSH CLI port: the whole workflow over `transport: ssh`, and over `netconf` the steps IOS XE has no YANG path for. */
   readonly port: number;
+  /** The NETCONF-over-SSH port (RFC 6242), used with `transport: netconf`. */
+  readonly netconfPort: number;
   readonly platform: Platform;
   readonly transport: Transport;
   /** Every group the device belongs to, parents of nested groups included. */
@@ -55,6 +58,9 @@ export interface Inventory {
 /** Settings one level (all, a group, a device) may set; later levels win. */
 export interface LayerFields {
   port?: number;
+  netconfPort?: number;
+  /** Ansible's `ansible_port`: the port of whichever connection the device ends up with (SSH CLI or NETCONF). */
+  connectionPort?: number;
   platform?: Platform;
   transport?: Transport;
   username?: string;
@@ -170,7 +176,8 @@ function buildDevice(draft: DeviceDraft, defaultKnownHosts: string, issues: Conf
   return {
     name: draft.name,
     host: draft.host,
-    port: fields.port ?? (transport === 'netconf' ? DEFAULT_NETCONF_PORT : DEFAULT_SSH_PORT),
+    port: fields.port ?? (transport === 'ssh' ? fields.connectionPort : undefined) ?? DEFAULT_SSH_PORT,
+    netconfPort: fields.netconfPort ?? (transport === 'netconf' ? fields.connectionPort : undefined) ?? DEFAULT_NETCONF_PORT,
     platform: fields.platform ?? 'iosxe',
     transport,
     groups: draft.groups,

@@ -7,7 +7,9 @@ export interface LabInventoryDevice {
   readonly name: string;
   readonly host: string;
   readonly port: number;
-  /** `SHA256:...` of the router's host key. */
+  /** Written as `netconf_port` when the router serves NETCONF. */
+  readonly netconfPort?: number;
+  /** `SHA256:...` of the router's host key (the same key on its NETCONF port). */
   readonly hostKeyFingerprint: string;
 }
 
@@ -19,6 +21,7 @@ export interface LabInventoryOptions {
   /** Shown in the header: the file to `source` before using the inventory. */
   readonly envFile: string;
   readonly group?: string;
+  readonly transport?: 'ssh' | 'netconf';
 }
 
 /** JSON strings are YAML strings: quoting this way never lets a value change the document's structure. */
@@ -37,7 +40,7 @@ export function renderLabInventory(options: LabInventoryOptions): string {
     `  password: { env: ${options.passwordEnv} }`,
     `  enable_secret: { env: ${options.enableSecretEnv} }`,
     '  platform: iosxe',
-    '  transport: ssh',
+    `  transport: ${options.transport ?? 'ssh'}`,
     '',
     'devices:',
   ];
@@ -46,6 +49,7 @@ export function renderLabInventory(options: LabInventoryOptions): string {
       `  - name: ${scalar(device.name)}`,
       `    host: ${scalar(device.host)}`,
       `    port: ${device.port}`,
+      ...(device.netconfPort !== undefined ? [`    netconf_port: ${device.netconfPort}`] : []),
       `    groups: [${scalar(group)}]`,
       `    host_key: ${JSON.stringify(device.hostKeyFingerprint)}`,
     );

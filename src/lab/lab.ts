@@ -55,6 +55,10 @@ export interface LabOptions {
   /** Routers starting at once (default 32): enough to start 1000 in seconds without a burst of open files. */
   readonly startConcurrency?: number;
   readonly features?: readonly Feature[];
+  /** Each router also serves NETCONF (as IOS XE with `netconf-yang`) on a free port of its own. */
+  readonly netconf?: boolean;
+  /** With `netconf`: announce :confirmed-commit:1.1 (the 17.15 C8000v capture does not). */
+  readonly netconfConfirmedCommit?: boolean;
 }
 
 export interface LabDevice {
@@ -62,6 +66,8 @@ export interface LabDevice {
   /** The address clients use (127.0.0.1 when listening on every address). */
   readonly host: string;
   readonly port: number;
+  /** The NETCONF port, when the lab was started with `netconf`. */
+  readonly netconfPort?: number;
   readonly hostKeyFingerprint: string;
   /** The faults given for this device at start (fleet-wide latency not included). */
   readonly faults: FaultPlan;
@@ -92,8 +98,9 @@ export interface Lab {
   device(name: string): LabDevice;
   /** Serves a new chain (new root and intermediate) to new connections and rewrites the chain file. */
   rotateMailChain(): Promise<LabMailChain>;
-  /** Writes the certagent inventory (no secrets); returns the absolute path. */
-  writeInventory(path: string): Promise<string>;
+  /** Writes the certagent inventory (no secrets); returns the absolute path. With `transport: 'netconf'` the
+   * devices are reached over NETCONF (the lab must serve it); the NETCONF ports are written whenever served. */
+  writeInventory(path: string, options?: { readonly transport?: 'ssh' | 'netconf' }): Promise<string>;
   /** Writes the lab playbook with the real mail port and the chain file; returns the absolute path. */
   writePlaybook(path: string): Promise<string>;
   /** Closes every router and the mail server; calling it again waits for the same shutdown. */
@@ -295,6 +302,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         enableSecret: credentials.enableSecret,
         faults: { ...latency, ...options.faults?.[name] },
         ...(options.features && { features: options.features }),
+        // A free port each start: the inventory is rewritten at every start anyway.
+        ...(options.netconf === true && { netconfPort: 0, netconfConfirmedCommit: options.netconfConfirmedCommit ?? false }),
       }),
     );
   const startMail = (): Promise<LabMailServer> =>
@@ -328,7 +337,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   }
   const ports: RememberedPorts = { routers: Object.fromEntries(routers.map((r, i) => [hostnames[i] ?? '', r.port])), smtp: mail.port };
   await writeFile(portsFile, `${JSON.stringify(ports, null, 2)}\n`);
-  return new RunningLab(hostnames, routers, mail, reachable, chain, credentials, files, chainStore, options.latency ?? {}, options.faults ?? {});
+  return new RunningLab(hostnames, routers, mail, reachable, chain, credentials, files, chainStore, options.latency ?? {}, options.faults ?? {}, options.netconf === true);
 }
 
 class RunningLab implements Lab {
@@ -349,6 +358,7 @@ class RunningLab implements Lab {
     private readonly chainStore: string,
     readonly latency: LabLatency,
     faults: Readonly<Record<string, FaultPlan>>,
+    netconf: boolean,
   ) {
     this.#chain = chain;
     // Inventory names stay the lab's even if someone configures another `hostname` on a router.
@@ -356,6 +366,7 @@ class RunningLab implements Lab {
       name: names[i] ?? router.state.hostname,
       host: mailHost,
       port: router.port,
+      ...(netconf && { netconfPort: router.netconfPort }),
       hostKeyFingerprint: router.hostKeyFingerprint,
       faults: faults[names[i] ?? ''] ?? {},
       router,
@@ -386,11 +397,15 @@ class RunningLab implements Lab {
     return rotated;
   }
 
-  async writeInventory(path: string): Promise<string> {
+  async writeInventory(path: string, options: { readonly transport?: 'ssh' | 'netconf' } = {}): Promise<string> {
     const file = resolve(path);
+    if (options.transport === 'netconf' && this.devices.some((d) => d.netconfPort === undefined)) {
+      throw new Error('writeInventory: transport netconf needs a lab started with netconf: true');
+    }
     await mkdir(dirname(file), { recursive: true });
     const text = renderLabInventory({
       devices: this.devices,
+      ...(options.transport && { transport: options.transport }),
       username: this.credentials.username,
       passwordEnv: LAB_ENV.password,
       enableSecretEnv: LAB_ENV.enableSecret,

@@ -57,6 +57,10 @@ ungrouped_top:
     r3:
       ansible_password: "{{ lookup('ansible.builtin.file', 'pw/r3.txt') }}"
       ansible_connection: ansible.netcommon.netconf
+    r4:
+      ansible_connection: netconf
+      ansible_port: 8300
+      certagent_ssh_port: 2222
 `,
     );
     const inv = await loadInventory(path, { home });
@@ -70,7 +74,9 @@ ungrouped_top:
     expect(r2.vars).toEqual({ level: 'all', a: 1 });
     const r3 = byName(inv.devices, 'r3');
     expect(r3.transport).toBe('netconf');
-    expect(r3.port).toBe(830);
+    expect([r3.port, r3.netconfPort]).toEqual([22, 830]);
+    // ansible_port is the NETCONF port under the netconf connection, as Ansible's plugin reads it.
+    expect([byName(inv.devices, 'r4').port, byName(inv.devices, 'r4').netconfPort]).toEqual([2222, 8300]);
     expect(r3.credentials.password?.ref).toEqual({ kind: 'file', path: `${tmp.dir}/pw/r3.txt` });
   });
 

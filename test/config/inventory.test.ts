@@ -38,7 +38,7 @@ describe('certagent inventory', () => {
     expect(inv.groups).toEqual({ branch: ['br1', 'br2'], core: ['core1'] });
   });
 
-  it('defaults NETCONF to port 830 and resolves relative paths against the inventory file', async () => {
+  it('gives a NETCONF device port 22 for its SSH CLI and 830 for NETCONF, and resolves relative paths against the inventory file', async () => {
     const path = tmp.write(
       'sub/netconf.yaml',
       `devices:
@@ -48,11 +48,20 @@ describe('certagent inventory', () => {
     username: u
     password: {file: secrets/n1.txt}
     known_hosts: ./kh
+  - name: n2
+    host: 10.0.0.2
+    transport: netconf
+    port: 2222
+    netconf_port: 8300
+    username: u
+    password: {file: secrets/n1.txt}
 `,
     );
     const inv = await loadInventory(path, { home });
     const n1 = byName(inv.devices, 'n1');
-    expect(n1.port).toBe(830);
+    expect([n1.port, n1.netconfPort]).toEqual([22, 830]);
+    const n2 = byName(inv.devices, 'n2');
+    expect([n2.port, n2.netconfPort]).toEqual([2222, 8300]);
     expect(n1.credentials.password?.ref).toEqual({ kind: 'file', path: `${tmp.dir}/sub/secrets/n1.txt` });
     expect(n1.hostKey).toEqual({ mode: 'strict', knownHosts: `${tmp.dir}/sub/kh` });
   });

@@ -9,6 +9,7 @@ function device(hostKey: Device['hostKey']): Device {
     name: 'R1',
     host: '192.0.2.1',
     port: 22,
+    netconfPort: 830,
     platform: 'iosxe',
     transport: 'ssh',
     groups: [],

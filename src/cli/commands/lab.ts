@@ -18,6 +18,8 @@ const USAGE = `certagent lab [options]
   --line-latency MS      delay per output line, on every router
   --fault DEVICE:KIND[=VALUE]  a fault on one router (name, number or all); repeatable. Kinds:
 ${FAULT_HELP.map((line) => `      ${line}`).join('\n')}
+  --netconf              each router also serves NETCONF on a port of its own (printed, and written as
+                         netconf_port); the inventory then says transport: netconf
   --inventory-out FILE   where to write the inventory (default <state-dir>/inventory.yaml)
   --playbook-out FILE    where to write the playbook (default <state-dir>/playbook.yaml)`;
 
@@ -53,6 +55,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
         fault: { type: 'string', multiple: true },
         'inventory-out': { type: 'string' },
         'playbook-out': { type: 'string' },
+        netconf: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -78,7 +81,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
   }
   const latency: LabLatency = { ...(commandMs !== undefined && { commandMs }), ...(lineMs !== undefined && { lineMs }) };
   return {
-    lab: { stateDir, devices, basePort, smtpPort, latency, faults },
+    lab: { stateDir, devices, basePort, smtpPort, latency, faults, ...(values.netconf === true && { netconf: true }) },
     inventoryOut: values['inventory-out'] ?? join(stateDir, 'inventory.yaml'),
     playbookOut: values['playbook-out'] ?? join(stateDir, 'playbook.yaml'),
   };
@@ -97,10 +100,11 @@ function table(rows: readonly (readonly string[])[]): string[] {
 
 /** Shows every device of a small lab; of a large one the first ten and the last (the inventory has them all). */
 function deviceRows(lab: Lab): string[][] {
-  const rows = lab.devices.map((d) => [d.name, d.host, String(d.port), d.hostKeyFingerprint]);
+  const netconf = lab.devices.some((d) => d.netconfPort !== undefined);
+  const rows = lab.devices.map((d) => [d.name, d.host, String(d.port), ...(netconf ? [String(d.netconfPort ?? '')] : []), d.hostKeyFingerprint]);
   if (rows.length <= 12) return rows;
   const last = rows[rows.length - 1] ?? [];
-  return [...rows.slice(0, 10), [`... ${rows.length - 11} more`, '', '', ''], last];
+  return [...rows.slice(0, 10), [`... ${rows.length - 11} more`, '', '', ...(netconf ? [''] : []), ''], last];
 }
 
 export function describeLab(lab: Lab, inventory: string, playbook: string): string {
@@ -113,7 +117,7 @@ export function describeLab(lab: Lab, inventory: string, playbook: string): stri
   const lines = [
     `certagent lab: ${lab.devices.length} simulated IOS XE routers and a mail server are running (state in ${shown(lab.files.stateDir)}).`,
     '',
-    ...table([['DEVICE', 'ADDRESS', 'PORT', 'HOST KEY'], ...deviceRows(lab)]),
+    ...table([['DEVICE', 'ADDRESS', 'PORT', ...(lab.devices.some((d) => d.netconfPort !== undefined) ? ['NETCONF'] : []), 'HOST KEY'], ...deviceRows(lab)]),
     '',
     ...table([
       ['Mail server', `${lab.mailServerName} = ${lab.mailHost}:${lab.mail.port} (STARTTLS, AUTH as ${lab.credentials.smtpUser})`],
@@ -167,7 +171,7 @@ async function run(argv: readonly string[]): Promise<number> {
     throw error;
   }
   try {
-    const inventory = await lab.writeInventory(options.inventoryOut);
+    const inventory = await lab.writeInventory(options.inventoryOut, options.lab.netconf === true ? { transport: 'netconf' } : {});
     const playbook = await lab.writePlaybook(options.playbookOut);
     lab.mail.events.on('message', (m: { subject: string; envelopeFrom: string; envelopeTo: readonly string[] }) => {
       console.log(`mail received: "${m.subject}" from ${m.envelopeFrom} to ${m.envelopeTo.join(', ')}`);
