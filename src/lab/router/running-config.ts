@@ -11,7 +11,7 @@ export const IOS_VERSION_LINE = 'version 17.9';
 
 /** `07:10:59 UTC Mon Nov 23 2026`, the form of `! Last configuration change at ...`. */
 export function configTimestamp(date: Date): string {
-  const [weekday, month, day, year] = date.toUTCString().replace(',', '').split(' ');
+  const [weekday, day, month, year] = date.toUTCString().replace(',', '').split(' ');
   const time = date.toISOString().slice(11, 19);
   return `${time} UTC ${weekday ?? ''} ${month ?? ''} ${Number(day)} ${year ?? ''}`;
 }
