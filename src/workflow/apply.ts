@@ -9,20 +9,28 @@ import { CertificateRefusedError, FingerprintMismatchError } from './errors.js';
 import { revealLine } from './lines.js';
 import type { Step } from './plan.js';
 
-/** Steps inside `configure terminal`, leaving config mode afterwards whatever happened, while the session is usable. */
-async function inConfigMode<T>(session: IosXeSession, run: () => Promise<T>): Promise<T> {
+/**
+ * A dialog in config mode. The session stays there afterwards, so the next dialog needs no `configure terminal`
+ * and no `end` (two round trips each); config blocks and the caller return to privileged EXEC themselves
+ * (`leaveConfigMode`). After a failure the session goes back to EXEC at once, while it is usable.
+ */
+async function dialog(session: IosXeSession, steps: readonly DialogStep[]): Promise<{ output: string }> {
+  const [first, ...rest] = steps;
+  if (first === undefined) return { output: '' };
+  // The label names the dialog in device errors; unlabelled, they would say 'configure terminal' or 'authenticate'.
+  const label = typeof first.send === 'string' ? first.send : (first.label ?? 'dialog');
+  const opening: DialogStep[] = session.level === 'config' ? [{ ...first, label }] : [{ send: 'configure terminal', expect: [], label }, first];
   try {
-    return await run();
-  } finally {
-    await session.ensureExec().catch(() => undefined);
+    return await session.interact([...opening, ...rest]);
+  } catch (err) {
+    await leaveConfigMode(session).catch(() => undefined);
+    throw err;
   }
 }
 
-function dialog(session: IosXeSession, steps: readonly DialogStep[]): Promise<{ output: string }> {
-  const first = steps[0];
-  // The label names the dialog in device errors; unlabelled, they would all say 'configure terminal'.
-  const label = typeof first?.send === 'string' ? first.send : (first?.label ?? 'dialog');
-  return inConfigMode(session, () => session.interact([{ send: 'configure terminal', expect: [], label }, ...steps]));
+/** Back to privileged EXEC after dialogs (no round trip when already there). */
+export async function leaveConfigMode(session: IosXeSession): Promise<void> {
+  await session.ensureExec();
 }
 
 export function stepName(step: Step): string {
@@ -69,6 +77,7 @@ async function authenticate(session: IosXeSession, step: Extract<Step, { kind: '
   }
   const seen = parseAuthenticateOutput(output);
   if (!seen.accepted) {
+    await leaveConfigMode(session).catch(() => undefined);
     throw new CertificateRefusedError(
       session.device,
       command,
@@ -90,6 +99,7 @@ function afterPaste(output: string): string {
 export async function runStep(session: IosXeSession, step: Step): Promise<void> {
   switch (step.kind) {
     case 'config':
+      await leaveConfigMode(session);
       await session.sendConfig(step.lines.map(revealLine), { bulk: true });
       return;
     case 'authenticate':

@@ -11,7 +11,7 @@ import { REDACTED, saveSucceeded, WRITE_MEMORY } from '../device/index.js';
 import type { ChangeRecord, DeviceOutcome, DeviceResult, RunReporter } from '../report/events.js';
 import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
-import { runStep, stepName } from './apply.js';
+import { leaveConfigMode, runStep, stepName } from './apply.js';
 import type { DesiredState } from './desired.js';
 import { sameApplet } from './eem-render.js';
 import { WorkflowError, VerificationError, errorDetail } from './errors.js';
@@ -109,6 +109,7 @@ class Run {
   async fresh(): Promise<IosXeSession> {
     if (this.session !== undefined) {
       try {
+        await leaveConfigMode(this.session);
         await this.session.send('show clock');
         return this.session;
       } catch {
@@ -194,6 +195,7 @@ async function rollback(run: Run, started: readonly PlannedChange[], before: Dev
     records.push({ object: change.record.object, action: failures.length === 0 ? 'restored' : 'restore failed', ...(failures.length > 0 && { detail: failures.join('; ') }) });
   }
   try {
+    await leaveConfigMode(session);
     const after = await gather(session);
     return { records, left: residue(before, after, started) };
   } catch (err) {
@@ -246,6 +248,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       run.step(stepNow);
       await runStep(session, batch.step);
     }
+    await leaveConfigMode(session);
     if (plan.changes.length > 0) {
       stepNow = 'verify configuration';
       run.step(stepNow);
