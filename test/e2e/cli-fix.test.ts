@@ -113,6 +113,14 @@ describe('rollout, plan and fix from the command line', () => {
     });
     const mailsBefore = e2e.lab.mail.messages().length;
 
+    // A dry run diagnoses and shows the repair without touching the router.
+    const broken = e2e.lab.device('lab-r001').router.runningConfig();
+    const dry = join(mkdtempSync(join(e2e.dir, 'fix-')), 'dry.jsonl');
+    expect(await fixCommand(fresh()).run(['lab-r001', '-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--dry-run', '--json', dry, '--progress', 'none'])).toBe(0);
+    expect(out.text).toContain('crypto pki authenticate LAB-Lab-Root-R1-CA-1C3');
+    expect(readFileSync(dry, 'utf8')).toMatch(/Missing chain member: trustpoint LAB-Lab-Root-R1-CA-1C3/);
+    expect(e2e.lab.device('lab-r001').router.runningConfig()).toBe(broken);
+
     const json1 = join(mkdtempSync(join(e2e.dir, 'fix-')), 'r1.jsonl');
     expect(await fixCommand(fresh()).run(['lab-r001', '-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--json', json1, '--progress', 'none'])).toBe(0);
     const r1 = readFileSync(json1, 'utf8');
