@@ -4,6 +4,7 @@ export * from './dialog.js';
 export * from './text.js';
 export * from './ios-string.js';
 export * from './redact.js';
+export * from './eem-types.js';
 export * from './parsers/certificates.js';
 export * from './parsers/trustpoints.js';
 export * from './parsers/pki-config.js';

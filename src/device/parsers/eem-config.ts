@@ -1,14 +1,9 @@
 /** The EEM part of `show running-config`: environment variables and applets with their event and actions. */
+import type { EemMailMessage } from '../eem-types.js';
 import { splitIosWords } from '../ios-string.js';
 import { outputLines } from '../text.js';
 
-export interface EemMailAction {
-  readonly server: string;
-  readonly to: string;
-  readonly from: string;
-  readonly cc?: string;
-  readonly subject: string;
-  readonly body: string;
+export interface EemMailAction extends EemMailMessage {
   /** `secure tls` / `secure none`. */
   readonly secure?: string;
   readonly port?: number;

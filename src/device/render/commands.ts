@@ -4,6 +4,7 @@
  */
 import { toPem } from '../../certs/pem.js';
 import type { DialogStep } from '../dialog.js';
+import type { EemMailMessage } from '../eem-types.js';
 import { bareIosWord, quoteIos } from '../ios-string.js';
 import { DIALOG } from '../platform.js';
 
@@ -120,16 +121,10 @@ export function eemEnvironmentLines(vars: Readonly<Record<string, string>>): str
   });
 }
 
-export interface MailAppletSpec {
+export interface MailAppletSpec extends EemMailMessage {
   readonly name: string;
   /** Action label; labels sort as strings, so keep their width fixed (`0010`). */
   readonly label?: string;
-  readonly server: string;
-  readonly to: string;
-  readonly from: string;
-  readonly cc?: string;
-  readonly subject: string;
-  readonly body: string;
   /** Adds `secure tls port N`. */
   readonly tlsPort?: number;
 }

@@ -12,6 +12,7 @@
  */
 import net from 'node:net';
 import type { RouterState } from '../state.js';
+import type { MailAction } from './state.js';
 import { trustAnchors } from '../pki/anchors.js';
 import { verifyServedChain } from './chain-verify.js';
 import { sendMail } from './smtp-client.js';
@@ -59,16 +60,8 @@ export const FAILURE_REASONS: Readonly<Record<MailFailureKind | 'resolve', strin
   reply: 'error in reply from SMTP server',
 };
 
-export interface ResolvedMail {
-  readonly server: string;
-  readonly to: string;
-  readonly from: string;
-  readonly cc?: string;
-  readonly subject: string;
-  readonly body: string;
-  readonly secure: 'tls' | 'none';
-  readonly port: number;
-}
+/** A mail action with its variables substituted and IOS's defaults for `secure` and `port` filled in. */
+export type ResolvedMail = Omit<MailAction, 'kind'> & Required<Pick<MailAction, 'secure' | 'port'>>;
 
 export type MailResult = MailOutcome | { readonly ok: false; readonly kind: 'resolve'; readonly detail: string };
 
