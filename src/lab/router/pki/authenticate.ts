@@ -18,9 +18,10 @@
  */
 import { hexGroups } from '../../../certs/ios-format.js';
 import type { CertificateFacts } from '../../../certs/types.js';
-import { parseCertificates, signatureVerifies } from '../../../certs/x509.js';
+import { signatureVerifies } from '../../../certs/x509.js';
 import type { RouterState } from '../state.js';
 import type { SessionIo } from '../feature.js';
+import { readPastedCertificate } from './paste.js';
 import { caCertificate, type PkiState, type Trustpoint } from './state.js';
 
 export const PASTE_PROMPT = '\nEnter the base 64 encoded CA certificate.\nEnd with a blank line or the word "quit" on a line by itself\n\n';
@@ -49,16 +50,6 @@ const SCEP_UNREACHABLE = '% Error in receiving Certificate Authority certificate
 
 export function fingerprintBlock(f: CertificateFacts): string {
   return `Certificate has the following attributes:\n       Fingerprint MD5: ${hexGroups(f.md5)} \n      Fingerprint SHA1: ${hexGroups(f.sha1)} \n`;
-}
-
-/** Reads pasted lines up to an empty line or `quit` (the terminator is not part of the certificate). */
-export async function readPaste(io: SessionIo): Promise<string[]> {
-  const lines: string[] = [];
-  for (;;) {
-    const line = (await io.readLine()).trim();
-    if (line === '' || line.toLowerCase() === 'quit') return lines;
-    lines.push(line);
-  }
 }
 
 /** Asks a [yes/no] question until the answer is one (IOS takes any prefix of yes or no, in any case). */
@@ -112,13 +103,7 @@ export async function authenticate(router: RouterState, io: SessionIo, name: str
     return;
   }
   io.print(PASTE_PROMPT);
-  const pasted = await readPaste(io);
-  let cert: CertificateFacts | undefined;
-  try {
-    cert = parseCertificates(pasted.join('\n'), name)[0];
-  } catch {
-    cert = undefined;
-  }
+  const cert = await readPastedCertificate(io, name);
   if (!cert) {
     io.print(UNPARSABLE);
     return;

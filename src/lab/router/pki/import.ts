@@ -14,10 +14,11 @@
  */
 import { iosDnOneLine } from '../../../certs/ios-format.js';
 import type { CertificateFacts } from '../../../certs/types.js';
-import { parseCertificates, signatureVerifies } from '../../../certs/x509.js';
+import { signatureVerifies } from '../../../certs/x509.js';
 import type { SessionIo } from '../feature.js';
 import type { RouterState } from '../state.js';
-import { readPaste, unknownTrustpointText } from './authenticate.js';
+import { unknownTrustpointText } from './authenticate.js';
+import { readPastedCertificate } from './paste.js';
 import { caCertificate, type Trustpoint } from './state.js';
 
 const PASTE_PROMPT = '\nEnter the base 64 encoded certificate.\nEnd with a blank line or the word "quit" on a line by itself\n\n';
@@ -44,13 +45,7 @@ export async function importCertificate(router: RouterState, io: SessionIo, name
     return;
   }
   io.print(PASTE_PROMPT);
-  const pasted = await readPaste(io);
-  let cert: CertificateFacts | undefined;
-  try {
-    cert = parseCertificates(pasted.join('\n'), name)[0];
-  } catch {
-    cert = undefined;
-  }
+  const cert = await readPastedCertificate(io, name);
   const ca = caCertificate(tp);
   if (!cert || !ca || !signatureVerifies(cert, ca.facts)) {
     io.print(REFUSED);
