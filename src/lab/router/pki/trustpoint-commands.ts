@@ -36,6 +36,36 @@ function option(syntax: string, apply: (tp: Trustpoint, ctx: CommandContext) => 
   };
 }
 
+type TextField = 'subjectName' | 'fqdn' | 'ipAddress' | 'sourceInterface';
+
+/** A sub-command whose one argument the trustpoint keeps as typed. */
+function textOption(syntax: string, param: string, field: TextField): CommandSpec {
+  return option(
+    syntax,
+    (tp, ctx) => {
+      const value = ctx.params[param];
+      if (!value) return false;
+      tp[field] = value;
+      return true;
+    },
+    (tp) => delete tp[field],
+  );
+}
+
+/** A sub-command that takes one of `keywords`. */
+function keywordOption(syntax: string, keywords: readonly string[], field: 'usage' | 'hash'): CommandSpec {
+  return option(
+    syntax,
+    (tp, ctx) => {
+      const keyword = keywords.find((k) => has(ctx, k));
+      if (!keyword) return false;
+      tp[field] = keyword;
+      return true;
+    },
+    (tp) => delete tp[field],
+  );
+}
+
 const REVOCATION_METHODS: readonly RevocationMethod[] = ['none', 'crl', 'ocsp'];
 
 /** The methods in the order typed (`revocation-check crl none` differs from `none crl`); the grammar has already
@@ -139,15 +169,7 @@ export const trustpointCommands: readonly CommandSpec[] = [
     },
     (tp) => delete tp.chainValidation,
   ),
-  option(
-    'subject-name [<name...>]',
-    (tp, ctx) => {
-      if (!ctx.params.name) return false;
-      tp.subjectName = ctx.params.name;
-      return true;
-    },
-    (tp) => delete tp.subjectName,
-  ),
+  textOption('subject-name [<name...>]', 'name', 'subjectName'),
   option(
     'rsakeypair [<label> [<bits>]]',
     (tp, ctx) => {
@@ -170,53 +192,11 @@ export const trustpointCommands: readonly CommandSpec[] = [
     },
     (tp) => delete tp.fingerprint,
   ),
-  option(
-    'fqdn [<name>]',
-    (tp, ctx) => {
-      if (!ctx.params.name) return false;
-      tp.fqdn = ctx.params.name;
-      return true;
-    },
-    (tp) => delete tp.fqdn,
-  ),
-  option(
-    'ip-address [<address>]',
-    (tp, ctx) => {
-      if (!ctx.params.address) return false;
-      tp.ipAddress = ctx.params.address;
-      return true;
-    },
-    (tp) => delete tp.ipAddress,
-  ),
-  option(
-    'source interface [<name>]',
-    (tp, ctx) => {
-      if (!ctx.params.name) return false;
-      tp.sourceInterface = ctx.params.name;
-      return true;
-    },
-    (tp) => delete tp.sourceInterface,
-  ),
-  option(
-    'usage [{ ike | ssl-client | ssl-server }]',
-    (tp, ctx) => {
-      const usage = ['ike', 'ssl-client', 'ssl-server'].find((u) => has(ctx, u));
-      if (!usage) return false;
-      tp.usage = usage;
-      return true;
-    },
-    (tp) => delete tp.usage,
-  ),
-  option(
-    'hash [{ md5 | sha1 | sha256 | sha384 | sha512 }]',
-    (tp, ctx) => {
-      const hash = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'].find((h) => has(ctx, h));
-      if (!hash) return false;
-      tp.hash = hash;
-      return true;
-    },
-    (tp) => delete tp.hash,
-  ),
+  textOption('fqdn [<name>]', 'name', 'fqdn'),
+  textOption('ip-address [<address>]', 'address', 'ipAddress'),
+  textOption('source interface [<name>]', 'name', 'sourceInterface'),
+  keywordOption('usage [{ ike | ssl-client | ssl-server }]', ['ike', 'ssl-client', 'ssl-server'], 'usage'),
+  keywordOption('hash [{ md5 | sha1 | sha256 | sha384 | sha512 }]', ['md5', 'sha1', 'sha256', 'sha384', 'sha512'], 'hash'),
   option(
     'serial-number [none]',
     (tp, ctx) => {
