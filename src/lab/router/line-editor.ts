@@ -52,13 +52,7 @@ export class LineEditor {
    * Returns undefined when the queue ran dry first (the partial line is kept).
    */
   takeLine(echo: (text: string) => void, visible = true): ReadLine | undefined {
-    while (this.pending) {
-      const ch = this.queue[this.head++] as string;
-      if (this.afterCr && ch === '\n') {
-        this.afterCr = false;
-        continue;
-      }
-      this.afterCr = ch === '\r';
+    for (let ch = this.next(); ch !== undefined; ch = this.next()) {
       if (this.escape > 0) {
         this.escape = this.escape === 1 && ch === '[' ? 2 : /[A-Za-z~]/.test(ch) || this.escape === 1 ? 0 : 2;
         continue;
@@ -83,6 +77,11 @@ export class LineEditor {
 
   /** Consumes one key press (the pager's), or undefined when none is queued. A CRLF counts as one key. */
   takeKey(): string | undefined {
+    return this.next();
+  }
+
+  /** The next queued character, the LF of a CRLF skipped: it belongs to the CR before it. */
+  private next(): string | undefined {
     while (this.pending) {
       const ch = this.queue[this.head++] as string;
       if (this.afterCr && ch === '\n') {
