@@ -48,6 +48,8 @@ export interface DeviceJob {
   readonly reporter: RunReporter;
   readonly pollIntervalMs?: number;
   readonly transcript?: string;
+  /** Aborted when the device's deadline passes: no further step starts, changes made are rolled back. */
+  readonly signal?: AbortSignal;
   /** Plain-word findings from the facts, before anything changes (`fix`). */
   readonly diagnose?: (facts: DeviceFacts, plan: DevicePlan, session: IosXeSession) => Promise<string[]>;
 }
@@ -70,6 +72,12 @@ class Run {
     this.job.reporter.deviceStep(this.job.device, name);
   }
 
+  /** The next step of the forward path, unless the device's deadline has passed. */
+  forward(name: string): void {
+    this.job.signal?.throwIfAborted();
+    this.step(name);
+  }
+
   /** Opens a session and runs `then` on it, retrying transient failures of both: nothing has changed yet. */
   async connect<T>(then: (session: IosXeSession) => Promise<T>): Promise<T> {
     const retry = this.job.retry ?? {};
@@ -89,7 +97,7 @@ class Run {
         minTimeout: retry.minTimeoutMs ?? 500,
         maxTimeout: retry.maxTimeoutMs ?? 5_000,
         factor: 2,
-        shouldRetry: ({ error }) => isTransient(error),
+        shouldRetry: ({ error }) => isTransient(error) && this.job.signal?.aborted !== true,
         onFailedAttempt: ({ error, retriesLeft }) => {
           if (retriesLeft > 0 && isTransient(error)) this.step(`connection failed (${error.message}); retrying`);
         },
@@ -226,7 +234,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
   let diagnoses: string[] | undefined;
   let stepNow = 'connect';
   try {
-    run.step('gather facts');
+    run.forward('gather facts');
     before = await run.connect(gather);
     const session = run.session as IosXeSession;
     stepNow = 'plan';
@@ -243,15 +251,15 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       return run.outcome('unchanged', [], extra);
     }
     for (const batch of batches(plan.changes)) {
-      for (const change of batch.changes) if (!started.includes(change)) started.push(change);
       stepNow = stepName(batch.step);
-      run.step(stepNow);
+      run.forward(stepNow);
+      for (const change of batch.changes) if (!started.includes(change)) started.push(change);
       await runStep(session, batch.step);
     }
     await leaveConfigMode(session);
     if (plan.changes.length > 0) {
       stepNow = 'verify configuration';
-      run.step(stepNow);
+      run.forward(stepNow);
       const after = await gather(session);
       const left = planDevice(after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
       if (left.length > 0) {
@@ -273,7 +281,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       diagnoses.push(`applet ${job.desired.verify.applet} is not on the device, so the mail could not be proven: run certagent rollout first`);
     } else if (job.desired.verify) {
       stepNow = `run applet ${job.desired.verify.applet}`;
-      run.step(stepNow);
+      run.forward(stepNow);
       if (mode === 'failures-only') {
         diagnoses.push(`applet ${job.desired.verify.applet} on the device differs from the playbook's (no certagent marker): only a logged failure can show, so the proof waited the whole ${job.desired.verify.waitForLogSeconds} s`);
       }
@@ -286,7 +294,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     }
     if (plan.changes.length > 0) {
       stepNow = 'write memory';
-      run.step(stepNow);
+      run.forward(stepNow);
       const saved = await session.send(WRITE_MEMORY, { timeoutMs: 120_000 });
       if (!saveSucceeded(saved)) {
         throw new WorkflowError(job.device, stepNow, `${job.device}: 'write memory' did not confirm [OK]`, 'check NVRAM space and the device log', saved.trim());

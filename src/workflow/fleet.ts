@@ -1,18 +1,32 @@
 /**
- * The fleet runner: every selected device through the per-device workflow, at most `concurrency` at once, each
- * device's outcome reported as it finishes. Nothing per device is kept in memory beyond its outcome (transcripts
- * go to files). Exit code: 0 when every device ended changed, unchanged or planned; 1 otherwise.
+ * The fleet runner: every selected device through the per-device workflow, at most `concurrency` at once, in
+ * stages (an optional canary, then waves), each device's outcome handed to the reporters and the journal as it
+ * finishes and then dropped: the runner keeps counters only, so its memory does not grow with the finished part
+ * of the fleet. The run stops starting devices (the rest end `skipped`, devices under way finish or roll back)
+ * when the canary fails, the failure budget is exceeded, the run deadline passes or `signal` aborts; the summary
+ * says which. Exit code: 0 when every device ended changed, unchanged or planned; 1 otherwise.
  */
 import { resolveCredentials } from '../config/index.js';
 import type { Device, ResolvedCredentials, SecretResolver } from '../config/index.js';
 import type { DeviceOutcome, DeviceResult, RunReporter, RunSummary } from '../report/events.js';
+import { budgetExceeded } from './budget.js';
+import type { FailureBudget } from './budget.js';
 import { openDeviceSession, transcriptPath } from './connect.js';
 import type { SessionSettings } from './connect.js';
+import { deviceDeadline, formatMs } from './deadline.js';
 import type { DesiredState } from './desired.js';
 import { runDevice } from './device-run.js';
 import type { DeviceJob, RetryPolicy, WorkflowCommand } from './device-run.js';
+import type { FleetJournal } from './journal.js';
 import type { PlanOptions } from './plan.js';
+import { describeStage, planStages } from './stages.js';
+import type { Stage } from './stages.js';
 
+/**
+ * Ten devices at once: OpenSSH's default `MaxStartups 10:30:100` starts refusing unauthenticated connections
+ * beyond 10 on a jump host, TACACS+/RADIUS servers behind the logins see the same burst, and ten sessions keep a
+ * run of thousands of routers within hours at real WAN latency. Raise it where the path allows.
+ */
 export const DEFAULT_CONCURRENCY = 10;
 
 export interface FleetOptions {
@@ -33,26 +47,56 @@ export interface FleetOptions {
   readonly signal?: AbortSignal;
   /** Told every secret value resolved for the run (credentials included) before anything is reported. */
   readonly registerSecret?: (value: string) => void;
+  /** The first N devices run alone; if any of them does not end well, no other device starts. */
+  readonly canary?: number;
+  /** After the canary, devices start in waves of this size, each when the previous one has finished. */
+  readonly waveSize?: number;
+  /** Once more devices than this fail or roll back, no other device starts. */
+  readonly maxFailures?: FailureBudget;
+  /** Per device: no step starts after this long; changes made are rolled back. */
+  readonly deviceTimeoutMs?: number;
+  /** The whole run: no device starts after this long. */
+  readonly deadlineMs?: number;
+  /** Told each device's start and outcome; the runner waits for the outcome to be on disk. */
+  readonly journal?: FleetJournal;
 }
 
 export interface FleetResult {
-  readonly outcomes: readonly DeviceOutcome[];
   readonly summary: RunSummary;
   readonly exitCode: 0 | 1;
 }
 
 const GOOD: readonly DeviceResult[] = ['changed', 'unchanged', 'planned'];
+const FAILED: readonly DeviceResult[] = ['failed', 'rolled-back'];
 
 function stopReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'stopped';
 }
 
+function refused(device: Device): DeviceOutcome {
+  return {
+    device: device.name,
+    host: device.host,
+    result: 'failed',
+    changes: [],
+    roundTrips: 0,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    error: { message: `${device.name}: transport ${device.transport} is not supported by the workflow yet`, hint: 'set transport: ssh for this device; the workflow speaks SSH CLI only' },
+  };
+}
+
+function skipped(device: Device, why: string): DeviceOutcome {
+  return { device: device.name, host: device.host, result: 'skipped', changes: [], roundTrips: 0, startedAt: new Date().toISOString(), durationMs: 0, error: { message: `${device.name}: not started: the run was stopped (${why})` } };
+}
+
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+  const devices = options.devices;
   // Every reference at once, before any connection: one error lists every missing variable or file.
   const credentials = new Map<string, ResolvedCredentials>();
-  for (const device of options.devices) credentials.set(device.name, await resolveCredentials(device, options.resolver));
+  for (const device of devices) credentials.set(device.name, await resolveCredentials(device, options.resolver));
   const secrets = options.desired.secrets.map((s) => s.reveal());
   for (const creds of credentials.values()) {
     for (const s of [creds.password, creds.enableSecret, creds.privateKey?.passphrase]) if (s) options.registerSecret?.(s.reveal());
@@ -61,69 +105,90 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const started = Date.now();
   const startedAt = new Date().toISOString();
   const command = options.command === 'rollout' && options.dryRun ? 'plan' : options.command;
-  options.reporter.runStarted(command, options.devices.map((d) => d.name));
+  options.reporter.runStarted(command, devices.map((d) => d.name));
 
-  const outcomes: DeviceOutcome[] = new Array<DeviceOutcome>(options.devices.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < options.devices.length) {
-      const index = next++;
-      const device = options.devices[index] as Device;
-      if (device.transport !== 'ssh') {
-        const refused: DeviceOutcome = {
-          device: device.name,
-          host: device.host,
-          result: 'failed',
-          changes: [],
-          roundTrips: 0,
-          startedAt: new Date().toISOString(),
-          durationMs: 0,
-          error: { message: `${device.name}: transport ${device.transport} is not supported by the workflow yet`, hint: 'set transport: ssh for this device; the workflow speaks SSH CLI only' },
-        };
-        outcomes[index] = refused;
-        options.reporter.deviceFinished(refused);
-        continue;
-      }
-      if (options.signal?.aborted) {
-        const skipped: DeviceOutcome = { device: device.name, host: device.host, result: 'skipped', changes: [], roundTrips: 0, startedAt: new Date().toISOString(), durationMs: 0, error: { message: `${device.name}: not started: the run was stopped (${stopReason(options.signal)})` } };
-        outcomes[index] = skipped;
-        options.reporter.deviceFinished(skipped);
-        continue;
-      }
-      const creds = credentials.get(device.name) as ResolvedCredentials;
-      const settings: SessionSettings = { ...options.session, secrets };
-      const job: DeviceJob = {
-        device: device.name,
-        host: device.host,
-        command: options.command,
-        desired: options.desired,
-        dryRun: options.dryRun ?? false,
-        ...(options.planOptions && { planOptions: options.planOptions }),
-        ...(options.alwaysProve !== undefined && { alwaysProve: options.alwaysProve }),
-        open: () => openDeviceSession(device, creds, settings),
-        ...(options.retry && { retry: options.retry }),
-        reporter: options.reporter,
-        ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
-        ...(options.session?.transcriptDir !== undefined && { transcript: transcriptPath(options.session.transcriptDir, device.name) }),
-        ...(options.diagnose && { diagnose: options.diagnose }),
-      };
-      const outcome = await runDevice(job);
-      outcomes[index] = outcome;
-      options.reporter.deviceFinished(outcome);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, options.devices.length) }, worker));
+  // One stop for every cause: the caller's signal, the run deadline, the canary, the failure budget. The first wins.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const runTimer = options.deadlineMs === undefined ? undefined : setTimeout(() => stop.abort(`the run deadline of ${formatMs(options.deadlineMs ?? 0)} passed`), options.deadlineMs);
 
   const byResult: Record<DeviceResult, number> = { changed: 0, unchanged: 0, failed: 0, 'rolled-back': 0, planned: 0, skipped: 0 };
-  for (const o of outcomes) byResult[o.result]++;
+  let failures = 0;
+  const settings: SessionSettings = { ...options.session, secrets };
+
+  const finish = async (outcome: DeviceOutcome): Promise<void> => {
+    byResult[outcome.result]++;
+    options.reporter.deviceFinished(outcome);
+    if (outcome.result !== 'skipped') await options.journal?.deviceFinished(outcome);
+    if (FAILED.includes(outcome.result)) {
+      failures++;
+      const over = options.maxFailures === undefined ? undefined : budgetExceeded(options.maxFailures, failures, devices.length);
+      if (over !== undefined && !stop.signal.aborted) stop.abort(over);
+    }
+  };
+
+  const runOne = async (device: Device): Promise<DeviceOutcome> => {
+    if (device.transport !== 'ssh') return refused(device);
+    const creds = credentials.get(device.name) as ResolvedCredentials;
+    const deadline = options.deviceTimeoutMs === undefined ? undefined : deviceDeadline(device.name, options.deviceTimeoutMs);
+    options.journal?.deviceStarted(device.name);
+    const job: DeviceJob = {
+      device: device.name,
+      host: device.host,
+      command: options.command,
+      desired: options.desired,
+      dryRun: options.dryRun ?? false,
+      ...(options.planOptions && { planOptions: options.planOptions }),
+      ...(options.alwaysProve !== undefined && { alwaysProve: options.alwaysProve }),
+      open: () => openDeviceSession(device, creds, settings),
+      ...(options.retry && { retry: options.retry }),
+      reporter: options.reporter,
+      ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+      ...(options.session?.transcriptDir !== undefined && { transcript: transcriptPath(options.session.transcriptDir, device.name) }),
+      ...(options.diagnose && { diagnose: options.diagnose }),
+      ...(deadline && { signal: deadline.signal }),
+    };
+    try {
+      return await runDevice(job);
+    } finally {
+      deadline?.clear();
+    }
+  };
+
+  const runStage = async (stage: Stage): Promise<void> => {
+    let next = stage.start;
+    const worker = async (): Promise<void> => {
+      while (next < stage.end) {
+        const device = devices[next++] as Device;
+        const outcome = stop.signal.aborted ? skipped(device, stopReason(stop.signal)) : await runOne(device);
+        await finish(outcome);
+        if (FAILED.includes(outcome.result) && stage.kind === 'canary' && !stop.signal.aborted) {
+          stop.abort(`the ${describeStage(stage)} failed on ${device.name} (${outcome.result}): no other device was started`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, stage.end - stage.start) }, worker));
+  };
+
+  try {
+    for (const stage of planStages(devices.length, { canary: options.canary, waveSize: options.waveSize })) await runStage(stage);
+  } finally {
+    if (runTimer) clearTimeout(runTimer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+
   const summary: RunSummary = {
     command,
     startedAt,
     durationMs: Date.now() - started,
-    devices: outcomes.length,
+    devices: devices.length,
     byResult,
-    ...(options.signal?.aborted && byResult.skipped > 0 && { stoppedEarly: stopReason(options.signal) }),
+    ...(stop.signal.aborted && byResult.skipped > 0 && { stoppedEarly: stopReason(stop.signal) }),
   };
   options.reporter.runFinished(summary);
-  return { outcomes, summary, exitCode: outcomes.every((o) => GOOD.includes(o.result)) ? 0 : 1 };
+  await options.journal?.runFinished(summary);
+  const good = GOOD.reduce((n, r) => n + byResult[r], 0);
+  return { summary, exitCode: good === devices.length ? 0 : 1 };
 }

@@ -127,8 +127,8 @@ describe('rollout, re-run and rotate across the lab', () => {
       concurrency: 1,
       signal: stop.signal,
     });
-    expect(result.outcomes.map((o) => o.result)).toEqual(['unchanged', 'skipped', 'skipped']);
-    expect(result.outcomes[1]?.error?.message).toBe('lab-r002: not started: the run was stopped (SIGTERM received)');
+    expect(reporter.outcomes.map((o) => o.result)).toEqual(['unchanged', 'skipped', 'skipped']);
+    expect(reporter.outcomes[1]?.error?.message).toBe('lab-r002: not started: the run was stopped (SIGTERM received)');
     expect(result.summary.stoppedEarly).toBe('SIGTERM received');
     expect(result.exitCode).toBe(1);
   });

@@ -15,6 +15,8 @@ import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, reso
 import type { DesiredState, FleetOptions, WorkflowCommand } from '../../workflow/index.js';
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import type { Command } from '../command.js';
+import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';
+import type { FleetFlagValues } from '../fleet-options.js';
 
 /** What the commands take from the outside world; tests give their own. */
 export interface WorkflowCommandDeps {
@@ -44,11 +46,11 @@ const COMMON = {
 type Values = { [K in keyof typeof COMMON]?: (typeof COMMON)[K] extends { multiple: true } ? boolean[] : (typeof COMMON)[K] extends { type: 'boolean' } ? boolean : string } & {
   'dry-run'?: boolean;
   'renew-before'?: string;
-};
+} & FleetFlagValues;
 
 function parse(argv: readonly string[], extra: ParseArgsConfig['options'], positionals: number): { values: Values; positionals: string[] } {
   try {
-    const parsed = parseArgs({ args: [...argv], options: { ...COMMON, ...extra }, strict: true, allowPositionals: positionals > 0 });
+    const parsed = parseArgs({ args: [...argv], options: { ...COMMON, ...FLEET_FLAGS, ...extra }, strict: true, allowPositionals: positionals > 0 });
     if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument '${parsed.positionals[positionals] ?? ''}'`);
     return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (err) {
@@ -76,6 +78,8 @@ export interface WorkflowRun {
   readonly dryRun: boolean;
   /** `fix DEVICE`: exactly this device. */
   readonly device?: string;
+  /** `--resume` (the latest journal) or `--resume FILE`. */
+  readonly resume?: true | string;
 }
 
 async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<number> {
@@ -91,6 +95,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     renewBefore = seconds;
   }
   const progress = progressMode(values.progress);
+  const fleet = fleetSettings(values);
   const stderr = deps.stderr ?? process.stderr;
   const resolver = new SecretResolver(deps.secrets ?? processSecretSources());
 
@@ -122,6 +127,9 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   if (values.transcripts !== undefined) await mkdir(values.transcripts, { recursive: true, mode: 0o700 });
   const redactor = new SecretRedactor(desired.secrets);
   const verbose = values.verbose?.length ?? 0;
+  const planOptions = run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
+  // A dry run changes nothing, so there is nothing to resume: no journal.
+  const journaled = run.dryRun ? undefined : await openJournal({ command: run.command, desired, ...(planOptions && { planOptions }), devices, ...(values.journal !== undefined && { journalFile: values.journal }), ...(run.resume !== undefined && { resume: run.resume }), stderr });
   const output = createRunOutput({
     command: run.dryRun ? 'plan' : run.command === 'plan' ? 'plan' : run.command,
     redactor,
@@ -140,10 +148,11 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   process.once('SIGTERM', onSignal);
   try {
     const redact = secretRedactor(desired);
-    const planOptions = run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
     const result = await runFleet({
       command: run.command,
-      devices,
+      devices: journaled?.devices ?? devices,
+      ...fleet,
+      ...(journaled && { journal: journaled.journal }),
       desired,
       resolver,
       reporter: output.reporter,
@@ -170,6 +179,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    journaled?.journal.close();
     await output.close();
   }
 }
@@ -186,6 +196,7 @@ const OPTIONS_HELP = [
   '      --command-timeout S  seconds to wait for each command (default 30)',
   '      --progress MODE      auto, live, lines or none',
   '  -v, --verbose / -q, --quiet',
+  FLEET_HELP,
 ].join('\n');
 
 export function workflowCommand(
@@ -202,12 +213,13 @@ export function workflowCommand(
     summary,
     usage,
     async run(argv) {
-      const { values, positionals: given } = parse(argv, extra, positionals);
+      const { argv: rest, resume } = takeResume(argv);
+      const { values, positionals: given } = parse(rest, extra, positionals);
       if (values.help) {
         (deps.stdout ?? process.stdout).write(`usage: ${usage}\n\n${summary}\n\n${OPTIONS_HELP}\n`);
         return EXIT_OK;
       }
-      return execute(toRun(values, given), deps);
+      return execute({ ...toRun(values, given), ...(resume !== undefined && { resume }) }, deps);
     },
   };
 }

@@ -1,0 +1,39 @@
+/**
+ * Deadlines of a fleet run. A device's deadline (`--device-timeout`) is an AbortSignal the per-device workflow
+ * checks between steps: no new step starts once it has passed, and changes already made are rolled back on the
+ * live session (a step under way is bounded by the command timeout). The run's deadline (`--deadline`) starts no
+ * new device once passed; devices under way keep their own deadline.
+ */
+
+/** The device's deadline passed: the workflow stopped before its next step. */
+export class DeviceDeadlineError extends Error {
+  override readonly name = 'DeviceDeadlineError';
+  readonly hint: string;
+
+  constructor(
+    readonly device: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${device}: the device deadline of ${formatMs(timeoutMs)} passed; no further step was started`);
+    this.hint = 'raise --device-timeout (the proof alone may take up to verify.wait_for_log_seconds), or look at the transcript for a slow step';
+  }
+}
+
+export function formatMs(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
+}
+
+export interface Deadline {
+  readonly signal: AbortSignal;
+  /** Stops the timer (call when the device is done). */
+  clear(): void;
+}
+
+/** A signal aborted with a DeviceDeadlineError `timeoutMs` after now. */
+export function deviceDeadline(device: string, timeoutMs: number): Deadline {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DeviceDeadlineError(device, timeoutMs)), timeoutMs);
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
