@@ -1,27 +1,29 @@
 /**
  * The dry-run (`plan`) rendering: for each device the exact commands it would be sent, in order, with the
- * changes they make. Devices whose plans are identical are shown once as a group, so a fleet of 500
+ * changes they make and the findings that led to them (`fix --dry-run`). Devices whose plans are identical are
+ * shown once as a group, so a fleet of 500
  * routers needing the same trustpoint reads as one block, not 500. Secrets are already masked by the
  * workflow (and masked again by the reporter wrapper); this module never sees a real value.
  */
 import type { ChangeRecord, DeviceOutcome, RunReporter, RunSummary } from './events.js';
 import { oneLine, plural } from './format.js';
-import { OutcomeCollector, isProblem, renderProblems, renderSummaryLine } from './final-report.js';
+import { OutcomeCollector, isProblem, renderFindings, renderProblems, renderSummaryLine } from './final-report.js';
 import { useColor } from './sink.js';
 import type { TextSink } from './sink.js';
 
-/** Devices that would receive the same commands for the same changes. */
+/** Devices that would receive the same commands for the same changes, on the same findings. */
 export interface PlanGroup {
   readonly devices: string[];
   readonly changes: readonly ChangeRecord[];
   readonly commands: readonly string[];
+  readonly diagnoses: readonly string[];
 }
 
 /** How many device names a group header lists before saying "and N more". */
 const NAMES_SHOWN = 8;
 
 function groupKey(o: DeviceOutcome): string {
-  return JSON.stringify([o.changes, o.commands ?? []]);
+  return JSON.stringify([o.changes, o.commands ?? [], o.diagnoses ?? []]);
 }
 
 /** Groups planned devices by identical plan, in the order devices first appear. Problems are not plans. */
@@ -35,7 +37,7 @@ function addToGroup(groups: Map<string, PlanGroup>, o: DeviceOutcome): void {
   const key = groupKey(o);
   const group = groups.get(key);
   if (group) group.devices.push(o.device);
-  else groups.set(key, { devices: [o.device], changes: o.changes, commands: o.commands ?? [] });
+  else groups.set(key, { devices: [o.device], changes: o.changes, commands: o.commands ?? [], diagnoses: o.diagnoses ?? [] });
 }
 
 function namesOf(devices: readonly string[]): string {
@@ -46,8 +48,12 @@ function namesOf(devices: readonly string[]): string {
 export function renderPlanGroup(group: PlanGroup): string {
   const who = group.devices.length === 1 ? (group.devices[0] ?? '') : `${namesOf(group.devices)} (${plural(group.devices.length, 'device')})`;
   const changes = group.changes.filter((c) => c.action !== 'unchanged');
-  if (changes.length === 0 && group.commands.length === 0) return `${who}: nothing to do`;
+  const findings = group.diagnoses.map((d) => `    - ${oneLine(d)}`);
+  if (changes.length === 0 && group.commands.length === 0) {
+    return findings.length === 0 ? `${who}: nothing to do` : [`${who}: nothing to do`, '  findings:', ...findings].join('\n');
+  }
   const lines = [`${who}: ${plural(changes.length, 'change')}, ${plural(group.commands.length, 'command')}`];
+  if (findings.length > 0) lines.push('  findings:', ...findings);
   for (const c of changes) lines.push(`  ${c.object}: ${c.action}${c.detail === undefined ? '' : ` (${oneLine(c.detail)})`}`);
   if (group.commands.length > 0) {
     lines.push('  would send:');
@@ -102,7 +108,7 @@ export class DryRunReporter implements RunReporter {
 
   runFinished(summary: RunSummary): void {
     const problems = renderProblems(this.#problems.problems, { color: this.#color, more: this.#problems.moreProblems });
-    const parts = [renderDryRun([...this.#groups.values()]), problems, renderSummaryLine(summary)];
+    const parts = [renderDryRun([...this.#groups.values()]), problems, renderFindings(this.#problems.problems), renderSummaryLine(summary)];
     this.#out.write(`${parts.filter((p) => p !== '').join('\n\n')}\n`);
   }
 }

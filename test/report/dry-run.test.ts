@@ -37,6 +37,58 @@ describe('dry-run rendering', () => {
     expect(renderDryRun(groups).split('\n')[0]).toBe('R0, R1, R2, R3, R4, R5, R6, R7 and 492 more (500 devices): 1 change, 4 commands');
   });
 
+  test('fix --dry-run shows the findings of each device with its plan; devices group only when their findings match too', () => {
+    const missing = 'Missing chain member: trustpoint CA-GTS-R1-Int (intermediate CA) is not on the device. Install it.';
+    const repair = (device: string, diagnoses: readonly string[]) => outcome(device, 'planned', { ...PLANNED, device, diagnoses });
+    const groups = groupPlans([repair('R1', [missing]), repair('R2', [missing]), repair('R3', ['Wrong certificate:\ntrustpoint CA-GTS-Root-R1']), outcome('R4', 'unchanged', { diagnoses: ['applet SendSecureEmailEEM is not on the device'] })]);
+    expect(groups.map((g) => g.devices)).toEqual([['R1', 'R2'], ['R3'], ['R4']]);
+    expect(renderDryRun(groups)).toBe(
+      [
+        'R1, R2 (2 devices): 1 change, 4 commands',
+        '  findings:',
+        `    - ${missing}`,
+        '  trustpoint CA-GTS-Root-R1: created',
+        '  would send:',
+        '    crypto pki trustpoint CA-GTS-Root-R1',
+        '     enrollment terminal',
+        '     revocation-check none',
+        '    exit',
+        '',
+        'R3: 1 change, 4 commands',
+        '  findings:',
+        '    - Wrong certificate: trustpoint CA-GTS-Root-R1',
+        '  trustpoint CA-GTS-Root-R1: created',
+        '  would send:',
+        '    crypto pki trustpoint CA-GTS-Root-R1',
+        '     enrollment terminal',
+        '     revocation-check none',
+        '    exit',
+        '',
+        'R4: nothing to do',
+        '  findings:',
+        '    - applet SendSecureEmailEEM is not on the device',
+      ].join('\n'),
+    );
+  });
+
+  test('the reporter also prints the findings of devices that could not be planned', () => {
+    const out = new RecordingSink();
+    const r = new DryRunReporter({ out, color: false });
+    r.runStarted('fix', ['R3']);
+    r.deviceFinished({ ...FAILED, diagnoses: ['Wrong certificate: trustpoint CA-GTS-Root-R1 holds another certificate'] });
+    r.runFinished({
+      command: 'fix',
+      startedAt: '2026-11-23T07:00:00.000Z',
+      durationMs: 900,
+      devices: 1,
+      byResult: { changed: 0, unchanged: 0, failed: 1, 'rolled-back': 0, planned: 0, skipped: 0 },
+    });
+    const parts = out.text.split('\n\n');
+    expect(parts[0]?.startsWith('Problems:\n  R3 (10.0.0.3) failed')).toBe(true);
+    expect(parts[1]).toBe('Findings:\n  R3:\n    - Wrong certificate: trustpoint CA-GTS-Root-R1 holds another certificate');
+    expect(parts[2]).toBe('fix: 1 device, 1 failed in 0.9 s\n');
+  });
+
   test('the reporter prints plans, then devices that could not be planned, then the summary', () => {
     const out = new RecordingSink();
     const r = new DryRunReporter({ out, color: false });
