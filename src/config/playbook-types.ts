@@ -125,6 +125,51 @@ export interface VerifySpec {
   readonly expectMail: boolean;
   readonly waitForLogSeconds: number;
   readonly forbiddenLogPatterns: readonly RegExp[];
+  /** Trustpoints whose certificates `show crypto pki certificates verbose TP` must show (checked with `cube:`). */
+  readonly certificates?: readonly string[];
+  /** TLS SIP trunks that must reach Established in `show sip-ua connections tcp tls detail` (with `cube:`). */
+  readonly tlsTrunks?: readonly TlsTrunkCheck[];
+}
+
+export interface TlsTrunkCheck {
+  readonly address: string;
+  readonly port: number;
+  /** How long to look for an Established connection before failing. */
+  readonly waitSeconds: number;
+  readonly origin: Origin;
+}
+
+export type CubeSrtp = 'off' | 'on' | 'fallback';
+
+/** A `dial-peer voice TAG voip` towards CUCM over SIP TLS. */
+export interface CubeDialPeer {
+  readonly tag: number;
+  readonly description?: string;
+  readonly destinationPattern?: string;
+  /** CUCM's IPv4 address. */
+  readonly target: string;
+  readonly port: number;
+  /** `srtp` on the dial-peer; left alone when absent. */
+  readonly srtp?: boolean;
+  /** `voice-class sip options-keepalive`; left alone when absent. */
+  readonly optionsKeepalive?: boolean;
+  readonly origin: Origin;
+}
+
+/** The CUBE side of a CUBE/CUCM TLS SIP trunk (issue #7). */
+export interface CubeSpec {
+  /** Holds the CUBE's own certificate; becomes `crypto signaling default trustpoint`. Never re-authenticated. */
+  readonly identityTrustpoint: string;
+  /** Absolute; `{device}` is replaced by the inventory name. The CA and identity PEM files for CUCM go here. */
+  readonly exportDir?: string;
+  readonly sipUa: {
+    readonly tlsVersion?: 'v1.2' | 'v1.3';
+    readonly cnSanValidateServer: boolean;
+    readonly remoteAddrs: readonly { readonly network: string; readonly mask: string; readonly trustpoint: string }[];
+  };
+  readonly voiceServiceVoip: { readonly srtp?: CubeSrtp; readonly urlSips: boolean; readonly sessionTransportTls: boolean };
+  readonly dialPeers: readonly CubeDialPeer[];
+  readonly origin: Origin;
 }
 
 export interface RotationSpec {
@@ -145,6 +190,7 @@ interface PlaybookBase<Env> {
   readonly eem?: EemSpec<Env>;
   readonly verify?: VerifySpec;
   readonly rotation?: RotationSpec;
+  readonly cube?: CubeSpec;
   /** Problems that do not stop a rollout but deserve a look. */
   readonly warnings: readonly ConfigIssue[];
 }

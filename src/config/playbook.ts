@@ -19,6 +19,7 @@ import type {
   TrustpointOptions,
   VerifySpec,
 } from './playbook-types.js';
+import { buildCube, buildCubeVerify, cubeVerifyFields } from './playbook-cube.js';
 import { ENV_NAME, check, resolveFilePath, secretAt, secretRefSchema } from './schema.js';
 import { trustpointNameProblem } from './trustpoint-name.js';
 
@@ -107,7 +108,7 @@ const appletSchema = z
   })
   .strict();
 
-const TOP_KEYS = ['name', 'description', 'ip_hosts', 'trustpoints', 'eem', 'verify', 'rotation'];
+const TOP_KEYS = ['name', 'description', 'ip_hosts', 'trustpoints', 'eem', 'verify', 'rotation', 'cube'];
 
 const eemSchema = z
   .object({
@@ -122,6 +123,7 @@ const verifySchema = z
     expect_mail: z.boolean().optional(),
     wait_for_log_seconds: z.number().int().min(1, { error: 'must be 1..3600 seconds' }).max(3600, { error: 'must be 1..3600 seconds' }).optional(),
     forbidden_log_patterns: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+    ...cubeVerifyFields,
   })
   .strict();
 
@@ -134,6 +136,7 @@ const sections = {
   eem: eemSchema.optional(),
   verify: verifySchema.optional(),
   rotation: z.object({ renew_before: z.string() }).strict().optional(),
+  cube: z.unknown().optional(),
 };
 
 export interface BuildContext {
@@ -449,6 +452,7 @@ export function buildPlaybook(value: unknown, file: string, home: string): { pla
     eem: part(sections.eem, 'eem'),
     verify: part(sections.verify, 'verify'),
     rotation: part(sections.rotation, 'rotation'),
+    cube: part(sections.cube, 'cube'),
   };
   const trustpoints = buildTrustpoints(raw.trustpoints ?? [], at(top, 'trustpoints'), ctx);
   let eem: EemSpec<EemEnvironmentEntry> | undefined;
@@ -458,7 +462,10 @@ export function buildPlaybook(value: unknown, file: string, home: string): { pla
       applets: buildApplets(raw.eem.applets ?? [], at(top, 'eem', 'applets'), ctx),
     };
   }
-  const verify = raw.verify ? buildVerify(raw.verify, at(top, 'verify'), eem, ctx) : undefined;
+  const cube = raw.cube === undefined ? undefined : buildCube(raw.cube, at(top, 'cube'), trustpoints, ctx);
+  const verify = raw.verify
+    ? { ...buildVerify(raw.verify, at(top, 'verify'), eem, ctx), ...buildCubeVerify(raw.verify, at(top, 'verify'), cube, raw.cube !== undefined, trustpoints, ctx) }
+    : undefined;
   let rotation: RotationSpec | undefined;
   if (raw.rotation) {
     const seconds = parseDuration(raw.rotation.renew_before);
@@ -466,8 +473,8 @@ export function buildPlaybook(value: unknown, file: string, home: string): { pla
       ctx.issues.push(issue(at(top, 'rotation', 'renew_before'), 'must be a duration like 30d, 12h or 2w'));
     } else rotation = { renewBeforeSeconds: seconds };
   }
-  if (trustpoints.length === 0 && eem === undefined && ctx.issues.length === 0) {
-    ctx.issues.push(issue(top, 'declares nothing: give trustpoints: and/or eem:'));
+  if (trustpoints.length === 0 && eem === undefined && raw.cube === undefined && ctx.issues.length === 0) {
+    ctx.issues.push(issue(top, 'declares nothing: give trustpoints:, eem: and/or cube:'));
   }
   const playbook: PlaybookSpec = {
     file,
@@ -478,6 +485,7 @@ export function buildPlaybook(value: unknown, file: string, home: string): { pla
     ...(eem && { eem }),
     ...(verify && { verify }),
     ...(rotation && { rotation }),
+    ...(cube && { cube }),
     warnings: [],
   };
   return { playbook, issues: ctx.issues };

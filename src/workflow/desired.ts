@@ -10,6 +10,8 @@ import type { CertificateFacts } from '../certs/types.js';
 import { parseCertificates, signatureVerifies } from '../certs/x509.js';
 import { ConfigError, Secret, environmentValue, expandChain, selectCertificates, describeSelect } from '../config/index.js';
 import type { CertificateSource, ConfigIssue, Origin, Playbook, TrustpointOptions, TrustpointSpec } from '../config/index.js';
+import { desiredCube } from './cube/plan.js';
+import type { DesiredCube } from './cube/plan.js';
 import { renderApplet } from './eem-render.js';
 import type { RenderedApplet } from './eem-render.js';
 
@@ -39,6 +41,8 @@ export interface DesiredState {
   readonly served?: { readonly certs: readonly CertificateFacts[]; readonly host?: string };
   /** Every secret value the devices will receive, for the sessions' redactors. */
   readonly secrets: readonly Secret[];
+  /** The playbook's `cube:` section: the CUBE step runs after the trustpoints (workflow/cube). */
+  readonly cube?: DesiredCube;
 }
 
 export type PinPolicy = 'playbook' | 'always';
@@ -190,13 +194,15 @@ export async function resolveDesired(playbook: Playbook, options: DesiredOptions
       ? { applet: verifyApplet, waitForLogSeconds: playbook.verify.waitForLogSeconds, forbiddenLogPatterns: playbook.verify.forbiddenLogPatterns }
       : undefined;
   const served = reader.served[0];
+  const ordered = installOrder(unique);
   return {
-    trustpoints: installOrder(unique),
+    trustpoints: ordered,
     environment,
     applets,
     ipHosts: new Map(playbook.ipHosts.map((h) => [h.name, h.address])),
     ...(verify && { verify }),
     ...(served && { served: { certs: served.certs, ...(serverHost !== undefined && { host: serverHost }) } }),
     secrets,
+    ...(playbook.cube && { cube: desiredCube(playbook.cube, playbook.verify, ordered) }),
   };
 }
