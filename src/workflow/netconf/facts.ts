@@ -1,0 +1,64 @@
+/**
+ * A NETCONF device's facts, from two reads: one get-config (trustpoints, `ip host`, EEM environment and applets,
+ * by subtree filter) and one CLI command for what the YANG models cannot show: the CA certificates (certificate
+ * chains have no body in any model, dossier 5.2) and applet actions without a model (`mail`, dossier 5.5).
+ * The result has the CLI workflow's DeviceFacts shape, so planning is the same code whichever way facts were read.
+ */
+import { createHash } from 'node:crypto';
+import { parseCertificate } from '../../certs/x509.js';
+import { Secret } from '../../config/index.js';
+import { parsePkiConfig, redactServerCredentials } from '../../device/index.js';
+import type { EemAction } from '../../device/index.js';
+import type { NetconfConfig } from '../../device/netconf/index.js';
+import { parseFacts } from '../facts.js';
+import type { DeviceFacts, InstalledApplet, InstalledCertificate, InstalledTrustpoint } from '../facts.js';
+
+/** The CLI read of a NETCONF device: only chains and applets (the rest comes over NETCONF). */
+export const CLI_FACTS_COMMAND = 'show running-config | section crypto pki certificate chain|event manager applet';
+
+export interface NetconfFacts extends DeviceFacts {
+  /** What get-config returned, elements kept for putting objects back as they were. */
+  readonly netconf: NetconfConfig;
+  /** Per applet, the actions only the CLI shows (their CLI form). */
+  readonly cliOnlyActions: ReadonlyMap<string, readonly EemAction[]>;
+}
+
+function installed(der: Buffer, serialHex: string): InstalledCertificate {
+  const sha1 = createHash('sha1').update(der).digest('hex').toUpperCase();
+  const md5 = createHash('md5').update(der).digest('hex').toUpperCase();
+  try {
+    return { der, serialHex, sha1, md5, facts: parseCertificate(der, `chain ${serialHex}`) };
+  } catch {
+    return { der, serialHex, sha1, md5 };
+  }
+}
+
+/** EEM orders actions by label as strings. */
+function byLabel(a: EemAction, b: EemAction): number {
+  return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+}
+
+export function combineFacts(netconf: NetconfConfig, cliText: string): NetconfFacts {
+  const chains = new Map(parsePkiConfig(cliText).chains.map((c) => [c.trustpoint, c]));
+  const trustpoints = new Map<string, InstalledTrustpoint>();
+  for (const [name, tp] of netconf.trustpoints) {
+    const ca = chains.get(name)?.certificates.find((c) => c.type === 'ca' && c.der.length > 0);
+    trustpoints.set(name, ca ? { name, config: tp.config, ca: installed(ca.der, ca.serialHex) } : { name, config: tp.config });
+  }
+  const environment = new Map<string, string | Secret>();
+  for (const [name, value] of netconf.environment) {
+    environment.set(name, redactServerCredentials(value) === value ? value : new Secret(value, `the device's ${name}`));
+  }
+  const cliApplets = parseFacts(cliText).applets;
+  const applets = new Map<string, InstalledApplet>();
+  const cliOnlyActions = new Map<string, EemAction[]>();
+  for (const [name, { applet }] of netconf.applets) {
+    const cli = cliApplets.get(name);
+    const modelledLabels = new Set(applet.actions.map((a) => a.label));
+    const cliOnly = (cli?.parsed.actions ?? []).filter((a) => !modelledLabels.has(a.label));
+    cliOnlyActions.set(name, cliOnly);
+    const parsed = { ...applet, actions: [...applet.actions, ...cliOnly].sort(byLabel) };
+    applets.set(name, { parsed, lines: cli?.lines ?? [] });
+  }
+  return { trustpoints, environment, applets, ipHosts: netconf.ipHosts, netconf, cliOnlyActions };
+}

@@ -1,0 +1,289 @@
+/**
+ * One device over NETCONF, start to end, with the SSH CLI workflow's plan, results and report: facts (get-config
+ * plus one CLI read), the same planDevice, then lock → removals commit → edits commit → CLI steps (authenticate
+ * dialogs, applet mail lines) → verify (facts again, `show crypto pki certificates`) → prove the mail (CLI
+ * `event manager run` and `show logging`) → confirm the commit → `write memory` → unlock. A failure after the
+ * first commit undoes every change: NETCONF edits putting each object back as get-config had it (committed as
+ * the final word, which also settles a pending confirmed commit), then the CLI's part (old CA certificates
+ * re-authenticated, old mail lines), then a re-read that must show the objects as before.
+ */
+import { randomBytes } from 'node:crypto';
+import pRetry from 'p-retry';
+import { saveSucceeded, WRITE_MEMORY } from '../../device/index.js';
+import type { ChangeRecord, DeviceOutcome, DeviceResult } from '../../report/events.js';
+import { leaveConfigMode, runStep, stepName } from '../apply.js';
+import { isTransient } from '../connect.js';
+import type { DesiredState } from '../desired.js';
+import type { DeviceJob } from '../device-run.js';
+import { residue, secretRedactor } from '../device-run.js';
+import { sameApplet } from '../eem-render.js';
+import { errorDetail, VerificationError, WorkflowError } from '../errors.js';
+import type { ErrorDetail } from '../errors.js';
+import type { DeviceFacts } from '../facts.js';
+import { planCommands, planDevice } from '../plan.js';
+import type { DevicePlan, Step } from '../plan.js';
+import { CERTIFICATES_COMMAND, certificateMismatches, proveApplet } from '../verify.js';
+import type { Proof } from '../verify.js';
+import type { NetconfFacts } from './facts.js';
+import type { NetconfDeviceSession } from './session.js';
+import { combine, translatePlan } from './translate.js';
+import type { NetconfChange } from './translate.js';
+
+export interface NetconfDeviceJob extends Omit<DeviceJob, 'open'> {
+  /** One attempt at both sessions; retries are the job's. */
+  readonly open: () => Promise<NetconfDeviceSession>;
+}
+
+/** As the SSH path decides it (device-run.ts): marker proof, failures-only, or nothing to run. */
+function proofMode(applet: string, before: DeviceFacts, plan: DevicePlan, desired: DesiredState): 'marker' | 'failures-only' | 'absent' {
+  const wanted = desired.applets.find((a) => a.name === applet);
+  const installsIt = plan.changes.some((c) => c.kind === 'applet' && c.record.object === `applet ${applet}`);
+  if (wanted && installsIt) return wanted.marker ? 'marker' : 'failures-only';
+  const present = before.applets.get(applet);
+  if (!present) return 'absent';
+  return wanted?.marker === true && sameApplet(present.parsed, wanted.parsed) ? 'marker' : 'failures-only';
+}
+
+class Run {
+  readonly started = Date.now();
+  readonly startedAt = new Date().toISOString();
+  roundTrips = 0;
+  session: NetconfDeviceSession | undefined;
+
+  constructor(readonly job: NetconfDeviceJob) {}
+
+  step(name: string): void {
+    this.job.reporter.deviceStep(this.job.device, name);
+  }
+
+  /** Opens both sessions and runs `then`, retrying transient failures: nothing has changed yet. */
+  connect<T>(then: (session: NetconfDeviceSession) => Promise<T>): Promise<T> {
+    const retry = this.job.retry ?? {};
+    return pRetry(
+      async () => {
+        const session = await this.job.open();
+        this.session = session;
+        try {
+          return await then(session);
+        } catch (err) {
+          await this.close();
+          throw err;
+        }
+      },
+      {
+        retries: retry.retries ?? 2,
+        minTimeout: retry.minTimeoutMs ?? 500,
+        maxTimeout: retry.maxTimeoutMs ?? 5_000,
+        factor: 2,
+        shouldRetry: ({ error }) => isTransient(error),
+        onFailedAttempt: ({ error, retriesLeft }) => {
+          if (retriesLeft > 0 && isTransient(error)) this.step(`connection failed (${error.message}); retrying`);
+        },
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    if (!session) return;
+    this.roundTrips += session.roundTrips;
+    await session.close();
+  }
+
+  /** The sessions when both still answer, else new ones (locked again). */
+  async fresh(): Promise<NetconfDeviceSession> {
+    const current = this.session;
+    if (current !== undefined && current.usable) {
+      try {
+        await current.cli.send('show clock');
+        return current;
+      } catch {
+        // fall through to a new pair
+      }
+    }
+    await this.close();
+    return this.connect(async (session) => {
+      await session.lock();
+      return session;
+    });
+  }
+
+  outcome(result: DeviceResult, changes: readonly ChangeRecord[], extra: Partial<DeviceOutcome> = {}): DeviceOutcome {
+    return {
+      device: this.job.device,
+      host: this.job.host,
+      result,
+      changes,
+      roundTrips: this.roundTrips + (this.session?.roundTrips ?? 0),
+      startedAt: this.startedAt,
+      durationMs: Date.now() - this.started,
+      ...(this.job.transcript !== undefined && { transcript: this.job.transcript }),
+      ...extra,
+    };
+  }
+}
+
+async function undo(run: Run, started: readonly NetconfChange[], before: NetconfFacts): Promise<{ records: ChangeRecord[]; left: string[] }> {
+  let session: NetconfDeviceSession;
+  try {
+    session = await run.fresh();
+  } catch (err) {
+    return { records: [], left: [`cannot reconnect to roll back: ${(err as Error).message}`] };
+  }
+  const reversed = [...started].reverse();
+  const failures = new Map<NetconfChange, string[]>(reversed.map((c) => [c, []]));
+  const all = combine(reversed.map((c) => c.undo));
+  run.step('roll back over NETCONF');
+  await session.discard();
+  for (const phase of [all.removals, all.edits]) {
+    if (phase.length === 0) continue;
+    try {
+      await session.commit(phase, { final: true });
+    } catch (err) {
+      for (const list of failures.values()) list.push(`NETCONF: ${(err as Error).message}`);
+      break;
+    }
+  }
+  for (const change of reversed) {
+    for (const step of change.undo.cli) {
+      run.step(`roll back ${change.change.record.object}: ${stepName(step)}`);
+      try {
+        await runStep(session.cli, step);
+      } catch (err) {
+        failures.get(change)?.push(`${stepName(step)}: ${(err as Error).message}`);
+      }
+    }
+  }
+  await leaveConfigMode(session.cli).catch(() => undefined);
+  const records = reversed.map((c): ChangeRecord => {
+    const failed = failures.get(c) ?? [];
+    return { object: c.change.record.object, action: failed.length === 0 ? 'restored' : 'restore failed', ...(failed.length > 0 && { detail: failed.join('; ') }) };
+  });
+  try {
+    const after = await session.readFacts();
+    return { records, left: residue(before, after, started.map((c) => c.change)) };
+  } catch (err) {
+    return { records, left: [`cannot re-read the device after rolling back: ${(err as Error).message}`] };
+  }
+}
+
+async function runCli(run: Run, session: NetconfDeviceSession, steps: readonly Step[], at: (name: string) => void): Promise<void> {
+  for (const step of steps) {
+    const name = stepName(step);
+    at(name);
+    run.step(name);
+    await runStep(session.cli, step);
+  }
+  await leaveConfigMode(session.cli);
+}
+
+export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOutcome> {
+  const run = new Run(job);
+  job.reporter.deviceStarted(job.device);
+  let plan: DevicePlan | undefined;
+  let before: NetconfFacts | undefined;
+  let diagnoses: string[] | undefined;
+  let started: NetconfChange[] = [];
+  let stepNow = 'connect';
+  try {
+    run.step('gather facts');
+    before = await run.connect((s) => s.readFacts());
+    const session = run.session as NetconfDeviceSession;
+    stepNow = 'plan';
+    plan = planDevice(before, job.desired, job.planOptions);
+    diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session.cli) : []), ...plan.notes];
+    const commands = planCommands(plan);
+    const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
+    if (job.dryRun) {
+      await run.close();
+      return run.outcome(plan.changes.length === 0 ? 'unchanged' : 'planned', plan.changes.map((c) => c.record), extra);
+    }
+    if (plan.changes.length === 0 && !job.alwaysProve) {
+      await run.close();
+      return run.outcome('unchanged', [], extra);
+    }
+    const changes = translatePlan(plan.changes, before, job.desired);
+    const apply = combine(changes.map((c) => c.apply));
+    if (changes.length > 0) {
+      stepNow = `lock the ${session.target} datastore`;
+      run.step(stepNow);
+      await session.lock();
+      started = changes;
+      for (const [phase, what] of [
+        [apply.removals, 'remove'],
+        [apply.edits, 'edit'],
+      ] as const) {
+        if (phase.length === 0) continue;
+        stepNow = `NETCONF ${what} ${phase.length} object${phase.length === 1 ? '' : 's'} (${session.confirmedCommit ? 'confirmed commit' : session.target === 'candidate' ? 'candidate commit' : 'running'})`;
+        run.step(stepNow);
+        await session.commit(phase);
+      }
+      await runCli(run, session, apply.cli, (name) => (stepNow = name));
+
+      stepNow = 'verify configuration';
+      run.step(stepNow);
+      const after = await session.readFacts();
+      const left = planDevice(after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
+      if (left.length > 0) {
+        throw new VerificationError(job.device, stepNow, `${job.device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, 'the device accepted an edit but did not apply it: compare get-config with the plan');
+      }
+      const installed = plan.changes.flatMap((c) => c.steps).filter((s): s is Extract<Step, { kind: 'authenticate' }> => s.kind === 'authenticate');
+      if (installed.length > 0) {
+        const expected = installed.map((s) => ({ trustpoint: s.trustpoint, serialHex: s.serialHex, md5: s.md5, sha1: s.sha1 }));
+        const wrong = certificateMismatches(await session.cli.send(CERTIFICATES_COMMAND), expected);
+        if (wrong.length > 0) {
+          throw new VerificationError(job.device, CERTIFICATES_COMMAND, `${job.device}: '${CERTIFICATES_COMMAND}' shows other certificates than planned: ${wrong.join('; ')}`, 'the trustpoints may have been changed by someone else during the run');
+        }
+      }
+    }
+    let proof: Proof | undefined;
+    const mode = job.desired.verify ? proofMode(job.desired.verify.applet, before, plan, job.desired) : 'absent';
+    if (job.desired.verify && mode === 'absent') {
+      diagnoses.push(`applet ${job.desired.verify.applet} is not on the device, so the mail could not be proven: run certagent rollout first`);
+    } else if (job.desired.verify) {
+      stepNow = `run applet ${job.desired.verify.applet}`;
+      run.step(stepNow);
+      if (mode === 'failures-only') {
+        diagnoses.push(`applet ${job.desired.verify.applet} on the device differs from the playbook's (no certagent marker): only a logged failure can show, so the proof waited the whole ${job.desired.verify.waitForLogSeconds} s`);
+      }
+      proof = await proveApplet(session.cli, job.desired.verify, {
+        nonce: randomBytes(4).toString('hex'),
+        redact: secretRedactor(job.desired),
+        marker: mode === 'marker',
+        ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
+      });
+    }
+    if (plan.changes.length > 0) {
+      stepNow = 'confirm commit';
+      await session.confirm();
+      stepNow = 'write memory';
+      run.step(stepNow);
+      const saved = await session.cli.send(WRITE_MEMORY, { timeoutMs: 120_000 });
+      if (!saveSucceeded(saved)) throw new WorkflowError(job.device, stepNow, `${job.device}: 'write memory' did not confirm [OK]`, 'check NVRAM space and the device log', saved.trim());
+    }
+    await run.close();
+    const records: ChangeRecord[] = plan.changes.map((c) => c.record);
+    if (proof) {
+      const detail = proof.markerLine !== undefined ? `mail sent (run ${proof.nonce})` : `no failure logged (run ${proof.nonce}); the applet has no certagent marker to prove success`;
+      records.push({ object: `applet ${proof.applet}`, action: 'proven', detail });
+    }
+    return run.outcome(plan.changes.length > 0 ? 'changed' : 'unchanged', records, extra);
+  } catch (err) {
+    const detail: ErrorDetail = errorDetail(err, stepNow);
+    const extra = { ...(plan && { commands: planCommands(plan) }), ...(diagnoses && diagnoses.length > 0 && { diagnoses }) };
+    if (started.length === 0 || before === undefined) {
+      await run.close();
+      return run.outcome('failed', [], { ...extra, error: detail });
+    }
+    const undone = await undo(run, started, before);
+    await run.close();
+    if (undone.left.length > 0) {
+      return run.outcome('failed', undone.records, {
+        ...extra,
+        error: { ...detail, message: `${detail.message}; rollback incomplete: ${undone.left.join('; ')}`, hint: 'the device is half-configured: read the transcript and fix it by hand, or re-run' },
+      });
+    }
+    return run.outcome('rolled-back', undone.records, { ...extra, error: detail });
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The rollout over NETCONF against lab routers serving NETCONF and SSH: the same end state, mail and report as
+ * over SSH; a re-run that sends no edit; a datastore locked by another session; a failure after the commits that
+ * is undone over NETCONF and the CLI. Real SSH, real NETCONF framing, the lab's YANG validation, real SMTP/TLS.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { resolveCredentials } from '../../src/config/index.js';
+import type { Device } from '../../src/config/index.js';
+import type { DeviceOutcome } from '../../src/report/events.js';
+import { NetconfClient } from '../../src/transport/netconf/index.js';
+import { resolveDesired, runFleet } from '../../src/workflow/index.js';
+import { NetconfDeviceSession, runNetconfDevice } from '../../src/workflow/netconf/index.js';
+import { RecordingReporter, startE2eLab } from './helpers.js';
+import type { E2eLab } from './helpers.js';
+
+/** The top-level blocks certagent touches, as the running config shows them (without each router's own self-signed trustpoint). */
+function touched(runningConfig: string): string {
+  const out: string[] = [];
+  let keep = false;
+  for (const line of runningConfig.split(/\r?\n/)) {
+    if (!/^[ \t]/.test(line)) keep = /^(crypto pki|event manager|ip host)/.test(line) && !/TP-self-signed-/.test(line);
+    if (keep) out.push(line);
+  }
+  return out.join('\n');
+}
+
+/** The report without what differs from run to run (the proof's nonce). */
+function report(outcome: DeviceOutcome): string[] {
+  return outcome.changes.map((c) => `${c.object} | ${c.action} | ${(c.detail ?? '').replace(/run [0-9a-f]+/, 'run N')}`);
+}
+
+describe('rollout over NETCONF', () => {
+  let e2e: E2eLab;
+  beforeAll(async () => {
+    e2e = await startE2eLab({ netconf: true });
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  async function device(name: string): Promise<Device> {
+    const found = (await e2e.inventory()).devices.find((d) => d.name === name);
+    if (!found) throw new Error(`no ${name} in the inventory`);
+    return found;
+  }
+
+  async function overNetconf(name: string): Promise<{ outcome: DeviceOutcome; reporter: RecordingReporter }> {
+    const d = await device(name);
+    const creds = await resolveCredentials(d, e2e.resolver());
+    const desired = await resolveDesired(await e2e.playbook());
+    const reporter = new RecordingReporter();
+    const outcome = await runNetconfDevice({
+      device: d.name,
+      host: d.host,
+      command: 'rollout',
+      desired,
+      dryRun: false,
+      open: () =>
+        NetconfDeviceSession.open(d, creds, { ...(process.env['NC_TRANSCRIPTS'] ? { transcriptDir: process.env['NC_TRANSCRIPTS'] } : {}), secrets: desired.secrets.map((s) => s.reveal()), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000, lockRetries: 1, lockRetryMs: 50 }),
+      retry: { retries: 1, minTimeoutMs: 50 },
+      reporter,
+      pollIntervalMs: 50,
+    });
+    return { outcome, reporter };
+  }
+
+  let overSsh: DeviceOutcome;
+
+  it('ends with the same running config, mail and report as the SSH rollout', async () => {
+    const reporter = new RecordingReporter();
+    await runFleet({
+      command: 'rollout',
+      devices: [await device('lab-r001')],
+      desired: await resolveDesired(await e2e.playbook()),
+      resolver: e2e.resolver(),
+      reporter,
+      session: { ...(process.env['NC_TRANSCRIPTS'] ? { transcriptDir: process.env['NC_TRANSCRIPTS'] } : {}), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
+      pollIntervalMs: 50,
+    });
+    overSsh = reporter.outcome('lab-r001');
+    expect(overSsh.result).toBe('changed');
+
+    const r2 = e2e.lab.device('lab-r002').router;
+    const { outcome, reporter: steps } = await overNetconf('lab-r002');
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.result).toBe('changed');
+    expect(report(outcome)).toEqual(report(overSsh));
+    expect(outcome.commands).toEqual(overSsh.commands);
+    expect(touched(r2.runningConfig())).toEqual(touched(e2e.lab.device('lab-r001').router.runningConfig()));
+    // The modelled part went over NETCONF (IOS XE logs its DMI changes), the certificates over the CLI.
+    expect(r2.state.syslog.entries().join('\n')).toMatch(/DMI-5-CONFIG_I.*Configured from NETCONF\/RESTCONF/);
+    expect(steps.lines).toContain('lab-r002: authenticate LAB-Lab-Root-R1');
+    const nonce = /run ([0-9a-f]+)/.exec(outcome.changes.find((c) => c.action === 'proven')?.detail ?? '')?.[1] ?? 'none';
+    expect(e2e.lab.mail.messages().some((m) => m.subject === `certagent proof ${nonce}`)).toBe(true);
+    expect(outcome.roundTrips).toBeGreaterThan(0);
+  });
+
+  it('changes nothing when run again', async () => {
+    const r2 = e2e.lab.device('lab-r002').router;
+    const config = r2.runningConfig();
+    const dmi = r2.state.syslog.entries().filter((l) => l.includes('DMI-5-CONFIG_I')).length;
+    const { outcome } = await overNetconf('lab-r002');
+    expect(outcome.result).toBe('unchanged');
+    expect(outcome.changes).toEqual([]);
+    expect(r2.runningConfig()).toEqual(config);
+    expect(r2.state.syslog.entries().filter((l) => l.includes('DMI-5-CONFIG_I'))).toHaveLength(dmi);
+    // One get-config and the CLI read: facts only.
+    expect(outcome.roundTrips).toBeLessThanOrEqual(4);
+  });
+
+  it('fails cleanly, changing nothing, while another session holds the lock', async () => {
+    const d = await device('lab-r003');
+    const r3 = e2e.lab.device('lab-r003').router;
+    const before = r3.runningConfig();
+    const holder = await NetconfClient.connect({
+      device: 'holder',
+      host: d.host,
+      port: d.netconfPort,
+      credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
+      hostKey: { pinnedSha256: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
+    });
+    try {
+      await holder.lock('running');
+      const { outcome } = await overNetconf('lab-r003');
+      expect(outcome.result).toBe('failed');
+      expect(outcome.error?.message).toContain(`locked by session ${holder.sessionId}`);
+      expect(outcome.error?.message).toContain('nothing was changed');
+      expect(outcome.changes).toEqual([]);
+      expect(r3.runningConfig()).toEqual(before);
+    } finally {
+      await holder.close();
+    }
+  });
+
+  it('undoes the committed edits and the CLI steps when a certificate is refused mid-change', async () => {
+    const r3 = e2e.lab.device('lab-r003').router;
+    const before = touched(r3.runningConfig());
+    r3.setFaults({ rejectCertificate: true });
+    try {
+      const { outcome, reporter } = await overNetconf('lab-r003');
+      expect(outcome.result).toBe('rolled-back');
+      expect(outcome.error?.step).toBe('crypto pki authenticate LAB-Lab-Root-R1');
+      expect(outcome.changes.every((c) => c.action === 'restored')).toBe(true);
+      expect(outcome.changes.map((c) => c.object)).toEqual([...report(overSsh).filter((l) => !l.includes('proven')).map((l) => l.split(' | ')[0])].reverse());
+      expect(reporter.lines).toContain('lab-r003: roll back over NETCONF');
+      expect(touched(r3.runningConfig())).toEqual(before);
+    } finally {
+      r3.setFaults({});
+    }
+  });
+});
