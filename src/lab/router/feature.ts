@@ -93,6 +93,9 @@ export const RENDER_SLOTS = [
   'interfaces',
   'ip',
   'ip-host',
+  // Before the voice sections: an ISR4321 IOS XE 16.5 `show running-config` (Vonage's CUCM-CUBE guide) reads
+  // control-plane, mgcp, dial-peer voice, sip-ua, line con 0.
+  'control-plane',
   'dial-peer',
   'sip-ua',
   'line',

@@ -55,7 +55,7 @@ export function baseBlocks(state: RouterState, base: BaseConfig): ConfigBlock[] 
   if (state.ipHosts.size > 0) {
     blocks.push({ slot: 'ip-host', lines: [...state.ipHosts].map(([name, address]) => `ip host ${name} ${address}`) });
   }
-  blocks.push({ slot: 'line', lines: ['control-plane'] });
+  blocks.push({ slot: 'control-plane', lines: ['control-plane'] });
   const lines: string[] = [];
   for (const [name, children] of base.lines) lines.push(`line ${name}`, ...children);
   blocks.push({ slot: 'line', lines });
