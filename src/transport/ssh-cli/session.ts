@@ -171,8 +171,9 @@ export class IosXeSession {
   /**
    * Runs a dialog (scrapli send_interactive): each step is sent, then the session waits for one of the
    * step's questions or the prompt. A step without questions waits for the prompt; a prompt where a
-   * question was expected ends the dialog early. Error texts anywhere in the dialog
-   * raise DeviceCommandError naming the first step.
+   * question was expected ends the dialog early; for a step of several lines marked `promptAfterLastLine`, only
+   * the prompt after its last line counts. Error texts anywhere in the dialog raise DeviceCommandError naming
+   * the first step.
    */
   async interact(steps: readonly DialogStep[], options: SendOptions = {}): Promise<DialogResult> {
     const first = steps[0];
@@ -184,7 +185,8 @@ export class IosXeSession {
       const text = typeof step.send === 'function' ? step.send(seen) : step.send;
       if (step.secret) this.#redactor.add(text);
       const what = step.secret ? `${name}: ${step.label ?? 'secret'}` : text.split('\n')[0] ?? '';
-      const read = await this.#exchange(`${text}\n`, [...step.expect, this.#prompts.any], what, options.timeoutMs, step.expect.length > 0 ? 'question' : 'prompt');
+      const prompt = step.promptAfterLastLine ? promptAfterEcho(this.#prompts.any, text.split('\n')) : this.#prompts.any;
+      const read = await this.#exchange(`${text}\n`, [...step.expect, prompt], what, options.timeoutMs, step.expect.length > 0 ? 'question' : 'prompt');
       seen += read.text;
       sent++;
       // The prompt instead of an expected question: the device skipped the rest of the dialog.
@@ -289,12 +291,7 @@ export class IosXeSession {
    */
   async #configBulk(lines: readonly string[], timeoutMs?: number): Promise<string[]> {
     if (lines.length === 0) return [];
-    const prompt = this.#prompts.any;
-    const allEchoed = (text: string): boolean => {
-      if (!prompt.test(text.slice(-512))) return false;
-      return echoPositions(text, lines) !== undefined;
-    };
-    const read = await this.#exchange(`${lines.join('\n')}\n`, [allEchoed], `${lines.length} config lines`, timeoutMs ?? this.#timeoutMs + lines.length * 1_000, 'echo of every line and a prompt');
+    const read = await this.#exchange(`${lines.join('\n')}\n`, [promptAfterEcho(this.#prompts.any, lines)], `${lines.length} config lines`, timeoutMs ?? this.#timeoutMs + lines.length * 1_000, 'echo of every line and a prompt');
     const positions = echoPositions(read.text, lines) ?? [];
     const outputs = lines.map((line, i) => {
       const start = (positions[i] ?? 0) + line.length;
@@ -304,6 +301,11 @@ export class IosXeSession {
     outputs.forEach((output, i) => this.#check(lines[i] ?? '', output));
     return outputs;
   }
+}
+
+/** The prompt, once the echo of every one of `lines` has come back before it. */
+function promptAfterEcho(prompt: RegExp, lines: readonly string[]): Matcher {
+  return (text) => prompt.test(text.slice(-512)) && echoPositions(text, lines) !== undefined;
 }
 
 /** Where each line's echo starts, in order, or undefined while some echo is still missing. */
