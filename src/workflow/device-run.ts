@@ -12,6 +12,8 @@ import type { ChangeRecord, DeviceOutcome, DeviceResult, RunReporter } from '../
 import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { leaveConfigMode, runStep, stepName } from './apply.js';
+import { applyCube, cubeChangeRecords, prepareCube, rollbackCube, verifyCube } from './cube/index.js';
+import type { CubeRun } from './cube/index.js';
 import type { DesiredState } from './desired.js';
 import { sameApplet } from './eem-render.js';
 import { WorkflowError, VerificationError, errorDetail } from './errors.js';
@@ -177,6 +179,16 @@ export function residue(before: DeviceFacts, after: DeviceFacts, changes: readon
   return out;
 }
 
+/** The CUBE step's changes undone first: they were made last. */
+async function rollbackCubeStep(run: Run, cube: CubeRun): Promise<{ records: ChangeRecord[]; left: string[] }> {
+  run.step('roll back CUBE configuration');
+  try {
+    return await rollbackCube(await run.fresh(), cube);
+  } catch (err) {
+    return { records: [], left: [`cannot reconnect to roll back the CUBE configuration: ${(err as Error).message}`] };
+  }
+}
+
 async function rollback(run: Run, started: readonly PlannedChange[], before: DeviceFacts): Promise<{ records: ChangeRecord[]; left: string[] }> {
   const records: ChangeRecord[] = [];
   let session: IosXeSession;
@@ -232,6 +244,8 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
   const started: PlannedChange[] = [];
   let before: DeviceFacts | undefined;
   let diagnoses: string[] | undefined;
+  let cube: CubeRun | undefined;
+  let cubeStarted = false;
   let stepNow = 'connect';
   try {
     run.forward('gather facts');
@@ -239,14 +253,22 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     const session = run.session as IosXeSession;
     stepNow = 'plan';
     plan = planDevice(before, job.desired, job.planOptions);
-    diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session) : []), ...plan.notes];
-    const commands = planCommands(plan);
+    if (job.desired.cube) {
+      stepNow = 'read CUBE configuration';
+      run.forward(stepNow);
+      cube = await prepareCube(session, job.desired.cube, { dryRun: job.dryRun });
+    }
+    diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session) : []), ...plan.notes, ...(cube?.notes ?? [])];
+    const commands = [...planCommands(plan), ...(cube?.commands ?? [])];
+    const cubeChanges = cube ? cubeChangeRecords(cube) : [];
+    const changing = plan.changes.length > 0 || cubeChanges.length > 0;
     const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
     if (job.dryRun) {
       await run.close();
-      return run.outcome(plan.changes.length === 0 ? 'unchanged' : 'planned', plan.changes.map((c) => c.record), extra);
+      return run.outcome(changing ? 'planned' : 'unchanged', [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? [])], extra);
     }
-    if (plan.changes.length === 0 && !job.alwaysProve) {
+    // With a CUBE the run goes on: the trunk is verified (and the export files written) on every run.
+    if (plan.changes.length === 0 && !job.alwaysProve && !cube) {
       await run.close();
       return run.outcome('unchanged', [], extra);
     }
@@ -275,6 +297,18 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
         }
       }
     }
+    const cubeRecords: ChangeRecord[] = [];
+    if (cube) {
+      if (cube.changes.length > 0) {
+        stepNow = 'configure CUBE';
+        run.forward(stepNow);
+        cubeStarted = true;
+        await applyCube(session, cube);
+      }
+      stepNow = 'verify CUBE';
+      run.forward(stepNow);
+      cubeRecords.push(...(await verifyCube(session, cube, { diagnoses, ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }) })));
+    }
     let proof: Proof | undefined;
     const mode = job.desired.verify ? proofMode(job.desired.verify.applet, before, plan, job.desired) : 'absent';
     if (job.desired.verify && mode === 'absent') {
@@ -292,7 +326,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
         ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
       });
     }
-    if (plan.changes.length > 0) {
+    if (changing) {
       stepNow = 'write memory';
       run.forward(stepNow);
       const saved = await session.send(WRITE_MEMORY, { timeoutMs: 120_000 });
@@ -301,20 +335,23 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       }
     }
     await run.close();
-    const records: ChangeRecord[] = [...plan.changes.map((c) => c.record)];
+    const records: ChangeRecord[] = [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? []), ...cubeRecords];
     if (proof) {
       const detail = proof.markerLine !== undefined ? `mail sent (run ${proof.nonce})` : `no failure logged (run ${proof.nonce}); the applet has no certagent marker to prove success`;
       records.push({ object: `applet ${proof.applet}`, action: 'proven', detail });
     }
-    return run.outcome(plan.changes.length > 0 ? 'changed' : 'unchanged', records, { commands, ...(diagnoses.length > 0 && { diagnoses }) });
+    return run.outcome(changing ? 'changed' : 'unchanged', records, { commands, ...(diagnoses.length > 0 && { diagnoses }) });
   } catch (err) {
     const detail: { -readonly [K in keyof ErrorDetail]: ErrorDetail[K] } = { ...errorDetail(err, stepNow) };
-    const extra = { ...(plan && { commands: planCommands(plan) }), ...(diagnoses && diagnoses.length > 0 && { diagnoses }) };
-    if (started.length === 0 || before === undefined) {
+    const extra = { ...(plan && { commands: [...planCommands(plan), ...(cube?.commands ?? [])] }), ...(diagnoses && diagnoses.length > 0 && { diagnoses }) };
+    const exported = cube?.exports ?? [];
+    if ((started.length === 0 && !cubeStarted) || before === undefined) {
       await run.close();
-      return run.outcome('failed', [], { ...extra, error: detail });
+      return run.outcome('failed', exported, { ...extra, error: detail });
     }
-    const undone = await rollback(run, started, before);
+    const cubeUndone = cube && cubeStarted ? await rollbackCubeStep(run, cube) : { records: [], left: [] };
+    const trustpointsUndone = await rollback(run, started, before);
+    const undone = { records: [...cubeUndone.records, ...trustpointsUndone.records, ...exported], left: [...cubeUndone.left, ...trustpointsUndone.left] };
     if (stepNow === 'write memory' && (err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError || err instanceof SessionUnusableError)) {
       // The save may have gone through before the session was lost: startup-config could hold the undone changes.
       detail.hint = `'write memory' may have completed before the failure: compare startup-config with running-config on ${job.device}${detail.hint ? `; ${detail.hint}` : ''}`;

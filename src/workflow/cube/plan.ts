@@ -3,7 +3,8 @@
  * voip` and `dial-peer` blocks (each with the lines that undo it), what a rollback left behind, whether the
  * exported identity is the certificate the router's chain holds, and where the exported files go.
  */
-import { parseCertificates } from '../../certs/x509.js';
+import { toPem } from '../../certs/pem.js';
+import { parseCertificate, parseCertificates } from '../../certs/x509.js';
 import { ConfigError } from '../../config/index.js';
 import type { CubeSpec, TlsTrunkCheck, VerifySpec } from '../../config/index.js';
 import { CubeSpecError, planCubeConfig, validateCubeSpec } from '../../device/index.js';
@@ -212,6 +213,25 @@ export function checkExportedIdentity(trustpoint: string, exported: PemExport, c
     return `the CA certificate exported from ${trustpoint} (SHA1 ${ca.sha1}) is not the CA of its chain`;
   }
   return { caPem: exported.caPem, certPem: exported.generalPurposePem, selfSigned: exported.caIsSelfSigned || ca.der.equals(cert.der), sha1: cert.sha1, caSha1: ca.sha1 };
+}
+
+/**
+ * The identity as the trustpoint's `crypto pki certificate chain` in the running config holds it: what an export
+ * would give, known without entering config mode (a dry run, or a re-run whose files are already right).
+ */
+export function identityFromChain(trustpoint: string, chain: CertificateChainConfig | undefined): ExportedIdentity | string {
+  const stored = chain?.certificates.filter((c) => c.der.length > 0) ?? [];
+  const own = stored.find((c) => c.type === 'identity') ?? stored.find((c) => c.type === 'self-signed');
+  if (!own) {
+    return chain === undefined
+      ? `trustpoint ${trustpoint} does not exist or holds no certificate chain: enroll the CUBE or import its certificate there first`
+      : `trustpoint ${trustpoint} holds no certificate of the router's own: enroll the CUBE or import its certificate there first`;
+  }
+  const ca = own.type === 'self-signed' ? own : stored.find((c) => c.type === 'ca');
+  if (!ca) return `trustpoint ${trustpoint} holds the router's certificate but not its CA: authenticate the issuing CA there`;
+  const cert = parseCertificate(own.der, `${trustpoint} identity`);
+  const caFacts = parseCertificate(ca.der, `${trustpoint} CA`);
+  return { caPem: toPem(ca.der), certPem: toPem(own.der), selfSigned: own === ca, sha1: cert.sha1, caSha1: caFacts.sha1 };
 }
 
 export interface ExportFile {

@@ -1,7 +1,8 @@
 /**
  * The CUBE step of a device run (issue #7), the I/O around plan.ts: read the PKI and voice configuration in one
- * command, export the identity trustpoint (config mode only) and check it is the router's own certificate, write
- * the CA and identity PEM files for CUCM's CallManager-trust, send only the differing voice lines, then verify:
+ * command, take the identity from the trustpoint's chain and, when the files for CUCM's CallManager-trust are
+ * missing or stale, export it (config mode only), check the export is that certificate and write the CA and
+ * identity PEM files, send only the differing voice lines, then verify:
  * the certificates `show crypto pki certificates verbose` shows, and each TLS trunk polled until Established or
  * its deadline, a failure explained from the transport counters. Rollback sends the undo lines in reverse.
  */
@@ -17,12 +18,12 @@ import {
   parseSipUaConnections,
   trunkTlsState,
 } from '../../device/index.js';
-import type { CubeConfig, SipConnections, SipTransportCounters } from '../../device/index.js';
+import type { CertificateChainConfig, CubeConfig, SipConnections, SipTransportCounters } from '../../device/index.js';
 import type { ChangeRecord } from '../../report/events.js';
 import { DeviceCommandError } from '../../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../../transport/ssh-cli/index.js';
 import { VerificationError, WorkflowError } from '../errors.js';
-import { checkExportedIdentity, cubeResidue, exportFiles, planCubeChanges } from './plan.js';
+import { checkExportedIdentity, cubeResidue, exportFiles, identityFromChain, planCubeChanges } from './plan.js';
 import type { CubeChange, DesiredCube, ExportedIdentity } from './plan.js';
 
 /** One round trip for both: the trustpoint chains (to check the export) and the voice blocks (to plan). */
@@ -66,18 +67,18 @@ async function writeIfDifferent(path: string, text: string): Promise<boolean> {
   return true;
 }
 
-/** Reads the device, exports and checks the identity, writes the export files (not in a dry run) and plans. */
-export async function prepareCube(session: IosXeSession, desired: DesiredCube, options: CubePrepareOptions): Promise<CubeRun> {
+/**
+ * The device's own export (config mode: IOS logs a configuration session), checked against the chain. Run only
+ * when the files for CUCM must be (re)written, so a dry run and a settled re-run never enter config mode.
+ */
+async function exportIdentity(session: IosXeSession, tp: string, chain: CertificateChainConfig | undefined): Promise<ExportedIdentity> {
   const device = session.device;
-  const text = await session.send(CUBE_FACTS_COMMAND);
-  const before = parseCubeConfig(text);
-  const chain = parsePkiConfig(text).chains.find((c) => c.trustpoint === desired.identityTrustpoint);
-  const tp = desired.identityTrustpoint;
+  const command = CUBE_COMMANDS.exportPem(tp);
   let exportText: string;
   try {
-    exportText = (await session.sendConfig([CUBE_COMMANDS.exportPem(tp)])).outputs[0] ?? '';
+    exportText = (await session.sendConfig([command])).outputs[0] ?? '';
   } catch (err) {
-    if (err instanceof DeviceCommandError) throw identityProblem({ device, trustpoint: tp }, `'${CUBE_COMMANDS.exportPem(tp)}' failed: ${err.deviceSays}`, err.output);
+    if (err instanceof DeviceCommandError) throw identityProblem({ device, trustpoint: tp }, `'${command}' failed: ${err.deviceSays}`, err.output);
     throw err;
   }
   let checked: ExportedIdentity | string;
@@ -87,15 +88,33 @@ export async function prepareCube(session: IosXeSession, desired: DesiredCube, o
     checked = (err as Error).message;
   }
   if (typeof checked === 'string') throw identityProblem({ device, trustpoint: tp }, checked, exportText.trim());
-  const identity = checked;
+  return checked;
+}
+
+/** Reads the device, checks the identity, writes the export files (not in a dry run) and plans. */
+export async function prepareCube(session: IosXeSession, desired: DesiredCube, options: CubePrepareOptions): Promise<CubeRun> {
+  const device = session.device;
+  const tp = desired.identityTrustpoint;
+  const text = await session.send(CUBE_FACTS_COMMAND);
+  const before = parseCubeConfig(text);
+  const chain = parsePkiConfig(text).chains.find((c) => c.trustpoint === tp);
+  const stored = identityFromChain(tp, chain);
+  if (typeof stored === 'string') throw identityProblem({ device, trustpoint: tp }, stored);
+  let identity = stored;
 
   const exports: ChangeRecord[] = [];
   const notes: string[] = [];
   if (desired.exportDir !== undefined) {
-    const files = exportFiles(desired.exportDir, device, tp, identity);
+    let files = exportFiles(desired.exportDir, device, tp, identity);
+    const current = await Promise.all(files.map((f) => readFile(f.path, 'utf8').catch(() => undefined)));
+    const stale = files.some((f, i) => current[i] !== f.pem);
+    if (stale && !options.dryRun) {
+      identity = await exportIdentity(session, tp, chain);
+      files = exportFiles(desired.exportDir, device, tp, identity);
+    }
     for (const file of files) {
-      const written = options.dryRun ? false : await writeIfDifferent(file.path, file.pem);
-      exports.push({ object: `export ${file.path}`, action: options.dryRun ? 'to write' : written ? 'written' : 'unchanged', detail: file.what });
+      const written = stale && !options.dryRun ? await writeIfDifferent(file.path, file.pem) : false;
+      exports.push({ object: `export ${file.path}`, action: options.dryRun && stale ? 'to write' : written ? 'written' : 'unchanged', detail: file.what });
     }
     notes.push(`upload ${files.map((f) => f.path).join(' and ')} to CUCM's CallManager-trust (Cisco Unified OS Administration > Certificate Management), then restart the TLS trunk there`);
   } else {
@@ -200,8 +219,23 @@ async function waitForTrunk(session: IosXeSession, run: CubeRun, trunk: DesiredC
   );
 }
 
-/** The checks of `verify.certificates` and `verify.tls_trunks`; throws on the first that fails. */
+/** After changes: the voice blocks as the device now shows them must need no further line. */
+async function verifyConfiguration(session: IosXeSession, run: CubeRun): Promise<void> {
+  if (run.changes.length === 0) return;
+  const left = planCubeChanges(run.desired.trunk, parseCubeConfig(await session.send(CUBE_FACTS_COMMAND)));
+  if (left.length > 0) {
+    throw new VerificationError(
+      run.device,
+      CUBE_FACTS_COMMAND,
+      `${run.device}: after the changes the CUBE configuration still differs: ${left.map((c) => `${c.record.object} (${c.record.detail ?? ''})`).join(', ')}`,
+      'read the transcript: the device accepted a command but did not apply it',
+    );
+  }
+}
+
+/** The applied configuration, then the checks of `verify.certificates` and `verify.tls_trunks`; throws on the first that fails. */
 export async function verifyCube(session: IosXeSession, run: CubeRun, options: CubeVerifyOptions): Promise<ChangeRecord[]> {
+  await verifyConfiguration(session, run);
   const records = await verifyCertificates(session, run);
   for (const trunk of run.desired.trunks) records.push(await waitForTrunk(session, run, trunk, options));
   return records;
