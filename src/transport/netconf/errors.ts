@@ -3,17 +3,9 @@
  * device said or what was seen, and what to do. Connecting reuses the SSH errors of ssh-cli (ConnectError,
  * AuthenticationError, HostKeyMismatchError, HostKeyUnknownError): they are about SSH, not the CLI.
  */
+import { DeviceSessionError } from '../device-error.js';
 
-export abstract class NetconfError extends Error {
-  abstract readonly advice: string;
-  constructor(
-    readonly device: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export abstract class NetconfError extends DeviceSessionError {}
 
 /** One `<rpc-error>` of a reply (RFC 6241 section 4.3). */
 export interface RpcErrorDetail {

@@ -2,17 +2,9 @@
  * Errors of an SSH CLI session. Each one says which device, at which command, what was seen or said,
  * and what to do; every text in them has been through the session's redactor.
  */
+import { DeviceSessionError } from '../device-error.js';
 
-export abstract class SshCliError extends Error {
-  abstract readonly advice: string;
-  constructor(
-    readonly device: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export abstract class SshCliError extends DeviceSessionError {}
 
 /** The device answered a command with one of its error texts. */
 export class DeviceCommandError extends SshCliError {
