@@ -16,6 +16,7 @@ import type { SessionSettings } from './connect.js';
 import { deviceDeadline, formatMs } from './deadline.js';
 import type { DesiredState } from './desired.js';
 import { runDevice } from './device-run.js';
+import { NetconfDeviceSession, runNetconfDevice } from './netconf/index.js';
 import type { DeviceJob, RetryPolicy, WorkflowCommand } from './device-run.js';
 import type { FleetJournal } from './journal.js';
 import type { PlanOptions } from './plan.js';
@@ -74,19 +75,6 @@ function stopReason(signal: AbortSignal): string {
   return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'stopped';
 }
 
-function refused(device: Device): DeviceOutcome {
-  return {
-    device: device.name,
-    host: device.host,
-    result: 'failed',
-    changes: [],
-    roundTrips: 0,
-    startedAt: new Date().toISOString(),
-    durationMs: 0,
-    error: { message: `${device.name}: transport ${device.transport} is not supported by the workflow yet`, hint: 'set transport: ssh for this device; the workflow speaks SSH CLI only' },
-  };
-}
-
 function skipped(device: Device, why: string): DeviceOutcome {
   return { device: device.name, host: device.host, result: 'skipped', changes: [], roundTrips: 0, startedAt: new Date().toISOString(), durationMs: 0, error: { message: `${device.name}: not started: the run was stopped (${why})` } };
 }
@@ -130,7 +118,6 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   };
 
   const runOne = async (device: Device): Promise<DeviceOutcome> => {
-    if (device.transport !== 'ssh') return refused(device);
     const creds = credentials.get(device.name) as ResolvedCredentials;
     const deadline = options.deviceTimeoutMs === undefined ? undefined : deviceDeadline(device.name, options.deviceTimeoutMs);
     options.journal?.deviceStarted(device.name);
@@ -151,7 +138,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       ...(deadline && { signal: deadline.signal }),
     };
     try {
-      return await runDevice(job);
+      // NETCONF devices: YANG edits on their NETCONF port, the CLI-only steps on their SSH port (workflow/netconf).
+      return device.transport === 'netconf' ? await runNetconfDevice({ ...job, open: () => NetconfDeviceSession.open(device, creds, settings) }) : await runDevice(job);
     } finally {
       deadline?.clear();
     }

@@ -40,6 +40,7 @@ const COMMON = {
   verbose: { type: 'boolean', short: 'v', multiple: true },
   quiet: { type: 'boolean', short: 'q' },
   progress: { type: 'string' },
+  transport: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -64,6 +65,13 @@ function positiveInteger(text: string | undefined, flag: string, fallback: numbe
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`${flag} must be a whole number 1..10000, not '${text}'`);
   return n;
+}
+
+/** `--transport ssh|netconf` overrides every selected device's inventory transport. */
+function withTransport(devices: Device[], text: string | undefined): Device[] {
+  if (text === undefined) return devices;
+  if (text !== 'ssh' && text !== 'netconf') throw new UsageError(`--transport must be ssh or netconf, not '${text}'`);
+  return devices.map((d) => ({ ...d, transport: text }));
 }
 
 function progressMode(text: string | undefined): 'auto' | 'live' | 'lines' | 'none' {
@@ -105,7 +113,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   try {
     const inventory = await loadInventory(values.inventory);
     const limit = run.device ?? values.limit;
-    devices = selectDevices(inventory, limit);
+    devices = withTransport(selectDevices(inventory, limit), values.transport);
     if (run.device !== undefined && (devices.length !== 1 || devices[0]?.name !== run.device)) {
       throw new UsageError(`fix takes one device by its inventory name; '${run.device}' is not one (it matches ${devices.length} devices)`);
     }
@@ -195,6 +203,8 @@ const OPTIONS_HELP = [
   '      --pin-fingerprints   pin every CA fingerprint before authenticate (required on IOS XE 26.x)',
   '      --command-timeout S  seconds to wait for each command (default 30)',
   '      --progress MODE      auto, live, lines or none',
+  '      --transport T        ssh or netconf for every device, instead of the inventory\'s (netconf: YANG',
+  '                           edits on netconf_port, CA certificates and mail lines over SSH on port)',
   '  -v, --verbose / -q, --quiet',
   FLEET_HELP,
 ].join('\n');

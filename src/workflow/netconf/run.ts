@@ -187,6 +187,9 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
   let started: NetconfChange[] = [];
   let stepNow = 'connect';
   try {
+    if (job.desired.cube) {
+      throw new WorkflowError(job.device, 'plan', `${job.device}: the playbook's cube: section is applied over the SSH CLI only`, 'run this device with transport: ssh (or --transport ssh)');
+    }
     run.step('gather facts');
     before = await run.connect((s) => s.readFacts());
     const session = run.session as NetconfDeviceSession;

@@ -1,0 +1,79 @@
+/**
+ * NETCONF from the command line: `certagent lab --netconf` options and inventory, `rollout --transport netconf`
+ * over an SSH inventory (the fleet runner sends NETCONF devices down the NETCONF workflow), and a re-run from
+ * the NETCONF inventory the lab writes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../../src/cli/command.js';
+import { describeLab, parseLabArgs } from '../../src/cli/commands/lab.js';
+import { planCommand } from '../../src/cli/commands/plan.js';
+import { rolloutCommand } from '../../src/cli/commands/rollout.js';
+import type { WorkflowCommandDeps } from '../../src/cli/commands/rollout.js';
+import { loadInventory } from '../../src/config/index.js';
+import { startE2eLab } from './helpers.js';
+import type { E2eLab } from './helpers.js';
+
+class Capture {
+  text = '';
+  write(chunk: string): void {
+    this.text += chunk;
+  }
+}
+
+describe('NETCONF from the command line', () => {
+  let e2e: E2eLab;
+  beforeAll(async () => {
+    e2e = await startE2eLab({ devices: 2, netconf: true });
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  function deps(out: Capture, err: Capture): WorkflowCommandDeps {
+    return {
+      secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) },
+      stdout: out,
+      stderr: err,
+      fleet: { retry: { retries: 0 }, pollIntervalMs: 50, session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } },
+    };
+  }
+
+  it('lab --netconf starts NETCONF, prints its ports and writes them with transport netconf', async () => {
+    const parsed = parseLabArgs(['--netconf', '--devices', '2']);
+    expect(parsed !== 'help' && parsed.lab.netconf).toBe(true);
+    const r1 = e2e.lab.device('lab-r001');
+    expect(r1.netconfPort).toBe(r1.router.netconfPort);
+    expect(describeLab(e2e.lab, 'inv.yaml', 'pb.yaml')).toMatch(new RegExp(`lab-r001 +127\\.0\\.0\\.1 +${r1.port} +${r1.netconfPort} `));
+    const file = await e2e.lab.writeInventory(join(mkdtempSync(join(e2e.dir, 'inv-')), 'inventory.yaml'), { transport: 'netconf' });
+    const inventory = await loadInventory(file);
+    expect(inventory.devices.map((d) => [d.name, d.transport, d.port, d.netconfPort])).toEqual(
+      e2e.lab.devices.map((d) => [d.name, 'netconf', d.port, d.netconfPort]),
+    );
+  });
+
+  it('rollout --transport netconf changes every device over NETCONF (exit 0); a re-run from the NETCONF inventory changes nothing', async () => {
+    const args = ['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--progress', 'none'];
+    await expect(rolloutCommand(deps(new Capture(), new Capture())).run([...args, '--transport', 'telnet'])).rejects.toThrow(new UsageError("--transport must be ssh or netconf, not 'telnet'"));
+    const dir = mkdtempSync(join(e2e.dir, 'json-'));
+    const json = join(dir, 'report.jsonl');
+    const err = new Capture();
+    expect(await rolloutCommand(deps(new Capture(), err)).run([...args, '--transport', 'netconf', '--json', json, '--journal', join(dir, 'journal.jsonl')])).toBe(0);
+    expect(err.text).not.toMatch(/fail|error/i);
+    const report = readFileSync(json, 'utf8');
+    expect(report.match(/"result":"changed"/g)).toHaveLength(2);
+    for (const d of e2e.lab.devices) {
+      expect(d.router.state.syslog.entries().join('\n')).toContain('Configured from NETCONF/RESTCONF');
+      expect(d.router.runningConfig()).toContain('event manager applet SendSecureEmailEEM');
+    }
+    const c = e2e.lab.credentials;
+    for (const secret of [c.password, c.enableSecret, c.smtpPassword]) expect(report).not.toContain(secret);
+
+    const netconfInventory = await e2e.lab.writeInventory(join(mkdtempSync(join(e2e.dir, 'inv-')), 'inventory.yaml'), { transport: 'netconf' });
+    const out = new Capture();
+    const again = join(mkdtempSync(join(e2e.dir, 'json-')), 'again.jsonl');
+    expect(await planCommand(deps(out, new Capture())).run(['-i', netconfInventory, '-p', e2e.playbookFile, '--progress', 'none', '--json', again])).toBe(0);
+    expect(readFileSync(again, 'utf8').match(/"result":"unchanged"/g)).toHaveLength(2);
+  });
+});
