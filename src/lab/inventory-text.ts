@@ -5,9 +5,10 @@
 
 export interface LabInventoryDevice {
   readonly name: string;
+  /** The address clients use (127.0.0.1 when the router listens on every address). */
   readonly host: string;
   readonly port: number;
-  /** Written as `netconf_port` when the router serves NETCONF. */
+  /** Written as `netconf_port` when the router serves NETCONF (the lab was started with `netconf`). */
   readonly netconfPort?: number;
   /** `SHA256:...` of the router's host key (the same key on its NETCONF port). */
   readonly hostKeyFingerprint: string;

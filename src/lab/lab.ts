@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { renderLabPlaybook } from '../config/lab-playbook.js';
 import { LAB_ENV, parseEnvFile, renderEnvFile } from './env-file.js';
-import { renderLabInventory } from './inventory-text.js';
+import { renderLabInventory, type LabInventoryDevice } from './inventory-text.js';
 import { LabMailServer } from './mail/mail-server.js';
 import { generateMailChain, loadMailChain, MAIL_SERVER_NAME, saveMailChain, writePrivate, type LabMailChain } from './mail-chain-store.js';
 import { LabRouter } from './router/lab-router.js';
@@ -61,14 +61,8 @@ export interface LabOptions {
   readonly netconfConfirmedCommit?: boolean;
 }
 
-export interface LabDevice {
-  readonly name: string;
-  /** The address clients use (127.0.0.1 when listening on every address). */
-  readonly host: string;
-  readonly port: number;
-  /** The NETCONF port, when the lab was started with `netconf`. */
-  readonly netconfPort?: number;
-  readonly hostKeyFingerprint: string;
+/** A running router: what the inventory lists of it, and the router itself. */
+export interface LabDevice extends LabInventoryDevice {
   /** The faults given for this device at start (fleet-wide latency not included). */
   readonly faults: FaultPlan;
   readonly router: LabRouter;

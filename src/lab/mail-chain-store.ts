@@ -5,23 +5,16 @@
  */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createChain } from './mail/chain-factory.js';
+import { createChain, type GeneratedChain } from './mail/chain-factory.js';
 
 export const MAIL_SERVER_NAME = 'smtp.lab.example';
 
-export interface LabMailChain {
+/** A generated chain with one intermediate; its leaf key is the only private part, stored with mode 0600. */
+export interface LabMailChain extends GeneratedChain {
   /** 1 for the first chain, +1 per rotation; names the root (`Lab Root R1`). */
   readonly generation: number;
-  readonly leafPem: string;
-  /** PKCS#8 PEM: the only private part, stored with mode 0600. */
-  readonly leafKeyPem: string;
-  readonly intermediatePems: readonly string[];
-  readonly rootPem: string;
-  /** What the server sends: leaf then intermediate. */
-  readonly servedChainPem: string;
   /** Leaf, intermediate, root: the file a playbook makes trustpoints from. */
   readonly bundlePem: string;
-  readonly names: { readonly root: string; readonly intermediates: readonly string[]; readonly leaf: string };
 }
 
 export async function generateMailChain(generation: number): Promise<LabMailChain> {
