@@ -104,6 +104,20 @@ function urlSlug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '');
 }
 
+/** Where a relying party finds the issuer's CRL (one for the CAs it signed, one for leaves), OCSP responder
+ * and certificate, as public CAs publish them. */
+function issuerLinks(issuer: Issuer, signed: 'ca' | 'leaf'): x509.Extension[] {
+  const slug = urlSlug(issuer.cert.subjectName.getField('CN')[0] ?? 'ca');
+  const crl = signed === 'leaf' ? 'leaf.crl' : `${slug}.crl`;
+  return [
+    new x509.CRLDistributionPointsExtension([`http://crl.lab.invalid/${slug}/${crl}`]),
+    new x509.AuthorityInfoAccessExtension({
+      ocsp: [new x509.GeneralName('url', `http://ocsp.lab.invalid/${slug}`)],
+      caIssuers: [new x509.GeneralName('url', `http://pki.lab.invalid/repo/certs/${slug}.der`)],
+    }),
+  ];
+}
+
 async function caCertificate(
   commonName: string,
   organization: string,
@@ -124,13 +138,8 @@ async function caCertificate(
     await x509.AuthorityKeyIdentifierExtension.create(signer.keys.publicKey),
   ];
   if (issuer) {
-    const slug = urlSlug(issuer.cert.subjectName.getField('CN')[0] ?? 'root');
     extensions.push(
-      new x509.CRLDistributionPointsExtension([`http://crl.lab.invalid/${slug}/${slug}.crl`]),
-      new x509.AuthorityInfoAccessExtension({
-        ocsp: [new x509.GeneralName('url', `http://ocsp.lab.invalid/${slug}`)],
-        caIssuers: [new x509.GeneralName('url', `http://pki.lab.invalid/repo/certs/${slug}.der`)],
-      }),
+      ...issuerLinks(issuer, 'ca'),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
     );
   }
@@ -174,16 +183,7 @@ async function leafCertificate(
       { type: 'ip', value: '127.0.0.1' },
     ]),
   ];
-  if (issuer) {
-    const slug = urlSlug(issuer.cert.subjectName.getField('CN')[0] ?? 'ca');
-    extensions.push(
-      new x509.CRLDistributionPointsExtension([`http://crl.lab.invalid/${slug}/leaf.crl`]),
-      new x509.AuthorityInfoAccessExtension({
-        ocsp: [new x509.GeneralName('url', `http://ocsp.lab.invalid/${slug}`)],
-        caIssuers: [new x509.GeneralName('url', `http://pki.lab.invalid/repo/certs/${slug}.der`)],
-      }),
-    );
-  }
+  if (issuer) extensions.push(...issuerLinks(issuer, 'leaf'));
   const notBefore = expired ? new Date(now.getTime() - 91 * DAY_MS) : new Date(now.getTime() - DAY_MS);
   const notAfter = expired ? new Date(now.getTime() - DAY_MS) : new Date(now.getTime() + 84 * DAY_MS);
   const subject = `CN=${rdn(name)}`;
