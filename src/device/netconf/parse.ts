@@ -120,7 +120,8 @@ function modelledAction(a: XmlElement): ModelledAction | undefined {
     const priority = leaf(syslog, 'priority');
     return { label, kind: 'syslog', msg: leaf(syslog, 'msg') ?? '', ...(priority !== undefined && { priority }) };
   }
-  const cli = firstChild(a, 'cli-choice');
+  // 17.15: `cli-choice/command`; before: `cli/command`.
+  const cli = firstChild(a, 'cli-choice') ?? firstChild(a, 'cli');
   if (cli) return { label, kind: 'cli', command: leaf(cli, 'command') ?? '' };
   const set = firstChild(a, 'set');
   if (set) return { label, kind: 'set', varname: leaf(set, 'varname') ?? '', value: leaf(set, 'value') ?? '' };
@@ -133,6 +134,8 @@ function appletOf(a: XmlElement): EemApplet {
   const name = leaf(a, 'name') ?? '';
   const none = path(a, 'event', 'none-choice');
   let event: string | undefined;
+  const pattern = leaf(path(a, 'event', 'syslog'), 'pattern');
+  if (pattern !== undefined) event = `syslog pattern ${quoted(pattern)}`;
   if (none) {
     const maxrun = leaf(none, 'maxrun-set');
     const sync = leaf(none, 'sync');
