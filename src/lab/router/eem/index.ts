@@ -11,7 +11,7 @@
 import type { CommandContext, CommandSpec, Feature, ModeSpec } from '../feature.js';
 import type { RouterState } from '../state.js';
 import type { EemAction, EemApplet } from './state.js';
-import { newApplet } from './state.js';
+import { ensureApplet } from './state.js';
 import { renderEem, showEnvironment, showPolicyRegistered } from './render.js';
 import { runApplet } from './runner.js';
 
@@ -77,16 +77,11 @@ const commands: readonly CommandSpec[] = [
     negatable: true,
     run(ctx) {
       const name = param(ctx, 'name');
-      const applets = ctx.router.eem.applets;
       if (ctx.negated) {
-        applets.delete(name);
+        ctx.router.eem.applets.delete(name);
         return;
       }
-      let applet = applets.get(name);
-      if (!applet) {
-        applet = newApplet(name);
-        applets.set(name, applet);
-      }
+      const applet = ensureApplet(ctx.router.eem, name);
       if (ctx.params['authorization'] !== undefined) applet.authorizationBypass = true;
       const className = ctx.params['class'];
       if (className !== undefined && className !== '') applet.className = className;

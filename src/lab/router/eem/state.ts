@@ -83,6 +83,16 @@ export function newApplet(name: string): EemApplet {
   return { name, authorizationBypass: false, actions: new Map() };
 }
 
+/** The applet of that name, created empty (at the end of the creation order) if there is none yet. */
+export function ensureApplet(eem: EemState, name: string): EemApplet {
+  let applet = eem.applets.get(name);
+  if (!applet) {
+    applet = newApplet(name);
+    eem.applets.set(name, applet);
+  }
+  return applet;
+}
+
 /** Labels in the order IOS runs and renders them: as strings. */
 export function sortedLabels(applet: EemApplet): string[] {
   return [...applet.actions.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -8,7 +8,7 @@
  */
 import { deleteTrustpoint, ensureTrustpointIn } from '../pki/trustpoint-commands.js';
 import type { ChainValidation, Enrollment, RevocationMethod, Trustpoint } from '../pki/state.js';
-import { newApplet, type EemAction, type EemApplet } from '../eem/state.js';
+import { ensureApplet, type EemAction, type EemApplet } from '../eem/state.js';
 import type { RouterState } from '../state.js';
 import { CRYPTO_NS, EEM_NS, NATIVE_NS } from './schema.js';
 import { child, childValue, leafNode, node, type DataNode } from './tree.js';
@@ -245,12 +245,5 @@ export function applyTree(state: RouterState, native: DataNode): void {
   const applets = state.eem.applets;
   const wantedApplets = new Map(entries(manager, 'applet').map((a) => [childValue(a, 'name') ?? '', a]));
   for (const name of [...applets.keys()]) if (!wantedApplets.has(name)) applets.delete(name);
-  for (const [name, a] of wantedApplets) {
-    let applet = applets.get(name);
-    if (!applet) {
-      applet = newApplet(name);
-      applets.set(name, applet);
-    }
-    applyApplet(state, applet, a);
-  }
+  for (const [name, a] of wantedApplets) applyApplet(state, ensureApplet(state.eem, name), a);
 }
