@@ -42,6 +42,7 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
   let playbookFile: string;
   const identities = new Map<string, GeneratedChain>();
   let stderr: Capture;
+  let stdout: Capture;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'certagent-cube-'));
@@ -81,23 +82,24 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
   function deps(): WorkflowCommandDeps {
     const env: Record<string, string> = { [LAB_ENV.password]: lab.credentials.password, [LAB_ENV.enableSecret]: lab.credentials.enableSecret };
     stderr = new Capture();
+    stdout = new Capture();
     return {
       secrets: { env: (n) => env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) },
-      stdout: new Capture(),
+      stdout,
       stderr,
       fleet: { retry: { retries: 0 }, pollIntervalMs: 50, session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } },
     };
   }
 
   /** Runs `certagent rollout` on one device; returns the exit code, its outcome from the JSON report and its transcript. */
-  async function rollout(device: string, ...extra: string[]): Promise<{ code: number; outcome: DeviceOutcome; transcript: string }> {
+  async function rollout(device: string, ...extra: string[]): Promise<{ code: number; outcome: DeviceOutcome; transcript: string; shown: string }> {
     const run = mkdtempSync(join(dir, 'run-'));
     const json = join(run, 'report.jsonl');
-    const code = await rolloutCommand(deps()).run(['-i', inventoryFile, '-p', playbookFile, '--limit', device, '--json', json, '--transcripts', run, '--progress', 'none', ...extra]);
+    const code = await rolloutCommand(deps()).run(['-i', inventoryFile, '-p', playbookFile, '--limit', device, '--json', json, '--transcripts', run, '--journal', join(run, 'journal.jsonl'), '--progress', 'none', ...extra]);
     const records = readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string } & DeviceOutcome);
     const outcome = records.find((r) => r.type === 'device' && r.device === device);
     if (!outcome) throw new Error(`no outcome for ${device}: ${stderr.text}`);
-    return { code, outcome, transcript: readFileSync(join(run, `${device}.log`), 'utf8') };
+    return { code, outcome, transcript: readFileSync(join(run, `${device}.log`), 'utf8'), shown: stdout.text + stderr.text };
   }
 
   const exportDir = (device: string) => resolve(dir, 'out', device);
@@ -119,8 +121,12 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
   });
 
   it('installs CCM-cert-02, exports the identity, configures the trunk, sees it Established and saves', async () => {
-    const { code, outcome, transcript } = await rollout('lab-r001');
+    const { code, outcome, transcript, shown } = await rollout('lab-r001');
+    expect(shown).toMatch(/^lab-r001 +changed +trustpoint CCM-cert-02 created/m);
+    expect(shown).toContain(`upload ${exportDir('lab-r001')}/sip-trunk-cert-ca.pem and ${exportDir('lab-r001')}/sip-trunk-cert.pem to CUCM's CallManager-trust`);
     expect(outcome.error).toBeUndefined();
+    // Session set-up, facts, voice facts, export, baseline, the trustpoint, one write of the voice lines, checks, save.
+    expect(outcome.roundTrips).toBeLessThanOrEqual(30);
     expect(code).toBe(0);
     expect(outcome.result).toBe('changed');
     const out = exportDir('lab-r001');
@@ -186,7 +192,9 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
   it('a CUCM that does not trust the CUBE: the trunk fails, the reason is told in plain words, and the router is rolled back', async () => {
     const router = lab.device('lab-r002').router;
     const before = router.runningConfig();
-    const { code, outcome } = await rollout('lab-r002');
+    const { code, outcome, shown } = await rollout('lab-r002');
+    expect(shown).toMatch(/^lab-r002 +rolled back +dial-peer voice 100 restored/m);
+    expect(shown).toContain("CUCM's CallManager-trust does not hold the CUBE certificate");
     expect(code).toBe(1);
     expect(outcome.result).toBe('rolled-back');
     expect(outcome.error?.step).toBe('show sip-ua connections tcp tls detail');

@@ -139,7 +139,8 @@ export async function prepareCube(session: IosXeSession, desired: DesiredCube, o
 
 export async function applyCube(session: IosXeSession, run: CubeRun): Promise<void> {
   const lines = run.changes.flatMap((c) => c.lines);
-  if (lines.length > 0) await session.sendConfig(lines);
+  // One write for every block: errors still name their line (see IosXeSession.sendConfig).
+  if (lines.length > 0) await session.sendConfig(lines, { bulk: true });
 }
 
 function delay(ms: number): Promise<void> {
@@ -254,7 +255,7 @@ export async function rollbackCube(session: IosXeSession, run: CubeRun): Promise
   const records: ChangeRecord[] = [];
   for (const change of [...run.changes].reverse()) {
     try {
-      await session.sendConfig(change.undo);
+      await session.sendConfig(change.undo, { bulk: true });
       records.push({ object: change.record.object, action: 'restored' });
     } catch (err) {
       await session.ensureExec().catch(() => undefined);
