@@ -1,0 +1,106 @@
+/**
+ * The benchmark's lab, run in a child process of its own so the agent's memory and CPU are measured apart from
+ * the simulated routers'. Started with `fork`, it starts the lab with the latency it is given, writes the
+ * inventory and playbook, and answers over IPC:
+ *   parent → child: {type:'counters'} (reply {type:'counters', ...} and reset), {type:'stop'}
+ *   child → parent: {type:'ready', ...}, {type:'counters', ...}, {type:'error', message}
+ *
+ * To compute the lower bound from what the agent really sent, it counts what the lab charges latency for: each
+ * command line a router executes (commandMs) and each output line it prints (lineMs). The counting wraps two
+ * methods of the lab's CLI session class from outside; the lab itself is unchanged.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLab } from '../lab/lab.js';
+import { labEnvironment } from '../lab/lab.js';
+import { CliSession } from '../lab/router/session.js';
+
+export interface LabProcessOptions {
+  readonly devices: number;
+  readonly commandMs: number;
+  readonly lineMs: number;
+}
+
+export interface LabReady {
+  readonly type: 'ready';
+  readonly dir: string;
+  readonly inventory: string;
+  readonly playbook: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly names: readonly string[];
+  readonly username: string;
+  readonly password: string;
+  readonly enableSecret: string;
+  readonly ports: Readonly<Record<string, number>>;
+}
+
+export interface LabCounters {
+  readonly type: 'counters';
+  /** Command lines executed (each delayed commandMs). */
+  readonly commands: number;
+  /** Output lines printed (each delayed lineMs). */
+  readonly outputLines: number;
+  /** Mails the lab mail server has received so far. */
+  readonly mails: number;
+}
+
+type SessionMethod = (this: { replay: boolean }, text: string) => Promise<void>;
+
+const counts = { commands: 0, outputLines: 0 };
+
+/** Counts, per call the lab delays, without changing what the method does. */
+function countCalls(name: 'execute' | 'emit', counter: 'commands' | 'outputLines'): void {
+  const proto = CliSession.prototype as unknown as Record<string, SessionMethod | undefined>;
+  const original = proto[name];
+  if (typeof original !== 'function') throw new Error(`bench lab: CliSession.prototype.${name} is gone; update src/bench/lab-process.ts to count the lab's delayed lines`);
+  proto[name] = function (this: { replay: boolean }, text: string): Promise<void> {
+    if (!this.replay) counts[counter]++;
+    return original.call(this, text);
+  };
+}
+
+async function main(): Promise<void> {
+  const options = JSON.parse(process.argv[2] ?? '{}') as LabProcessOptions;
+  countCalls('execute', 'commands');
+  countCalls('emit', 'outputLines');
+  const dir = mkdtempSync(join(tmpdir(), 'certagent-bench-'));
+  const lab = await startLab({ stateDir: join(dir, 'lab'), devices: options.devices, latency: { commandMs: options.commandMs, lineMs: options.lineMs } });
+  const inventory = await lab.writeInventory(join(dir, 'inventory.yaml'));
+  const playbook = await lab.writePlaybook(join(dir, 'playbook.yaml'));
+  const ready: LabReady = {
+    type: 'ready',
+    dir,
+    inventory,
+    playbook,
+    env: labEnvironment(lab.credentials),
+    names: lab.devices.map((d) => d.name),
+    username: lab.credentials.username,
+    password: lab.credentials.password,
+    enableSecret: lab.credentials.enableSecret,
+    ports: Object.fromEntries(lab.devices.map((d) => [d.name, d.port])),
+  };
+  counts.commands = 0;
+  counts.outputLines = 0;
+  const stop = async (): Promise<void> => {
+    await lab.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.disconnect?.();
+  };
+  process.on('message', (message: { type?: string }) => {
+    if (message.type === 'counters') {
+      const reply: LabCounters = { type: 'counters', commands: counts.commands, outputLines: counts.outputLines, mails: lab.mail.messages().length };
+      counts.commands = 0;
+      counts.outputLines = 0;
+      process.send?.(reply);
+    } else if (message.type === 'stop') void stop();
+  });
+  // The parent gone (a crash, Ctrl-C): the routers must not outlive it.
+  process.on('disconnect', () => void lab.stop().finally(() => rmSync(dir, { recursive: true, force: true })));
+  process.send?.(ready);
+}
+
+main().catch((err: unknown) => {
+  process.send?.({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exitCode = 1;
+});
