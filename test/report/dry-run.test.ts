@@ -1,8 +1,25 @@
 import { describe, expect, test } from '@jest/globals';
 import { DryRunReporter, groupPlans, renderDryRun } from '../../src/report/dry-run.js';
+import type { RunSummary } from '../../src/report/events.js';
 import { FAILED, PLANNED, RecordingSink, outcome } from './helpers.js';
 
 const SAME = (device: string) => ({ ...PLANNED, device, host: `10.0.1.${device.slice(1)}` });
+
+/** How PLANNED's change and commands read under its heading. */
+const PLANNED_BLOCK = [
+  '  trustpoint CA-GTS-Root-R1: created',
+  '  would send:',
+  '    crypto pki trustpoint CA-GTS-Root-R1',
+  '     enrollment terminal',
+  '     revocation-check none',
+  '    exit',
+];
+
+function summary(command: RunSummary['command'], byResult: Partial<RunSummary['byResult']>): RunSummary {
+  const counts = { changed: 0, unchanged: 0, failed: 0, 'rolled-back': 0, planned: 0, skipped: 0, ...byResult };
+  const devices = Object.values(counts).reduce((a, b) => a + b, 0);
+  return { command, startedAt: '2026-11-23T07:00:00.000Z', durationMs: 900, devices, byResult: counts };
+}
 
 describe('dry-run rendering', () => {
   test('devices with identical plans are one group; commands keep their order and indentation', () => {
@@ -15,12 +32,7 @@ describe('dry-run rendering', () => {
     expect(renderDryRun(groups)).toBe(
       [
         'R5, R6, R7 (3 devices): 1 change, 4 commands',
-        '  trustpoint CA-GTS-Root-R1: created',
-        '  would send:',
-        '    crypto pki trustpoint CA-GTS-Root-R1',
-        '     enrollment terminal',
-        '     revocation-check none',
-        '    exit',
+        ...PLANNED_BLOCK,
         '',
         'R9: 1 change, 1 command',
         '  environment _email_server: replaced (alerts:<redacted>@smtp.old → alerts:<redacted>@smtp.new)',
@@ -47,22 +59,12 @@ describe('dry-run rendering', () => {
         'R1, R2 (2 devices): 1 change, 4 commands',
         '  findings:',
         `    - ${missing}`,
-        '  trustpoint CA-GTS-Root-R1: created',
-        '  would send:',
-        '    crypto pki trustpoint CA-GTS-Root-R1',
-        '     enrollment terminal',
-        '     revocation-check none',
-        '    exit',
+        ...PLANNED_BLOCK,
         '',
         'R3: 1 change, 4 commands',
         '  findings:',
         '    - Wrong certificate: trustpoint CA-GTS-Root-R1',
-        '  trustpoint CA-GTS-Root-R1: created',
-        '  would send:',
-        '    crypto pki trustpoint CA-GTS-Root-R1',
-        '     enrollment terminal',
-        '     revocation-check none',
-        '    exit',
+        ...PLANNED_BLOCK,
         '',
         'R4: nothing to do',
         '  findings:',
@@ -76,13 +78,7 @@ describe('dry-run rendering', () => {
     const r = new DryRunReporter({ out, color: false });
     r.runStarted('fix', ['R3']);
     r.deviceFinished({ ...FAILED, diagnoses: ['Wrong certificate: trustpoint CA-GTS-Root-R1 holds another certificate'] });
-    r.runFinished({
-      command: 'fix',
-      startedAt: '2026-11-23T07:00:00.000Z',
-      durationMs: 900,
-      devices: 1,
-      byResult: { changed: 0, unchanged: 0, failed: 1, 'rolled-back': 0, planned: 0, skipped: 0 },
-    });
+    r.runFinished(summary('fix', { failed: 1 }));
     const parts = out.text.split('\n\n');
     expect(parts[0]?.startsWith('Problems:\n  R3 (10.0.0.3) failed')).toBe(true);
     expect(parts[1]).toBe('Findings:\n  R3:\n    - Wrong certificate: trustpoint CA-GTS-Root-R1 holds another certificate');
@@ -95,13 +91,7 @@ describe('dry-run rendering', () => {
     r.runStarted('plan', ['R5', 'R3']);
     r.deviceFinished(SAME('R5'));
     r.deviceFinished(FAILED);
-    r.runFinished({
-      command: 'plan',
-      startedAt: '2026-11-23T07:00:00.000Z',
-      durationMs: 900,
-      devices: 2,
-      byResult: { changed: 0, unchanged: 0, failed: 1, 'rolled-back': 0, planned: 1, skipped: 0 },
-    });
+    r.runFinished(summary('plan', { failed: 1, planned: 1 }));
     const parts = out.text.split('\n\n');
     expect(parts[0]?.startsWith('R5: 1 change, 4 commands')).toBe(true);
     expect(parts[1]?.startsWith('Problems:\n  R3 (10.0.0.3) failed at authenticate CA-GTS-Root-R1')).toBe(true);
