@@ -4,10 +4,12 @@
  * is undone over NETCONF and the CLI. Real SSH, real NETCONF framing, the lab's YANG validation, real SMTP/TLS.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { parseCertificates } from '../../src/certs/x509.js';
 import { resolveCredentials } from '../../src/config/index.js';
 import type { Device } from '../../src/config/index.js';
 import type { DeviceOutcome } from '../../src/report/events.js';
-import { environmentFragment, ipHostFragment, nativeConfig } from '../../src/device/netconf/index.js';
+import { caChainLines, configIosCliRpc, createTrustpointFragment, environmentFragment, ipHostFragment, nativeConfig, parseCliRpcReply } from '../../src/device/netconf/index.js';
 import { NetconfClient } from '../../src/transport/netconf/index.js';
 import { resolveDesired, runFleet } from '../../src/workflow/index.js';
 import { NetconfDeviceSession, runNetconfDevice } from '../../src/workflow/netconf/index.js';
@@ -189,5 +191,46 @@ describe('rollout over NETCONF', () => {
     } finally {
       r3.setFaults({});
     }
+  });
+
+  it('replaces a trustpoint holding another CA (removal committed first), and undoes a failed replacement by re-authenticating the old CA', async () => {
+    const d = await device('lab-r003');
+    const r3 = e2e.lab.device('lab-r003').router;
+    const desired = await resolveDesired(await e2e.playbook());
+    const rootName = desired.trustpoints.find((t) => t.cert.selfSigned)?.name ?? '';
+    const leafName = desired.trustpoints.find((t) => t.cert.basicConstraints?.ca !== true)?.name ?? '';
+    expect([rootName, leafName]).not.toContain('');
+    const [other] = parseCertificates(readFileSync('/usr/share/ca-certificates/mozilla/GlobalSign_Root_CA.crt', 'utf8'), 'globalsign');
+    if (!other) throw new Error('no GlobalSign root on this system');
+    // Someone else's CA under the playbook's root trustpoint name, installed as a device would hold it.
+    const planter = await NetconfClient.connect({
+      device: 'planter',
+      host: d.host,
+      port: d.netconfPort,
+      credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
+      hostKey: { pinnedSha256: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
+    });
+    await planter.editConfig({ target: 'running', config: nativeConfig([createTrustpointFragment(rootName, { revocationCheck: ['none'], chainValidation: 'stop' })]) });
+    expect(parseCliRpcReply((await planter.rpc(configIosCliRpc(caChainLines(rootName, other.serialHex, other.der)))).root).ok).toBe(true);
+    await planter.close();
+    const before = touched(r3.runningConfig());
+    expect(before).toContain(`crypto pki certificate chain ${rootName}\n certificate ca ${other.serialHex}`);
+
+    r3.setFaults({ rejectCertificate: [leafName] });
+    try {
+      const { outcome } = await overNetconf('lab-r003');
+      expect(outcome.result).toBe('rolled-back');
+      expect(outcome.changes).toContainEqual({ object: `trustpoint ${rootName}`, action: 'restored' });
+      expect(touched(r3.runningConfig())).toEqual(before);
+    } finally {
+      r3.setFaults({});
+    }
+
+    const { outcome } = await overNetconf('lab-r003');
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.changes.find((c) => c.object === `trustpoint ${rootName}`)?.action).toBe('replaced');
+    const rootCert = desired.trustpoints.find((t) => t.name === rootName)?.cert;
+    expect(touched(r3.runningConfig())).toContain(`crypto pki certificate chain ${rootName}\n certificate ca ${rootCert?.serialHex ?? '?'}`);
+    expect(touched(r3.runningConfig())).not.toContain(other.serialHex);
   });
 });
