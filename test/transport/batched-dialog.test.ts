@@ -31,9 +31,17 @@ describe('a dialog step that shares its write with config lines', () => {
     await router.stop();
   });
 
-  it('with promptAfterLastLine, waits past the config lines for the question and runs the whole dialog', async () => {
+  async function withSession(use: (session: IosXeSession) => Promise<void>): Promise<void> {
     const session = await IosXeSession.open(optionsFor(router));
     try {
+      await use(session);
+    } finally {
+      await session.close();
+    }
+  }
+
+  it('with promptAfterLastLine, waits past the config lines for the question and runs the whole dialog', () =>
+    withSession(async (session) => {
       const before = session.roundTrips;
       const result = await session.interact(createAndAuthenticate('CA-BATCHED', [], true));
       expect(result.stepsSent).toBe(5);
@@ -42,14 +50,10 @@ describe('a dialog step that shares its write with config lines', () => {
       expect(session.level).toBe('exec');
       const chain = parsePkiConfig(await session.send(SHOW.pkiConfig)).chains.find((c) => c.trustpoint === 'CA-BATCHED');
       expect(chain?.certificates[0]?.der.equals(Buffer.from(ISRG_ROOT_X1))).toBe(true);
-    } finally {
-      await session.close();
-    }
-  });
+    }));
 
-  it('still ends the step at the prompt after the last line when the question does not come', async () => {
-    const session = await IosXeSession.open(optionsFor(router));
-    try {
+  it('still ends the step at the prompt after the last line when the question does not come', () =>
+    withSession(async (session) => {
       // CA-BATCHED is authenticated already: IOS refuses at once and prints no paste question.
       const steps = createAndAuthenticate('CA-BATCHED', [], true);
       const error = await session.interact(steps).catch((e: unknown) => e);
@@ -58,30 +62,19 @@ describe('a dialog step that shares its write with config lines', () => {
       await session.ensureExec();
       expect(session.level).toBe('exec');
       expect(await session.send('show clock')).toMatch(/UTC/);
-    } finally {
-      await session.close();
-    }
-  });
+    }));
 
-  it('raises an error of an earlier line once the dialog is over', async () => {
-    const session = await IosXeSession.open(optionsFor(router));
-    try {
+  it('raises an error of an earlier line once the dialog is over', () =>
+    withSession(async (session) => {
       const error = await session.interact(createAndAuthenticate('CA-BAD-LINE', ['crypto pki bogus'], true)).catch((e: unknown) => e);
       expect(error).toMatchObject({ errorId: 'invalid-input' });
       expect(session.level).toBe('exec');
-    } finally {
-      await session.close();
-    }
-  });
+    }));
 
-  it('by default, the prompt after the first config line ends the step before the question', async () => {
-    const session = await IosXeSession.open(optionsFor(router));
-    try {
+  it('by default, the prompt after the first config line ends the step before the question', () =>
+    withSession(async (session) => {
       const result = await session.interact(createAndAuthenticate('CA-DEFAULT', [], false).slice(0, 3));
       expect(result.stepsSent).toBe(2);
       expect(result.output).not.toMatch(DIALOG.pasteCertificate);
-    } finally {
-      await session.close();
-    }
-  });
+    }));
 });
