@@ -56,6 +56,12 @@ class Run {
     this.job.reporter.deviceStep(this.job.device, name);
   }
 
+  /** The next step of the forward path, unless the device's deadline has passed (then the changes are undone). */
+  forward(name: string): void {
+    this.job.signal?.throwIfAborted();
+    this.step(name);
+  }
+
   /** Opens both sessions and runs `then`, retrying transient failures: nothing has changed yet. */
   connect<T>(then: (session: NetconfDeviceSession) => Promise<T>): Promise<T> {
     const retry = this.job.retry ?? {};
@@ -75,7 +81,7 @@ class Run {
         minTimeout: retry.minTimeoutMs ?? 500,
         maxTimeout: retry.maxTimeoutMs ?? 5_000,
         factor: 2,
-        shouldRetry: ({ error }) => isTransient(error),
+        shouldRetry: ({ error }) => isTransient(error) && this.job.signal?.aborted !== true,
         onFailedAttempt: ({ error, retriesLeft }) => {
           if (retriesLeft > 0 && isTransient(error)) this.step(`connection failed (${error.message}); retrying`);
         },
@@ -172,7 +178,7 @@ async function runCli(run: Run, session: NetconfDeviceSession, steps: readonly S
   for (const step of steps) {
     const name = stepName(step);
     at(name);
-    run.step(name);
+    run.forward(name);
     await runStep(session.cli, step);
   }
   await leaveConfigMode(session.cli);
@@ -190,7 +196,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
     if (job.desired.cube) {
       throw new WorkflowError(job.device, 'plan', `${job.device}: the playbook's cube: section is applied over the SSH CLI only`, 'run this device with transport: ssh (or --transport ssh)');
     }
-    run.step('gather facts');
+    run.forward('gather facts');
     before = await run.connect((s) => s.readFacts());
     const session = run.session as NetconfDeviceSession;
     stepNow = 'plan';
@@ -210,7 +216,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
     const apply = combine(changes.map((c) => c.apply));
     if (changes.length > 0) {
       stepNow = `lock the ${session.target} datastore`;
-      run.step(stepNow);
+      run.forward(stepNow);
       await session.lock();
       started = changes;
       for (const [phase, what] of [
@@ -219,13 +225,13 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       ] as const) {
         if (phase.length === 0) continue;
         stepNow = `NETCONF ${what} ${phase.length} object${phase.length === 1 ? '' : 's'} (${session.confirmedCommit ? 'confirmed commit' : session.target === 'candidate' ? 'candidate commit' : 'running'})`;
-        run.step(stepNow);
+        run.forward(stepNow);
         await session.commit(phase);
       }
       await runCli(run, session, apply.cli, (name) => (stepNow = name));
 
       stepNow = 'verify configuration';
-      run.step(stepNow);
+      run.forward(stepNow);
       const after = await session.readFacts();
       const left = planDevice(after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
       if (left.length > 0) {
@@ -246,7 +252,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       diagnoses.push(`applet ${job.desired.verify.applet} is not on the device, so the mail could not be proven: run certagent rollout first`);
     } else if (job.desired.verify) {
       stepNow = `run applet ${job.desired.verify.applet}`;
-      run.step(stepNow);
+      run.forward(stepNow);
       if (mode === 'failures-only') {
         diagnoses.push(`applet ${job.desired.verify.applet} on the device differs from the playbook's (no certagent marker): only a logged failure can show, so the proof waited the whole ${job.desired.verify.waitForLogSeconds} s`);
       }
@@ -261,7 +267,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       stepNow = 'confirm commit';
       await session.confirm();
       stepNow = 'write memory';
-      run.step(stepNow);
+      run.forward(stepNow);
       const saved = await session.cli.send(WRITE_MEMORY, { timeoutMs: 120_000 });
       if (!saveSucceeded(saved)) throw new WorkflowError(job.device, stepNow, `${job.device}: 'write memory' did not confirm [OK]`, 'check NVRAM space and the device log', saved.trim());
     }
