@@ -14,7 +14,18 @@ import { createChain } from '../../src/lab/mail/chain-factory.js';
 import type { GeneratedChain } from '../../src/lab/mail/chain-factory.js';
 import { LabRouter } from '../../src/lab/router/index.js';
 import { IosXeSession } from '../../src/transport/ssh-cli/index.js';
-import { applyCube, checkExportedIdentity, CubeIdentityError, exportFiles, identityFromChain, prepareCube, rollbackCube } from '../../src/workflow/cube/index.js';
+import { registerCucm } from '../../src/lab/router/voice/index.js';
+import {
+  applyCube,
+  checkExportedIdentity,
+  CubeIdentityError,
+  exportFiles,
+  identityFromChain,
+  prepareCube,
+  rollbackCube,
+  TrunkNotEstablishedError,
+  verifyCube,
+} from '../../src/workflow/cube/index.js';
 import type { DesiredCube } from '../../src/workflow/cube/index.js';
 import { provisionCubeIdentity } from '../lab/voice/cube-lab.js';
 
@@ -28,8 +39,8 @@ const TRUNK: CubeTrunkSpec = {
   dialPeers: [{ tag: 100, description: 'CUCM publisher', destinationPattern: '2...', target: { address: '10.72.86.74' }, srtp: true, optionsKeepalive: true }],
 };
 
-function desired(exportDir?: string): DesiredCube {
-  return { identityTrustpoint: 'sip-trunk-cert', trunk: TRUNK, ...(exportDir !== undefined && { exportDir }), certificates: [], trunks: [] };
+function desired(exportDir?: string, trunks: DesiredCube['trunks'] = []): DesiredCube {
+  return { identityTrustpoint: 'sip-trunk-cert', trunk: TRUNK, ...(exportDir !== undefined && { exportDir }), certificates: [], trunks };
 }
 
 const withoutChangeStamp = (config: string) => config.replace(/^! Last configuration change at .*\n/m, '');
@@ -162,5 +173,37 @@ describe('the identity trustpoint', () => {
     expect(checkExportedIdentity('sip-trunk-cert', { notEnrolled: true, caIsSelfSigned: false, caPem: stored.caPem, blocks: [] }, routerChain)).toMatch(/not enrolled/);
     // A self-signed identity is its own CA: one file.
     expect(exportFiles('/x/{device}/', 'r1', 'tp', { ...stored, selfSigned: true }).map((f) => f.path)).toEqual(['/x/r1/tp.pem']);
+  });
+});
+
+describe('the trunk check', () => {
+  const trunk = { address: '10.72.86.74', port: 5061, waitSeconds: 1, origin: { file: 'test', path: [] } };
+
+  it('says nothing answers when no CUCM listens, after polling until its deadline', async () => {
+    const { session } = await cube('CUBE-NOCUCM', 'enrolled');
+    const run = await prepareCube(session, desired(undefined, [trunk]), { dryRun: false });
+    await applyCube(session, run);
+    const diagnoses: string[] = [];
+    const started = Date.now();
+    const check = verifyCube(session, run, { diagnoses, pollIntervalMs: 100 });
+    await expect(check).rejects.toThrow(TrunkNotEstablishedError);
+    await expect(check).rejects.toThrow(/^CUBE-NOCUCM: the TLS trunk to 10\.72\.86\.74:5061 is not Established after 1 s \(\d+ looks at 'show sip-ua connections tcp tls detail'\): no TCP connection to 10\.72\.86\.74:5061: CUCM does not listen there/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(diagnoses).toEqual([expect.stringMatching(/^no TCP connection to 10\.72\.86\.74:5061/)]);
+  });
+
+  it('reads the Established connection once each side trusts the other', async () => {
+    const { router, session } = await cube('CUBE-CUCM', 'enrolled');
+    registerCucm(router.state, { address: '10.72.86.74', callManagerPem: other.leafPem, trustPems: [chain.intermediatePems[0] ?? chain.rootPem] });
+    const run = await prepareCube(session, desired(undefined, [trunk]), { dryRun: false });
+    expect(run.baseline).toMatchObject({ totalActiveConnections: 0, connFailures: 0 });
+    await applyCube(session, run);
+    const refused = verifyCube(session, run, { diagnoses: [], pollIntervalMs: 100 });
+    // CUCM presents a certificate no trustpoint of the CUBE anchors.
+    await expect(refused).rejects.toThrow(/TLS handshake with 10\.72\.86\.74:5061 failed: either the CallManager certificate trustpoint does not hold CUCM's current CallManager certificate/);
+    // Now one issued by the CA sip-trunk-cert holds.
+    registerCucm(router.state, { address: '10.72.86.74', callManagerPem: chain.leafPem, trustPems: [chain.intermediatePems[0] ?? chain.rootPem] });
+    const records = await verifyCube(session, run, { diagnoses: [], pollIntervalMs: 100 });
+    expect(records).toEqual([{ object: 'tls trunk 10.72.86.74:5061', action: 'established', detail: expect.stringMatching(/^TLSv1\.2 ECDHE-RSA-AES256-GCM-SHA384 from \S+:\d+$/) }]);
   });
 });
