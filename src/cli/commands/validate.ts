@@ -33,7 +33,8 @@ function describeEntry(entry: TrustpointEntry): string {
 
 function deviceLine(d: Device): string {
   const key = d.hostKey.mode === 'pinned' ? 'pinned host key' : `${d.hostKey.mode} ${d.hostKey.knownHosts}`;
-  return `  ${d.name}  ${d.credentials.username}@${d.host}:${d.port} ${d.transport}, ${key}`;
+  const transport = d.transport === 'netconf' ? `netconf (port ${d.netconfPort}; SSH CLI on ${d.port} for certificates and mail lines)` : d.transport;
+  return `  ${d.name}  ${d.credentials.username}@${d.host}:${d.port} ${transport}, ${key}`;
 }
 
 function playbookLines(p: PlaybookSpec | Playbook): string[] {
@@ -42,6 +43,8 @@ function playbookLines(p: PlaybookSpec | Playbook): string[] {
     ...p.trustpoints.map((t) => `  trustpoint ${describeEntry(t)}`),
     ...(p.eem?.applets ?? []).map((a) => `  applet ${a.name}: ${a.actions.map((x) => `${x.label} ${x.kind}`).join(', ')}`),
     ...(p.verify?.runApplet ? [`  verify: run ${p.verify.runApplet}${p.verify.expectMail ? ', expect mail' : ''}`] : []),
+    ...(p.cube ? [`  cube: signaling trustpoint ${p.cube.identityTrustpoint}, dial-peer ${p.cube.dialPeers.map((d) => `${d.tag} to ${d.target}:${d.port}`).join(', dial-peer ')}`] : []),
+    ...(p.verify?.tlsTrunks ?? []).map((t) => `  verify: tls trunk ${t.address}:${t.port} Established within ${t.waitSeconds} s`),
     ...p.warnings.map((w) => `  ${formatIssue(w)}`),
   ];
 }
