@@ -2,10 +2,11 @@
  * The `cube:` playbook section and its `verify:` keys: the shipped example loads and resolves to the trunk the
  * device layer renders, and bad input is refused naming file, line and path.
  */
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCertificates } from '../../src/certs/x509.js';
+import { validateCommand } from '../../src/cli/commands/validate.js';
 import { ConfigError, formatIssue, loadPlaybook, readPlaybook } from '../../src/config/index.js';
 import { cubeConfigLines } from '../../src/device/index.js';
 import { resolveDesired } from '../../src/workflow/index.js';
@@ -33,6 +34,21 @@ describe('the example playbook', () => {
     expect(ccm?.selfSigned).toBe(true);
     expect(ccm?.basicConstraints?.ca ?? false).toBe(false);
     expect(pemText).toContain(`SHA1 ${(ccm?.sha1 ?? '').match(/.{4}/g)?.join(' ')}`);
+  });
+
+  it('is summarised by certagent validate', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await validateCommand(noSecrets).run(['-p', EXAMPLE])).toBe(0);
+      expect(log.mock.calls.map((c) => String(c[0])).join('\n').split('\n')).toEqual([
+        `playbook cube-cucm-tls (${EXAMPLE})`,
+        `  trustpoint CCM-cert-02 from ${resolve('playbooks/cucm/CallManager-pub.pem')}`,
+        '  cube: signaling trustpoint sip-trunk-cert, dial-peer 100 to 10.72.86.74:5061',
+        '  verify: tls trunk 10.72.86.74:5061 Established within 90 s',
+      ]);
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it('resolves to the trunk spec the device layer renders, with the CallManager SHA1 to verify', async () => {
