@@ -3,7 +3,7 @@
  * way finish, a canary whose failure leaves the rest untouched, waves that start only when the previous wave has
  * finished, and a device deadline that stops a slow device and rolls its changes back.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { parseFailureBudget, resolveDesired, runFleet } from '../../src/workflow/index.js';
 import type { FleetOptions } from '../../src/workflow/index.js';
 import type { LabOptions } from '../../src/lab/index.js';

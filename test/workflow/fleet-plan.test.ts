@@ -11,14 +11,14 @@ function device(name: string, host = '10.0.0.1'): Device {
     host,
     port: 22,
     netconfPort: 830,
-    platform: 'ios-xe',
+    platform: 'iosxe',
     transport: 'ssh',
     groups: [],
     vars: {},
-    credentials: {} as Device['credentials'],
+    credentials: { username: { kind: 'literal', value: 'admin' } } as unknown as Device['credentials'],
     hostKey: { mode: 'tofu', knownHosts: '/tmp/known_hosts' },
-    origin: { file: 'inventory.yaml', path: `devices.${name}` },
-  } as Device;
+    origin: { file: 'inventory.yaml', path: ['devices', name] },
+  };
 }
 
 function desired(password: string, applet = 'action 1.0 syslog msg "hi"'): DesiredState {
@@ -87,7 +87,7 @@ describe('journal', () => {
     expect(playbookFingerprint(desired('pw1', 'action 1.0 syslog msg "ho"'), 'rollout')).not.toBe(fp);
     expect(playbookFingerprint(desired('pw1'), 'rotate')).not.toBe(fp);
     expect(fp).not.toContain('pw1');
-    expect(deviceKey(fp, { ...r1, origin: { file: 'other.yaml', path: 'x' } } as Device)).toBe(deviceKey(fp, r1));
+    expect(deviceKey(fp, { ...r1, origin: { file: 'other.yaml', path: ['hosts', 'R1'] } })).toBe(deviceKey(fp, r1));
     expect(deviceKey(fp, device('R1', '10.0.0.2'))).not.toBe(deviceKey(fp, r1));
   });
 
