@@ -27,6 +27,7 @@ import {
   verifyCube,
 } from '../../src/workflow/cube/index.js';
 import type { DesiredCube } from '../../src/workflow/cube/index.js';
+import { loadCapture } from '../fixtures/load.js';
 import { provisionCubeIdentity } from '../lab/voice/cube-lab.js';
 
 const ADMIN = { username: 'admin', password: 'Adm1n-Secret!' };
@@ -171,6 +172,9 @@ describe('the identity trustpoint', () => {
     expect(checkExportedIdentity('sip-trunk-cert', exported, routerChain)).toMatch(new RegExp(`^the certificate exported from sip-trunk-cert \\(SHA1 ${foreign?.sha1 ?? ''}\\) is not the router certificate of its chain`));
     expect(checkExportedIdentity('sip-trunk-cert', { ...exported, generalPurposePem: stored.certPem }, routerChain)).toEqual(stored);
     expect(checkExportedIdentity('sip-trunk-cert', { notEnrolled: true, caIsSelfSigned: false, caPem: stored.caPem, blocks: [] }, routerChain)).toMatch(/not enrolled/);
+    // Certificates kept in nvram files (a real IE3x00 17.3 config) cannot be compared: said so, not 'no chain'.
+    const nvram = parsePkiConfig(loadCapture('show_config_crypto_pki_ie3x00_17_3_1.txt')).chains.find((c) => c.trustpoint === 'TP-self-signed-703295296');
+    expect(identityFromChain('TP-self-signed-703295296', nvram)).toMatch(/^trustpoint TP-self-signed-703295296 keeps its certificates in nvram:IOS-Self-Sig#2\.cer \(crypto pki certificate storage\)/);
     // A self-signed identity is its own CA: one file.
     expect(exportFiles('/x/{device}/', 'r1', 'tp', { ...stored, selfSigned: true }).map((f) => f.path)).toEqual(['/x/r1/tp.pem']);
   });

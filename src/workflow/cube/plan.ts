@@ -222,6 +222,10 @@ export function checkExportedIdentity(trustpoint: string, exported: PemExport, c
 export function identityFromChain(trustpoint: string, chain: CertificateChainConfig | undefined): ExportedIdentity | string {
   const stored = chain?.certificates.filter((c) => c.der.length > 0) ?? [];
   const own = stored.find((c) => c.type === 'identity') ?? stored.find((c) => c.type === 'self-signed');
+  const inNvram = chain?.certificates.find((c) => c.nvramFile !== undefined && c.der.length === 0);
+  if (!own && inNvram) {
+    return `trustpoint ${trustpoint} keeps its certificates in ${inNvram.nvramFile ?? 'nvram'} (crypto pki certificate storage), not in the running config certagent reads: remove the storage setting or export and upload the identity by hand`;
+  }
   if (!own) {
     return chain === undefined
       ? `trustpoint ${trustpoint} does not exist or holds no certificate chain: enroll the CUBE or import its certificate there first`
