@@ -59,7 +59,8 @@ describe('NETCONF from the command line', () => {
     const dir = mkdtempSync(join(e2e.dir, 'json-'));
     const json = join(dir, 'report.jsonl');
     const err = new Capture();
-    expect(await rolloutCommand(deps(new Capture(), err)).run([...args, '--transport', 'netconf', '--json', json, '--journal', join(dir, 'journal.jsonl')])).toBe(0);
+    const transcripts = join(dir, 'transcripts');
+    expect(await rolloutCommand(deps(new Capture(), err)).run([...args, '--transport', 'netconf', '--json', json, '--journal', join(dir, 'journal.jsonl'), '--transcripts', transcripts])).toBe(0);
     expect(err.text).not.toMatch(/fail|error/i);
     const report = readFileSync(json, 'utf8');
     expect(report.match(/"result":"changed"/g)).toHaveLength(2);
@@ -67,8 +68,13 @@ describe('NETCONF from the command line', () => {
       expect(d.router.state.syslog.entries().join('\n')).toContain('Configured from NETCONF/RESTCONF');
       expect(d.router.runningConfig()).toContain('event manager applet SendSecureEmailEEM');
     }
+    // The NETCONF exchanges beside the CLI transcript: what was sent and how it ended, secrets removed.
+    const netconfLog = readFileSync(join(transcripts, 'lab-r001.netconf.log'), 'utf8');
+    expect(netconfLog).toMatch(/>> lock running[\s\S]*>> edit-config candidate\n<native [^\n]*<trustpoint nc:operation="create">[\s\S]*<< commit: ok[\s\S]*>> unlock running/);
+    expect(netconfLog).toContain('<name>_email_server</name><value><redacted></value>');
+    expect(readFileSync(join(transcripts, 'lab-r001.log'), 'utf8')).toContain('crypto pki authenticate');
     const c = e2e.lab.credentials;
-    for (const secret of [c.password, c.enableSecret, c.smtpPassword]) expect(report).not.toContain(secret);
+    for (const secret of [c.password, c.enableSecret, c.smtpPassword]) expect(report + netconfLog).not.toContain(secret);
 
     const netconfInventory = await e2e.lab.writeInventory(join(mkdtempSync(join(e2e.dir, 'inv-')), 'inventory.yaml'), { transport: 'netconf' });
     const out = new Capture();

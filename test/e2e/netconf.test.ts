@@ -59,7 +59,7 @@ describe('rollout over NETCONF', () => {
       desired,
       dryRun: options.dryRun ?? false,
       open: () =>
-        NetconfDeviceSession.open(d, creds, { ...(process.env['NC_TRANSCRIPTS'] ? { transcriptDir: process.env['NC_TRANSCRIPTS'] } : {}), secrets: desired.secrets.map((s) => s.reveal()), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000, lockRetries: 1, lockRetryMs: 50 }),
+        NetconfDeviceSession.open(d, creds, { secrets: desired.secrets.map((s) => s.reveal()), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000, lockRetries: 1, lockRetryMs: 50 }),
       retry: { retries: 1, minTimeoutMs: 50 },
       reporter,
       pollIntervalMs: 50,
@@ -77,7 +77,7 @@ describe('rollout over NETCONF', () => {
       desired: await resolveDesired(await e2e.playbook()),
       resolver: e2e.resolver(),
       reporter,
-      session: { ...(process.env['NC_TRANSCRIPTS'] ? { transcriptDir: process.env['NC_TRANSCRIPTS'] } : {}), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
+      session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
       pollIntervalMs: 50,
     });
     overSsh = reporter.outcome('lab-r001');

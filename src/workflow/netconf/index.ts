@@ -1,7 +1,7 @@
 /** The workflow over NETCONF: YANG edits for what IOS XE models, the SSH CLI for the rest, the same plan and report. */
 export { runNetconfDevice } from './run.js';
 export type { NetconfDeviceJob } from './run.js';
-export { NetconfDeviceSession, DatastoreLockedError } from './session.js';
+export { NetconfDeviceSession, DatastoreLockedError, netconfTranscriptPath } from './session.js';
 export type { NetconfSettings } from './session.js';
 export { CLI_FACTS_COMMAND, combineFacts } from './facts.js';
 export type { NetconfFacts } from './facts.js';

@@ -13,8 +13,9 @@ import type { Device, ResolvedCredentials } from '../../config/index.js';
 import { FACTS_FILTER, nativeConfig, parseNativeConfig } from '../../device/netconf/index.js';
 import { NetconfClient, NetconfRpcError } from '../../transport/netconf/index.js';
 import type { Datastore, RpcReply } from '../../transport/netconf/index.js';
+import { Redactor, Transcript } from '../../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../../transport/ssh-cli/index.js';
-import { hostKeyPolicy, openDeviceSession } from '../connect.js';
+import { hostKeyPolicy, openDeviceSession, transcriptPath } from '../connect.js';
 import type { SessionSettings } from '../connect.js';
 import { WorkflowError } from '../errors.js';
 import { CLI_FACTS_COMMAND, combineFacts } from './facts.js';
@@ -33,6 +34,11 @@ export interface NetconfSettings extends SessionSettings {
 /** Another NETCONF session held the datastore for every attempt; nothing was changed. */
 export class DatastoreLockedError extends WorkflowError {}
 
+/** Where the NETCONF exchanges of a device go, beside its CLI transcript (`DIR/<device>.log`). */
+export function netconfTranscriptPath(dir: string, device: string): string {
+  return transcriptPath(dir, device).replace(/\.log$/, '.netconf.log');
+}
+
 export class NetconfDeviceSession {
   #rpcs = 0;
   #locked: Datastore[] = [];
@@ -43,6 +49,7 @@ export class NetconfDeviceSession {
     readonly netconf: NetconfClient,
     readonly cli: IosXeSession,
     private readonly settings: NetconfSettings,
+    private readonly transcript: Transcript | undefined,
   ) {}
 
   /** Both sessions, NETCONF first (it is what the inventory asked for); either failing closes the other. */
@@ -63,10 +70,20 @@ export class NetconfDeviceSession {
       ...(settings.connectTimeoutMs !== undefined && { connectTimeoutMs: settings.connectTimeoutMs }),
       ...(settings.rpcTimeoutMs !== undefined && { rpcTimeoutMs: settings.rpcTimeoutMs }),
     });
+    let transcript: Transcript | undefined;
     try {
+      if (settings.transcriptDir !== undefined) {
+        const redactor = new Redactor([creds.password?.reveal(), creds.privateKey?.passphrase?.reveal(), ...(settings.secrets ?? [])]);
+        transcript = await Transcript.open(
+          netconfTranscriptPath(settings.transcriptDir, device.name),
+          redactor,
+          `NETCONF session ${netconf.sessionId} to ${device.name} (${device.host}:${device.netconfPort}) as ${creds.username}, ${netconf.framing} framing`,
+        );
+      }
       const cli = await openDeviceSession(device, creds, settings);
-      return new NetconfDeviceSession(device.name, netconf, cli, settings);
+      return new NetconfDeviceSession(device.name, netconf, cli, settings, transcript);
     } catch (err) {
+      await transcript?.close();
       await netconf.close().catch(() => undefined);
       throw err;
     }
@@ -94,14 +111,23 @@ export class NetconfDeviceSession {
     return this.netconf.session.usable;
   }
 
-  async #count<T>(rpc: Promise<T>): Promise<T> {
+  /** Sends one RPC, counted and written to the transcript (redacted) with what it sent and how it ended. */
+  async #rpc<T>(what: string, call: () => Promise<T>, sent?: string, shown?: (reply: T) => string): Promise<T> {
     this.#rpcs++;
-    return rpc;
+    this.transcript?.note(`>> ${what}${sent === undefined ? '' : `\n${sent}`}`);
+    try {
+      const reply = await call();
+      this.transcript?.note(`<< ${what}: ${shown ? shown(reply) : 'ok'}`);
+      return reply;
+    } catch (err) {
+      this.transcript?.note(`<< ${what} failed: ${(err as Error).message}`);
+      throw err;
+    }
   }
 
   /** One get-config and one CLI command. */
   async readFacts(): Promise<NetconfFacts> {
-    const reply = await this.#count(this.netconf.getConfig('running', FACTS_FILTER));
+    const reply = await this.#rpc('get-config running', () => this.netconf.getConfig('running', FACTS_FILTER), FACTS_FILTER, (r) => `\n${r.xml}`);
     const facts = combineFacts(parseNativeConfig(reply.xml), await this.cli.send(CLI_FACTS_COMMAND));
     for (const value of facts.environment.values()) if (value instanceof Secret) this.cli.markSecret(value.reveal());
     return facts;
@@ -119,7 +145,7 @@ export class NetconfDeviceSession {
         await pRetry(
           async () => {
             attempts++;
-            await this.#count(this.netconf.lock(store));
+            await this.#rpc(`lock ${store}`, () => this.netconf.lock(store));
           },
           {
             retries: this.settings.lockRetries ?? 3,
@@ -148,7 +174,7 @@ export class NetconfDeviceSession {
   /** Releases what this session locked; errors are ignored (a lost session releases its locks on the device). */
   async unlock(): Promise<void> {
     for (const store of [...this.#locked].reverse()) {
-      if (this.usable) await this.#count(this.netconf.unlock(store)).catch(() => undefined);
+      if (this.usable) await this.#rpc(`unlock ${store}`, () => this.netconf.unlock(store)).catch(() => undefined);
     }
     this.#locked = [];
   }
@@ -161,13 +187,16 @@ export class NetconfDeviceSession {
     const config = nativeConfig(fragments.map((f) => f()));
     if (this.target === 'running') {
       const rollback = this.netconf.capabilities.has(':rollback-on-error');
-      return this.#count(this.netconf.editConfig({ target: 'running', config, ...(rollback && { errorOption: 'rollback-on-error' as const }) }));
+      return this.#rpc(
+        `edit-config running${rollback ? ' rollback-on-error' : ''}`,
+        () => this.netconf.editConfig({ target: 'running', config, ...(rollback && { errorOption: 'rollback-on-error' as const }) }),
+        config,
+      );
     }
-    await this.#count(this.netconf.editConfig({ target: 'candidate', config }));
+    await this.#rpc('edit-config candidate', () => this.netconf.editConfig({ target: 'candidate', config }), config);
     const confirmed = this.confirmedCommit && options.final !== true;
-    const reply = await this.#count(
-      this.netconf.commit(confirmed ? { confirmed: true, confirmTimeoutSeconds: this.settings.confirmTimeoutSeconds ?? 600 } : {}),
-    );
+    const timeout = this.settings.confirmTimeoutSeconds ?? 600;
+    const reply = await this.#rpc(confirmed ? `commit confirmed ${timeout} s` : 'commit', () => this.netconf.commit(confirmed ? { confirmed: true, confirmTimeoutSeconds: timeout } : {}));
     this.#pendingConfirm = confirmed || (this.#pendingConfirm && options.final !== true);
     return reply;
   }
@@ -175,17 +204,19 @@ export class NetconfDeviceSession {
   /** Confirms a pending confirmed commit: from here the change stands. */
   async confirm(): Promise<void> {
     if (!this.#pendingConfirm) return;
-    await this.#count(this.netconf.commit());
+    await this.#rpc('commit (confirming)', () => this.netconf.commit());
     this.#pendingConfirm = false;
   }
 
   /** Drops uncommitted candidate edits (before undoing), ignoring a device that has none to drop. */
   async discard(): Promise<void> {
-    if (this.target === 'candidate' && this.usable) await this.#count(this.netconf.discardChanges()).catch(() => undefined);
+    if (this.target === 'candidate' && this.usable) await this.#rpc('discard-changes', () => this.netconf.discardChanges()).catch(() => undefined);
   }
 
   async close(): Promise<void> {
     await this.unlock();
     await Promise.all([this.netconf.close().catch(() => undefined), this.cli.close().catch(() => undefined)]);
+    this.transcript?.note(`closed after ${this.#rpcs} RPCs`);
+    await this.transcript?.close();
   }
 }
