@@ -176,6 +176,8 @@ export function buildCube(value: unknown, base: Origin, trustpoints: readonly Tr
   if (raw.export_dir !== undefined && /[\r\n]/.test(raw.export_dir)) {
     ctx.issues.push(issue(at(base, 'export_dir'), 'must be a folder path on one line'));
     ok = false;
+  } else if (raw.export_dir !== undefined && !raw.export_dir.includes('{device}')) {
+    ctx.issues.push(issue(at(base, 'export_dir'), 'has no {device}: run on several CUBEs, each would overwrite the files of the one before', 'warning'));
   }
   const before = ctx.issues.length;
   const dialPeers = buildDialPeers(raw.dial_peers, at(base, 'dial_peers'), ctx);

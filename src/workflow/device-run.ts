@@ -256,7 +256,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     if (job.desired.cube) {
       stepNow = 'read CUBE configuration';
       run.forward(stepNow);
-      cube = await prepareCube(session, job.desired.cube, { dryRun: job.dryRun });
+      cube = await prepareCube(session, job.desired.cube, { dryRun: job.dryRun, configure: job.command !== 'rotate' });
     }
     diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session) : []), ...plan.notes, ...(cube?.notes ?? [])];
     const commands = [...planCommands(plan), ...(cube?.commands ?? [])];

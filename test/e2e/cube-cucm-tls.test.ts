@@ -7,10 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Command } from '../../src/cli/command.js';
 import { rolloutCommand } from '../../src/cli/commands/rollout.js';
+import { rotateCommand } from '../../src/cli/commands/rotate.js';
 import type { WorkflowCommandDeps } from '../../src/cli/commands/rollout.js';
 import { parseCertificate, parseCertificates } from '../../src/certs/x509.js';
 import { parsePkiConfig } from '../../src/device/index.js';
+import { IosXeSession } from '../../src/transport/ssh-cli/index.js';
 import { LAB_ENV, startLab } from '../../src/lab/index.js';
 import type { Lab } from '../../src/lab/index.js';
 import { createChain } from '../../src/lab/mail/chain-factory.js';
@@ -93,9 +96,13 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
 
   /** Runs `certagent rollout` on one device; returns the exit code, its outcome from the JSON report and its transcript. */
   async function rollout(device: string, ...extra: string[]): Promise<{ code: number; outcome: DeviceOutcome; transcript: string; shown: string }> {
+    return runCommand(rolloutCommand, device, ...extra);
+  }
+
+  async function runCommand(command: (d: WorkflowCommandDeps) => Command, device: string, ...extra: string[]): Promise<{ code: number; outcome: DeviceOutcome; transcript: string; shown: string }> {
     const run = mkdtempSync(join(dir, 'run-'));
     const json = join(run, 'report.jsonl');
-    const code = await rolloutCommand(deps()).run(['-i', inventoryFile, '-p', playbookFile, '--limit', device, '--json', json, '--transcripts', run, '--journal', join(run, 'journal.jsonl'), '--progress', 'none', ...extra]);
+    const code = await command(deps()).run(['-i', inventoryFile, '-p', playbookFile, '--limit', device, '--json', json, '--transcripts', run, '--journal', join(run, 'journal.jsonl'), '--progress', 'none', ...extra]);
     const records = readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string } & DeviceOutcome);
     const outcome = records.find((r) => r.type === 'device' && r.device === device);
     if (!outcome) throw new Error(`no outcome for ${device}: ${stderr.text}`);
@@ -187,6 +194,30 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
     expect(transcript).not.toContain('write memory');
     // The files already hold the identity: no export, so no config mode at all.
     expect(transcript).not.toContain('configure terminal');
+  });
+
+  it('rotate changes certificates only: a hand-edited dial-peer is reported, not touched, and the trunk still checked', async () => {
+    const device = lab.device('lab-r001');
+    const session = await IosXeSession.open({
+      device: 'lab-r001',
+      host: device.host,
+      port: device.port,
+      credentials: { username: lab.credentials.username, password: lab.credentials.password },
+      hostKey: { pinnedSha256: device.hostKeyFingerprint },
+    });
+    try {
+      await session.sendConfig(['dial-peer voice 100 voip', 'description edited by hand', 'exit']);
+    } finally {
+      await session.close();
+    }
+    const before = device.router.runningConfig();
+    const { code, outcome } = await runCommand(rotateCommand, 'lab-r001');
+    expect(code).toBe(0);
+    expect(outcome.result).toBe('unchanged');
+    expect(outcome.diagnoses).toContain('the CUBE configuration differs from the playbook (dial-peer voice 100); this command changes certificates only: run certagent rollout');
+    expect(lines(outcome)).toContain(`tls trunk ${CUCM}:5061 established`);
+    expect(device.router.runningConfig()).toBe(before);
+    expect(before).toContain(' description edited by hand\n');
   });
 
   it('a CUCM that does not trust the CUBE: the trunk fails, the reason is told in plain words, and the router is rolled back', async () => {

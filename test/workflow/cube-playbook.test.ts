@@ -149,6 +149,13 @@ describe('bad cube sections', () => {
     ).toEqual(['FILE:5: verify.certificates[0]: trustpoint CCM-cert-09 is neither under trustpoints: nor cube.identity_trustpoint']);
   });
 
+  it('warns when one export folder would serve every device', async () => {
+    const path = files.write('shared.yaml', ['cube:', '  identity_trustpoint: sip-trunk-cert', '  export_dir: ./out', '  dial_peers: [{ tag: 100, target: 10.72.86.74 }]'].join('\n'));
+    expect((await readPlaybook(path)).warnings.map((w) => formatIssue(w).replace(path, 'FILE'))).toEqual([
+      'FILE:3: cube.export_dir (warning): has no {device}: run on several CUBEs, each would overwrite the files of the one before',
+    ]);
+  });
+
   it('warns when a trunk to verify is no dial-peer target', async () => {
     const path = files.write(
       'warn.yaml',

@@ -53,6 +53,8 @@ export interface CubeRun {
 
 export interface CubePrepareOptions {
   readonly dryRun: boolean;
+  /** False for `rotate` (certificates only): differing voice lines are reported, not planned. */
+  readonly configure?: boolean;
 }
 
 function identityProblem(run: { device: string; trustpoint: string }, problem: string, deviceText?: string): CubeIdentityError {
@@ -122,7 +124,11 @@ export async function prepareCube(session: IosXeSession, desired: DesiredCube, o
   }
 
   const baseline = desired.trunks.length > 0 ? parseSipUaConnections(await session.send(CUBE_COMMANDS.connections)).counters : undefined;
-  const changes = planCubeChanges(desired.trunk, before);
+  const differing = planCubeChanges(desired.trunk, before);
+  const changes = options.configure === false ? [] : differing;
+  if (changes.length < differing.length) {
+    notes.push(`the CUBE configuration differs from the playbook (${differing.map((c) => c.record.object).join(', ')}); this command changes certificates only: run certagent rollout`);
+  }
   const lines = changes.flatMap((c) => c.lines);
   return {
     device,
