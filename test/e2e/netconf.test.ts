@@ -9,7 +9,18 @@ import { parseCertificates } from '../../src/certs/x509.js';
 import { resolveCredentials } from '../../src/config/index.js';
 import type { Device } from '../../src/config/index.js';
 import type { DeviceOutcome } from '../../src/report/events.js';
-import { caChainLines, configIosCliRpc, createTrustpointFragment, environmentFragment, ipHostFragment, nativeConfig, parseCliRpcReply } from '../../src/device/netconf/index.js';
+import {
+  FACTS_FILTER,
+  caChainLines,
+  configIosCliRpc,
+  createTrustpointFragment,
+  environmentFragment,
+  ipHostFragment,
+  nativeConfig,
+  parseCliRpcReply,
+  parseNativeConfig,
+  updateTrustpointFragment,
+} from '../../src/device/netconf/index.js';
 import { NetconfClient } from '../../src/transport/netconf/index.js';
 import { resolveDesired, runFleet } from '../../src/workflow/index.js';
 import { NetconfDeviceSession, runNetconfDevice } from '../../src/workflow/netconf/index.js';
@@ -130,6 +141,37 @@ describe('rollout over NETCONF', () => {
     expect(report(outcome)).toEqual(report(ssh));
     expect(outcome.diagnoses).toEqual(ssh.diagnoses);
     expect(touched(e2e.lab.device('lab-r002').router.runningConfig())).toEqual(touched(e2e.lab.device('lab-r001').router.runningConfig()));
+  });
+
+  it('puts back a trustpoint option and an applet changed behind its back: options updated in place, applet replaced with its mail line', async () => {
+    const d = await device('lab-r002');
+    const r2 = e2e.lab.device('lab-r002').router;
+    const good = touched(r2.runningConfig());
+    const desired = await resolveDesired(await e2e.playbook());
+    const rootName = desired.trustpoints.find((t) => t.cert.selfSigned)?.name ?? '';
+    const tamper = await NetconfClient.connect({
+      device: 'tamper',
+      host: d.host,
+      port: d.netconfPort,
+      credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
+      hostKey: { pinnedSha256: [e2e.lab.device('lab-r002').hostKeyFingerprint] },
+    });
+    const root = parseNativeConfig((await tamper.getConfig('running', FACTS_FILTER)).xml).trustpoints.get(rootName);
+    if (!root) throw new Error(`no ${rootName} on lab-r002`);
+    await tamper.editConfig({
+      target: 'running',
+      config: nativeConfig([
+        updateTrustpointFragment(root.element, { revocationCheck: ['crl'], chainValidation: 'stop' }),
+        { branch: 'eem', xml: '<applet><name>SendSecureEmailEEM</name><description>changed by hand</description></applet>' },
+      ]),
+    });
+    await tamper.close();
+    expect(r2.runningConfig()).toContain(' description changed by hand');
+
+    const { outcome } = await overNetconf('lab-r002');
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual([`trustpoint ${rootName} updated`, 'applet SendSecureEmailEEM replaced', 'applet SendSecureEmailEEM proven']);
+    expect(touched(r2.runningConfig())).toEqual(good);
   });
 
   it('fails cleanly, changing nothing, while another session holds the lock', async () => {
