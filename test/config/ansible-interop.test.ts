@@ -44,7 +44,9 @@ async function compare(path: string): Promise<void> {
   for (const device of inventory.devices) {
     const vars = list._meta.hostvars[device.name] ?? {};
     expect([device.name, device.host]).toEqual([device.name, vars.ansible_host ?? device.name]);
-    expect([device.name, device.port]).toEqual([device.name, Number(vars.ansible_port ?? 22)]);
+    // ansible_port is the port of the host's connection: NETCONF's under the netconf connection plugin.
+    const netconf = String(vars.ansible_connection ?? '').endsWith('netconf');
+    expect([device.name, netconf ? device.netconfPort : device.port]).toEqual([device.name, Number(vars.ansible_port ?? (netconf ? 830 : 22))]);
     expect([device.name, device.credentials.username]).toEqual([device.name, vars.ansible_user]);
     const own = Object.fromEntries(Object.entries(vars).filter(([k]) => !k.startsWith('ansible_') && !k.startsWith('certagent_')));
     expect([device.name, device.vars]).toEqual([device.name, own]);
