@@ -43,11 +43,14 @@ export interface LabCounters {
   readonly outputLines: number;
   /** Mails the lab mail server has received so far. */
   readonly mails: number;
+  /** CPU seconds (user + system) the lab used since the last reset. */
+  readonly cpuSeconds: number;
 }
 
 type SessionMethod = (this: { replay: boolean }, text: string) => Promise<void>;
 
 const counts = { commands: 0, outputLines: 0 };
+let cpuSince = process.cpuUsage();
 
 /** Counts, per call the lab delays, without changing what the method does. */
 function countCalls(name: 'execute' | 'emit', counter: 'commands' | 'outputLines'): void {
@@ -89,9 +92,11 @@ async function main(): Promise<void> {
   };
   process.on('message', (message: { type?: string }) => {
     if (message.type === 'counters') {
-      const reply: LabCounters = { type: 'counters', commands: counts.commands, outputLines: counts.outputLines, mails: lab.mail.messages().length };
+      const cpu = process.cpuUsage(cpuSince);
+      const reply: LabCounters = { type: 'counters', commands: counts.commands, outputLines: counts.outputLines, mails: lab.mail.messages().length, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
       counts.commands = 0;
       counts.outputLines = 0;
+      cpuSince = process.cpuUsage();
       process.send?.(reply);
     } else if (message.type === 'stop') void stop();
   });

@@ -36,6 +36,7 @@ interface AgentRun {
   readonly seconds: number;
   readonly exitCode: number | null;
   readonly peakRssMiB: number;
+  readonly cpuSeconds: number;
   readonly byResult: Readonly<Record<string, number>>;
   readonly roundTripsPerDevice: number;
   readonly stderrTail: string;
@@ -60,6 +61,9 @@ export interface BenchResult {
     readonly results: Readonly<Record<string, number>>;
     readonly commandLinesPerDevice: number;
     readonly outputLinesPerDevice: number;
+    /** CPU seconds of the agent process, and of the lab process in the same span: on a small machine CPU, not latency, can be the limit. */
+    readonly cpuSeconds: number;
+    readonly labCpuSeconds: number;
   };
   readonly lowerBoundSeconds: number;
   readonly ratioToLowerBound: number;
@@ -104,6 +108,16 @@ function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['t
   });
 }
 
+/** utime + stime of a live process in seconds (clock ticks of 1/100 s, as on every Linux this runs on). */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** VmHWM of a live process in KiB: the kernel's own peak-RSS mark, so polling cannot miss a short peak. */
 function peakRssKiB(pid: number): number | undefined {
   try {
@@ -124,8 +138,10 @@ async function runAgent(lab: LabReady, names: readonly string[], concurrency: nu
     stderr = (stderr + d.toString()).slice(-4000);
   });
   let peak = 0;
+  let cpu = 0;
   const poll = setInterval(() => {
     peak = Math.max(peak, peakRssKiB(child.pid ?? -1) ?? 0);
+    cpu = Math.max(cpu, cpuSecondsOf(child.pid ?? -1) ?? 0);
   }, 50);
   const exitCode = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   clearInterval(poll);
@@ -136,6 +152,7 @@ async function runAgent(lab: LabReady, names: readonly string[], concurrency: nu
     seconds,
     exitCode,
     peakRssMiB: round(peak / 1024),
+    cpuSeconds: round(cpu),
     byResult: parsed.summary?.byResult ?? {},
     roundTripsPerDevice: round(trips / Math.max(1, parsed.devices.length)),
     stderrTail: stderr,
@@ -222,6 +239,8 @@ async function benchOne(size: number, options: { concurrency: number; netmikoDev
         results: run.byResult,
         commandLinesPerDevice: round(used.commands / size),
         outputLinesPerDevice: round(used.outputLines / size),
+        cpuSeconds: run.cpuSeconds,
+        labCpuSeconds: round(used.cpuSeconds),
       },
       lowerBoundSeconds: round(lowerBound, 2),
       ratioToLowerBound: round(run.seconds / lowerBound, 2),
@@ -235,7 +254,7 @@ async function benchOne(size: number, options: { concurrency: number; netmikoDev
 }
 
 export function renderTable(results: readonly BenchResult[]): string {
-  const head = ['devices', 'conc.', 'wall s', 'dev/min', 'lower bound s', 'ratio', 'RT/dev', 'peak RSS MiB', 'Netmiko (subset)', 'certagent (subset)', 'speed-up', 'Netmiko est. s'];
+  const head = ['devices', 'conc.', 'wall s', 'dev/min', 'lower bound s', 'ratio', 'RT/dev', 'peak RSS MiB', 'CPU s agent/lab', 'Netmiko (subset)', 'certagent (subset)', 'speed-up', 'Netmiko est. s'];
   const rows = results.map((r) => [
     String(r.devices),
     String(r.concurrency),
@@ -245,6 +264,7 @@ export function renderTable(results: readonly BenchResult[]): string {
     `${r.ratioToLowerBound}×`,
     String(r.agent.roundTripsPerDevice),
     String(r.agent.peakRssMiB),
+    `${r.agent.cpuSeconds}/${r.agent.labCpuSeconds}`,
     r.comparison ? `${r.comparison.netmikoSeconds} s / ${r.comparison.devices}` : '-',
     r.comparison ? `${r.comparison.agentSeconds} s / ${r.comparison.devices}` : '-',
     r.comparison ? `${r.comparison.speedup}×` : '-',
