@@ -3,3 +3,4 @@ export * from './namespaces.js';
 export * from './config.js';
 export * from './parse.js';
 export * from './cli-rpc.js';
+export * from './pki-oper.js';

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import pRetry from 'p-retry';
 import { saveSucceeded, WRITE_MEMORY } from '../../device/index.js';
+import { operMismatches } from '../../device/netconf/index.js';
 import type { ChangeRecord, DeviceOutcome, DeviceResult } from '../../report/events.js';
 import { leaveConfigMode, runStep, stepName } from '../apply.js';
 import { isTransient } from '../connect.js';
@@ -240,9 +241,10 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       const installed = plan.changes.flatMap((c) => c.steps).filter((s): s is Extract<Step, { kind: 'authenticate' }> => s.kind === 'authenticate');
       if (installed.length > 0) {
         const expected = installed.map((s) => ({ trustpoint: s.trustpoint, serialHex: s.serialHex, md5: s.md5, sha1: s.sha1 }));
-        const wrong = certificateMismatches(await session.cli.send(CERTIFICATES_COMMAND), expected);
+        // The CLI's view is the judge (real captures back its parser); the operational model, where populated, must agree.
+        const wrong = [...certificateMismatches(await session.cli.send(CERTIFICATES_COMMAND), expected), ...operMismatches(await session.readPkiOper(), expected)];
         if (wrong.length > 0) {
-          throw new VerificationError(job.device, CERTIFICATES_COMMAND, `${job.device}: '${CERTIFICATES_COMMAND}' shows other certificates than planned: ${wrong.join('; ')}`, 'the trustpoints may have been changed by someone else during the run');
+          throw new VerificationError(job.device, CERTIFICATES_COMMAND, `${job.device}: '${CERTIFICATES_COMMAND}' and crypto-pki-oper-data show other certificates than planned: ${wrong.join('; ')}`, 'the trustpoints may have been changed by someone else during the run');
         }
       }
     }

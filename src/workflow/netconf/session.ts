@@ -10,7 +10,8 @@ import { readFile } from 'node:fs/promises';
 import pRetry from 'p-retry';
 import { Secret } from '../../config/index.js';
 import type { Device, ResolvedCredentials } from '../../config/index.js';
-import { FACTS_FILTER, nativeConfig, parseNativeConfig } from '../../device/netconf/index.js';
+import { FACTS_FILTER, PKI_OPER_FILTER, nativeConfig, parseNativeConfig, parsePkiOper } from '../../device/netconf/index.js';
+import type { OperBundle } from '../../device/netconf/index.js';
 import { NetconfClient, NetconfRpcError } from '../../transport/netconf/index.js';
 import type { Datastore, RpcReply } from '../../transport/netconf/index.js';
 import { Redactor, Transcript } from '../../transport/ssh-cli/index.js';
@@ -131,6 +132,12 @@ export class NetconfDeviceSession {
     const facts = combineFacts(parseNativeConfig(reply.xml), await this.cli.send(CLI_FACTS_COMMAND));
     for (const value of facts.environment.values()) if (value instanceof Secret) this.cli.markSecret(value.reveal());
     return facts;
+  }
+
+  /** The PKI operational data (one `get`); empty where the device does not populate it. */
+  async readPkiOper(): Promise<ReadonlyMap<string, OperBundle>> {
+    const reply = await this.#rpc('get crypto-pki-oper-data', () => this.netconf.get(PKI_OPER_FILTER), PKI_OPER_FILTER, (r) => `\n${r.xml}`);
+    return parsePkiOper(reply.xml);
   }
 
   /**

@@ -16,6 +16,7 @@ import {
   EEM_NS,
   FACTS_FILTER,
   NATIVE_NS,
+  PKI_OPER_FILTER,
   actionArgs,
   appletFragment,
   caChainLines,
@@ -24,8 +25,10 @@ import {
   environmentFragment,
   ipHostFragment,
   nativeConfig,
+  operMismatches,
   parseCliRpcReply,
   parseNativeConfig,
+  parsePkiOper,
   removeAppletFragment,
   removeEnvironmentFragment,
   removeIpHostFragment,
@@ -155,6 +158,12 @@ describe('edit-config payloads, by YANG name and namespace', () => {
     expect(sameApplet(back, rendered.parsed)).toBe(true);
   });
 
+  it('reads crypto-pki-oper-data tolerantly: silent when not populated, a trustpoint not authenticated is a mismatch', () => {
+    expect(parsePkiOper('').size).toBe(0);
+    const data = `<crypto-pki-oper-data xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-crypto-pki-oper"><crypto-pki-bundle><label>T</label><tp-authenticated>false</tp-authenticated></crypto-pki-bundle></crypto-pki-oper-data>`;
+    expect(operMismatches(parsePkiOper(data), [{ trustpoint: 'T', md5: 'AB' }, { trustpoint: 'absent', md5: 'CD' }])).toEqual(['T: tp-authenticated is false']);
+  });
+
   it('builds config-ios-cli-rpc and reads its replies', () => {
     const rpc = parseXml(configIosCliRpc(['ip host a 10.0.0.1'], { timeoutSeconds: 30, errorPatterns: [{ tag: 'bad', pattern: '^% Invalid' }] }));
     expect([rpc.name, rpc.namespace]).toEqual(['config-ios-cli-rpc', CLI_RPC_NS]);
@@ -243,5 +252,11 @@ describe('payloads against the lab router NETCONF server', () => {
     expect(router.runningConfig()).toContain(`crypto pki certificate chain GTS\n certificate ca ${ca.serialHex}\n`);
     const failed = parseCliRpcReply((await client.rpc(configIosCliRpc(['ip host ok 10.0.0.1', 'crypto pki trustpoint', 'ip host ok2 10.0.0.2']))).root);
     expect(failed).toMatchObject({ ok: false, lineno: 2 });
+
+    // The operational model as the lab fills it: authenticated, and the CA's MD5 whatever its spacing.
+    const oper = parsePkiOper((await client.get(PKI_OPER_FILTER)).xml);
+    expect(oper.get('GTS')).toMatchObject({ label: 'GTS', authenticated: true });
+    expect(operMismatches(oper, [{ trustpoint: 'GTS', md5: ca.md5 }])).toEqual([]);
+    expect(operMismatches(oper, [{ trustpoint: 'GTS', md5: '0'.repeat(32) }])).toEqual([`GTS: md5-fp ${ca.md5.toUpperCase()} (planned ${'0'.repeat(32)})`]);
   });
 });
