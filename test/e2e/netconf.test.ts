@@ -19,6 +19,7 @@ import {
   nativeConfig,
   parseCliRpcReply,
   parseNativeConfig,
+  removeTrustpointFragment,
   updateTrustpointFragment,
 } from '../../src/device/netconf/index.js';
 import { NetconfClient } from '../../src/transport/netconf/index.js';
@@ -36,6 +37,11 @@ function touched(runningConfig: string): string {
     if (keep) out.push(line);
   }
   return out.join('\n');
+}
+
+/** touched() as a sorted list of blocks, for when only the order of the config may differ. */
+function blocks(text: string): string[] {
+  return text.split(/\n(?=\S)/).sort();
 }
 
 /** The report without what differs from run to run (the proof's nonce). */
@@ -274,5 +280,34 @@ describe('rollout over NETCONF', () => {
     const rootCert = desired.trustpoints.find((t) => t.name === rootName)?.cert;
     expect(touched(r3.runningConfig())).toContain(`crypto pki certificate chain ${rootName}\n certificate ca ${rootCert?.serialHex ?? '?'}`);
     expect(touched(r3.runningConfig())).not.toContain(other.serialHex);
+  });
+
+  it('authenticates a trustpoint that exists without its certificate: no edit needed, only the CLI dialog', async () => {
+    const d = await device('lab-r003');
+    const r3 = e2e.lab.device('lab-r003').router;
+    const good = touched(r3.runningConfig());
+    const desired = await resolveDesired(await e2e.playbook());
+    const intermediate = desired.trustpoints.find((t) => !t.cert.selfSigned && t.cert.basicConstraints?.ca === true);
+    if (!intermediate) throw new Error('the lab chain has no intermediate');
+    const planter = await NetconfClient.connect({
+      device: 'planter',
+      host: d.host,
+      port: d.netconfPort,
+      credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
+      hostKey: { pinnedSha256: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
+    });
+    // Removed with its certificate, then made again empty, with the playbook's options.
+    await planter.editConfig({ target: 'running', config: nativeConfig([removeTrustpointFragment(intermediate.name)]) });
+    await planter.editConfig({ target: 'running', config: nativeConfig([createTrustpointFragment(intermediate.name, { revocationCheck: ['none'], chainValidation: 'stop' })]) });
+    await planter.close();
+    // IOS shows an empty chain for a trustpoint without certificates.
+    expect(r3.runningConfig()).toMatch(new RegExp(`crypto pki certificate chain ${intermediate.name}\\r?\\n[^ ]`));
+
+    const { outcome, reporter } = await overNetconf('lab-r003');
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual([`trustpoint ${intermediate.name} authenticated`, 'applet SendSecureEmailEEM proven']);
+    expect(reporter.lines.filter((l) => l.includes('NETCONF edit') || l.includes('NETCONF remove'))).toEqual([]);
+    // The trustpoint made again comes last in the config, as on IOS; otherwise the device is as before.
+    expect(blocks(touched(r3.runningConfig()))).toEqual(blocks(good));
   });
 });
