@@ -2,7 +2,7 @@
  * Over NETCONF with a device that offers :confirmed-commit: the commits stand only once certagent confirms them
  * after verification and proof; a failure is undone by final commits; and when certagent loses the device
  * mid-change, the device reverts the unconfirmed commit itself and the undo, sent again on new sessions, finds
- * nothing left to do.
+ * nothing left to do. Told to prefer running, edits go there with rollback-on-error.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { resolveCredentials } from '../../src/config/index.js';
@@ -26,7 +26,7 @@ describe('rollout over NETCONF with confirmed commit', () => {
     await e2e?.stop();
   });
 
-  async function rollout(name: string): Promise<{ outcome: DeviceOutcome; reporter: RecordingReporter }> {
+  async function rollout(name: string, preferRunning = false): Promise<{ outcome: DeviceOutcome; reporter: RecordingReporter }> {
     const d = (await e2e.inventory()).devices.find((x) => x.name === name);
     if (!d) throw new Error(`no ${name}`);
     const creds = await resolveCredentials(d, e2e.resolver());
@@ -38,7 +38,7 @@ describe('rollout over NETCONF with confirmed commit', () => {
       command: 'rollout',
       desired,
       dryRun: false,
-      open: () => NetconfDeviceSession.open(d, creds, { secrets: desired.secrets.map((s) => s.reveal()), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 }),
+      open: () => NetconfDeviceSession.open(d, creds, { secrets: desired.secrets.map((s) => s.reveal()), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000, preferRunning }),
       retry: { retries: 1, minTimeoutMs: 50 },
       reporter,
       pollIntervalMs: 50,
@@ -72,5 +72,24 @@ describe('rollout over NETCONF with confirmed commit', () => {
     } finally {
       router.setFaults({});
     }
+  });
+
+  it('edits running with rollback-on-error when told to, and undoes a failure there too', async () => {
+    const router = e2e.lab.device('lab-r002').router;
+    const before = body(router.runningConfig());
+    router.setFaults({ rejectCertificate: true });
+    try {
+      const { outcome, reporter } = await rollout('lab-r002', true);
+      expect(outcome.result).toBe('rolled-back');
+      expect(reporter.lines.some((l) => l.includes('(running)'))).toBe(true);
+      expect(body(router.runningConfig())).toEqual(before);
+    } finally {
+      router.setFaults({});
+    }
+    const { outcome, reporter } = await rollout('lab-r002', true);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.result).toBe('changed');
+    expect(reporter.lines.filter((l) => l.includes('NETCONF edit')).every((l) => l.endsWith('(running)'))).toBe(true);
+    expect(body(router.runningConfig())).toContain('event manager applet SendSecureEmailEEM');
   });
 });

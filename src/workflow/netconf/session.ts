@@ -30,6 +30,8 @@ export interface NetconfSettings extends SessionSettings {
   readonly lockRetryMs?: number;
   /** How long an unconfirmed commit stands before the device reverts it (default 600 s, the RFC's default). */
   readonly confirmTimeoutSeconds?: number;
+  /** Edit running directly even where a candidate is offered (devices whose candidate others use by hand). */
+  readonly preferRunning?: boolean;
 }
 
 /** Another NETCONF session held the datastore for every attempt; nothing was changed. */
@@ -99,9 +101,11 @@ export class NetconfDeviceSession {
     return this.#rpcs;
   }
 
-  /** Where edits go: the candidate when the device has one. */
+  /** Where edits go: the candidate when the device has one (unless told to prefer running and running is writable). */
   get target(): Datastore {
-    return this.netconf.capabilities.has(':candidate') ? 'candidate' : 'running';
+    const caps = this.netconf.capabilities;
+    if (this.settings.preferRunning === true && caps.has(':writable-running')) return 'running';
+    return caps.has(':candidate') ? 'candidate' : 'running';
   }
 
   get confirmedCommit(): boolean {
