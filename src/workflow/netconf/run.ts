@@ -1,9 +1,10 @@
 /**
  * One device over NETCONF, start to end, with the SSH CLI workflow's plan, results and report: facts (get-config
  * plus one CLI read), the same planDevice, then lock → removals commit → edits commit → CLI steps (authenticate
- * dialogs, applet mail lines) → verify (facts again, `show crypto pki certificates`) → prove the mail (CLI
- * `event manager run` and `show logging`) → confirm the commit → `write memory` → unlock. A failure after the
- * first commit undoes every change: NETCONF edits putting each object back as get-config had it (committed as
+ * dialogs, applet mail lines) → verify (facts again, `show crypto pki certificates`, crypto-pki-oper-data where
+ * populated) → prove the mail (CLI `event manager run` and `show logging`) → confirm the commit → `write memory`
+ * → unlock. A failure once the datastores are locked undoes every change (each step of the undo is idempotent,
+ * so objects that never changed come to no harm): NETCONF edits putting each object back as get-config had it (committed as
  * the final word, which also settles a pending confirmed commit), then the CLI's part (old CA certificates
  * re-authenticated, old mail lines), then a re-read that must show the objects as before.
  */
