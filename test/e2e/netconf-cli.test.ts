@@ -1,17 +1,22 @@
 /**
  * NETCONF from the command line: `certagent lab --netconf` options and inventory, `rollout --transport netconf`
- * over an SSH inventory (the fleet runner sends NETCONF devices down the NETCONF workflow), and a re-run from
- * the NETCONF inventory the lab writes.
+ * over an SSH inventory (the fleet runner sends NETCONF devices down the NETCONF workflow), a re-run from the
+ * NETCONF inventory the lab writes, and fix and rotate over NETCONF.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../src/cli/command.js';
 import { describeLab, parseLabArgs } from '../../src/cli/commands/lab.js';
+import { fixCommand } from '../../src/cli/commands/fix.js';
 import { planCommand } from '../../src/cli/commands/plan.js';
+import { rotateCommand } from '../../src/cli/commands/rotate.js';
 import { rolloutCommand } from '../../src/cli/commands/rollout.js';
 import type { WorkflowCommandDeps } from '../../src/cli/commands/rollout.js';
 import { loadInventory } from '../../src/config/index.js';
+import { nativeConfig, removeTrustpointFragment } from '../../src/device/netconf/index.js';
+import { NetconfClient } from '../../src/transport/netconf/index.js';
+import { resolveDesired } from '../../src/workflow/index.js';
 import { startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 
@@ -81,5 +86,29 @@ describe('NETCONF from the command line', () => {
     const again = join(mkdtempSync(join(e2e.dir, 'json-')), 'again.jsonl');
     expect(await planCommand(deps(out, new Capture())).run(['-i', netconfInventory, '-p', e2e.playbookFile, '--progress', 'none', '--json', again])).toBe(0);
     expect(readFileSync(again, 'utf8').match(/"result":"unchanged"/g)).toHaveLength(2);
+  });
+
+  it('fix --transport netconf names a missing intermediate, puts it back and proves the mail; rotate finds nothing to do', async () => {
+    const d = e2e.lab.device('lab-r002');
+    const desired = await resolveDesired(await e2e.playbook());
+    const intermediate = desired.trustpoints.find((t) => !t.cert.selfSigned && t.cert.basicConstraints?.ca === true)?.name ?? '';
+    const client = await NetconfClient.connect({
+      device: 'breaker',
+      host: d.host,
+      port: d.netconfPort ?? 0,
+      credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
+      hostKey: { pinnedSha256: [d.hostKeyFingerprint] },
+    });
+    await client.editConfig({ target: 'running', config: nativeConfig([removeTrustpointFragment(intermediate)]) });
+    await client.close();
+    const dir = mkdtempSync(join(e2e.dir, 'fix-'));
+    const mails = e2e.lab.mail.messages().length;
+    const args = ['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--progress', 'none', '--transport', 'netconf'];
+    expect(await fixCommand(deps(new Capture(), new Capture())).run(['lab-r002', ...args, '--json', join(dir, 'fix.jsonl'), '--journal', join(dir, 'j1.jsonl')])).toBe(0);
+    expect(readFileSync(join(dir, 'fix.jsonl'), 'utf8')).toContain(`Missing chain member: trustpoint ${intermediate}`);
+    expect(d.router.runningConfig()).toContain(`crypto pki trustpoint ${intermediate}`);
+    expect(e2e.lab.mail.messages().length).toBeGreaterThan(mails);
+    expect(await rotateCommand(deps(new Capture(), new Capture())).run([...args, '--json', join(dir, 'rotate.jsonl'), '--journal', join(dir, 'j2.jsonl')])).toBe(0);
+    expect(readFileSync(join(dir, 'rotate.jsonl'), 'utf8').match(/"result":"unchanged"/g)).toHaveLength(2);
   });
 });
