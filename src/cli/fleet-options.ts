@@ -45,7 +45,8 @@ export const FLEET_HELP = [
   '      --resume [FILE]      rerun only devices not finished well in the journal (default: the latest for this command)',
   '',
   'Ctrl-C or SIGTERM starts no more devices; those under way finish or roll back, then certagent exits 1 and',
-  '--resume continues. Exit codes: 0 every device done, 1 a device failed or the run stopped early, 2 bad input.',
+  '--resume continues (a second Ctrl-C exits at once; --resume then redoes the devices that were under way).',
+  'Exit codes: 0 every device done, 1 a device failed or the run stopped early, 2 bad input.',
 ].join('\n');
 
 /**
@@ -122,7 +123,7 @@ export interface JournalRequest {
 }
 
 /** Opens this run's journal (a new one, or the resumed one appended to) and says which devices to run. */
-export async function openJournal(request: JournalRequest): Promise<{ journal: RunJournal; devices: readonly Device[] }> {
+export async function openJournal(request: JournalRequest): Promise<{ journal: RunJournal; devices: readonly Device[]; saveAlways: ReadonlySet<string> }> {
   const { command, stderr } = request;
   const dir = request.dir ?? DEFAULT_JOURNAL_DIR;
   const fingerprint = playbookFingerprint(request.desired, command, request.planOptions);
@@ -136,9 +137,10 @@ export async function openJournal(request: JournalRequest): Promise<{ journal: R
       const decision = decideResume(state, command, fingerprint, request.devices);
       if (decision.fresh === undefined) {
         const journal = await RunJournal.open(path, { runId: state.runId, command, playbook: fingerprint, startedAt: new Date().toISOString(), devices: decision.run.length, attempt: state.attempts + 1 }, keyOf);
-        const inFlight = state.interrupted.length > 0 ? `; ${state.interrupted.length} were under way when it stopped (${state.interrupted.slice(0, 5).join(', ')}${state.interrupted.length > 5 ? ', …' : ''}) and run again` : '';
+        const unsaved = decision.unsaved;
+        const inFlight = unsaved.length > 0 ? `; ${unsaved.length} were under way when it stopped (${unsaved.slice(0, 5).join(', ')}${unsaved.length > 5 ? ', …' : ''}) and are proven and saved even if nothing differs` : '';
         stderr.write(`certagent ${command}: resuming run ${state.runId} from ${path}: ${decision.skipped} devices already done, ${decision.run.length} to run${inFlight}\n`);
-        return { journal, devices: decision.run };
+        return { journal, devices: decision.run, saveAlways: new Set(unsaved) };
       }
       stderr.write(`certagent ${command}: not resuming: ${decision.fresh}\n`);
     }
@@ -146,7 +148,7 @@ export async function openJournal(request: JournalRequest): Promise<{ journal: R
     const path = request.journalFile ?? `${dir}/${runId}.jsonl`;
     const journal = await RunJournal.open(path, { runId, command, playbook: fingerprint, startedAt: new Date().toISOString(), devices: request.devices.length, attempt: 1 }, keyOf);
     stderr.write(`certagent ${command}: journal ${path} (after an interruption: certagent ${command} ... --resume ${path})\n`);
-    return { journal, devices: request.devices };
+    return { journal, devices: request.devices, saveAlways: new Set() };
   } catch (err) {
     if (err instanceof JournalError) throw new UsageError(err.message);
     throw err;

@@ -52,6 +52,9 @@ export interface DeviceJob {
   readonly transcript?: string;
   /** Aborted when the device's deadline passes: no further step starts, changes made are rolled back. */
   readonly signal?: AbortSignal;
+  /** Prove and `write memory` even when nothing differs: the device was under way when an earlier run was killed,
+   * so its changes may be in running-config but not saved. */
+  readonly saveAlways?: boolean;
   /** Plain-word findings from the facts, before anything changes (`fix`). */
   readonly diagnose?: (facts: DeviceFacts, plan: DevicePlan, session: IosXeSession) => Promise<string[]>;
 }
@@ -268,7 +271,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       return run.outcome(changing ? 'planned' : 'unchanged', [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? [])], extra);
     }
     // With a CUBE the run goes on: the trunk is verified (and the export files written) on every run.
-    if (plan.changes.length === 0 && !job.alwaysProve && !cube) {
+    if (plan.changes.length === 0 && !job.alwaysProve && !cube && !job.saveAlways) {
       await run.close();
       return run.outcome('unchanged', [], extra);
     }
@@ -326,7 +329,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
         ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
       });
     }
-    if (changing) {
+    if (changing || job.saveAlways) {
       stepNow = 'write memory';
       run.forward(stepNow);
       const saved = await session.send(WRITE_MEMORY, { timeoutMs: 120_000 });
@@ -336,6 +339,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     }
     await run.close();
     const records: ChangeRecord[] = [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? []), ...cubeRecords];
+    if (job.saveAlways && !changing) records.push({ object: 'startup-config', action: 'saved', detail: 'the device was under way when an earlier run stopped' });
     if (proof) {
       const detail = proof.markerLine !== undefined ? `mail sent (run ${proof.nonce})` : `no failure logged (run ${proof.nonce}); the applet has no certagent marker to prove success`;
       records.push({ object: `applet ${proof.applet}`, action: 'proven', detail });

@@ -60,6 +60,8 @@ export interface FleetOptions {
   readonly deadlineMs?: number;
   /** Told each device's start and outcome; the runner waits for the outcome to be on disk. */
   readonly journal?: FleetJournal;
+  /** Devices proven and saved even when nothing differs (under way when a resumed run was killed). */
+  readonly saveAlways?: ReadonlySet<string>;
 }
 
 export interface FleetResult {
@@ -136,6 +138,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       ...(options.session?.transcriptDir !== undefined && { transcript: transcriptPath(options.session.transcriptDir, device.name) }),
       ...(options.diagnose && { diagnose: options.diagnose }),
       ...(deadline && { signal: deadline.signal }),
+      ...(options.saveAlways?.has(device.name) === true && { saveAlways: true }),
     };
     try {
       // NETCONF devices: YANG edits on their NETCONF port, the CLI-only steps on their SSH port (workflow/netconf).

@@ -267,14 +267,17 @@ export interface ResumeDecision {
   readonly skipped: number;
   /** Set when the journal cannot be resumed (other command or playbook): the run starts afresh, this says why. */
   readonly fresh?: string;
+  /** Devices to run that were under way when the last attempt was killed: their changes may be applied but not saved. */
+  readonly unsaved: readonly string[];
 }
 
 /** Which devices a resumed run still has to do. Pure. */
 export function decideResume(state: JournalState, command: WorkflowCommand, fingerprint: string, devices: readonly Device[]): ResumeDecision {
-  if (state.command !== command) return { run: devices, skipped: 0, fresh: `${state.path} is a ${state.command} run, not ${command}: this is a new run` };
+  if (state.command !== command) return { run: devices, skipped: 0, unsaved: [], fresh: `${state.path} is a ${state.command} run, not ${command}: this is a new run` };
   if (state.playbook !== fingerprint) {
-    return { run: devices, skipped: 0, fresh: `the playbook's desired state (certificates, options, environment, applets) differs from run ${state.runId}: this is a new run over every device` };
+    return { run: devices, skipped: 0, unsaved: [], fresh: `the playbook's desired state (certificates, options, environment, applets) differs from run ${state.runId}: this is a new run over every device` };
   }
   const run = devices.filter((d) => state.done.get(d.name) !== deviceKey(fingerprint, d));
-  return { run, skipped: devices.length - run.length };
+  const names = new Set(run.map((d) => d.name));
+  return { run, skipped: devices.length - run.length, unsaved: state.interrupted.filter((n) => names.has(n)) };
 }

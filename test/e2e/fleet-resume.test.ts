@@ -48,9 +48,16 @@ describe('interrupted fleet runs', () => {
     for (const name of rest) expect(counter.of(name)).toBeGreaterThan(0);
     const secondReport = parseJsonReport(readFileSync(join(e.dir, 'second.jsonl'), 'utf8'));
     expect(secondReport.devices.map((d) => d.device).sort()).toEqual(rest);
-    // A device killed after its changes but before the save reads as unchanged now.
-    for (const d of secondReport.devices) expect(['changed', 'unchanged']).toContain(d.result);
-    for (const device of e.lab.devices) expect(device.router.runningConfig()).toContain('crypto pki trustpoint LAB-Lab-Root-R1\n');
+    // A device killed after its changes but before the save reads as unchanged now, and is saved all the same.
+    for (const d of secondReport.devices) {
+      expect(['changed', 'unchanged']).toContain(d.result);
+      if (d.result === 'unchanged') expect(d.changes).toContainEqual({ object: 'startup-config', action: 'saved', detail: 'the device was under way when an earlier run stopped' });
+    }
+    // Running and saved: a device killed between its changes and 'write memory' was saved by the resumed run.
+    for (const device of e.lab.devices) {
+      expect(device.router.runningConfig()).toContain('crypto pki trustpoint LAB-Lab-Root-R1\n');
+      expect(readFileSync(join(e.lab.files.stateDir, 'routers', device.name, 'startup-config'), 'utf8')).toContain('crypto pki trustpoint LAB-Lab-Root-R1\n');
+    }
 
     const records = journalRecords(journal);
     expect(records.filter((r) => r.type === 'run').map((r) => (r.type === 'run' ? r.attempt : 0))).toEqual([1, 2]);

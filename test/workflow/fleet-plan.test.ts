@@ -111,13 +111,18 @@ describe('journal', () => {
 
   it('resumes only devices not done with the same key, and starts afresh when the playbook or command changed', () => {
     const state = parseJournal('j.jsonl', header(1) + done(r1, 'changed') + done(r2, 'failed'));
-    expect(decideResume(state, 'rollout', fp, [r1, r2, r3])).toEqual({ run: [r2, r3], skipped: 1 });
+    expect(decideResume(state, 'rollout', fp, [r1, r2, r3])).toEqual({ run: [r2, r3], skipped: 1, unsaved: [] });
     const moved = device('R1', '10.9.9.9');
     expect(decideResume(state, 'rollout', fp, [moved, r2]).run).toEqual([moved, r2]);
     const changed = decideResume(state, 'rollout', playbookFingerprint(desired('pw2'), 'rollout'), [r1, r2]);
     expect(changed.run).toEqual([r1, r2]);
     expect(changed.fresh).toMatch(/differs from run rollout-x: this is a new run over every device/);
     expect(decideResume(state, 'rotate', fp, [r1]).fresh).toMatch(/is a rollout run, not rotate/);
+  });
+
+  it('devices under way when the run was killed are to be saved even if they now show no difference', () => {
+    const state = parseJournal('j.jsonl', header(1) + line({ type: 'start', device: 'R1', at: 't' }) + line({ type: 'start', device: 'R2', at: 't' }) + done(r1, 'changed'));
+    expect(decideResume(state, 'rollout', fp, [r1, r2, r3])).toEqual({ run: [r2, r3], skipped: 1, unsaved: ['R2'] });
   });
 
   it('refuses what is not a journal, naming the file', () => {

@@ -160,7 +160,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
       command: run.command,
       devices: journaled?.devices ?? devices,
       ...fleet,
-      ...(journaled && { journal: journaled.journal }),
+      ...(journaled && { journal: journaled.journal, saveAlways: journaled.saveAlways }),
       desired,
       resolver,
       reporter: output.reporter,
