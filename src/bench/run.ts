@@ -165,9 +165,15 @@ async function runNetmiko(job: NetmikoJob): Promise<NetmikoRun> {
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  // A script that cannot start closes its stdin: the process error below says why.
+  child.stdin.on('error', () => undefined);
   child.stdin.end(JSON.stringify(job));
-  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-  if (code !== 0) throw new Error(`bench: ${NETMIKO_SCRIPT} exited ${code}: ${err.trim().slice(-1000)} (is python3-netmiko installed? apt-get install -y python3-netmiko)`);
+  const install = 'install Debian\'s python3-netmiko (apt-get install -y python3-netmiko), or run without the comparison: --netmiko-devices 0';
+  const code = await new Promise<number | null>((resolvePromise, reject) => {
+    child.once('error', (e) => reject(new Error(`bench: cannot run ${PYTHON} ${NETMIKO_SCRIPT}: ${e.message}; ${install}`)));
+    child.once('close', (c) => resolvePromise(c));
+  });
+  if (code !== 0) throw new Error(`bench: ${NETMIKO_SCRIPT} exited ${code}: ${err.trim().slice(-1000)}; ${install}`);
   return JSON.parse(out) as NetmikoRun;
 }
 
