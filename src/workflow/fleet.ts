@@ -111,7 +111,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const finish = async (outcome: DeviceOutcome): Promise<void> => {
     byResult[outcome.result]++;
     options.reporter.deviceFinished(outcome);
-    if (outcome.result !== 'skipped') await options.journal?.deviceFinished(outcome);
+    if (outcome.result !== 'skipped') {
+      try {
+        await options.journal?.deviceFinished(outcome);
+      } catch (err) {
+        // Without the journal a later --resume could redo or miss devices: start no more, let those under way finish.
+        if (!stop.signal.aborted) stop.abort(`the journal cannot be written (${err instanceof Error ? err.message : String(err)})`);
+      }
+    }
     if (FAILED.includes(outcome.result)) {
       failures++;
       const over = options.maxFailures === undefined ? undefined : budgetExceeded(options.maxFailures, failures, devices.length);
@@ -122,7 +129,11 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const runOne = async (device: Device): Promise<DeviceOutcome> => {
     const creds = credentials.get(device.name) as ResolvedCredentials;
     const deadline = options.deviceTimeoutMs === undefined ? undefined : deviceDeadline(device.name, options.deviceTimeoutMs);
-    options.journal?.deviceStarted(device.name);
+    try {
+      options.journal?.deviceStarted(device.name);
+    } catch (err) {
+      if (!stop.signal.aborted) stop.abort(`the journal cannot be written (${err instanceof Error ? err.message : String(err)})`);
+    }
     const job: DeviceJob = {
       device: device.name,
       host: device.host,
@@ -179,7 +190,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     ...(stop.signal.aborted && byResult.skipped > 0 && { stoppedEarly: stopReason(stop.signal) }),
   };
   options.reporter.runFinished(summary);
-  await options.journal?.runFinished(summary);
+  // Without its end record the journal reads as a killed run, which --resume handles the same way.
+  await options.journal?.runFinished(summary).catch(() => undefined);
   const good = GOOD.reduce((n, r) => n + byResult[r], 0);
   return { summary, exitCode: good === devices.length ? 0 : 1 };
 }

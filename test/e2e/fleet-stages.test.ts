@@ -1,7 +1,8 @@
 /**
  * Fleet stages over real SSH against lab routers: a failure budget that stops starting devices while those under
  * way finish, a canary whose failure leaves the rest untouched, waves that start only when the previous wave has
- * finished, and a device deadline that stops a slow device and rolls its changes back.
+ * finished, a device deadline that stops a slow device and rolls its changes back, and a journal write failure
+ * that stops the run.
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { parseFailureBudget, resolveDesired, runFleet } from '../../src/workflow/index.js';
@@ -99,6 +100,16 @@ describe('fleet stages', () => {
     }
     // Within a wave both devices run at once: the second starts before the first finishes.
     expect(position('lab-r003: started')).toBeLessThan(position('lab-r002: changed'));
+  });
+
+  it('a journal that cannot be written stops the run: no device starts that a later --resume could not account for', async () => {
+    const e = await lab({ devices: 3 });
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const journal = { deviceStarted: () => undefined, deviceFinished: () => Promise.reject(full), runFinished: () => Promise.reject(full) };
+    const { reporter, result } = await fleet(e, { concurrency: 1, journal });
+    expect(result.summary.stoppedEarly).toBe('the journal cannot be written (ENOSPC: no space left on device, write)');
+    expect(reporter.outcomes.map((o) => o.result)).toEqual(['changed', 'skipped', 'skipped']);
+    expect(counter.of('lab-r002') + counter.of('lab-r003')).toBe(0);
   });
 
   it('a device past its deadline starts no further step and leaves nothing of the playbook behind', async () => {
