@@ -128,12 +128,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
 
   const runOne = async (device: Device): Promise<DeviceOutcome> => {
     const creds = credentials.get(device.name) as ResolvedCredentials;
-    const deadline = options.deviceTimeoutMs === undefined ? undefined : deviceDeadline(device.name, options.deviceTimeoutMs);
     try {
-      options.journal?.deviceStarted(device.name);
+      await options.journal?.deviceStarted(device.name);
     } catch (err) {
+      // A device touched without its start on disk could be left unsaved by a crash where --resume would not look.
       if (!stop.signal.aborted) stop.abort(`the journal cannot be written (${err instanceof Error ? err.message : String(err)})`);
+      return skipped(device, stopReason(stop.signal));
     }
+    const deadline = options.deviceTimeoutMs === undefined ? undefined : deviceDeadline(device.name, options.deviceTimeoutMs);
     const job: DeviceJob = {
       device: device.name,
       host: device.host,

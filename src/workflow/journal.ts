@@ -6,7 +6,7 @@
  *
  * Format `certagent-journal/1`, one object per line:
  *   {"type":"run","format":"certagent-journal/1","runId":"...","command":"rollout","playbook":"<sha256>","startedAt":"...","devices":1000,"attempt":1}
- *   {"type":"start","device":"R1","at":"..."}                 a device was started (not flushed: only informative)
+ *   {"type":"start","device":"R1","at":"..."}                 a device is about to be touched (flushed first)
  *   {"type":"device","device":"R1","key":"<sha256>","result":"changed","at":"...","durationMs":812,"roundTrips":17}
  *   {"type":"end","at":"...","reason":"completed"|"stopped: ...","byResult":{...}}
  * `key` hashes the playbook's resolved desired state, the command and the device's inventory entry: a device is
@@ -183,7 +183,8 @@ const datasync = promisify(fdatasync);
 
 /** What the fleet runner tells the journal. */
 export interface FleetJournal {
-  deviceStarted(device: string): void;
+  /** Resolves once the record is on disk, before the device is touched. */
+  deviceStarted(device: string): Promise<void>;
   /** Resolves once the record is on disk. */
   deviceFinished(outcome: DeviceOutcome): Promise<void>;
   runFinished(summary: RunSummary): Promise<void>;
@@ -191,7 +192,7 @@ export interface FleetJournal {
 
 /**
  * An open journal file. Records are appended with one synchronous write each (O_APPEND: never interleaved);
- * finished-device records are then flushed with fdatasync on the thread pool, so the event loop (and every
+ * start and finish records are then flushed with fdatasync on the thread pool, so the event loop (and every
  * other device's SSH session) never waits on the disk.
  */
 export class RunJournal implements FleetJournal {
@@ -238,8 +239,9 @@ export class RunJournal implements FleetJournal {
     if (this.#fd !== undefined) await datasync(this.#fd);
   }
 
-  deviceStarted(device: string): void {
+  async deviceStarted(device: string): Promise<void> {
     this.#write({ type: 'start', device, at: new Date().toISOString() });
+    await this.#flush();
   }
 
   async deviceFinished(outcome: DeviceOutcome): Promise<void> {

@@ -105,7 +105,7 @@ describe('fleet stages', () => {
   it('a journal that cannot be written stops the run: no device starts that a later --resume could not account for', async () => {
     const e = await lab({ devices: 3 });
     const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-    const journal = { deviceStarted: () => undefined, deviceFinished: () => Promise.reject(full), runFinished: () => Promise.reject(full) };
+    const journal = { deviceStarted: () => Promise.resolve(), deviceFinished: () => Promise.reject(full), runFinished: () => Promise.reject(full) };
     const { reporter, result } = await fleet(e, { concurrency: 1, journal });
     expect(result.summary.stoppedEarly).toBe('the journal cannot be written (ENOSPC: no space left on device, write)');
     expect(reporter.outcomes.map((o) => o.result)).toEqual(['changed', 'skipped', 'skipped']);
