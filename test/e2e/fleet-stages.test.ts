@@ -1,7 +1,7 @@
 /**
  * Fleet stages over real SSH against lab routers: a failure budget that stops starting devices while those under
  * way finish, a canary whose failure leaves the rest untouched, waves that start only when the previous wave has
- * finished, a device deadline that stops a slow device and rolls its changes back, and a journal write failure
+ * finished, a run deadline, a device deadline that stops a slow device and rolls its changes back, and a journal write failure
  * that stops the run.
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
@@ -109,6 +109,14 @@ describe('fleet stages', () => {
     const { reporter, result } = await fleet(e, { concurrency: 1, journal });
     expect(result.summary.stoppedEarly).toBe('the journal cannot be written (ENOSPC: no space left on device, write)');
     expect(reporter.outcomes.map((o) => o.result)).toEqual(['changed', 'skipped', 'skipped']);
+    expect(counter.of('lab-r002') + counter.of('lab-r003')).toBe(0);
+  });
+
+  it('once the run deadline has passed no device starts; the one under way finishes', async () => {
+    const e = await lab({ devices: 3 });
+    const { reporter, result } = await fleet(e, { concurrency: 1, deadlineMs: 1 });
+    expect(reporter.outcomes.map((o) => o.result)).toEqual(['changed', 'skipped', 'skipped']);
+    expect(result.summary.stoppedEarly).toBe('the run deadline of 0.001 s passed');
     expect(counter.of('lab-r002') + counter.of('lab-r003')).toBe(0);
   });
 
