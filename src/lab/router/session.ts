@@ -281,13 +281,14 @@ export class CliSession implements SessionControl {
     const first = splitWords(text.slice(from))[0];
     const negated = isConfigMode(modeId) && first?.text.toLowerCase() === 'no';
     const start = negated && first ? from + first.start + first.text.length : from;
-    let result = matchLine(text, registry.candidates(modeId, negated), start);
+    // IOS takes a standalone `|` (outside quotes) as the start of an output modifier before it parses the
+    // command, so `show crypto pki certificates verbose | include X` never offers `|` to the optional trustpoint.
+    const pipeWord = isConfigMode(modeId) ? undefined : splitWords(text.slice(start)).find((w) => w.text === '|');
+    const pipe = pipeWord ? start + pipeWord.start : text.length;
+    let result = matchLine(text.slice(0, pipe), registry.candidates(modeId, negated), start);
     if (negated && result.kind === 'empty') result = { kind: 'incomplete', progress: 1 };
     let filter: LineFilter | undefined;
-    if (result.kind === 'invalid' && text[result.offset] === '|') {
-      const pipe = result.offset;
-      const left = matchLine(text.slice(0, pipe), registry.candidates(modeId, negated), start);
-      if (left.kind !== 'ok') return { kind: 'error', result: left };
+    if (pipeWord && result.kind === 'ok') {
       const parsed = parseFilter(text, pipe + 1);
       if (parsed.kind !== 'ok') {
         const words = splitWords(text).length;
@@ -296,7 +297,6 @@ export class CliSession implements SessionControl {
         return { kind: 'error', result: failure };
       }
       filter = parsed.filter;
-      result = left;
     }
     if (result.kind !== 'ok') return { kind: 'error', result };
     return { kind: 'run', command: result.command, params: result.params, negated, filter };

@@ -1,10 +1,11 @@
 /** The PKI running-config sections against the ISR 17.9.8 capture (genielibs show tech-support firewall). */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
 import { renderPkiConfig, trustpointLines, chainLines } from '../../../src/lab/router/pki/config-text.js';
 import { createPkiState, newTrustpoint } from '../../../src/lab/router/pki/state.js';
 
-const CAPTURE = '/work/shared/iosxe/real-outputs/genielibs_show_running_config_crypto_pki_excerpt_17_9_1.txt';
+const CAPTURE = fileURLToPath(new URL('../../fixtures/iosxe/genielibs_show_running_config_crypto_pki_excerpt_17_9_1.txt', import.meta.url));
 const captured = readFileSync(CAPTURE, 'utf8').replace(/\r/g, '').split('\n').slice(1).filter((l) => l !== '');
 
 /** The capture's lines from `start` up to (not including) the next line at column 0 that is not `!`. */

@@ -1,11 +1,13 @@
 /** PEM output of the trustpoints against the IOSv export capture and the genieparser `show ... pem` layout. */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
 import { parseCertificates } from '../../../src/certs/x509.js';
 import { exportPem, showCertificatesPem } from '../../../src/lab/router/pki/pem-text.js';
 import { createPkiState, newTrustpoint } from '../../../src/lab/router/pki/state.js';
 
-const REAL = '/work/shared/iosxe/real-outputs';
+/** Real captures, copied from shared/iosxe/real-outputs with their `# source:` line (see test/fixtures/iosxe/README.md). */
+const REAL = fileURLToPath(new URL('../../fixtures/iosxe', import.meta.url));
 
 describe('crypto pki export pem terminal', () => {
   test('a CA-only trustpoint prints exactly what the IOSv capture shows', () => {

@@ -1,5 +1,6 @@
 /** The PKI show renderings against real captures (genieparser golden outputs, Cisco VG400 17.14 guide, pqc 26.2). */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
 import { parseCertificates } from '../../../src/certs/x509.js';
 import { createPkiState, newTrustpoint, type PkiState } from '../../../src/lab/router/pki/state.js';
@@ -10,7 +11,8 @@ import {
   showTrustpointsStatus,
 } from '../../../src/lab/router/pki/show-text.js';
 
-const REAL = '/work/shared/iosxe/real-outputs';
+/** Real captures, copied from shared/iosxe/real-outputs with their `# source:` line (see test/fixtures/iosxe/README.md). */
+const REAL = fileURLToPath(new URL('../../fixtures/iosxe', import.meta.url));
 const real = (name: string): string[] => readFileSync(`${REAL}/${name}`, 'utf8').replace(/\r/g, '').split('\n').slice(1);
 const GTS = parseCertificates(readFileSync('/usr/share/ca-certificates/mozilla/GTS_Root_R1.crt'), 'GTS_Root_R1.crt')[0];
 const BOOT = new Date('2026-11-23T07:00:00Z');

@@ -3,6 +3,7 @@
  * show outputs against real captures, the running config's hex, and persistence through write memory + reload.
  */
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,8 @@ const USERS = [{ username: 'admin', password: 'cisco123', privilege: 15 }];
 const MOZILLA = '/usr/share/ca-certificates/mozilla';
 const GTS_PEM = readFileSync(`${MOZILLA}/GTS_Root_R1.crt`, 'utf8');
 const GLOBALSIGN_PEM = readFileSync(`${MOZILLA}/GlobalSign_Root_CA.crt`, 'utf8');
-const REAL = '/work/shared/iosxe/real-outputs';
+/** Real captures, copied from shared/iosxe/real-outputs with their `# source:` line (see test/fixtures/iosxe/README.md). */
+const REAL = fileURLToPath(new URL('../../fixtures/iosxe', import.meta.url));
 
 const work = mkdtempSync(join(tmpdir(), 'pki-ssh-'));
 let router: LabRouter;
@@ -222,6 +224,17 @@ describe('trustpoint sub-commands over SSH', () => {
 });
 
 describe('trustpoint removal and show outputs over SSH', () => {
+  test('an output filter after the optional trustpoint filters instead of being taken for a trustpoint name', async () => {
+    const shell = await TestShell.connect(router);
+    await shell.expect(/R1#$/);
+    await shell.command('terminal length 0');
+    const out = await shell.command('show crypto pki certificates verbose | include ^  Fingerprint');
+    const lines = out.split('\r\n').slice(1, -1);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line).toMatch(/^ {2}Fingerprint (MD5|SHA1): /);
+    shell.close();
+  });
+
   test('no crypto pki trustpoint asks the real question and removes the chain', async () => {
     const shell = await configShell();
     expect(await shell.command('no crypto pki trustpoint CA-Leaf', /\[yes\/no\]: $/)).toBe(
