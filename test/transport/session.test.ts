@@ -42,10 +42,10 @@ describe('IosXeSession against the lab router over SSH', () => {
     await router.stop();
   });
 
-  it('finds the prompt and prepares the terminal in two round trips', () => {
+  it('finds the prompt and prepares the terminal (length and width in one write) in one round trip', () => {
     expect(session.hostname).toBe('R1');
     expect(session.level).toBe('exec');
-    expect(session.roundTrips).toBe(2);
+    expect(session.roundTrips).toBe(1);
     expect(session.hostKeyFingerprint).toBe(router.hostKeyFingerprint);
   });
 

@@ -119,7 +119,8 @@ export class IosXeSession {
       const login = await channel.readUntil([ANY_PROMPT], { timeoutMs: options.loginTimeoutMs ?? 15_000, command: '(login)', waitedFor: 'first prompt' });
       session = new IosXeSession(options, shell, channel, redactor, transcript, lastLine(login.text).trim());
       if (session.#level === 'user-exec') await session.#enable(options.enableSecret);
-      for (const command of SESSION_SETUP_COMMANDS) await session.send(command);
+      // Both setup lines in one write: IOS reads type-ahead in order, and each echo is still checked for an error.
+      await session.#sendAll(SESSION_SETUP_COMMANDS);
       return session;
     } catch (err) {
       if (session) await session.close();
@@ -161,7 +162,7 @@ export class IosXeSession {
   async sendConfig(lines: readonly string[], options: ConfigOptions = {}): Promise<ConfigResult> {
     await this.#exchange('configure terminal\n', [this.#prompts.config], 'configure terminal', options.timeoutMs);
     try {
-      const outputs = options.bulk ? await this.#configBulk(lines, options.timeoutMs) : await this.#configEach(lines, options.timeoutMs);
+      const outputs = options.bulk ? await this.#sendAll(lines, options.timeoutMs) : await this.#configEach(lines, options.timeoutMs);
       return { outputs };
     } finally {
       if (!this.#channel.closed && !this.#lostStep) await this.#exchange('end\n', [this.#prompts.exec], 'end', options.timeoutMs);
@@ -285,13 +286,13 @@ export class IosXeSession {
   }
 
   /**
-   * One write for the whole block, then one wait until every line's echo has come back followed by a
-   * prompt. Output between two echoes belongs to the first line, so errors still name their line.
-   * Lines that open a dialog (yes/no) must go through `interact` instead.
+   * One write for the whole block (config lines, or the session's setup commands), then one wait until every
+   * line's echo has come back followed by a prompt. Output between two echoes belongs to the first line, so
+   * errors still name their line. Lines that open a dialog (yes/no) must go through `interact` instead.
    */
-  async #configBulk(lines: readonly string[], timeoutMs?: number): Promise<string[]> {
+  async #sendAll(lines: readonly string[], timeoutMs?: number): Promise<string[]> {
     if (lines.length === 0) return [];
-    const read = await this.#exchange(`${lines.join('\n')}\n`, [promptAfterEcho(this.#prompts.any, lines)], `${lines.length} config lines`, timeoutMs ?? this.#timeoutMs + lines.length * 1_000, 'echo of every line and a prompt');
+    const read = await this.#exchange(`${lines.join('\n')}\n`, [promptAfterEcho(this.#prompts.any, lines)], `${lines.length} lines`, timeoutMs ?? this.#timeoutMs + lines.length * 1_000, 'echo of every line and a prompt');
     const positions = echoPositions(read.text, lines) ?? [];
     const outputs = lines.map((line, i) => {
       const start = (positions[i] ?? 0) + line.length;
