@@ -10,9 +10,9 @@ import { revealLine } from './lines.js';
 import type { Step } from './plan.js';
 
 /**
- * A dialog in config mode. The session stays there afterwards, so the next dialog needs no `configure terminal`
- * and no `end` (two round trips each); config blocks and the caller return to privileged EXEC themselves
- * (`leaveConfigMode`). After a failure the session goes back to EXEC at once, while it is usable.
+ * A dialog in config mode. The session stays there afterwards, as after a config block, so the next block or
+ * dialog needs no `configure terminal` and nothing before it an `end` (two round trips each); the caller returns
+ * to privileged EXEC (`leaveConfigMode`). After a failure the session goes back to EXEC at once, while it is usable.
  */
 async function dialog(session: IosXeSession, steps: readonly DialogStep[]): Promise<{ output: string }> {
   const [first, ...rest] = steps;
@@ -99,8 +99,8 @@ function afterPaste(output: string): string {
 export async function runStep(session: IosXeSession, step: Step): Promise<void> {
   switch (step.kind) {
     case 'config':
-      await leaveConfigMode(session);
-      await session.sendConfig(step.lines.map(revealLine), { bulk: true });
+      // Every line's echo is checked before the next step starts, so a dialog never follows a refused line.
+      await session.sendConfig(step.lines.map(revealLine), { bulk: true, stayInConfigMode: true });
       return;
     case 'authenticate':
       await authenticate(session, step);

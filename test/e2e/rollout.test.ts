@@ -88,9 +88,9 @@ describe('rollout, re-run and rotate across the lab', () => {
       const nonce = proofNonce(outcome.changes.find((c) => c.action === 'proven')?.detail);
       expect(e2e.lab.mail.messages().filter((m) => m.subject === `certagent proof ${nonce}`)).toHaveLength(1);
       expect(device.router.state.syslog.entries().join('\n')).toContain(`certagent: SendSecureEmailEEM done ${nonce}`);
-      // 2 session set-up, 1 facts, 3 for one config block, 9 for three authenticate dialogs in one config mode
-      // span, 2 checks, 1 save, and the proof (log before, run, a few polls): about 22.
-      expect(outcome.roundTrips).toBeLessThanOrEqual(25);
+      // 1 session set-up, 1 facts, then one config mode span: configure terminal, the config block, 9 for three
+      // authenticate dialogs, end; 2 checks, 1 save, and the proof (log before, run, a few polls): about 19.
+      expect(outcome.roundTrips).toBeLessThanOrEqual(23);
     }
     expect(e2e.lab.mail.messages()).toHaveLength(3);
   });

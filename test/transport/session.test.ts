@@ -96,6 +96,19 @@ describe('IosXeSession against the lab router over SSH', () => {
     expect(session.level).toBe('exec');
   });
 
+  it('stays in config mode after a block when asked, so the next block needs no configure terminal and no end before it', async () => {
+    const before = session.roundTrips;
+    await session.sendConfig(trustpointConfigLines({ name: 'CA-STAY' }), { bulk: true, stayInConfigMode: true });
+    expect(session.level).toBe('config');
+    await session.sendConfig(eemEnvironmentLines({ _email_from: 'r1@example.net' }), { bulk: true, stayInConfigMode: true });
+    expect(session.roundTrips - before).toBe(3); // configure terminal, the first block, the second block
+    const error = await session.sendConfig(['crypto pki trustpoint CA-STAY2', 'revocation-check bogus', 'exit'], { bulk: true, stayInConfigMode: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ command: 'revocation-check bogus', errorId: 'invalid-input' });
+    expect(session.level).toBe('exec');
+    expect(parsePkiConfig(await session.send('show running-config | section crypto pki')).trustpoints.map((t) => t.name)).toContain('CA-STAY');
+    expect(parseEemConfig(await session.send(SHOW.eemConfig)).environment.get('_email_from')).toBe('r1@example.net');
+  });
+
   it('runs the authenticate dialog: pastes the PEM, exposes the device fingerprints, answers yes', async () => {
     await session.sendConfig(trustpointConfigLines({ name: 'CA-ISRG' }));
     const seen: string[] = [];

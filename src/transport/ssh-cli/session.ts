@@ -34,6 +34,11 @@ export interface SendOptions {
 export interface ConfigOptions extends SendOptions {
   /** Write all lines at once and then read their echoes: one round trip instead of one per line. */
   readonly bulk?: boolean;
+  /**
+   * Stay in config mode once every line went through, for dialogs that follow (no `end`, and no `configure
+   * terminal` for them); the caller returns with `ensureExec`. A failing line still returns to privileged EXEC.
+   */
+  readonly stayInConfigMode?: boolean;
 }
 
 export interface ConfigResult {
@@ -158,14 +163,20 @@ export class IosXeSession {
     return output;
   }
 
-  /** Enters config mode, applies `lines`, checks each for errors and returns to privileged EXEC with `end`. */
+  /**
+   * Enters config mode (unless already there), applies `lines`, checks each for errors and returns to privileged
+   * EXEC with `end` (unless asked to stay and every line went through).
+   */
   async sendConfig(lines: readonly string[], options: ConfigOptions = {}): Promise<ConfigResult> {
-    await this.#exchange('configure terminal\n', [this.#prompts.config], 'configure terminal', options.timeoutMs);
+    if (this.#level !== 'config') await this.#exchange('configure terminal\n', [this.#prompts.config], 'configure terminal', options.timeoutMs);
+    let applied = false;
     try {
       const outputs = options.bulk ? await this.#sendAll(lines, options.timeoutMs) : await this.#configEach(lines, options.timeoutMs);
+      applied = true;
       return { outputs };
     } finally {
-      if (!this.#channel.closed && !this.#lostStep) await this.#exchange('end\n', [this.#prompts.exec], 'end', options.timeoutMs);
+      const stay = applied && options.stayInConfigMode === true;
+      if (!stay && !this.#channel.closed && !this.#lostStep) await this.#exchange('end\n', [this.#prompts.exec], 'end', options.timeoutMs);
     }
   }
 
