@@ -10,7 +10,7 @@ export type { Batch, DevicePlan, PlannedChange, PlanOptions, Step, ChangeKind } 
 export { line, revealLine, showLine, SECRET_PLACEHOLDER } from './lines.js';
 export type { CommandLine, LinePart } from './lines.js';
 export { runStep, stepName } from './apply.js';
-export { proveApplet, newLines, certificateMismatches, LOG_COMMAND, CERTIFICATES_COMMAND } from './verify.js';
+export { proveApplet, newLines, certificateMismatches, LOG_COMMAND, CERTIFICATES_COMMAND, CERTIFICATES_FILTER } from './verify.js';
 export type { ExpectedCertificate, Proof, ProofOptions } from './verify.js';
 export { runDevice, residue, secretRedactor } from './device-run.js';
 export type { DeviceJob, RetryPolicy, WorkflowCommand } from './device-run.js';

@@ -92,7 +92,14 @@ export async function proveApplet(session: IosXeSession, verify: VerifyPlan, opt
   );
 }
 
-export const CERTIFICATES_COMMAND = SHOW.certificates();
+/**
+ * The lines `certificateMismatches` reads: headings (column 0), serial, fingerprints, trustpoints. A CA's verbose
+ * entry is some 30 lines (issuer, subject, validity, key usages, CRL points); IOS applies `include` on the device,
+ * so the cut lines never cross the link. The regex avoids escapes and `$`, read alike by IOS and POSIX.
+ */
+export const CERTIFICATES_FILTER = '^[A-Za-z]|Serial Number|Fingerprint|Associated Trustpoints';
+
+export const CERTIFICATES_COMMAND = `${SHOW.certificates()} | include ${CERTIFICATES_FILTER}`;
 
 export interface ExpectedCertificate {
   readonly trustpoint: string;

@@ -9,6 +9,7 @@ import type { EemApplet, TrustpointOptions } from '../../src/config/index.js';
 import { parseShowCryptoPkiCertificates } from '../../src/device/index.js';
 import {
   batches,
+  CERTIFICATES_FILTER,
   certificateMismatches,
   installOrder,
   markerLabel,
@@ -267,5 +268,20 @@ describe('certificateMismatches', () => {
     expect(certificateMismatches(shown, [expected])).toEqual([]);
     expect(certificateMismatches(shown, [{ ...expected, sha1: GTS_R1.sha1 }])).toEqual([`${trustpoint}: SHA1 ${expected.sha1} (planned ${GTS_R1.sha1})`]);
     expect(certificateMismatches(shown, [{ ...expected, trustpoint: 'CA-NOPE' }])).toEqual(['CA-NOPE: no CA certificate shown']);
+  });
+
+  it.each([
+    'ciscodoc_show_crypto_pki_certificates_verbose_vg400_17_14_1.txt',
+    'genie_show_crypto_pki_certificates_verbose_csr8kv_1.txt',
+    'genie_show_crypto_pki_certificates_verbose_subj_3.txt',
+  ])('reads the same serials, fingerprints and trustpoints through the include filter, from far fewer lines (%s)', (name) => {
+    const shown = loadCapture(name);
+    const filter = new RegExp(CERTIFICATES_FILTER);
+    const kept = shown.split('\n').filter((l) => filter.test(l.replace(/\r$/, '')));
+    const read = (text: string) => parseShowCryptoPkiCertificates(text).map((c) => [c.kind, c.serialHex, c.fingerprintMd5, c.fingerprintSha1, c.associatedTrustpoints]);
+    const full = read(shown);
+    expect(full.some(([kind, serial, md5, sha1, tps]) => kind === 'ca' && serial && md5 && sha1 && (tps as string[]).length > 0)).toBe(true);
+    expect(read(kept.join('\n'))).toEqual(full);
+    expect(kept.length * 3).toBeLessThan(shown.split('\n').length);
   });
 });
