@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Device, ResolvedCredentials } from '../config/index.js';
 import { ConnectError, ConnectionClosedError, DeviceTimeoutError, IosXeSession } from '../transport/ssh-cli/index.js';
-import type { HostKeyPolicy, IosXeSessionOptions } from '../transport/ssh-cli/index.js';
+import type { HostKeyPolicy, IosXeSessionOptions, SshCredentials } from '../transport/ssh-cli/index.js';
 
 export interface SessionSettings {
   /** Appends each device's transcript (redacted) to DIR/<device>.log. */
@@ -29,18 +29,23 @@ export function transcriptPath(dir: string, device: string): string {
   return `${dir.replace(/\/+$/, '')}/${device.replace(/[^A-Za-z0-9._-]/g, '_')}.log`;
 }
 
-export async function openDeviceSession(device: Device, creds: ResolvedCredentials, settings: SessionSettings = {}): Promise<IosXeSession> {
+/** The device's SSH account, key file read: the same for its CLI session and its NETCONF session. */
+export async function sshCredentials(creds: ResolvedCredentials): Promise<SshCredentials> {
   const privateKey = creds.privateKey ? await readFile(creds.privateKey.path) : undefined;
+  return {
+    username: creds.username,
+    ...(creds.password && { password: creds.password.reveal() }),
+    ...(privateKey && { privateKey }),
+    ...(creds.privateKey?.passphrase && { passphrase: creds.privateKey.passphrase.reveal() }),
+  };
+}
+
+export async function openDeviceSession(device: Device, creds: ResolvedCredentials, settings: SessionSettings = {}): Promise<IosXeSession> {
   const options: IosXeSessionOptions = {
     device: device.name,
     host: device.host,
     port: device.port,
-    credentials: {
-      username: creds.username,
-      ...(creds.password && { password: creds.password.reveal() }),
-      ...(privateKey && { privateKey }),
-      ...(creds.privateKey?.passphrase && { passphrase: creds.privateKey.passphrase.reveal() }),
-    },
+    credentials: await sshCredentials(creds),
     hostKey: hostKeyPolicy(device),
     ...(creds.enableSecret && { enableSecret: creds.enableSecret.reveal() }),
     secrets: settings.secrets ?? [],

@@ -5,10 +5,9 @@
  * lost), checks that nothing is left half-configured, does not save, and reports `rolled-back`.
  */
 import { randomBytes } from 'node:crypto';
-import pRetry from 'p-retry';
 import { Secret } from '../config/index.js';
 import { REDACTED, saveSucceeded, WRITE_MEMORY } from '../device/index.js';
-import type { ChangeRecord, DeviceOutcome, DeviceResult, RunReporter } from '../report/events.js';
+import type { ChangeRecord, DeviceOutcome } from '../report/events.js';
 import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { leaveConfigMode, runStep, stepName } from './apply.js';
@@ -20,38 +19,23 @@ import { WorkflowError, VerificationError, errorDetail } from './errors.js';
 import type { ErrorDetail } from './errors.js';
 import { FACTS_COMMAND, parseFacts } from './facts.js';
 import type { DeviceFacts } from './facts.js';
-import { isTransient } from './connect.js';
 import { batches, planCommands, planDevice } from './plan.js';
 import type { DevicePlan, PlanOptions, PlannedChange, Step } from './plan.js';
+import { proofRecord, RunContext } from './run-context.js';
+import type { RunJob, Undone } from './run-context.js';
 import { CERTIFICATES_COMMAND, certificateMismatches, proveApplet } from './verify.js';
 import type { Proof } from './verify.js';
 
 export type WorkflowCommand = 'rollout' | 'plan' | 'rotate' | 'fix';
 
-export interface RetryPolicy {
-  /** Further attempts after the first (default 2). */
-  readonly retries?: number;
-  readonly minTimeoutMs?: number;
-  readonly maxTimeoutMs?: number;
-}
-
-export interface DeviceJob {
-  readonly device: string;
-  readonly host: string;
+export interface DeviceJob extends RunJob<IosXeSession> {
   readonly command: WorkflowCommand;
   readonly desired: DesiredState;
   readonly dryRun: boolean;
   readonly planOptions?: PlanOptions;
   /** Run the applet even when nothing changed (`fix` proves the mail goes out). */
   readonly alwaysProve?: boolean;
-  /** One connection attempt; retries are the job's. */
-  readonly open: () => Promise<IosXeSession>;
-  readonly retry?: RetryPolicy;
-  readonly reporter: RunReporter;
   readonly pollIntervalMs?: number;
-  readonly transcript?: string;
-  /** Aborted when the device's deadline passes: no further step starts, changes made are rolled back. */
-  readonly signal?: AbortSignal;
   /** Prove and `write memory` even when nothing differs: the device was under way when an earlier run was killed,
    * so its changes may be in running-config but not saved. */
   readonly saveAlways?: boolean;
@@ -65,59 +49,7 @@ export function secretRedactor(desired: DesiredState): (text: string) => string 
   return (text) => values.reduce((t, v) => t.split(v).join(REDACTED), text);
 }
 
-class Run {
-  readonly started = Date.now();
-  readonly startedAt = new Date().toISOString();
-  roundTrips = 0;
-  session: IosXeSession | undefined;
-
-  constructor(readonly job: DeviceJob) {}
-
-  step(name: string): void {
-    this.job.reporter.deviceStep(this.job.device, name);
-  }
-
-  /** The next step of the forward path, unless the device's deadline has passed. */
-  forward(name: string): void {
-    this.job.signal?.throwIfAborted();
-    this.step(name);
-  }
-
-  /** Opens a session and runs `then` on it, retrying transient failures of both: nothing has changed yet. */
-  async connect<T>(then: (session: IosXeSession) => Promise<T>): Promise<T> {
-    const retry = this.job.retry ?? {};
-    return pRetry(
-      async () => {
-        const session = await this.job.open();
-        this.session = session;
-        try {
-          return await then(session);
-        } catch (err) {
-          await this.close();
-          throw err;
-        }
-      },
-      {
-        retries: retry.retries ?? 2,
-        minTimeout: retry.minTimeoutMs ?? 500,
-        maxTimeout: retry.maxTimeoutMs ?? 5_000,
-        factor: 2,
-        shouldRetry: ({ error }) => isTransient(error) && this.job.signal?.aborted !== true,
-        onFailedAttempt: ({ error, retriesLeft }) => {
-          if (retriesLeft > 0 && isTransient(error)) this.step(`connection failed (${error.message}); retrying`);
-        },
-      },
-    );
-  }
-
-  async close(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    if (!session) return;
-    this.roundTrips += session.roundTrips;
-    await session.close().catch(() => undefined);
-  }
-
+class Run extends RunContext<IosXeSession> {
   /** The current session, or a new one when the current is lost (a cheap command tells). */
   async fresh(): Promise<IosXeSession> {
     if (this.session !== undefined) {
@@ -130,20 +62,6 @@ class Run {
       }
     }
     return this.connect(async (session) => session);
-  }
-
-  outcome(result: DeviceResult, changes: readonly ChangeRecord[], extra: Partial<DeviceOutcome> = {}): DeviceOutcome {
-    return {
-      device: this.job.device,
-      host: this.job.host,
-      result,
-      changes,
-      roundTrips: this.roundTrips,
-      startedAt: this.startedAt,
-      durationMs: Date.now() - this.started,
-      ...(this.job.transcript !== undefined && { transcript: this.job.transcript }),
-      ...extra,
-    };
   }
 }
 
@@ -183,7 +101,7 @@ export function residue(before: DeviceFacts, after: DeviceFacts, changes: readon
 }
 
 /** The CUBE step's changes undone first: they were made last. */
-async function rollbackCubeStep(run: Run, cube: CubeRun): Promise<{ records: ChangeRecord[]; left: string[] }> {
+async function rollbackCubeStep(run: Run, cube: CubeRun): Promise<Undone> {
   run.step('roll back CUBE configuration');
   try {
     return await rollbackCube(await run.fresh(), cube);
@@ -192,7 +110,7 @@ async function rollbackCubeStep(run: Run, cube: CubeRun): Promise<{ records: Cha
   }
 }
 
-async function rollback(run: Run, started: readonly PlannedChange[], before: DeviceFacts): Promise<{ records: ChangeRecord[]; left: string[] }> {
+async function rollback(run: Run, started: readonly PlannedChange[], before: DeviceFacts): Promise<Undone> {
   const records: ChangeRecord[] = [];
   let session: IosXeSession;
   try {
@@ -238,6 +156,30 @@ function proofMode(applet: string, before: DeviceFacts, plan: DevicePlan, desire
   const present = before.applets.get(applet);
   if (!present) return 'absent';
   return wanted?.marker === true && sameApplet(present.parsed, wanted.parsed) ? 'marker' : 'failures-only';
+}
+
+/**
+ * Runs the playbook's applet and proves the mail went out, as far as the device can show it; says in `diagnoses`
+ * why the proof was weaker or impossible. `forward` starts the step.
+ */
+export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'desired' | 'pollIntervalMs'>, before: DeviceFacts, plan: DevicePlan, diagnoses: string[], forward: (step: string) => void): Promise<Proof | undefined> {
+  const verify = job.desired.verify;
+  if (!verify) return undefined;
+  const mode = proofMode(verify.applet, before, plan, job.desired);
+  if (mode === 'absent') {
+    diagnoses.push(`applet ${verify.applet} is not on the device, so the mail could not be proven: run certagent rollout first`);
+    return undefined;
+  }
+  forward(`run applet ${verify.applet}`);
+  if (mode === 'failures-only') {
+    diagnoses.push(`applet ${verify.applet} on the device differs from the playbook's (no certagent marker): only a logged failure can show, so the proof waited the whole ${verify.waitForLogSeconds} s`);
+  }
+  return proveApplet(session, verify, {
+    nonce: randomBytes(4).toString('hex'),
+    redact: secretRedactor(job.desired),
+    marker: mode === 'marker',
+    ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
+  });
 }
 
 export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
@@ -312,23 +254,10 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       run.forward(stepNow);
       cubeRecords.push(...(await verifyCube(session, cube, { diagnoses, ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }) })));
     }
-    let proof: Proof | undefined;
-    const mode = job.desired.verify ? proofMode(job.desired.verify.applet, before, plan, job.desired) : 'absent';
-    if (job.desired.verify && mode === 'absent') {
-      diagnoses.push(`applet ${job.desired.verify.applet} is not on the device, so the mail could not be proven: run certagent rollout first`);
-    } else if (job.desired.verify) {
-      stepNow = `run applet ${job.desired.verify.applet}`;
-      run.forward(stepNow);
-      if (mode === 'failures-only') {
-        diagnoses.push(`applet ${job.desired.verify.applet} on the device differs from the playbook's (no certagent marker): only a logged failure can show, so the proof waited the whole ${job.desired.verify.waitForLogSeconds} s`);
-      }
-      proof = await proveApplet(session, job.desired.verify, {
-        nonce: randomBytes(4).toString('hex'),
-        redact: secretRedactor(job.desired),
-        marker: mode === 'marker',
-        ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
-      });
-    }
+    const proof = await proveMail(session, job, before, plan, diagnoses, (name) => {
+      stepNow = name;
+      run.forward(name);
+    });
     if (changing || job.saveAlways) {
       stepNow = 'write memory';
       run.forward(stepNow);
@@ -340,10 +269,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     await run.close();
     const records: ChangeRecord[] = [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? []), ...cubeRecords];
     if (job.saveAlways && !changing) records.push({ object: 'startup-config', action: 'saved', detail: 'the device was under way when an earlier run stopped' });
-    if (proof) {
-      const detail = proof.markerLine !== undefined ? `mail sent (run ${proof.nonce})` : `no failure logged (run ${proof.nonce}); the applet has no certagent marker to prove success`;
-      records.push({ object: `applet ${proof.applet}`, action: 'proven', detail });
-    }
+    if (proof) records.push(proofRecord(proof));
     return run.outcome(changing ? 'changed' : 'unchanged', records, { commands, ...(diagnoses.length > 0 && { diagnoses }) });
   } catch (err) {
     const detail: { -readonly [K in keyof ErrorDetail]: ErrorDetail[K] } = { ...errorDetail(err, stepNow) };
@@ -362,12 +288,6 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     }
     await run.close();
     // The re-read device is the judge: a restore step may fail only because its object never changed.
-    if (undone.left.length > 0) {
-      return run.outcome('failed', undone.records, {
-        ...extra,
-        error: { ...detail, message: `${detail.message}; rollback incomplete: ${undone.left.join('; ')}`, hint: 'the device is half-configured: read the transcript and fix it by hand, or re-run' },
-      });
-    }
-    return run.outcome('rolled-back', undone.records, { ...extra, error: detail });
+    return run.undoneOutcome(undone, detail, extra);
   }
 }

@@ -43,7 +43,7 @@ export interface DeviceFacts {
   readonly ipHosts: ReadonlyMap<string, string>;
 }
 
-function installed(der: Buffer, serialHex: string): InstalledCertificate {
+export function installedCertificate(der: Buffer, serialHex: string): InstalledCertificate {
   const sha1 = createHash('sha1').update(der).digest('hex').toUpperCase();
   const md5 = createHash('md5').update(der).digest('hex').toUpperCase();
   try {
@@ -67,19 +67,25 @@ function appletBlocks(text: string): Map<string, string[]> {
   return blocks;
 }
 
+/** The device's EEM environment, values holding credentials as Secrets. */
+export function deviceEnvironment(entries: Iterable<readonly [string, string]>): Map<string, string | Secret> {
+  const environment = new Map<string, string | Secret>();
+  for (const [name, value] of entries) {
+    environment.set(name, redactServerCredentials(value) === value ? value : new Secret(value, `the device's ${name}`));
+  }
+  return environment;
+}
+
 export function parseFacts(text: string): DeviceFacts {
   const pki = parsePkiConfig(text);
   const chains = new Map(pki.chains.map((c) => [c.trustpoint, c]));
   const trustpoints = new Map<string, InstalledTrustpoint>();
   for (const config of pki.trustpoints) {
     const ca = chains.get(config.name)?.certificates.find((c) => c.type === 'ca' && c.der.length > 0);
-    trustpoints.set(config.name, ca ? { name: config.name, config, ca: installed(ca.der, ca.serialHex) } : { name: config.name, config });
+    trustpoints.set(config.name, ca ? { name: config.name, config, ca: installedCertificate(ca.der, ca.serialHex) } : { name: config.name, config });
   }
   const eem = parseEemConfig(text);
-  const environment = new Map<string, string | Secret>();
-  for (const [name, value] of eem.environment) {
-    environment.set(name, redactServerCredentials(value) === value ? value : new Secret(value, `the device's ${name}`));
-  }
+  const environment = deviceEnvironment(eem.environment);
   const blocks = appletBlocks(text);
   const applets = new Map<string, InstalledApplet>();
   for (const applet of eem.applets) applets.set(applet.name, { parsed: applet, lines: blocks.get(applet.name) ?? [] });

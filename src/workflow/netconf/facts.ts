@@ -4,14 +4,11 @@
  * chains have no body in any model, dossier 5.2) and applet actions without a model (`mail`, dossier 5.5).
  * The result has the CLI workflow's DeviceFacts shape, so planning is the same code whichever way facts were read.
  */
-import { createHash } from 'node:crypto';
-import { parseCertificate } from '../../certs/x509.js';
-import { Secret } from '../../config/index.js';
-import { parsePkiConfig, redactServerCredentials } from '../../device/index.js';
+import { parsePkiConfig } from '../../device/index.js';
 import type { EemAction } from '../../device/index.js';
 import type { NetconfConfig } from '../../device/netconf/index.js';
-import { parseFacts } from '../facts.js';
-import type { DeviceFacts, InstalledApplet, InstalledCertificate, InstalledTrustpoint } from '../facts.js';
+import { deviceEnvironment, installedCertificate, parseFacts } from '../facts.js';
+import type { DeviceFacts, InstalledApplet, InstalledTrustpoint } from '../facts.js';
 
 /** The CLI read of a NETCONF device: only chains and applets (the rest comes over NETCONF). */
 export const CLI_FACTS_COMMAND = 'show running-config | section crypto pki certificate chain|event manager applet';
@@ -21,16 +18,6 @@ export interface NetconfFacts extends DeviceFacts {
   readonly netconf: NetconfConfig;
   /** Per applet, the actions only the CLI shows (their CLI form). */
   readonly cliOnlyActions: ReadonlyMap<string, readonly EemAction[]>;
-}
-
-function installed(der: Buffer, serialHex: string): InstalledCertificate {
-  const sha1 = createHash('sha1').update(der).digest('hex').toUpperCase();
-  const md5 = createHash('md5').update(der).digest('hex').toUpperCase();
-  try {
-    return { der, serialHex, sha1, md5, facts: parseCertificate(der, `chain ${serialHex}`) };
-  } catch {
-    return { der, serialHex, sha1, md5 };
-  }
 }
 
 /** EEM orders actions by label as strings. */
@@ -43,12 +30,9 @@ export function combineFacts(netconf: NetconfConfig, cliText: string): NetconfFa
   const trustpoints = new Map<string, InstalledTrustpoint>();
   for (const [name, tp] of netconf.trustpoints) {
     const ca = chains.get(name)?.certificates.find((c) => c.type === 'ca' && c.der.length > 0);
-    trustpoints.set(name, ca ? { name, config: tp.config, ca: installed(ca.der, ca.serialHex) } : { name, config: tp.config });
+    trustpoints.set(name, ca ? { name, config: tp.config, ca: installedCertificate(ca.der, ca.serialHex) } : { name, config: tp.config });
   }
-  const environment = new Map<string, string | Secret>();
-  for (const [name, value] of netconf.environment) {
-    environment.set(name, redactServerCredentials(value) === value ? value : new Secret(value, `the device's ${name}`));
-  }
+  const environment = deviceEnvironment(netconf.environment);
   const cliApplets = parseFacts(cliText).applets;
   const applets = new Map<string, InstalledApplet>();
   const cliOnlyActions = new Map<string, EemAction[]>();

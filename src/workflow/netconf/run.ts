@@ -8,24 +8,19 @@
  * the final word, which also settles a pending confirmed commit), then the CLI's part (old CA certificates
  * re-authenticated, old mail lines), then a re-read that must show the objects as before.
  */
-import { randomBytes } from 'node:crypto';
-import pRetry from 'p-retry';
 import { saveSucceeded, WRITE_MEMORY } from '../../device/index.js';
 import { operMismatches } from '../../device/netconf/index.js';
-import type { ChangeRecord, DeviceOutcome, DeviceResult } from '../../report/events.js';
+import type { ChangeRecord, DeviceOutcome } from '../../report/events.js';
 import { leaveConfigMode, runStep, stepName } from '../apply.js';
-import { isTransient } from '../connect.js';
-import type { DesiredState } from '../desired.js';
 import type { DeviceJob } from '../device-run.js';
-import { residue, secretRedactor } from '../device-run.js';
-import { sameApplet } from '../eem-render.js';
+import { proveMail, residue } from '../device-run.js';
 import { errorDetail, VerificationError, WorkflowError } from '../errors.js';
 import type { ErrorDetail } from '../errors.js';
-import type { DeviceFacts } from '../facts.js';
 import { planCommands, planDevice } from '../plan.js';
 import type { DevicePlan, Step } from '../plan.js';
-import { CERTIFICATES_COMMAND, certificateMismatches, proveApplet } from '../verify.js';
-import type { Proof } from '../verify.js';
+import { proofRecord, RunContext } from '../run-context.js';
+import type { Undone } from '../run-context.js';
+import { CERTIFICATES_COMMAND, certificateMismatches } from '../verify.js';
 import type { NetconfFacts } from './facts.js';
 import type { NetconfDeviceSession } from './session.js';
 import { combine, translatePlan } from './translate.js';
@@ -36,69 +31,7 @@ export interface NetconfDeviceJob extends Omit<DeviceJob, 'open'> {
   readonly open: () => Promise<NetconfDeviceSession>;
 }
 
-/** As the SSH path decides it (device-run.ts): marker proof, failures-only, or nothing to run. */
-function proofMode(applet: string, before: DeviceFacts, plan: DevicePlan, desired: DesiredState): 'marker' | 'failures-only' | 'absent' {
-  const wanted = desired.applets.find((a) => a.name === applet);
-  const installsIt = plan.changes.some((c) => c.kind === 'applet' && c.record.object === `applet ${applet}`);
-  if (wanted && installsIt) return wanted.marker ? 'marker' : 'failures-only';
-  const present = before.applets.get(applet);
-  if (!present) return 'absent';
-  return wanted?.marker === true && sameApplet(present.parsed, wanted.parsed) ? 'marker' : 'failures-only';
-}
-
-class Run {
-  readonly started = Date.now();
-  readonly startedAt = new Date().toISOString();
-  roundTrips = 0;
-  session: NetconfDeviceSession | undefined;
-
-  constructor(readonly job: NetconfDeviceJob) {}
-
-  step(name: string): void {
-    this.job.reporter.deviceStep(this.job.device, name);
-  }
-
-  /** The next step of the forward path, unless the device's deadline has passed (then the changes are undone). */
-  forward(name: string): void {
-    this.job.signal?.throwIfAborted();
-    this.step(name);
-  }
-
-  /** Opens both sessions and runs `then`, retrying transient failures: nothing has changed yet. */
-  connect<T>(then: (session: NetconfDeviceSession) => Promise<T>): Promise<T> {
-    const retry = this.job.retry ?? {};
-    return pRetry(
-      async () => {
-        const session = await this.job.open();
-        this.session = session;
-        try {
-          return await then(session);
-        } catch (err) {
-          await this.close();
-          throw err;
-        }
-      },
-      {
-        retries: retry.retries ?? 2,
-        minTimeout: retry.minTimeoutMs ?? 500,
-        maxTimeout: retry.maxTimeoutMs ?? 5_000,
-        factor: 2,
-        shouldRetry: ({ error }) => isTransient(error) && this.job.signal?.aborted !== true,
-        onFailedAttempt: ({ error, retriesLeft }) => {
-          if (retriesLeft > 0 && isTransient(error)) this.step(`connection failed (${error.message}); retrying`);
-        },
-      },
-    );
-  }
-
-  async close(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    if (!session) return;
-    this.roundTrips += session.roundTrips;
-    await session.close();
-  }
-
+class Run extends RunContext<NetconfDeviceSession> {
   /** The sessions when both still answer, else new ones (locked again). */
   async fresh(): Promise<NetconfDeviceSession> {
     const current = this.session;
@@ -116,23 +49,9 @@ class Run {
       return session;
     });
   }
-
-  outcome(result: DeviceResult, changes: readonly ChangeRecord[], extra: Partial<DeviceOutcome> = {}): DeviceOutcome {
-    return {
-      device: this.job.device,
-      host: this.job.host,
-      result,
-      changes,
-      roundTrips: this.roundTrips + (this.session?.roundTrips ?? 0),
-      startedAt: this.startedAt,
-      durationMs: Date.now() - this.started,
-      ...(this.job.transcript !== undefined && { transcript: this.job.transcript }),
-      ...extra,
-    };
-  }
 }
 
-async function undo(run: Run, started: readonly NetconfChange[], before: NetconfFacts): Promise<{ records: ChangeRecord[]; left: string[] }> {
+async function undo(run: Run, started: readonly NetconfChange[], before: NetconfFacts): Promise<Undone> {
   let session: NetconfDeviceSession;
   try {
     session = await run.fresh();
@@ -249,23 +168,10 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
         }
       }
     }
-    let proof: Proof | undefined;
-    const mode = job.desired.verify ? proofMode(job.desired.verify.applet, before, plan, job.desired) : 'absent';
-    if (job.desired.verify && mode === 'absent') {
-      diagnoses.push(`applet ${job.desired.verify.applet} is not on the device, so the mail could not be proven: run certagent rollout first`);
-    } else if (job.desired.verify) {
-      stepNow = `run applet ${job.desired.verify.applet}`;
-      run.forward(stepNow);
-      if (mode === 'failures-only') {
-        diagnoses.push(`applet ${job.desired.verify.applet} on the device differs from the playbook's (no certagent marker): only a logged failure can show, so the proof waited the whole ${job.desired.verify.waitForLogSeconds} s`);
-      }
-      proof = await proveApplet(session.cli, job.desired.verify, {
-        nonce: randomBytes(4).toString('hex'),
-        redact: secretRedactor(job.desired),
-        marker: mode === 'marker',
-        ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
-      });
-    }
+    const proof = await proveMail(session.cli, job, before, plan, diagnoses, (name) => {
+      stepNow = name;
+      run.forward(name);
+    });
     if (plan.changes.length > 0) {
       stepNow = 'confirm commit';
       await session.confirm();
@@ -276,10 +182,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
     }
     await run.close();
     const records: ChangeRecord[] = plan.changes.map((c) => c.record);
-    if (proof) {
-      const detail = proof.markerLine !== undefined ? `mail sent (run ${proof.nonce})` : `no failure logged (run ${proof.nonce}); the applet has no certagent marker to prove success`;
-      records.push({ object: `applet ${proof.applet}`, action: 'proven', detail });
-    }
+    if (proof) records.push(proofRecord(proof));
     return run.outcome(plan.changes.length > 0 ? 'changed' : 'unchanged', records, extra);
   } catch (err) {
     const detail: ErrorDetail = errorDetail(err, stepNow);
@@ -290,12 +193,6 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
     }
     const undone = await undo(run, started, before);
     await run.close();
-    if (undone.left.length > 0) {
-      return run.outcome('failed', undone.records, {
-        ...extra,
-        error: { ...detail, message: `${detail.message}; rollback incomplete: ${undone.left.join('; ')}`, hint: 'the device is half-configured: read the transcript and fix it by hand, or re-run' },
-      });
-    }
-    return run.outcome('rolled-back', undone.records, { ...extra, error: detail });
+    return run.undoneOutcome(undone, detail, extra);
   }
 }

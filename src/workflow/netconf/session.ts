@@ -6,7 +6,6 @@
  * stay locked from the first change to the end of the run, CLI steps included, so no other NETCONF client
  * changes the objects in between. Every RPC is counted with the CLI's round trips.
  */
-import { readFile } from 'node:fs/promises';
 import pRetry from 'p-retry';
 import { Secret } from '../../config/index.js';
 import type { Device, ResolvedCredentials } from '../../config/index.js';
@@ -16,7 +15,7 @@ import { NetconfClient, NetconfRpcError } from '../../transport/netconf/index.js
 import type { Datastore, RpcReply } from '../../transport/netconf/index.js';
 import { Redactor, Transcript } from '../../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../../transport/ssh-cli/index.js';
-import { hostKeyPolicy, openDeviceSession, transcriptPath } from '../connect.js';
+import { hostKeyPolicy, openDeviceSession, sshCredentials, transcriptPath } from '../connect.js';
 import type { SessionSettings } from '../connect.js';
 import { WorkflowError } from '../errors.js';
 import { CLI_FACTS_COMMAND, combineFacts } from './facts.js';
@@ -57,17 +56,11 @@ export class NetconfDeviceSession {
 
   /** Both sessions, NETCONF first (it is what the inventory asked for); either failing closes the other. */
   static async open(device: Device, creds: ResolvedCredentials, settings: NetconfSettings = {}): Promise<NetconfDeviceSession> {
-    const privateKey = creds.privateKey ? await readFile(creds.privateKey.path) : undefined;
     const netconf = await NetconfClient.connect({
       device: device.name,
       host: device.host,
       port: device.netconfPort,
-      credentials: {
-        username: creds.username,
-        ...(creds.password && { password: creds.password.reveal() }),
-        ...(privateKey && { privateKey }),
-        ...(creds.privateKey?.passphrase && { passphrase: creds.privateKey.passphrase.reveal() }),
-      },
+      credentials: await sshCredentials(creds),
       hostKey: hostKeyPolicy(device),
       secrets: settings.secrets ?? [],
       ...(settings.connectTimeoutMs !== undefined && { connectTimeoutMs: settings.connectTimeoutMs }),
