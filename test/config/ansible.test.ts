@@ -1,18 +1,12 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import { loadInventory, selectDevices, type Device } from '../../src/config/index.js';
-import { configError, scratch } from './helpers.js';
+import { loadInventory, selectDevices } from '../../src/config/index.js';
+import { byName, configError, scratch } from './helpers.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const home = '/home/ops';
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
-
-function byName(devices: readonly Device[], name: string): Device {
-  const d = devices.find((x) => x.name === name);
-  if (d === undefined) throw new Error(`no device ${name}`);
-  return d;
-}
 
 describe('Ansible YAML inventory', () => {
   it('reads the shipped example with nested children, group and host vars', async () => {

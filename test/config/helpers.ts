@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ConfigError, SecretSources } from '../../src/config/index.js';
+import type { ConfigError, Device, SecretSources } from '../../src/config/index.js';
 
 /** A scratch directory whose files the test writes; removed by `cleanup`. */
 export function scratch(): { dir: string; write(name: string, text: string): string; cleanup(): void } {
@@ -48,4 +48,11 @@ export async function configError(fn: () => Promise<unknown>): Promise<ConfigErr
     throw err;
   }
   throw new Error('expected a ConfigError, but nothing was thrown');
+}
+
+/** The device of that name, or a test failure naming it. */
+export function byName(devices: readonly Device[], name: string): Device {
+  const d = devices.find((x) => x.name === name);
+  if (d === undefined) throw new Error(`no device ${name}`);
+  return d;
 }

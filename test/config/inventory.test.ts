@@ -1,18 +1,12 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import { SecretResolver, loadInventory, resolveCredentials, selectDevices, type Device } from '../../src/config/index.js';
-import { configError, scratch, sources } from './helpers.js';
+import { SecretResolver, loadInventory, resolveCredentials, selectDevices } from '../../src/config/index.js';
+import { byName, configError, scratch, sources } from './helpers.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const home = '/home/ops';
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
-
-function byName(devices: readonly Device[], name: string): Device {
-  const d = devices.find((x) => x.name === name);
-  if (d === undefined) throw new Error(`no device ${name}`);
-  return d;
-}
 
 describe('certagent inventory', () => {
   it('loads the shipped example, merging all → group → device', async () => {
