@@ -12,6 +12,8 @@ export interface LabInventoryDevice {
   readonly netconfPort?: number;
   /** `SHA256:...` of the router's host key (the same key on its NETCONF port). */
   readonly hostKeyFingerprint: string;
+  /** The device's group when not the inventory's (the lab's CUBEs are in `cube`). */
+  readonly group?: string;
 }
 
 export interface LabInventoryOptions {
@@ -51,7 +53,7 @@ export function renderLabInventory(options: LabInventoryOptions): string {
       `    host: ${scalar(device.host)}`,
       `    port: ${device.port}`,
       ...(device.netconfPort !== undefined ? [`    netconf_port: ${device.netconfPort}`] : []),
-      `    groups: [${scalar(group)}]`,
+      `    groups: [${scalar(device.group ?? group)}]`,
       `    host_key: ${JSON.stringify(device.hostKeyFingerprint)}`,
     );
   }

@@ -12,6 +12,7 @@ import { renderLabInventory, type LabInventoryDevice } from './inventory-text.js
 import { LabMailServer } from './mail/mail-server.js';
 import { generateMailChain, loadMailChain, MAIL_SERVER_NAME, saveMailChain, writePrivate, type LabMailChain } from './mail-chain-store.js';
 import { LabRouter } from './router/lab-router.js';
+import { CUBE_HOSTNAME_PREFIX, CUBE_IDENTITY_TRUSTPOINT, CUCM_ADDRESS, CUCM_PORT, prepareCubeKit, renderLabCubePlaybook, type CubeKit, type CubeLabFiles } from './cube/index.js';
 import type { Feature } from './router/feature.js';
 import type { FaultPlan } from './router/faults.js';
 
@@ -59,6 +60,8 @@ export interface LabOptions {
   readonly netconf?: boolean;
   /** With `netconf`: announce :confirmed-commit:1.1 (the 17.15 C8000v capture does not). */
   readonly netconfConfirmedCommit?: boolean;
+  /** CUBEs beside the routers (lab-cube001, ...): enrolled SIP TLS identity, trunk to one simulated CUCM. */
+  readonly cubes?: number;
 }
 
 /** A running router: what the inventory lists of it, and the router itself. */
@@ -81,6 +84,10 @@ export interface LabFiles {
 export interface Lab {
   readonly devices: readonly LabDevice[];
   readonly routers: readonly LabRouter[];
+  /** The CUBEs (LabOptions.cubes), in the inventory's `cube` group; not among `devices`. */
+  readonly cubes: readonly LabDevice[];
+  /** The simulated CUCM's files, when the lab has CUBEs. */
+  readonly cucm?: CubeLabFiles & { readonly address: string; readonly port: number };
   readonly mail: LabMailServer;
   /** The address routers and clients reach the mail server at. */
   readonly mailHost: string;
@@ -97,6 +104,8 @@ export interface Lab {
   writeInventory(path: string, options?: { readonly transport?: 'ssh' | 'netconf' }): Promise<string>;
   /** Writes the lab playbook with the real mail port and the chain file; returns the absolute path. */
   writePlaybook(path: string): Promise<string>;
+  /** Writes the CUBE playbook (needs a lab with CUBEs); returns the absolute path. */
+  writeCubePlaybook(path: string): Promise<string>;
   /** Closes every router and the mail server; calling it again waits for the same shutdown. */
   stop(): Promise<void>;
 }
@@ -243,7 +252,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     if (ms !== undefined) wholeNumber(what, ms, 0, 600_000);
   }
   const hostnames = labHostnames(count, options.hostnamePrefix);
-  const unknown = Object.keys(options.faults ?? {}).filter((name) => !hostnames.includes(name));
+  const cubeNames = labHostnames(wholeNumber('cubes', options.cubes ?? 0, 0, 1000), CUBE_HOSTNAME_PREFIX);
+  const unknown = Object.keys(options.faults ?? {}).filter((name) => !hostnames.includes(name) && !cubeNames.includes(name));
   if (unknown.length > 0) throw new Error(`startLab: faults name devices the lab does not have: ${unknown.join(', ')}`);
 
   const stateDir = resolve(options.stateDir);
@@ -285,6 +295,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     ...(options.latency?.commandMs !== undefined && { commandLatencyMs: options.latency.commandMs }),
     ...(options.latency?.lineMs !== undefined && { lineLatencyMs: options.latency.lineMs }),
   };
+  const cubeKit = cubeNames.length > 0 ? await prepareCubeKit(stateDir, cubeNames) : undefined;
   const startRouter = (name: string, index: number): Promise<LabRouter> =>
     onPort(`router ${name}`, basePort === 0 ? 0 : basePort + index, remembered.routers[name], (port) =>
       LabRouter.start({
@@ -298,6 +309,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         ...(options.features && { features: options.features }),
         // A free port each start: the inventory is rewritten at every start anyway.
         ...(options.netconf === true && { netconfPort: 0, netconfConfirmedCommit: options.netconfConfirmedCommit ?? false }),
+        ...(cubeKit && cubeNames.includes(name) && { stagedConfig: cubeKit.stagedConfig(name) }),
       }),
     );
   const startMail = (): Promise<LabMailServer> =>
@@ -315,7 +327,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const mailStart = startMail();
   let routers: LabRouter[];
   try {
-    routers = await startBounded(hostnames, concurrency, startRouter, async (started) => {
+    // CUBEs take the ports after the routers' when a base port is given.
+    routers = await startBounded([...hostnames, ...cubeNames], concurrency, startRouter, async (started) => {
       await Promise.all(started.map((r) => r.stop()));
     });
   } catch (error) {
@@ -329,13 +342,19 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     await Promise.all(routers.map((r) => r.stop()));
     throw error;
   }
-  const ports: RememberedPorts = { routers: Object.fromEntries(routers.map((r, i) => [hostnames[i] ?? '', r.port])), smtp: mail.port };
+  const names = [...hostnames, ...cubeNames];
+  const ports: RememberedPorts = { routers: Object.fromEntries(routers.map((r, i) => [names[i] ?? '', r.port])), smtp: mail.port };
   await writeFile(portsFile, `${JSON.stringify(ports, null, 2)}\n`);
-  return new RunningLab(hostnames, routers, mail, reachable, chain, credentials, files, chainStore, options.latency ?? {}, options.faults ?? {}, options.netconf === true);
+  const cubes = cubeKit ? { kit: cubeKit, count: cubeNames.length } : undefined;
+  if (cubes) for (const router of routers.slice(hostnames.length)) cubes.kit.attach(router);
+  return new RunningLab(names, routers, mail, reachable, chain, credentials, files, chainStore, options.latency ?? {}, options.faults ?? {}, options.netconf === true, cubes);
 }
 
 class RunningLab implements Lab {
   readonly devices: readonly LabDevice[];
+  readonly cubes: readonly LabDevice[];
+  readonly cucm?: CubeLabFiles & { readonly address: string; readonly port: number };
+  readonly routers: readonly LabRouter[];
   readonly mailServerName = MAIL_SERVER_NAME;
   #chain: LabMailChain;
   #rotation: Promise<unknown> = Promise.resolve();
@@ -343,7 +362,7 @@ class RunningLab implements Lab {
 
   constructor(
     names: readonly string[],
-    readonly routers: readonly LabRouter[],
+    all: readonly LabRouter[],
     readonly mail: LabMailServer,
     readonly mailHost: string,
     chain: LabMailChain,
@@ -353,10 +372,11 @@ class RunningLab implements Lab {
     readonly latency: LabLatency,
     faults: Readonly<Record<string, FaultPlan>>,
     netconf: boolean,
+    cubes?: { readonly kit: CubeKit; readonly count: number },
   ) {
     this.#chain = chain;
     // Inventory names stay the lab's even if someone configures another `hostname` on a router.
-    this.devices = routers.map((router, i) => ({
+    const devices: LabDevice[] = all.map((router, i) => ({
       name: names[i] ?? router.state.hostname,
       host: mailHost,
       port: router.port,
@@ -365,6 +385,11 @@ class RunningLab implements Lab {
       faults: faults[names[i] ?? ''] ?? {},
       router,
     }));
+    const plain = devices.length - (cubes?.count ?? 0);
+    this.devices = devices.slice(0, plain);
+    this.cubes = devices.slice(plain).map((d) => ({ ...d, group: 'cube' }));
+    this.routers = all.slice(0, plain);
+    if (cubes) this.cucm = { ...cubes.kit.files, address: CUCM_ADDRESS, port: CUCM_PORT };
   }
 
   get mailChain(): LabMailChain {
@@ -372,8 +397,9 @@ class RunningLab implements Lab {
   }
 
   device(name: string): LabDevice {
-    const found = this.devices.find((d) => d.name === name);
-    if (!found) throw new Error(`The lab has no device "${name}"; it has ${this.devices.map((d) => d.name).join(', ')}`);
+    const all = [...this.devices, ...this.cubes];
+    const found = all.find((d) => d.name === name);
+    if (!found) throw new Error(`The lab has no device "${name}"; it has ${all.map((d) => d.name).join(', ')}`);
     return found;
   }
 
@@ -398,7 +424,7 @@ class RunningLab implements Lab {
     }
     await mkdir(dirname(file), { recursive: true });
     const text = renderLabInventory({
-      devices: this.devices,
+      devices: [...this.devices, ...this.cubes],
       ...(options.transport && { transport: options.transport }),
       username: this.credentials.username,
       passwordEnv: LAB_ENV.password,
@@ -426,8 +452,24 @@ class RunningLab implements Lab {
     return file;
   }
 
+  async writeCubePlaybook(path: string): Promise<string> {
+    if (!this.cucm) throw new Error('writeCubePlaybook: the lab was started without CUBEs (cubes: N)');
+    const file = resolve(path);
+    await mkdir(dirname(file), { recursive: true });
+    const text = renderLabCubePlaybook({
+      callManagerFile: relative(dirname(file), this.cucm.callManagerFile).split(sep).join('/'),
+      identityTrustpoint: CUBE_IDENTITY_TRUSTPOINT,
+      cucmAddress: this.cucm.address,
+      cucmPort: this.cucm.port,
+      // The simulated CUCM answers at once: a trunk not Established within seconds never will be.
+      waitSeconds: 3,
+    });
+    await writeFile(file, text);
+    return file;
+  }
+
   stop(): Promise<void> {
-    this.#stopping ??= Promise.all([...this.routers.map((r) => r.stop()), this.mail.stop()]).then(() => undefined);
+    this.#stopping ??= Promise.all([...this.routers.map((r) => r.stop()), ...this.cubes.map((d) => d.router.stop()), this.mail.stop()]).then(() => undefined);
     return this.#stopping;
   }
 }

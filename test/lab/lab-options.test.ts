@@ -42,6 +42,19 @@ describe('parseLabArgs', () => {
     });
   });
 
+  it('--cube N adds CUBEs beside the routers, which faults can name', () => {
+    expect(parseLabArgs(['--devices', '1', '--cube', '2', '--fault', 'lab-cube002:reject-password']).lab).toEqual({
+      stateDir: '.lab',
+      devices: 1,
+      basePort: 0,
+      smtpPort: 0,
+      latency: {},
+      faults: { 'lab-cube002': { rejectPasswords: true } },
+      cubes: 2,
+    });
+    expect(() => parseLabArgs(['--cube', 'two'])).toThrow('--cube must be a whole number 0..1000, not "two"');
+  });
+
   it.each([
     [['--devices', '0'], '--devices must be a whole number 1..10000, not "0"'],
     [['--base-port=-1'], '--base-port must be a whole number 0..65535, not "-1"'],

@@ -2,13 +2,19 @@
  * `certagent lab`: starts simulated IOS XE routers and the lab mail server, writes the inventory, the playbook,
  * the mail chain and the secrets file, says where everything is, and runs until SIGINT or SIGTERM.
  */
-import { isAbsolute, join, relative } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT_OK, UsageError, type Command } from '../command.js';
 import { DEFAULT_LAB_DEVICES, labHostnames, LabPortInUseError, startLab, type Lab, type LabLatency, type LabOptions } from '../../lab/lab.js';
 import { FAULT_HELP, faultPlans, parseFaultSpec } from '../../lab/fault-spec.js';
+import { CUBE_HOSTNAME_PREFIX } from '../../lab/cube/index.js';
+import { CUCM_TRUST_USAGE, runCucmTrust } from './lab-cucm-trust.js';
+
+const SUMMARY_FILE = 'README.txt';
 
 const USAGE = `certagent lab [options]
+       ${CUCM_TRUST_USAGE}
   --devices N            routers to start (default ${DEFAULT_LAB_DEVICES})
   --base-port P          first router's SSH port, the others counting up (default 0: the ports of the
                          last run in the state folder while free, else free ones)
@@ -20,6 +26,8 @@ const USAGE = `certagent lab [options]
 ${FAULT_HELP.map((line) => `      ${line}`).join('\n')}
   --netconf              each router also serves NETCONF on a port of its own (printed, and written as
                          netconf_port); the inventory then says transport: netconf
+  --cube N               also N CUBEs (lab-cube001, ...) with an enrolled SIP TLS identity, trunking to one
+                         simulated CUCM; writes <state-dir>/cube-playbook.yaml, inventory group cube
   --inventory-out FILE   where to write the inventory (default <state-dir>/inventory.yaml)
   --playbook-out FILE    where to write the playbook (default <state-dir>/playbook.yaml)`;
 
@@ -56,6 +64,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
         'inventory-out': { type: 'string' },
         'playbook-out': { type: 'string' },
         netconf: { type: 'boolean' },
+        cube: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -71,17 +80,18 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
   const smtpPort = whole('smtp-port', values['smtp-port'], 0, 65535) ?? 0;
   const commandMs = whole('latency', values.latency, 0, 600_000);
   const lineMs = whole('line-latency', values['line-latency'], 0, 600_000);
+  const cubes = whole('cube', values.cube, 0, 1000) ?? 0;
   const stateDir = values['state-dir'] ?? '.lab';
   if (stateDir === '') throw new UsageError('--state-dir must name a folder');
   let faults;
   try {
-    faults = faultPlans((values.fault ?? []).map(parseFaultSpec), labHostnames(devices));
+    faults = faultPlans((values.fault ?? []).map(parseFaultSpec), [...labHostnames(devices), ...labHostnames(cubes, CUBE_HOSTNAME_PREFIX)]);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const latency: LabLatency = { ...(commandMs !== undefined && { commandMs }), ...(lineMs !== undefined && { lineMs }) };
   return {
-    lab: { stateDir, devices, basePort, smtpPort, latency, faults, ...(values.netconf === true && { netconf: true }) },
+    lab: { stateDir, devices, basePort, smtpPort, latency, faults, ...(values.netconf === true && { netconf: true }), ...(cubes > 0 && { cubes }) },
     inventoryOut: values['inventory-out'] ?? join(stateDir, 'inventory.yaml'),
     playbookOut: values['playbook-out'] ?? join(stateDir, 'playbook.yaml'),
   };
@@ -101,21 +111,48 @@ function table(rows: readonly (readonly string[])[]): string[] {
 /** Shows every device of a small lab; of a large one the first ten and the last (the inventory has them all). */
 function deviceRows(lab: Lab): string[][] {
   const netconf = lab.devices.some((d) => d.netconfPort !== undefined);
-  const rows = lab.devices.map((d) => [d.name, d.host, String(d.port), ...(netconf ? [String(d.netconfPort ?? '')] : []), d.hostKeyFingerprint]);
+  const rows = [...lab.devices, ...lab.cubes].map((d) => [d.name, d.host, String(d.port), ...(netconf ? [String(d.netconfPort ?? '')] : []), d.hostKeyFingerprint]);
   if (rows.length <= 12) return rows;
   const last = rows[rows.length - 1] ?? [];
   return [...rows.slice(0, 10), [`... ${rows.length - 11} more`, '', '', ...(netconf ? [''] : []), ''], last];
 }
 
-export function describeLab(lab: Lab, inventory: string, playbook: string): string {
+/** The CUBE rehearsal: what the lab simulates and the three commands of the real-life sequence. */
+function cubeLines(lab: Lab, inventory: string, cubePlaybook: string | undefined): { facts: string[][]; next: string[] } {
+  const cucm = lab.cucm;
+  if (!cucm || cubePlaybook === undefined) return { facts: [], next: [] };
+  const rollout = `certagent rollout --inventory ${shown(inventory)} --playbook ${shown(cubePlaybook)} --limit cube`;
+  const exported = join(dirname(shown(cubePlaybook)), 'cube-out', '*', '*.pem');
+  return {
+    facts: [
+      ['CUBEs', `${lab.cubes.map((d) => d.name).join(', ')} (inventory group cube; identity trustpoint sip-trunk-cert enrolled)`],
+      ['Simulated CUCM', `${cucm.address}:${cucm.port} behind every CUBE; CallManager certificate ${shown(cucm.callManagerFile)}`],
+      ['CallManager-trust', `${shown(cucm.trustDir)} (read at every TLS handshake: upload with certagent lab cucm-trust)`],
+      ['CUBE playbook', shown(cubePlaybook)],
+    ],
+    next: [
+      '',
+      'The CUBE to CUCM TLS trunk, as in real life:',
+      `  ${rollout}`,
+      '      # exit 1: CUCM does not trust the CUBEs yet; each is rolled back, its certificates exported',
+      `  certagent lab cucm-trust --state-dir ${shown(lab.files.stateDir)} ${exported}`,
+      "      # the upload to CUCM's CallManager-trust",
+      `  ${rollout}`,
+      '      # the trunks are Established and the CUBEs saved; a re-run changes nothing',
+    ],
+  };
+}
+
+export function describeLab(lab: Lab, inventory: string, playbook: string, cubePlaybook?: string): string {
+  const cube = cubeLines(lab, inventory, cubePlaybook);
   const chain = lab.mailChain.names;
-  const faulty = lab.devices.filter((d) => Object.keys(d.faults).length > 0);
+  const faulty = [...lab.devices, ...lab.cubes].filter((d) => Object.keys(d.faults).length > 0);
   const latency = [
     ...(lab.latency.commandMs !== undefined ? [`${lab.latency.commandMs} ms before each command's output`] : []),
     ...(lab.latency.lineMs !== undefined ? [`${lab.latency.lineMs} ms per output line`] : []),
   ];
   const lines = [
-    `certagent lab: ${lab.devices.length} simulated IOS XE routers and a mail server are running (state in ${shown(lab.files.stateDir)}).`,
+    `certagent lab: ${lab.devices.length} simulated IOS XE routers${lab.cubes.length > 0 ? `, ${lab.cubes.length} CUBEs with a simulated CUCM` : ''} and a mail server are running (state in ${shown(lab.files.stateDir)}).`,
     '',
     ...table([['DEVICE', 'ADDRESS', 'PORT', ...(lab.devices.some((d) => d.netconfPort !== undefined) ? ['NETCONF'] : []), 'HOST KEY'], ...deviceRows(lab)]),
     '',
@@ -128,14 +165,14 @@ export function describeLab(lab: Lab, inventory: string, playbook: string): stri
       ['Secrets', `${shown(lab.files.envFile)} (mode 0600; router account ${lab.credentials.username})`],
       ...(latency.length > 0 ? [['Latency', `${latency.join(', ')} (every router)`]] : []),
       ...faulty.map((d, i) => [i === 0 ? 'Faults' : '', `${d.name} ${JSON.stringify(d.faults)}`]),
+      ...cube.facts,
     ]),
     '',
     'Next:',
     `  source ${shown(lab.files.envFile)}`,
-    `  certagent rollout --inventory ${shown(inventory)} --playbook ${shown(playbook)}`,
+    `  certagent rollout --inventory ${shown(inventory)} --playbook ${shown(playbook)}${lab.cubes.length > 0 ? ' --limit lab' : ''}`,
     `  kill -USR2 ${process.pid}    # the mail provider moves to a new root and intermediate (chain file rewritten)`,
-    '',
-    'Press Ctrl-C to stop the lab.',
+    ...cube.next,
   ];
   return lines.join('\n');
 }
@@ -155,6 +192,7 @@ function untilSignal(): { signal: Promise<NodeJS.Signals>; dispose: () => void }
 }
 
 async function run(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'cucm-trust') return runCucmTrust(argv.slice(1));
   const options = parseLabArgs(argv);
   if (options === 'help') {
     console.log(`usage: ${USAGE}`);
@@ -173,6 +211,7 @@ async function run(argv: readonly string[]): Promise<number> {
   try {
     const inventory = await lab.writeInventory(options.inventoryOut, options.lab.netconf === true ? { transport: 'netconf' } : {});
     const playbook = await lab.writePlaybook(options.playbookOut);
+    const cubePlaybook = lab.cubes.length > 0 ? await lab.writeCubePlaybook(join(lab.files.stateDir, 'cube-playbook.yaml')) : undefined;
     lab.mail.events.on('message', (m: { subject: string; envelopeFrom: string; envelopeTo: readonly string[] }) => {
       console.log(`mail received: "${m.subject}" from ${m.envelopeFrom} to ${m.envelopeTo.join(', ')}`);
     });
@@ -184,7 +223,10 @@ async function run(argv: readonly string[]): Promise<number> {
       );
     };
     process.on('SIGUSR2', rotate);
-    console.log(describeLab(lab, inventory, playbook));
+    const summary = describeLab(lab, inventory, playbook, cubePlaybook);
+    // The same text as a file: what is running, where and what to try, for a second terminal or later.
+    await writeFile(join(lab.files.stateDir, SUMMARY_FILE), `${summary}\n`);
+    console.log(`${summary}\n\nThis summary is also in ${shown(join(lab.files.stateDir, SUMMARY_FILE))}.\nPress Ctrl-C to stop the lab.`);
     const name = await signal;
     process.off('SIGUSR2', rotate);
     console.log(`${name}: stopping the lab`);

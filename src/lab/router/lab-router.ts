@@ -51,6 +51,9 @@ export interface LabRouterOptions {
   readonly netconfPort?: number;
   /** Announce :confirmed-commit in the NETCONF hello (the 17.15 C8000v capture does not). */
   readonly netconfConfirmedCommit?: boolean;
+  /** Config lines replayed on top of the defaults when nothing is saved yet: a router delivered pre-staged
+   * (the lab's CUBEs come with an enrolled identity). A saved startup-config wins. */
+  readonly stagedConfig?: string;
 }
 
 /** What paramiko 2.x (Netmiko, Ansible, ncclient) and OpenSSH negotiate: CTR and CBC ciphers, SHA-2 MACs. */
@@ -232,8 +235,11 @@ export class LabRouter {
       // The saved config lists every interface and line with its settings: defaults would add `shutdown`s.
       this.runtime.base.interfaces.clear();
       this.runtime.base.lines.clear();
+    }
+    const config = saved ?? options.stagedConfig;
+    if (config !== undefined) {
       const replay = new CliSession({ runtime: this.runtime, terminal: discard, username: 'console', privilege: 15, peer: '', lineName: 'console', replay: true });
-      replay.input(saved);
+      replay.input(config);
       await replay.run();
     }
     for (const user of options.users) addUser(this.runtime.base, user.username, user.privilege, user.password, user.publicKeys ?? []);

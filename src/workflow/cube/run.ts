@@ -49,6 +49,8 @@ export interface CubeRun {
   readonly exports: readonly ChangeRecord[];
   /** What to tell the operator whatever the outcome: where the files for CUCM are. */
   readonly notes: readonly string[];
+  /** The note saying to upload the exported files, when there are files. */
+  readonly uploadNote?: string;
 }
 
 export interface CubePrepareOptions {
@@ -106,6 +108,7 @@ export async function prepareCube(session: IosXeSession, desired: DesiredCube, o
 
   const exports: ChangeRecord[] = [];
   const notes: string[] = [];
+  let uploadNote: string | undefined;
   if (desired.exportDir !== undefined) {
     let files = exportFiles(desired.exportDir, device, tp, identity);
     const current = await Promise.all(files.map((f) => readFile(f.path, 'utf8').catch(() => undefined)));
@@ -118,7 +121,8 @@ export async function prepareCube(session: IosXeSession, desired: DesiredCube, o
       const written = stale && !options.dryRun ? await writeIfDifferent(file.path, file.pem) : false;
       exports.push({ object: `export ${file.path}`, action: options.dryRun && stale ? 'to write' : written ? 'written' : 'unchanged', detail: file.what });
     }
-    notes.push(`upload ${files.map((f) => f.path).join(' and ')} to CUCM's CallManager-trust (Cisco Unified OS Administration > Certificate Management), then restart the TLS trunk there`);
+    uploadNote = `upload ${files.map((f) => f.path).join(' and ')} to CUCM's CallManager-trust (Cisco Unified OS Administration > Certificate Management), then restart the TLS trunk there`;
+    notes.push(uploadNote);
   } else {
     notes.push(`the CUBE certificate in ${tp} has SHA1 ${identity.sha1}: CUCM's CallManager-trust must hold it${identity.selfSigned ? '' : ` and its CA (SHA1 ${identity.caSha1})`}; set cube.export_dir to have the files written`);
   }
@@ -140,6 +144,7 @@ export async function prepareCube(session: IosXeSession, desired: DesiredCube, o
     commands: lines.length > 0 ? ['configure terminal', ...lines, 'end'] : [],
     exports,
     notes,
+    ...(uploadNote !== undefined && { uploadNote }),
   };
 }
 
@@ -245,6 +250,9 @@ export async function verifyCube(session: IosXeSession, run: CubeRun, options: C
   await verifyConfiguration(session, run);
   const records = await verifyCertificates(session, run);
   for (const trunk of run.desired.trunks) records.push(await waitForTrunk(session, run, trunk, options));
+  // Established trunks show CUCM trusts the files it holds: the advice is news only when they were just rewritten.
+  const uploadAt = run.uploadNote === undefined ? -1 : options.diagnoses.indexOf(run.uploadNote);
+  if (run.desired.trunks.length > 0 && uploadAt >= 0 && run.exports.every((e) => e.action === 'unchanged')) options.diagnoses.splice(uploadAt, 1);
   return records;
 }
 

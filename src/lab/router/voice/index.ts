@@ -8,7 +8,7 @@ import type { Feature } from '../feature.js';
 import type { RouterState } from '../state.js';
 import { voiceCommands, voiceModes } from './commands.js';
 import { renderVoiceConfig } from './config-text.js';
-import { voiceState } from './state.js';
+import { voiceState, type SimulatedCucm } from './state.js';
 import { SIP_TLS_PORT } from './tls-trunk.js';
 
 export { createVoiceState, voiceState, type VoiceState, type SimulatedCucm } from './state.js';
@@ -37,4 +37,9 @@ export function registerCucm(router: RouterState, node: CucmNode): void {
   if (!certificate) throw new Error(`registerCucm: no certificate in the CallManager PEM of ${node.address}`);
   const trusts = node.trustPems.flatMap((pem, i) => parseCertificates(pem, `CallManager-trust ${i + 1} of ${node.address}`));
   voiceState(router).remotes.set(`${node.address}:${node.port ?? SIP_TLS_PORT}`, { certificate, trusts });
+}
+
+/** Puts a CUCM node whose CallManager-trust may change while the lab runs (its `trusts` is read at each handshake). */
+export function attachCucm(router: RouterState, address: string, port: number, cucm: SimulatedCucm): void {
+  voiceState(router).remotes.set(`${address}:${port}`, cucm);
 }
