@@ -43,14 +43,10 @@ describe('parseLabArgs', () => {
   });
 
   it('--cube N adds CUBEs beside the routers, which faults can name', () => {
-    expect(parseLabArgs(['--devices', '1', '--cube', '2', '--fault', 'lab-cube002:reject-password']).lab).toEqual({
-      stateDir: '.lab',
-      devices: 1,
-      basePort: 0,
-      smtpPort: 0,
-      latency: {},
-      faults: { 'lab-cube002': { rejectPasswords: true } },
-      cubes: 2,
+    expect(parseLabArgs(['--devices', '1', '--cube', '2', '--fault', 'lab-cube002:reject-password'])).toEqual({
+      lab: { stateDir: '.lab', devices: 1, basePort: 0, smtpPort: 0, latency: {}, faults: { 'lab-cube002': { rejectPasswords: true } }, cubes: 2 },
+      inventoryOut: join('.lab', 'inventory.yaml'),
+      playbookOut: join('.lab', 'playbook.yaml'),
     });
     expect(() => parseLabArgs(['--cube', 'two'])).toThrow('--cube must be a whole number 0..1000, not "two"');
   });
