@@ -12,6 +12,7 @@ import { renderLabInventory, type LabInventoryDevice } from './inventory-text.js
 import { LabMailServer } from './mail/mail-server.js';
 import { generateMailChain, loadMailChain, MAIL_SERVER_NAME, saveMailChain, writePrivate, type LabMailChain } from './mail-chain-store.js';
 import { LabRouter } from './router/lab-router.js';
+import { startTlsScenarios, type TlsScenarioLab } from './tls-scenarios/index.js';
 import { CUBE_HOSTNAME_PREFIX, CUBE_IDENTITY_TRUSTPOINT, CUCM_ADDRESS, CUCM_PORT, prepareCubeKit, renderLabCubePlaybook, type CubeKit, type CubeLabFiles } from './cube/index.js';
 import type { Feature } from './router/feature.js';
 import type { FaultPlan } from './router/faults.js';
@@ -62,6 +63,8 @@ export interface LabOptions {
   readonly netconfConfirmedCommit?: boolean;
   /** CUBEs beside the routers (lab-cube001, ...): enrolled SIP TLS identity, trunk to one simulated CUCM. */
   readonly cubes?: number;
+  /** Loopback TLS servers for each TLS failure class (tls-scenarios/), with a playbook each. */
+  readonly tlsScenarios?: boolean;
 }
 
 /** A running router: what the inventory lists of it, and the router itself. */
@@ -88,6 +91,8 @@ export interface Lab {
   readonly cubes: readonly LabDevice[];
   /** The simulated CUCM's files, when the lab has CUBEs. */
   readonly cucm?: CubeLabFiles & { readonly address: string; readonly port: number };
+  /** The TLS failure-class servers (LabOptions.tlsScenarios). */
+  readonly tlsScenarios?: TlsScenarioLab;
   readonly mail: LabMailServer;
   /** The address routers and clients reach the mail server at. */
   readonly mailHost: string;
@@ -342,12 +347,21 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     await Promise.all(routers.map((r) => r.stop()));
     throw error;
   }
+  let scenarios: TlsScenarioLab | undefined;
+  if (options.tlsScenarios === true) {
+    try {
+      scenarios = await startTlsScenarios({ dir: join(stateDir, 'tls-scenarios'), host: reachable, userEnv: LAB_ENV.smtpUser, passwordEnv: LAB_ENV.smtpPassword });
+    } catch (error) {
+      await Promise.all([...routers.map((r) => r.stop()), mail.stop()]);
+      throw error;
+    }
+  }
   const names = [...hostnames, ...cubeNames];
   const ports: RememberedPorts = { routers: Object.fromEntries(routers.map((r, i) => [names[i] ?? '', r.port])), smtp: mail.port };
   await writeFile(portsFile, `${JSON.stringify(ports, null, 2)}\n`);
   const cubes = cubeKit ? { kit: cubeKit, count: cubeNames.length } : undefined;
   if (cubes) for (const router of routers.slice(hostnames.length)) cubes.kit.attach(router);
-  return new RunningLab(names, routers, mail, reachable, chain, credentials, files, chainStore, options.latency ?? {}, options.faults ?? {}, options.netconf === true, cubes);
+  return new RunningLab(names, routers, mail, reachable, chain, credentials, files, chainStore, options.latency ?? {}, options.faults ?? {}, options.netconf === true, cubes, scenarios);
 }
 
 class RunningLab implements Lab {
@@ -355,6 +369,7 @@ class RunningLab implements Lab {
   readonly cubes: readonly LabDevice[];
   readonly cucm?: CubeLabFiles & { readonly address: string; readonly port: number };
   readonly routers: readonly LabRouter[];
+  readonly tlsScenarios?: TlsScenarioLab;
   readonly mailServerName = MAIL_SERVER_NAME;
   #chain: LabMailChain;
   #rotation: Promise<unknown> = Promise.resolve();
@@ -373,6 +388,7 @@ class RunningLab implements Lab {
     faults: Readonly<Record<string, FaultPlan>>,
     netconf: boolean,
     cubes?: { readonly kit: CubeKit; readonly count: number },
+    scenarios?: TlsScenarioLab,
   ) {
     this.#chain = chain;
     // Inventory names stay the lab's even if someone configures another `hostname` on a router.
@@ -390,6 +406,7 @@ class RunningLab implements Lab {
     this.cubes = devices.slice(plain).map((d) => ({ ...d, group: 'cube' }));
     this.routers = all.slice(0, plain);
     if (cubes) this.cucm = { ...cubes.kit.files, address: CUCM_ADDRESS, port: CUCM_PORT };
+    if (scenarios) this.tlsScenarios = scenarios;
   }
 
   get mailChain(): LabMailChain {
@@ -469,7 +486,7 @@ class RunningLab implements Lab {
   }
 
   stop(): Promise<void> {
-    this.#stopping ??= Promise.all([...this.routers.map((r) => r.stop()), ...this.cubes.map((d) => d.router.stop()), this.mail.stop()]).then(() => undefined);
+    this.#stopping ??= Promise.all([...this.routers.map((r) => r.stop()), ...this.cubes.map((d) => d.router.stop()), this.mail.stop(), this.tlsScenarios?.stop()]).then(() => undefined);
     return this.#stopping;
   }
 }

@@ -41,6 +41,14 @@ export interface DeviceJob extends RunJob<IosXeSession> {
   readonly saveAlways?: boolean;
   /** Plain-word findings from the facts, before anything changes (`fix`). */
   readonly diagnose?: (facts: DeviceFacts, plan: DevicePlan, session: IosXeSession) => Promise<string[]>;
+  /** Change nothing and fail with this: no change on the device can make it work (`fix` and an expired server
+   * certificate). The facts and findings are still gathered and reported. */
+  readonly refuse?: { readonly message: string; readonly hint: string };
+}
+
+/** The outcome of a device the job refuses to change (DeviceJob.refuse), after its findings were gathered. */
+export function refusedError(job: Pick<DeviceJob, 'device' | 'refuse'>): ErrorDetail | undefined {
+  return job.refuse && { step: 'diagnose', message: `${job.device}: nothing changed: ${job.refuse.message}`, hint: job.refuse.hint };
 }
 
 /** Replaces every secret value the run knows with `<redacted>`. */
@@ -211,6 +219,11 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     if (job.dryRun) {
       await run.close();
       return run.outcome(changing ? 'planned' : 'unchanged', [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? [])], extra);
+    }
+    const refused = refusedError(job);
+    if (refused) {
+      await run.close();
+      return run.outcome('failed', [], { ...extra, error: refused });
     }
     // With a CUBE the run goes on: the trunk is verified (and the export files written) on every run.
     if (plan.changes.length === 0 && !job.alwaysProve && !cube && !job.saveAlways) {

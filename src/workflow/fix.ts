@@ -3,7 +3,7 @@
  * the device differs from the playbook (plan), whether the server's chain anchors on what the device trusts
  * (certs/diagnose), and what the device itself logged about its last mail attempts.
  */
-import { diagnose } from '../certs/diagnose.js';
+import { diagnose, type Diagnosis, type DiagnosisCode } from '../certs/diagnose.js';
 import type { CertificateFacts } from '../certs/types.js';
 import { parseEemLogEntries } from '../device/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
@@ -47,6 +47,18 @@ export function diagnoseFacts(facts: DeviceFacts, plan: DevicePlan, desired: Des
     for (const d of verdict.diagnoses) findings.push(`${d.summary} ${d.fix}`);
   }
   return findings;
+}
+
+/** Faults of the server's own chain: the device refuses it whatever it trusts, so no change there can help. A
+ * name not in the certificate is not among them: EEM's client is not known to check it (lab/router/eem). */
+const INCURABLE: ReadonlySet<DiagnosisCode> = new Set(['expired', 'bad-signature', 'not-a-ca']);
+
+/** What `fix` must not try to repair on the device: the served chain's incurable faults, in diagnose()'s words. Pure. */
+export function incurableFaults(desired: DesiredState, now = new Date()): Diagnosis[] {
+  const served = desired.served;
+  if (!served || served.certs.length === 0) return [];
+  const verdict = diagnose({ sent: served.certs, address: served.host ?? served.certs[0]?.commonName ?? '', now });
+  return verdict.diagnoses.filter((d) => d.severity === 'error' && INCURABLE.has(d.code));
 }
 
 /** The findings, and what the device itself logged about its last mail attempts (one round trip). */

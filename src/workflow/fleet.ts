@@ -45,6 +45,7 @@ export interface FleetOptions {
   readonly retry?: RetryPolicy;
   readonly pollIntervalMs?: number;
   readonly diagnose?: DeviceJob['diagnose'];
+  readonly refuse?: DeviceJob['refuse'];
   /** Aborting stops starting devices (those not started end `skipped`); devices under way finish, rollback included. */
   readonly signal?: AbortSignal;
   /** Told every secret value resolved for the run (credentials included) before anything is reported. */
@@ -151,6 +152,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
       ...(options.session?.transcriptDir !== undefined && { transcript: transcriptPath(options.session.transcriptDir, device.name) }),
       ...(options.diagnose && { diagnose: options.diagnose }),
+      ...(options.refuse && { refuse: options.refuse }),
       ...(deadline && { signal: deadline.signal }),
       ...(options.saveAlways?.has(device.name) === true && { saveAlways: true }),
     };

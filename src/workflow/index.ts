@@ -21,7 +21,7 @@ export { openDeviceSession, hostKeyPolicy, isTransient, transcriptPath } from '.
 export type { SessionSettings } from './connect.js';
 export * from './errors.js';
 export { ROTATE_KINDS, DEFAULT_RENEW_BEFORE_SECONDS, rotatePlanOptions } from './rotate.js';
-export { diagnoseDevice, diagnoseFacts } from './fix.js';
+export { diagnoseDevice, diagnoseFacts, incurableFaults } from './fix.js';
 export { parseFailureBudget, budgetExceeded, FailureBudgetError } from './budget.js';
 export type { FailureBudget } from './budget.js';
 export { planStages, describeStage } from './stages.js';

@@ -9,6 +9,7 @@ import { EXIT_OK, UsageError, type Command } from '../command.js';
 import { DEFAULT_LAB_DEVICES, labHostnames, LabPortInUseError, startLab, type Lab, type LabLatency, type LabOptions } from '../../lab/lab.js';
 import { FAULT_HELP, faultPlans, parseFaultSpec } from '../../lab/fault-spec.js';
 import { CUBE_HOSTNAME_PREFIX } from '../../lab/cube/index.js';
+import { describeTlsScenarios } from '../../lab/tls-scenarios/index.js';
 import { CUCM_TRUST_USAGE, runCucmTrust } from './lab-cucm-trust.js';
 
 const SUMMARY_FILE = 'README.txt';
@@ -28,6 +29,9 @@ ${FAULT_HELP.map((line) => `      ${line}`).join('\n')}
                          netconf_port); the inventory then says transport: netconf
   --cube N               also N CUBEs (lab-cube001, ...) with an enrolled SIP TLS identity, trunking to one
                          simulated CUCM; writes <state-dir>/cube-playbook.yaml, inventory group cube
+  --tls-scenarios        also TLS servers (SMTP STARTTLS and implicit TLS) for each TLS failure class: self-signed,
+                         private CA, name not in the certificate (FQDN, IP, CN only), expired, incomplete chain,
+                         SNI not served, and a correct one; prints the probe command for each
   --inventory-out FILE   where to write the inventory (default <state-dir>/inventory.yaml)
   --playbook-out FILE    where to write the playbook (default <state-dir>/playbook.yaml)`;
 
@@ -65,6 +69,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
         'playbook-out': { type: 'string' },
         netconf: { type: 'boolean' },
         cube: { type: 'string' },
+        'tls-scenarios': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -91,7 +96,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
   }
   const latency: LabLatency = { ...(commandMs !== undefined && { commandMs }), ...(lineMs !== undefined && { lineMs }) };
   return {
-    lab: { stateDir, devices, basePort, smtpPort, latency, faults, ...(values.netconf === true && { netconf: true }), ...(cubes > 0 && { cubes }) },
+    lab: { stateDir, devices, basePort, smtpPort, latency, faults, ...(values.netconf === true && { netconf: true }), ...(cubes > 0 && { cubes }), ...(values['tls-scenarios'] === true && { tlsScenarios: true }) },
     inventoryOut: values['inventory-out'] ?? join(stateDir, 'inventory.yaml'),
     playbookOut: values['playbook-out'] ?? join(stateDir, 'playbook.yaml'),
   };
@@ -173,6 +178,7 @@ export function describeLab(lab: Lab, inventory: string, playbook: string, cubeP
     `  certagent rollout --inventory ${shown(inventory)} --playbook ${shown(playbook)}${lab.cubes.length > 0 ? ' --limit lab' : ''}`,
     `  kill -USR2 ${process.pid}    # the mail provider moves to a new root and intermediate (chain file rewritten)`,
     ...cube.next,
+    ...(lab.tlsScenarios ? ['', ...describeTlsScenarios(lab.tlsScenarios, shown, shown(inventory))] : []),
   ];
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@ import { ConfigError, SecretResolver, loadInventory, loadPlaybook, parseDuration
 import type { Device, SecretSources } from '../../config/index.js';
 import { SecretRedactor, consoleLevel, createRunOutput } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, resolveDesired, rotatePlanOptions, runFleet, secretRedactor } from '../../workflow/index.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, runFleet, secretRedactor } from '../../workflow/index.js';
 import type { DesiredState, FleetOptions, WorkflowCommand } from '../../workflow/index.js';
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import type { Command } from '../command.js';
@@ -156,6 +156,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   process.once('SIGTERM', onSignal);
   try {
     const redact = secretRedactor(desired);
+    const incurable = run.command === 'fix' ? incurableFaults(desired) : [];
     const result = await runFleet({
       command: run.command,
       devices: journaled?.devices ?? devices,
@@ -170,6 +171,12 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
       ...(run.command === 'fix' && {
         alwaysProve: true,
         diagnose: (facts, plan, session) => diagnoseDevice(session, facts, plan, desired, redact),
+        ...(incurable.length > 0 && {
+          refuse: {
+            message: `the mail server's certificate chain cannot work whatever the device trusts: ${incurable.map((d) => d.summary).join(' ')}`,
+            hint: `${incurable.map((d) => d.fix).join(' ')} Then run certagent fix again.`,
+          },
+        }),
       }),
       session: { commandTimeoutMs, ...(values.transcripts !== undefined && { transcriptDir: values.transcripts }), ...deps.fleet?.session },
       ...(deps.fleet?.retry && { retry: deps.fleet.retry }),

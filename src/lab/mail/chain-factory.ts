@@ -36,6 +36,9 @@ export interface ChainOptions {
   readonly expiredLeaf?: boolean;
   /** Issue the leaf for this name instead of `serverName` (SAN and CN). */
   readonly wrongName?: string;
+  /** The leaf's subject alternative names (default: its name and 127.0.0.1); both empty: no SAN extension at
+   * all, a CN-only certificate as old servers still present. */
+  readonly leafNames?: { readonly dns: readonly string[]; readonly ip: readonly string[] };
   /** Reference time for validity periods (default now). */
   readonly now?: Date;
 }
@@ -165,6 +168,7 @@ async function leafCertificate(
   issuer: Issuer | undefined,
   expired: boolean,
   now: Date,
+  names: { readonly dns: readonly string[]; readonly ip: readonly string[] } = { dns: [name], ip: ['127.0.0.1'] },
 ): Promise<{ cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair }> {
   const keys = await keyPair('leaf', name, kind);
   const signer = issuer ?? { keys, kind };
@@ -178,11 +182,9 @@ async function leafCertificate(
     new x509.BasicConstraintsExtension(false, undefined, true),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(signer.keys.publicKey),
-    new x509.SubjectAlternativeNameExtension([
-      { type: 'dns', value: name },
-      { type: 'ip', value: '127.0.0.1' },
-    ]),
   ];
+  const sans = [...names.dns.map((value) => ({ type: 'dns' as const, value })), ...names.ip.map((value) => ({ type: 'ip' as const, value }))];
+  if (sans.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(sans));
   if (issuer) extensions.push(...issuerLinks(issuer, 'leaf'));
   const notBefore = expired ? new Date(now.getTime() - 91 * DAY_MS) : new Date(now.getTime() - DAY_MS);
   const notAfter = expired ? new Date(now.getTime() - DAY_MS) : new Date(now.getTime() + 84 * DAY_MS);
@@ -227,7 +229,7 @@ export async function createChain(options: ChainOptions): Promise<GeneratedChain
   const leafName = options.wrongName ?? options.serverName;
 
   if (options.selfSignedLeaf) {
-    const leaf = await leafCertificate(leafName, organization, leafKind, undefined, options.expiredLeaf ?? false, now);
+    const leaf = await leafCertificate(leafName, organization, leafKind, undefined, options.expiredLeaf ?? false, now, options.leafNames);
     const leafPem = pem(leaf.cert);
     return {
       leafPem,
@@ -251,7 +253,7 @@ export async function createChain(options: ChainOptions): Promise<GeneratedChain
     intermediates.unshift(ca);
     parent = ca;
   }
-  const leaf = await leafCertificate(leafName, organization, leafKind, parent, options.expiredLeaf ?? false, now);
+  const leaf = await leafCertificate(leafName, organization, leafKind, parent, options.expiredLeaf ?? false, now, options.leafNames);
   const intermediatePems = intermediates.map((ca) => pem(ca.cert));
   const leafPem = pem(leaf.cert);
   return {

@@ -12,7 +12,7 @@ import { saveSucceeded, WRITE_MEMORY } from '../../device/index.js';
 import { operMismatches } from '../../device/netconf/index.js';
 import type { ChangeRecord, DeviceOutcome } from '../../report/events.js';
 import { leaveConfigMode, runStep, stepName } from '../apply.js';
-import type { DeviceJob } from '../device-run.js';
+import { refusedError, type DeviceJob } from '../device-run.js';
 import { proveMail, residue } from '../device-run.js';
 import { errorDetail, VerificationError, WorkflowError } from '../errors.js';
 import type { ErrorDetail } from '../errors.js';
@@ -128,6 +128,11 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
     if (job.dryRun) {
       await run.close();
       return run.outcome(plan.changes.length === 0 ? 'unchanged' : 'planned', plan.changes.map((c) => c.record), extra);
+    }
+    const refused = refusedError(job);
+    if (refused) {
+      await run.close();
+      return run.outcome('failed', [], { ...extra, error: refused });
     }
     if (plan.changes.length === 0 && !job.alwaysProve) {
       await run.close();
