@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { demoCommand } from './demo.js';
+import { demoCommand } from './demo/index.js';
 import { fixCommand } from './fix.js';
 import { inspectCommand } from './inspect.js';
 import { labCommand } from './lab.js';
