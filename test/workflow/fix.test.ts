@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { iosHexLines } from '../../src/certs/ios-format.js';
 import { parseCertificate } from '../../src/certs/x509.js';
 import type { CertificateFacts } from '../../src/certs/types.js';
-import { diagnoseFacts, parseFacts, planDevice } from '../../src/workflow/index.js';
+import { diagnoseFacts, incurableFaults, parseFacts, planDevice } from '../../src/workflow/index.js';
 import type { DesiredState } from '../../src/workflow/index.js';
 import { issue, testChain, testKey } from '../helpers/cert-factory.js';
 
@@ -68,5 +68,17 @@ describe('diagnoseFacts', () => {
     const want = desired([leaf, intermediate], 'smtp.example.net');
     const facts = parseFacts([installed('CA-Root', root), installed('CA-Issuing', intermediate)].join('\n'));
     expect(diagnoseFacts(facts, planDevice(facts, want), want, new Date(Date.now() + 400 * 86_400_000)).join('\n')).toMatch(/expired/);
+  });
+
+  it('incurableFaults: an expired chain is beyond any trustpoint; an untrusted CA or a wrong name is not', () => {
+    const want = desired([leaf, intermediate], 'mail.example.org');
+    expect(incurableFaults(want)).toEqual([]);
+    const afterLeaf = new Date(leaf.notAfter.getTime() + 86_400_000);
+    const later = incurableFaults(want, afterLeaf);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((d) => d.code === 'expired')).toBe(true);
+    expect(later[0]?.summary).toMatch(/^CN=smtp\.example\.net \(depth 0\) expired /);
+    // No served chain (the playbook's sources are all CA files): nothing to judge.
+    expect(incurableFaults({ ...want, served: { certs: [] } }, afterLeaf)).toEqual([]);
   });
 });
