@@ -14,6 +14,8 @@ export interface LabInventoryDevice {
   readonly hostKeyFingerprint: string;
   /** The device's group when not the inventory's (the lab's CUBEs are in `cube`). */
   readonly group?: string;
+  /** The device's transport when not the inventory's (the CUBE step runs over the SSH CLI only). */
+  readonly transport?: 'ssh' | 'netconf';
 }
 
 export interface LabInventoryOptions {
@@ -54,6 +56,7 @@ export function renderLabInventory(options: LabInventoryOptions): string {
       `    port: ${device.port}`,
       ...(device.netconfPort !== undefined ? [`    netconf_port: ${device.netconfPort}`] : []),
       `    groups: [${scalar(device.group ?? group)}]`,
+      ...(device.transport !== undefined ? [`    transport: ${device.transport}`] : []),
       `    host_key: ${JSON.stringify(device.hostKeyFingerprint)}`,
     );
   }

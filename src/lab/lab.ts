@@ -441,7 +441,8 @@ class RunningLab implements Lab {
     }
     await mkdir(dirname(file), { recursive: true });
     const text = renderLabInventory({
-      devices: [...this.devices, ...this.cubes],
+      // The CUBE step has no NETCONF path: CUBEs stay on the SSH CLI in a NETCONF inventory.
+      devices: [...this.devices, ...this.cubes.map((d) => (options.transport === 'netconf' ? { ...d, transport: 'ssh' as const } : d))],
       ...(options.transport && { transport: options.transport }),
       username: this.credentials.username,
       passwordEnv: LAB_ENV.password,

@@ -115,4 +115,27 @@ describe('the lab inventory text', () => {
     expect(device).toMatchObject({ name: 'lab-r001', host: '::1', port: 2201, hostKey: { mode: 'pinned', fingerprints: [fingerprint] } });
     expect(device?.credentials.username).toBe('admin #1');
   });
+
+  it('puts a CUBE in its own group and, in a NETCONF inventory, on the SSH CLI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certagent-lab-inv-'));
+    const fingerprint = `SHA256:${'B'.repeat(43)}`;
+    const text = renderLabInventory({
+      devices: [
+        { name: 'lab-r001', host: '127.0.0.1', port: 2201, netconfPort: 2830, hostKeyFingerprint: fingerprint },
+        { name: 'lab-cube001', host: '127.0.0.1', port: 2202, netconfPort: 2831, hostKeyFingerprint: fingerprint, group: 'cube', transport: 'ssh' },
+      ],
+      username: 'admin',
+      passwordEnv: 'LAB_PASSWORD',
+      enableSecretEnv: 'LAB_ENABLE_SECRET',
+      envFile: '.lab/lab.env',
+      transport: 'netconf',
+    });
+    const path = join(dir, 'inventory.yaml');
+    writeFileSync(path, text);
+    const devices = (await loadInventory(path, { home: dir })).devices;
+    expect(devices.map((d) => [d.name, d.groups, d.transport])).toEqual([
+      ['lab-r001', ['lab'], 'netconf'],
+      ['lab-cube001', ['cube'], 'ssh'],
+    ]);
+  });
 });
