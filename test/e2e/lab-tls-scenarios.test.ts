@@ -13,6 +13,7 @@ import { describeLab } from '../../src/cli/commands/lab.js';
 import { fixCommand } from '../../src/cli/commands/fix.js';
 import { probeCommand } from '../../src/cli/commands/probe.js';
 import type { Diagnosis } from '../../src/certs/diagnose.js';
+import { loadPlaybook } from '../../src/config/index.js';
 import { labEnvironment, startLab, type Lab } from '../../src/lab/index.js';
 import { probeArgs, TLS_SCENARIOS, type ScenarioId, type TlsScenarioEndpoint } from '../../src/lab/tls-scenarios/index.js';
 import type { DeviceOutcome } from '../../src/report/events.js';
@@ -107,6 +108,18 @@ describe('certagent lab --tls-scenarios', () => {
     const summary = describeLab(lab, inventory, join(dir, 'playbook.yaml'));
     for (const e of endpoints) expect(summary).toContain(`certagent probe ${probeArgs(e, lab.tlsScenarios?.trustFile ?? '').join(' ')}`);
     expect(summary).toContain(`certagent fix lab-r001 --inventory ${inventory} --playbook ${join(dir, 'lab', 'tls-scenarios', 'expired.yaml')}`);
+  });
+
+  it('writes a playbook per scenario that loads, mailing the scenario STARTTLS server under the name a client asks for', async () => {
+    const env = labEnvironment(lab.credentials);
+    const sources = { env: (n: string) => env[n], readFile: (p: string) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) };
+    for (const scenario of TLS_SCENARIOS) {
+      const endpoint = lab.tlsScenarios?.endpoints.find((e) => e.scenario === scenario && e.mode === 'starttls-smtp');
+      const playbook = await loadPlaybook(lab.tlsScenarios?.playbooks.get(scenario.id) ?? '', { secrets: sources });
+      const server = playbook.eem?.environment['_email_server'];
+      expect({ id: scenario.id, host: server?.kind === 'server' ? server.host : undefined }).toEqual({ id: scenario.id, host: scenario.servername ?? '127.0.0.1' });
+      expect(playbook.trustpoints[0]?.source).toMatchObject({ kind: 'probe', host: '127.0.0.1', port: endpoint?.port });
+    }
   });
 
   it.each(TLS_SCENARIOS.map((s) => [s.id, s] as const))('probe gives exactly the diagnosis of %s, over both protocols', async (id, scenario) => {
