@@ -16,7 +16,7 @@ const PROBED: readonly ScenarioId[] = ['correct', 'self-signed', 'name-ip', 'inc
 
 export const diagnoseTour: Tour = {
   name: 'diagnose',
-  title: 'diagnose: what certagent says about TLS servers a device refuses, and what fix does about them',
+  title: 'TLS diagnoses: what certagent says about TLS servers a device refuses, and what fix does about them',
   async run({ dir }) {
     const lab = await startLab({ stateDir: join(dir, 'lab'), devices: 1, tlsScenarios: true });
     try {

@@ -18,8 +18,8 @@ import { heading, say, TOUR_NAMES, type Tour, type TourName } from './tour.js';
 const TOURS: Readonly<Record<TourName, Tour>> = { 'secure-email': secureEmailTour, cube: cubeTour, diagnose: diagnoseTour };
 
 const USAGE = `certagent demo [--tour ${TOUR_NAMES.join('|')}|all] [--devices N] [--state-dir D]
-  --tour T        ${TOUR_NAMES.map((t) => `${t}: ${TOURS[t].title}`).join('\n                  ')}
-                  all: the three, one after the other (default: secure-email)
+  --tour T        ${TOUR_NAMES.map((t) => `${t.padEnd(13)} ${TOURS[t].title}`).join('\n                  ')}
+                  ${'all'.padEnd(13)} the three, one after the other (default: secure-email)
   --devices N     routers of the secure-email tour (default 3)
   --state-dir D   keep the labs and files here (default: a temporary folder, removed at the end)`;
 
