@@ -35,7 +35,7 @@ export interface DeviceOutcome {
 }
 
 export interface RunSummary {
-  readonly command: 'rollout' | 'plan' | 'rotate' | 'fix';
+  readonly command: 'rollout' | 'plan' | 'rotate' | 'fix' | 'audit';
   readonly startedAt: string;
   readonly durationMs: number;
   readonly devices: number;

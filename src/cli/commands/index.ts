@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { auditCommand } from './audit.js';
 import { demoCommand } from './demo/index.js';
 import { fixCommand } from './fix.js';
 import { inspectCommand } from './inspect.js';
@@ -10,4 +11,4 @@ import { rotateCommand } from './rotate.js';
 import { validateCommand } from './validate.js';
 
 /** Every sub-command, in the order `certagent --help` lists them. */
-export const commands: readonly Command[] = [rolloutCommand(), planCommand(), rotateCommand(), fixCommand(), probeCommand, inspectCommand, labCommand, validateCommand(), demoCommand];
+export const commands: readonly Command[] = [rolloutCommand(), planCommand(), rotateCommand(), fixCommand(), auditCommand(), probeCommand, inspectCommand, labCommand, validateCommand(), demoCommand];

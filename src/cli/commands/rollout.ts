@@ -60,7 +60,7 @@ function parse(argv: readonly string[], extra: ParseArgsConfig['options'], posit
   }
 }
 
-function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
+export function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`${flag} must be a whole number 1..10000, not '${text}'`);
@@ -68,13 +68,13 @@ function positiveInteger(text: string | undefined, flag: string, fallback: numbe
 }
 
 /** `--transport ssh|netconf` overrides every selected device's inventory transport. */
-function withTransport(devices: Device[], text: string | undefined): Device[] {
+export function withTransport(devices: Device[], text: string | undefined): Device[] {
   if (text === undefined) return devices;
   if (text !== 'ssh' && text !== 'netconf') throw new UsageError(`--transport must be ssh or netconf, not '${text}'`);
   return devices.map((d) => ({ ...d, transport: text }));
 }
 
-function progressMode(text: string | undefined): 'auto' | 'live' | 'lines' | 'none' {
+export function progressMode(text: string | undefined): 'auto' | 'live' | 'lines' | 'none' {
   if (text === undefined) return 'auto';
   if (text === 'auto' || text === 'live' || text === 'lines' || text === 'none') return text;
   throw new UsageError(`--progress must be auto, live, lines or none, not '${text}'`);

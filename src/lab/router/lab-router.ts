@@ -21,6 +21,8 @@ import { Secret } from './secrets.js';
 import { NetconfServer } from './netconf/index.js';
 import { CliSession, type Terminal } from './session.js';
 import type { RouterState } from './state.js';
+import { seedCertificate } from './pki/seed.js';
+import type { CertificateRole } from './pki/state.js';
 
 export interface LabUser {
   readonly username: string;
@@ -212,6 +214,11 @@ export class LabRouter {
 
   setFaults(plan: FaultPlan): void {
     this.runtime.state.faults = plan;
+  }
+
+  /** Stages a certificate in a trustpoint as if installed long ago (an expired CA, an identity certificate): pki/seed.ts. */
+  seedCertificate(trustpoint: string, der: Uint8Array, role: CertificateRole = 'ca'): void {
+    seedCertificate(this.runtime.state, trustpoint, der, role);
   }
 
   /** Renders the running config as `show running-config` would, from `!` to `end`. */

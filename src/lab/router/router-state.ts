@@ -4,6 +4,7 @@ import { createEemState } from './eem/state.js';
 import { createPkiState } from './pki/state.js';
 import type { RouterState } from './state.js';
 import { SyslogBuffer } from './syslog.js';
+import { CommandLog } from './command-log.js';
 
 export interface RouterStateOptions {
   readonly hostname: string;
@@ -21,6 +22,7 @@ export function createRouterState(options: RouterStateOptions): RouterState {
     pki: createPkiState(),
     eem: createEemState(),
     syslog: new SyslogBuffer(now),
+    commands: new CommandLog(),
     faults: options.faults ?? NO_FAULTS,
     now,
   };

@@ -7,6 +7,7 @@ import type { EemState } from './eem/state.js';
 import type { VoiceState } from './voice/state.js';
 import type { SyslogBuffer } from './syslog.js';
 import type { FaultPlan } from './faults.js';
+import type { CommandLog } from './command-log.js';
 
 export interface RouterState {
   hostname: string;
@@ -17,6 +18,8 @@ export interface RouterState {
   /** The voice feature's part (CUBE: sip-ua, voice service voip, dial-peers), created on first use by voiceState(). */
   voice?: VoiceState;
   readonly syslog: SyslogBuffer;
+  /** Every CLI line and NETCONF operation sessions asked for (not startup-config replays). */
+  readonly commands: CommandLog;
   /** Faults this router shows; changeable at run time by tests and `certagent lab`. */
   faults: FaultPlan;
   /** The router's clock (tests may shift it to exercise expiry). */

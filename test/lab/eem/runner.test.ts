@@ -16,6 +16,7 @@ import { runApplet } from '../../../src/lab/router/eem/runner.js';
 import { createPkiState } from '../../../src/lab/router/pki/state.js';
 import type { RouterState } from '../../../src/lab/router/state.js';
 import { SyslogBuffer } from '../../../src/lab/router/syslog.js';
+import { CommandLog } from '../../../src/lab/router/command-log.js';
 
 const USER = 'alerts';
 const PASSWORD = 'Secr3t-app-pw';
@@ -28,6 +29,7 @@ function routerState(): RouterState {
     pki: createPkiState(),
     eem: createEemState(),
     syslog: new SyslogBuffer(now),
+    commands: new CommandLog(),
     faults: NO_FAULTS,
     now,
   };

@@ -18,6 +18,9 @@ import { node, toXml, type DataNode } from './tree.js';
 import type { RouterState } from '../state.js';
 import type { Terminal } from '../session.js';
 
+/** Operations that change a datastore (or could, by CLI text or a PKI action). */
+const CHANGING_OPERATIONS: ReadonlySet<string> = new Set(['edit-config', 'commit', 'copy-config', 'delete-config', 'config-ios-cli-rpc', 'crypto']);
+
 export interface SessionContext {
   readonly state: RouterState;
   readonly stores: Datastores;
@@ -159,6 +162,7 @@ export class NetconfServerSession {
   }
 
   private dispatch(op: XmlElement): Promise<string> | string {
+    this.ctx.state.commands.record('netconf', op.name, CHANGING_OPERATIONS.has(op.name));
     if (op.namespace === NETCONF_BASE_NS) {
       switch (op.name) {
         case 'get':
