@@ -22,7 +22,8 @@ export function daysLeft(notAfter: string, now: Date): number {
 function expiryCell(a: DeviceAudit, now: Date): string {
   if (a.soonestExpiry === undefined) return '-';
   const days = daysLeft(a.soonestExpiry.notAfter, now);
-  return `${a.soonestExpiry.notAfter.slice(0, 10)} (${days < 0 ? `expired ${-days}d ago` : `${days}d`}) ${a.soonestExpiry.trustpoint}`;
+  const ago = Math.floor((now.getTime() - Date.parse(a.soonestExpiry.notAfter)) / 86_400_000);
+  return `${a.soonestExpiry.notAfter.slice(0, 10)} (${days < 0 ? `expired ${ago}d ago` : `${days}d`}) ${a.soonestExpiry.trustpoint}`;
 }
 
 /** Findings first, then soonest expiry, then name: what needs attention is at the top. */
@@ -75,7 +76,6 @@ export class AuditTableReporter implements AuditReporter {
   readonly #maxRows: number;
   readonly #kept: DeviceAudit[] = [];
   #seen = 0;
-  #dropped = 0;
 
   constructor(options: AuditTableOptions) {
     this.#options = options;
@@ -88,7 +88,6 @@ export class AuditTableReporter implements AuditReporter {
       for (let i = this.#kept.length - 1; i >= 0; i--) if ((this.#kept[i]?.findings.length ?? 0) === 0) this.#kept.splice(i, 1);
     }
     if (this.#seen <= this.#maxRows || (audit.findings.length > 0 && this.#kept.length < this.#maxRows)) this.#kept.push(audit);
-    else this.#dropped++;
   }
 
   auditFinished(summary: AuditSummary): void {
