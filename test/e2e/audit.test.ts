@@ -15,6 +15,7 @@ import type { DeviceAudit } from '../../src/report/audit/types.js';
 import { runApplet } from '../../src/lab/router/eem/runner.js';
 import { resolveDesired, runFleet } from '../../src/workflow/index.js';
 import { issue, testKey } from '../helpers/cert-factory.js';
+import { promtool, requirePromtool, sample } from '../helpers/promtool.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 
@@ -33,6 +34,7 @@ describe('audit of a lab fleet in known states', () => {
   let before: Map<string, string>;
 
   beforeAll(async () => {
+    requirePromtool();
     e2e = await startE2eLab({ devices: 6 });
     const inventory = await e2e.inventory();
     const rollout = await runFleet({
@@ -83,7 +85,8 @@ describe('audit of a lab fleet in known states', () => {
     const out = new Capture();
     const err = new Capture();
     const json = join(e2e.dir, 'audit.jsonl');
-    const code = await auditCommand(deps(out, err)).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--json', json, '--progress', 'lines', '--concurrency', '3']);
+    const prom = join(e2e.dir, 'certagent.prom');
+    const code = await auditCommand(deps(out, err)).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--json', json, '--prometheus', prom, '--progress', 'lines', '--concurrency', '3']);
     expect(err.text).not.toContain('reporter');
     expect(code).toBe(1);
 
@@ -129,12 +132,25 @@ describe('audit of a lab fleet in known states', () => {
       expect(device.router.runningConfig()).toBe(before.get(device.name));
     }
 
+    // The metrics: accepted by promtool, with the fleet's values.
+    const metrics = readFileSync(prom, 'utf8');
+    expect(await promtool(['check', 'metrics'], metrics)).toEqual({ code: 0, output: '' });
+    expect(names.map((n) => sample(metrics, 'certagent_device_up', { device: n }))).toEqual([1, 1, 1, 1, 1, 0]);
+    expect(names.map((n) => sample(metrics, 'certagent_mail_ok', { device: n }))).toEqual([1, 1, 1, 1, 0, undefined]);
+    expect(names.map((n) => sample(metrics, 'certagent_device_drift', { device: n }))).toEqual([0, 0, 1, 0, 0, undefined]);
+    expect(sample(metrics, 'certagent_certificate_expired', { device: 'lab-r004', trustpoint: 'OLD-CORP-ROOT', role: 'ca', subject_CN: 'Old Corp Root', issuer_CN: 'Old Corp Root' })).toBe(1);
+    expect(sample(metrics, 'certagent_certificate_expired', { device: 'lab-r001', trustpoint: 'LAB-Lab-Root-R1', subject_CN: 'Lab Root R1' })).toBe(0);
+    const notAfter = r004?.soonestExpiry?.notAfter ?? '';
+    expect(sample(metrics, 'certagent_certificate_not_after_timestamp_seconds', { device: 'lab-r004', trustpoint: 'OLD-CORP-ROOT' })).toBe(Date.parse(notAfter) / 1000);
+    expect(metrics).not.toContain('SLA-TrustPoint');
+    expect(sample(metrics, 'certagent_audit_devices')).toBe(6);
+
     // The table, the plain findings, and no secret anywhere.
     expect(out.text).toMatch(/^DEVICE\s+TRUSTPOINTS\s+SOONEST EXPIRY\s+FINDINGS$/m);
     expect(out.text).toMatch(/^lab-r004\s+4\s+\d{4}-\d\d-\d\d \(expired 3[45]d ago\) OLD-CORP-ROOT\s+expired$/m);
     expect(out.text).toMatch(/^lab-r001\s+3\s+\d{4}-\d\d-\d\d \(\d+d\) LAB-\S+\s+none$/m);
     expect(out.text).toContain('audit: 6 devices, 5 reached, 4 with findings');
-    for (const text of [out.text, err.text, readFileSync(json, 'utf8')]) {
+    for (const text of [out.text, err.text, readFileSync(json, 'utf8'), metrics]) {
       for (const secret of Object.values(e2e.env)) expect(text).not.toContain(secret);
     }
   });

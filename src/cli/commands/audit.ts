@@ -126,6 +126,7 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
           devices: devices.map((d) => d.name),
           warnBeforeSeconds,
           ...(values.json !== undefined && { jsonFile: values.json }),
+          ...(values.prometheus !== undefined && { prometheusFile: values.prometheus }),
           stdout,
           stderr,
         });
@@ -161,7 +162,7 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        output.close();
+        await output.close();
       }
     },
   };

@@ -12,14 +12,17 @@ import { useColor } from '../sink.js';
 import type { TextSink } from '../sink.js';
 import { AuditJsonWriter, combineAuditReporters } from './json.js';
 import { AuditTableReporter } from './table.js';
-import type { AuditReporter, DeviceAudit } from './types.js';
+import { PrometheusTextfile } from '../prometheus/textfile.js';
+import type { AuditFileWriter, AuditReporter, DeviceAudit } from './types.js';
 
 export interface AuditOutputOptions {
   readonly redactor: SecretRedactor;
   readonly progress?: 'auto' | 'live' | 'lines' | 'none';
   readonly jsonFile?: string;
-  /** Further reporters (Prometheus, HTML), given results after the table and the JSON report. */
-  readonly extra?: readonly AuditReporter[];
+  /** `--prometheus FILE`. */
+  readonly prometheusFile?: string;
+  /** Reports written whole at the end (HTML), given results after the table and the JSON report. */
+  readonly files?: readonly AuditFileWriter[];
   readonly devices: readonly string[];
   readonly warnBeforeSeconds: number;
   readonly stdout?: TextSink;
@@ -30,7 +33,8 @@ export interface AuditOutputOptions {
 export interface AuditOutput {
   readonly progress: RunReporter;
   readonly reporter: AuditReporter;
-  close(): void;
+  /** Writes the whole-file reports of a finished audit and closes the JSON report; call once, also after a crash. */
+  close(): Promise<void>;
 }
 
 export function createAuditOutput(options: AuditOutputOptions): AuditOutput {
@@ -41,12 +45,14 @@ export function createAuditOutput(options: AuditOutputOptions): AuditOutput {
   const live = mode === 'live' || (mode === 'auto' && stderr.isTTY === true);
   const display = live ? new ProgressDisplay({ out: stderr, color: useColor(stderr, env) }) : undefined;
   const lines = !live && mode !== 'none' ? new PlainLinesReporter({ out: stderr }) : undefined;
+  // Every output checked before the JSON file is created, so bad input leaves no empty report behind.
+  const files: AuditFileWriter[] = [...(options.prometheusFile === undefined ? [] : [new PrometheusTextfile(options.prometheusFile)]), ...(options.files ?? [])];
   const json = options.jsonFile === undefined ? undefined : AuditJsonWriter.toFile(options.jsonFile);
   json?.auditStarted(options.devices, options.warnBeforeSeconds);
   const quiet: RunReporter = { runStarted: () => undefined, deviceStarted: () => undefined, deviceStep: () => undefined, deviceFinished: () => undefined, runFinished: () => undefined };
   const progress = redactingReporter(display ?? lines ?? quiet, options.redactor);
   const table = new AuditTableReporter({ out: stdout, color: useColor(stdout, env) });
-  const all = [table, ...(json ? [json] : []), ...(options.extra ?? [])];
+  const all = [table, ...(json ? [json] : []), ...files];
   const warn = (err: unknown): void => {
     (display?.above ?? stderr).write(`certagent audit: a report could not be written (${err instanceof Error ? err.message : String(err)}); the audit goes on without it\n`);
   };
@@ -55,5 +61,18 @@ export function createAuditOutput(options: AuditOutputOptions): AuditOutput {
     deviceAudited: (a) => combined.deviceAudited(options.redactor.redactDeep(a) as DeviceAudit),
     auditFinished: (s) => combined.auditFinished(s),
   };
-  return { progress, reporter, close: () => json?.close() };
+  return {
+    progress,
+    reporter,
+    close: async () => {
+      json?.close();
+      for (const file of files) {
+        try {
+          await file.write();
+        } catch (err) {
+          warn(new Error(`${file.path}: ${err instanceof Error ? err.message : String(err)}`));
+        }
+      }
+    },
+  };
 }

@@ -89,3 +89,9 @@ export interface AuditReporter {
   deviceAudited(audit: DeviceAudit): void;
   auditFinished(summary: AuditSummary): void;
 }
+
+/** A report written whole once the audit is finished (Prometheus textfile, HTML). */
+export interface AuditFileWriter extends AuditReporter {
+  readonly path: string;
+  write(): Promise<void>;
+}
