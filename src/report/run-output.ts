@@ -8,6 +8,7 @@ import { combineReporters, redactingReporter, warnOnce } from './combine.js';
 import type { ReporterErrorHandler } from './combine.js';
 import { DryRunReporter } from './dry-run.js';
 import { FinalReportReporter } from './final-report.js';
+import { RunHtmlReport } from './html/writers.js';
 import { JsonReportWriter } from './json-report.js';
 import { LoggingReporter } from './log-reporter.js';
 import { createLogger } from './logging.js';
@@ -29,6 +30,8 @@ export interface RunOutputOptions {
   readonly logFile?: string;
   /** `--json FILE`. */
   readonly jsonFile?: string;
+  /** `--html FILE`: the run as one self-contained page, written at the end. */
+  readonly htmlFile?: string;
   /** Plans instead of a table. Default: true for `plan`. */
   readonly dryRun?: boolean;
   /** `auto` (default): live display when stderr is a terminal, plain lines otherwise. */
@@ -60,6 +63,7 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
   const live = mode === 'live' || (mode === 'auto' && stderr.isTTY === true);
   const progress = live ? new ProgressDisplay({ out: stderr, color: useColor(stderr, env), clock: options.clock }) : undefined;
   // Both files are opened now, so a bad path is an `OutputFileError` before any device is touched.
+  const html = options.htmlFile === undefined ? undefined : new RunHtmlReport(options.htmlFile);
   const json = options.jsonFile === undefined ? undefined : JsonReportWriter.toFile(options.jsonFile);
   let logger: CertagentLogger;
   try {
@@ -75,6 +79,7 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
   const dryRun = options.dryRun ?? options.command === 'plan';
   reporters.push(dryRun ? new DryRunReporter({ out: stdout, color, maxRows: options.maxRows }) : new FinalReportReporter({ out: stdout, color, maxRows: options.maxRows }));
   if (json) reporters.push(json);
+  if (html) reporters.push(html);
   reporters.push(new LoggingReporter(logger));
   const reporter = redactingReporter(combineReporters(reporters, { onError: options.onReporterError ?? warnOnce(progress?.above ?? stderr) }), options.redactor);
   let closed: Promise<void> | undefined;
@@ -85,6 +90,7 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
       closed ??= (async () => {
         progress?.runFinished();
         json?.close();
+        await html?.write().catch((err: unknown) => stderr.write(`certagent: ${options.htmlFile ?? ''} could not be written (${err instanceof Error ? err.message : String(err)})\n`));
         await logger.shutdown();
       })();
       return closed;

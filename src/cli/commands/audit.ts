@@ -13,6 +13,7 @@ import type { Device, SecretSources } from '../../config/index.js';
 import { OutputFileError, SecretRedactor } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
 import { createAuditOutput } from '../../report/audit/output.js';
+import { AuditHtmlReport } from '../../report/html/writers.js';
 import { resolveDesired } from '../../workflow/index.js';
 import type { DesiredState, RetryPolicy, SessionSettings } from '../../workflow/index.js';
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
@@ -127,6 +128,7 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
           warnBeforeSeconds,
           ...(values.json !== undefined && { jsonFile: values.json }),
           ...(values.prometheus !== undefined && { prometheusFile: values.prometheus }),
+          ...(values.html !== undefined && { files: [new AuditHtmlReport(values.html, deps.now)] }),
           stdout,
           stderr,
         });
