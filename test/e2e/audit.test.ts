@@ -16,6 +16,8 @@ import { runApplet } from '../../src/lab/router/eem/runner.js';
 import { resolveDesired, runFleet } from '../../src/workflow/index.js';
 import { issue, testKey } from '../helpers/cert-factory.js';
 import { promtool, requirePromtool, sample } from '../helpers/promtool.js';
+import { openReport, secretsIn, startBrowser } from '../helpers/browser.js';
+import { rolloutCommand } from '../../src/cli/commands/rollout.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 
@@ -86,7 +88,8 @@ describe('audit of a lab fleet in known states', () => {
     const err = new Capture();
     const json = join(e2e.dir, 'audit.jsonl');
     const prom = join(e2e.dir, 'certagent.prom');
-    const code = await auditCommand(deps(out, err)).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--json', json, '--prometheus', prom, '--progress', 'lines', '--concurrency', '3']);
+    const html = join(e2e.dir, 'audit.html');
+    const code = await auditCommand(deps(out, err)).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--json', json, '--prometheus', prom, '--html', html, '--progress', 'lines', '--concurrency', '3']);
     expect(err.text).not.toContain('reporter');
     expect(code).toBe(1);
 
@@ -150,8 +153,46 @@ describe('audit of a lab fleet in known states', () => {
     expect(out.text).toMatch(/^lab-r004\s+4\s+\d{4}-\d\d-\d\d \(expired 3[45]d ago\) OLD-CORP-ROOT\s+expired$/m);
     expect(out.text).toMatch(/^lab-r001\s+3\s+\d{4}-\d\d-\d\d \(\d+d\) LAB-\S+\s+none$/m);
     expect(out.text).toContain('audit: 6 devices, 5 reached, 4 with findings');
-    for (const text of [out.text, err.text, readFileSync(json, 'utf8'), metrics]) {
-      for (const secret of Object.values(e2e.env)) expect(text).not.toContain(secret);
+    for (const text of [out.text, err.text, readFileSync(json, 'utf8'), metrics, readFileSync(html, 'utf8')]) {
+      expect(secretsIn(text, Object.values(e2e.env))).toEqual([]);
+    }
+
+    // The HTML report in a real browser: the six devices, the chart, the findings; nothing fetched, no error.
+    const browser = await startBrowser();
+    try {
+      const { page, problems, requests } = await openReport(browser, html);
+      expect(await page.locator('#devices tbody tr td:first-child').allTextContents()).toEqual(['lab-r004', 'lab-r003', 'lab-r005', 'lab-r006', 'lab-r001', 'lab-r002']);
+      expect(await page.locator('#timeline rect').count()).toBe(54);
+      expect(await page.locator('main').textContent()).toContain('OLD-CORP-ROOT: the CA certificate cn=Old Corp Root');
+      await page.screenshot({ path: join(e2e.dir, 'audit.png'), fullPage: true });
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('rollout --html: the run as a page with the changes and the redacted commands sent', async () => {
+    const html = join(e2e.dir, 'rollout.html');
+    const out = new Capture();
+    const code = await rolloutCommand({ ...deps(out, new Capture()), fleet: { retry: { retries: 0 }, pollIntervalMs: 50, session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } } }).run([
+      '-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--limit', 'lab-r003', '--html', html, '--progress', 'none', '--journal', join(e2e.dir, 'journal.jsonl'),
+    ]);
+    expect(code).toBe(0);
+    const text = readFileSync(html, 'utf8');
+    expect(secretsIn(text, Object.values(e2e.env))).toEqual([]);
+    const browser = await startBrowser();
+    try {
+      const { page, problems, requests } = await openReport(browser, html);
+      expect(await page.locator('#devices tbody tr td:first-child').allTextContents()).toEqual(['lab-r003']);
+      expect(await page.locator('#devices tbody tr td:nth-child(3)').textContent()).toBe('changed');
+      const main = (await page.locator('main').textContent()) ?? '';
+      expect(main).toContain('trustpoint LAB-Lab-Root-R1-CA-1C3 created');
+      expect(main).toContain('crypto pki trustpoint LAB-Lab-Root-R1-CA-1C3');
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
     }
   });
 
