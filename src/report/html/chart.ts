@@ -51,9 +51,10 @@ export function timelineSvg(input: TimelineInput): string {
     const what = i === 0 ? 'already expired' : i === counts.length - 1 ? 'expire in a year or later' : `expire in week ${i} (${(i - 1) * 7}–${i * 7} days)`;
     return `<rect x="${x.toFixed(1)}" y="${(height - bottom - h).toFixed(1)}" width="${(slot - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${tone}"><title>${esc(`${n} certificate${n === 1 ? '' : 's'} ${what}`)}</title></rect>`;
   });
+  // No labels at `now` and one year: the `expired` and `later` bars are labelled right there.
   const ticks = [0, 4, 13, 26, 39, 52].map((w) => {
     const x = left + (w + 1) * slot;
-    const label = w === 0 ? 'now' : w < 52 ? `${Math.round(w / 4.345)} mo` : '1 y';
+    const label = w === 0 || w === 52 ? '' : `${Math.round(w / 4.345)} mo`;
     return `<line x1="${x.toFixed(1)}" y1="${height - bottom}" x2="${x.toFixed(1)}" y2="${height - bottom + 4}" stroke="#8c959f"/><text x="${x.toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle">${label}</text>`;
   });
   const axis = `<line x1="${left}" y1="${height - bottom}" x2="${width - 8}" y2="${height - bottom}" stroke="#8c959f"/><text x="${left - 6}" y="${height - bottom - plot + 4}" text-anchor="end">${max}</text><text x="${left - 6}" y="${height - bottom}" text-anchor="end">0</text><text x="${left + slot / 2}" y="${height - bottom + 16}" text-anchor="middle">expired</text><text x="${width - 8 - slot / 2}" y="${height - bottom + 16}" text-anchor="middle">later</text>`;
