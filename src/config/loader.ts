@@ -1,12 +1,14 @@
 /** The thin I/O layer: reads files, the environment and the terminal, and hands everything else to pure code. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { checkCliText, checkVariables } from './eem-checks.js';
 import { type ConfigIssue, ConfigError, at, issue, throwIfErrors } from './issues.js';
 import { type Inventory, buildDevices, groupIndex } from './inventory.js';
+import { listAnsibleInventory, inventoryFromAnsibleList } from './ansible-inventory-source.js';
+import type { AnsibleInventoryOptions } from './ansible-inventory-source.js';
 import { ansibleDrafts } from './inventory-ansible.js';
 import { nativeDrafts } from './inventory-native.js';
 import { buildPlaybook } from './playbook.js';
@@ -18,6 +20,8 @@ import { type ParsedYaml, parseYaml, withLines } from './yaml-document.js';
 export interface LoadOptions {
   /** Home directory for `~/` paths and the default known_hosts; the user's by default. */
   readonly home?: string;
+  /** How inventory sources certagent does not read itself are read (`ansible-inventory`). */
+  readonly ansibleInventory?: AnsibleInventoryOptions;
 }
 
 export interface PlaybookLoadOptions extends LoadOptions {
@@ -75,11 +79,43 @@ function detectFormat(value: unknown): 'certagent' | 'ansible' | undefined {
   return groupish ? 'ansible' : undefined;
 }
 
+/**
+ * What reads the inventory: certagent itself for its own YAML and Ansible YAML, `ansible-inventory` for every other
+ * Ansible source: a directory, an executable script, a YAML plugin configuration (`plugin: ...`), or a file that is
+ * not YAML and not named .yaml/.yml (INI). A .yaml file that is neither stays certagent's, with certagent's error.
+ */
+function readsItself(file: string, text: string | undefined, value: unknown, parsedOk: boolean): boolean {
+  if (text === undefined) return false;
+  if (parsedOk && typeof value === 'object' && value !== null && 'plugin' in value) return false;
+  if (parsedOk && detectFormat(value) !== undefined) return true;
+  return ['.yaml', '.yml'].includes(extname(file).toLowerCase());
+}
+
+function isDirectoryOrProgram(file: string): boolean {
+  try {
+    const stat = statSync(file);
+    return stat.isDirectory() || (stat.isFile() && (stat.mode & 0o111) !== 0);
+  } catch {
+    return false;
+  }
+}
+
+async function loadThroughAnsible(file: string, home: string, options: LoadOptions): Promise<Inventory> {
+  const shaped = inventoryFromAnsibleList(await listAnsibleInventory(file, options.ansibleInventory), file);
+  const issues: ConfigIssue[] = [];
+  const drafts = ansibleDrafts(shaped, file, home, issues);
+  const { devices, issues: deviceIssues } = buildDevices(drafts, resolve(home, '.ssh/known_hosts'));
+  throwIfErrors([...issues, ...deviceIssues]);
+  return { file, format: 'ansible', devices, groups: groupIndex(devices) };
+}
+
 export async function loadInventory(path: string, options: LoadOptions = {}): Promise<Inventory> {
   const file = resolve(path);
   const home = options.home ?? homedir();
+  if (isDirectoryOrProgram(file)) return loadThroughAnsible(file, home, options);
   const text = readText(file);
   const first = parseYaml(text, file);
+  if (!readsItself(file, text, first.value, !first.issues.some((i) => i.severity === 'error'))) return loadThroughAnsible(file, home, options);
   throwIfErrors(first.issues);
   const format = detectFormat(first.value);
   const parsed = format === 'ansible' ? parseYaml(text, file, '1.1') : first;

@@ -1,58 +1,15 @@
 /** Ansible itself is the reference for how an Ansible inventory reads: the same files go through
  * `ansible-inventory --list`, and certagent must agree on hosts, groups, addresses and variables. */
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { afterAll, describe, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import { loadInventory } from '../../src/config/index.js';
+import { compareWithAnsible } from './ansible-compare.js';
 import { scratch } from './helpers.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
 
-interface AnsibleList {
-  _meta: { hostvars: Record<string, Record<string, unknown>> };
-  [group: string]: { hosts?: string[]; children?: string[] } | AnsibleList['_meta'];
-}
-
-function ansibleList(path: string): AnsibleList {
-  const r = spawnSync('ansible-inventory', ['-i', path, '--list'], {
-    encoding: 'utf8',
-    timeout: 60000,
-    env: { ...process.env, ANSIBLE_LOCAL_TEMP: `${tmp.dir}/ansible-tmp`, ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true' },
-  });
-  if (r.status !== 0) throw new Error(`ansible-inventory failed (${r.status ?? r.signal}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as AnsibleList;
-}
-
-function groupsOf(list: AnsibleList, host: string): string[] {
-  const members = (group: string): Set<string> => {
-    const g = list[group] as { hosts?: string[]; children?: string[] } | undefined;
-    const out = new Set(g?.hosts ?? []);
-    for (const child of g?.children ?? []) for (const h of members(child)) out.add(h);
-    return out;
-  };
-  return Object.keys(list)
-    .filter((g) => g !== '_meta' && g !== 'all' && g !== 'ungrouped' && members(g).has(host))
-    .sort();
-}
-
-async function compare(path: string): Promise<void> {
-  const list = ansibleList(path);
-  const inventory = await loadInventory(path, { home: '/home/ops' });
-  expect(inventory.devices.map((d) => d.name).sort()).toEqual(Object.keys(list._meta.hostvars).sort());
-  for (const device of inventory.devices) {
-    const vars = list._meta.hostvars[device.name] ?? {};
-    expect([device.name, device.host]).toEqual([device.name, vars.ansible_host ?? device.name]);
-    // ansible_port is the port of the host's connection: NETCONF's under the netconf connection plugin.
-    const netconf = String(vars.ansible_connection ?? '').endsWith('netconf');
-    expect([device.name, netconf ? device.netconfPort : device.port]).toEqual([device.name, Number(vars.ansible_port ?? (netconf ? 830 : 22))]);
-    expect([device.name, device.credentials.username]).toEqual([device.name, vars.ansible_user]);
-    const own = Object.fromEntries(Object.entries(vars).filter(([k]) => !k.startsWith('ansible_') && !k.startsWith('certagent_')));
-    expect([device.name, device.vars]).toEqual([device.name, own]);
-    expect([device.name, [...device.groups].sort()]).toEqual([device.name, groupsOf(list, device.name)]);
-  }
-}
+const compare = (path: string): Promise<void> => compareWithAnsible(path, `${tmp.dir}/ansible-tmp`);
 
 describe('Ansible inventories, read by certagent as ansible-inventory reads them', () => {
   it('agrees on the shipped example', async () => {

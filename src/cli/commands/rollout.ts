@@ -202,7 +202,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
 }
 
 const OPTIONS_HELP = [
-  '  -i, --inventory FILE     devices (certagent or Ansible YAML inventory)',
+  '  -i, --inventory SRC      devices: certagent or Ansible YAML, or any Ansible source (INI, directory, script, plugin) via ansible-inventory',
   '  -p, --playbook FILE      desired trustpoints, EEM environment and applets',
   '      --limit NAMES        devices or groups, comma-separated, globs and !exclusions',
   `      --concurrency N      devices at once (default ${DEFAULT_CONCURRENCY})`,
