@@ -208,3 +208,43 @@ describe('audit of a lab fleet in known states', () => {
     expect(e2e.lab.devices.map((d) => d.router.state.commands.total)).toEqual(total);
   });
 });
+
+describe('audit over NETCONF', () => {
+  let e2e: E2eLab;
+  beforeAll(async () => {
+    e2e = await startE2eLab({ devices: 2, netconf: true });
+    await e2e.lab.writeInventory(e2e.inventoryFile, { transport: 'netconf' });
+    const expired = issue({ subject: 'Old Corp Root', key: testKey('rsa', 'audit-old'), ca: true, notBefore: new Date(Date.now() - 800 * DAY), notAfter: new Date(Date.now() - 35 * DAY) });
+    e2e.lab.device('lab-r002').router.seedCertificate('OLD-CORP-ROOT', expired.der);
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('reads trustpoints with one get-config and two CLI show commands, and changes nothing', async () => {
+    const before = e2e.lab.devices.map((d) => [d.router.runningConfig(), d.router.state.commands.configuring]);
+    const out = new Capture();
+    const json = join(e2e.dir, 'netconf-audit.jsonl');
+    const code = await auditCommand({
+      secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) },
+      stdout: out,
+      stderr: new Capture(),
+      retry: { retries: 0 },
+      session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
+    }).run(['-i', e2e.inventoryFile, '--json', json, '--progress', 'none']);
+    expect(code).toBe(1);
+    const audits = parseAuditReport(readFileSync(json, 'utf8')).flatMap((r) => (r.type === 'device' ? [r as DeviceAudit] : []));
+    expect(audits.map((a) => [a.device, a.transport, a.up, a.findings.map((f) => f.kind)])).toEqual(
+      expect.arrayContaining([
+        ['lab-r001', 'netconf', true, []],
+        ['lab-r002', 'netconf', true, ['expired']],
+      ]),
+    );
+    expect(audits.find((a) => a.device === 'lab-r002')?.trustpoints.map((t) => [t.name, t.certificates[0]?.subjectCn])).toEqual([['OLD-CORP-ROOT', 'Old Corp Root']]);
+    for (const device of e2e.lab.devices) {
+      const ops = device.router.state.commands.entries().map((c) => `${c.mode === 'netconf' ? 'netconf ' : ''}${c.text}`).filter((c) => !c.startsWith('terminal ') && c !== 'exit');
+      expect(ops).toEqual(['netconf get-config', 'show running-config | section crypto pki certificate chain|event manager applet', 'show logging | include %HA_EM', 'netconf close-session']);
+    }
+    expect(e2e.lab.devices.map((d) => [d.router.runningConfig(), d.router.state.commands.configuring])).toEqual(before);
+  });
+});
