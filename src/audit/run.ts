@@ -65,11 +65,13 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     });
   };
 
+  const begun = new Set<string>();
   await forEachBounded(
     options.devices,
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (device) => {
       const startedAt = new Date();
+      begun.add(device.name);
       options.progress.deviceStarted(device.name);
       const info = (roundTrips?: number): DeviceInfo => ({
         device: device.name,
@@ -91,6 +93,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     },
     options.signal,
   );
+  // Devices a Ctrl-C or SIGTERM kept from starting are findings too: the audit does not vouch for them.
+  const reason = options.signal?.reason;
+  const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'stopped';
+  for (const device of options.devices) {
+    if (begun.has(device.name)) continue;
+    const at = new Date().toISOString();
+    finish(unreachableDevice({ device: device.name, host: device.host, transport: device.transport, commands: [], startedAt: at, durationMs: 0 }, `${device.name}: not started: the audit was stopped (${why})`));
+  }
 
   const finished = now();
   const summary: AuditSummary = {
