@@ -23,6 +23,11 @@ const KINDS: Readonly<Record<string, FaultKind>> = {
     help: 'crypto pki authenticate refuses the certificate (for TP1,TP2,... or every trustpoint)',
     apply: (p, v) => (p.rejectCertificate = v === undefined ? true : v.split(',').filter((tp) => tp !== '')),
   },
+  'garble-hex': {
+    value: 'none',
+    help: "a log message breaks a line of every certificate's hex in show running-config",
+    apply: (p) => (p.garbleHex = true),
+  },
   'fail-write': { value: 'none', help: 'write memory fails with the NVRAM error', apply: (p) => (p.failWriteMemory = true) },
   latency: { value: 'number', help: 'MS of delay before each command output', apply: (p, v) => (p.commandLatencyMs = Number(v)) },
   'line-latency': { value: 'number', help: 'MS of delay per output line', apply: (p, v) => (p.lineLatencyMs = Number(v)) },

@@ -19,7 +19,7 @@ import { WorkflowError, VerificationError, errorDetail } from './errors.js';
 import type { ErrorDetail } from './errors.js';
 import { FACTS_COMMAND, parseFacts } from './facts.js';
 import type { DeviceFacts } from './facts.js';
-import { batches, planCommands, planDevice } from './plan.js';
+import { batches, planCommands, planFor } from './plan.js';
 import type { DevicePlan, PlanOptions, PlannedChange, Step } from './plan.js';
 import { proofRecord, RunContext } from './run-context.js';
 import type { RunJob, Undone } from './run-context.js';
@@ -205,7 +205,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     before = await run.connect(gather);
     const session = run.session as IosXeSession;
     stepNow = 'plan';
-    plan = planDevice(before, job.desired, job.planOptions);
+    plan = planFor(job.device, before, job.desired, job.planOptions);
     if (job.desired.cube) {
       stepNow = 'read CUBE configuration';
       run.forward(stepNow);
@@ -241,7 +241,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       stepNow = 'verify configuration';
       run.forward(stepNow);
       const after = await gather(session);
-      const left = planDevice(after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
+      const left = planFor(job.device, after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
       if (left.length > 0) {
         throw new VerificationError(job.device, stepNow, `${job.device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, 'read the transcript: the device accepted a command but did not apply it');
       }

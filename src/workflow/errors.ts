@@ -9,11 +9,15 @@ export class WorkflowError extends Error {
     message: string,
     readonly hint?: string,
     readonly deviceText?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = new.target.name;
   }
 }
+
+/** The device's output could not be read as the configuration it holds (garbled, interrupted, cut): nothing changed. */
+export class FactsReadError extends WorkflowError {}
 
 /** The device printed other fingerprints than those computed locally from the certificate: answered `no`. */
 export class FingerprintMismatchError extends WorkflowError {}

@@ -42,7 +42,7 @@ export function diagnoseFacts(facts: DeviceFacts, plan: DevicePlan, desired: Des
   const served = desired.served;
   if (served && served.certs.length > 0) {
     const trusted: CertificateFacts[] = [];
-    for (const tp of facts.trustpoints.values()) if (tp.ca?.facts) trusted.push(tp.ca.facts);
+    for (const tp of facts.trustpoints.values()) if (tp.ca) trusted.push(tp.ca.facts);
     const verdict = diagnose({ sent: served.certs, address: served.host ?? served.certs[0]?.commonName ?? '', trusted, now });
     for (const d of verdict.diagnoses) findings.push(`${d.summary} ${d.fix}`);
   }

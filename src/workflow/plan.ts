@@ -4,12 +4,15 @@
  * (SHA1 equal) with the same options is not touched, nor an equal environment value, applet or `ip host`.
  */
 import { hexGroups } from '../certs/ios-format.js';
+import { formatDn } from '../certs/names.js';
 import { trustpointConfigLines } from '../device/index.js';
 import type { TrustpointConfig } from '../device/index.js';
 import { Secret } from '../config/index.js';
 import type { ChangeRecord } from '../report/events.js';
 import type { DesiredState, DesiredTrustpoint } from './desired.js';
 import { sameApplet } from './eem-render.js';
+import { FactsReadError } from './errors.js';
+import { assertReadable, installedCertificate, UnreadableFactsError } from './facts.js';
 import type { DeviceFacts, InstalledCertificate, InstalledTrustpoint } from './facts.js';
 import { line, showLine, SECRET_PLACEHOLDER } from './lines.js';
 import type { CommandLine } from './lines.js';
@@ -62,7 +65,7 @@ function certLabel(cert: { readonly serialHex: string; readonly commonName?: str
 }
 
 function installedLabel(ca: InstalledCertificate): string {
-  return certLabel({ serialHex: ca.serialHex, ...(ca.facts?.commonName !== undefined && { commonName: ca.facts.commonName }) });
+  return certLabel({ serialHex: ca.serialHex, ...(ca.facts.commonName !== undefined && { commonName: ca.facts.commonName }) });
 }
 
 function authenticateStep(trustpoint: string, der: Buffer, md5: string, sha1: string, serialHex: string, label: string): Step {
@@ -140,6 +143,14 @@ function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChang
     };
   }
   if (current.ca && current.ca.sha1 !== tp.cert.sha1) {
+    const old = current.ca.facts;
+    if (old.serialHex === tp.cert.serialHex && formatDn(old.issuer) === formatDn(tp.cert.issuer)) {
+      // One issuer never signs two certificates with one serial: other bytes mean a garbled read, not a new certificate.
+      throw new UnreadableFactsError(
+        tp.name,
+        `it shows serial ${old.serialHex} of ${formatDn(old.issuer)}, the certificate certagent would install, but with SHA1 ${hexGroups(current.ca.sha1)} instead of ${sha1}`,
+      );
+    }
     return {
       kind: 'replace',
       trustpoint: tp.name,
@@ -196,7 +207,25 @@ function isChange(x: PlannedChange | ChangeRecord): x is PlannedChange {
   return 'steps' in x;
 }
 
+/**
+ * Every certificate a rollback would paste back must be one whole X.509 certificate with the fingerprints the
+ * plan shows: checked before the change it protects is made, since a device refuses an unreadable paste and the
+ * trustpoint would be left empty.
+ */
+function checkRollbackMaterial(changes: readonly PlannedChange[]): void {
+  for (const change of changes) {
+    for (const step of change.rollback) {
+      if (step.kind !== 'authenticate') continue;
+      const read = installedCertificate(step.der, step.serialHex);
+      if ('unreadable' in read) throw new UnreadableFactsError(step.trustpoint, `the copy kept to restore it is not a certificate (${read.unreadable})`);
+      if (read.sha1 !== step.sha1) throw new UnreadableFactsError(step.trustpoint, `the copy kept to restore it has SHA1 ${hexGroups(read.sha1)}, not ${hexGroups(step.sha1)}`);
+    }
+  }
+}
+
+/** Throws UnreadableFactsError when a certificate on the device could not be read or a planned undo could not restore it. */
 export function planDevice(facts: DeviceFacts, desired: DesiredState, options: PlanOptions = {}): DevicePlan {
+  assertReadable(facts);
   const all: (PlannedChange | ChangeRecord)[] = [];
   const notes: string[] = [];
 
@@ -273,8 +302,26 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
 
   const only = options.only;
   const changes = all.filter(isChange).filter((c) => only === undefined || only.includes(c.kind));
+  checkRollbackMaterial(changes);
   const unchanged = all.filter((x): x is ChangeRecord => !isChange(x));
   return { changes, unchanged, notes };
+}
+
+/** `planDevice` for one device of a run: unreadable facts become that device's error, before any change. */
+export function planFor(device: string, facts: DeviceFacts, desired: DesiredState, options?: PlanOptions): DevicePlan {
+  try {
+    return planDevice(facts, desired, options);
+  } catch (err) {
+    if (!(err instanceof UnreadableFactsError)) throw err;
+    throw new FactsReadError(
+      device,
+      'plan',
+      `${device}: ${err.message}`,
+      'nothing was changed: the output was interrupted or cut (a log line, a lost connection); run again, and if it repeats read the transcript and the device log',
+      undefined,
+      { cause: err },
+    );
+  }
 }
 
 /** The commands of a step as a person reads them; secrets as `<secret>`, the PEM paste summarised. */

@@ -21,6 +21,8 @@ export interface FaultPlan {
   readonly rejectCertificate?: boolean | readonly string[];
   /** `write memory` / `copy running-config startup-config` fail with the real NVRAM error. */
   readonly failWriteMemory?: boolean;
+  /** `show running-config` prints a log message into the middle of every certificate's hex (see garble.ts). */
+  readonly garbleHex?: boolean;
 }
 
 export const NO_FAULTS: FaultPlan = Object.freeze({});

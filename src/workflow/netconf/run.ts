@@ -16,7 +16,7 @@ import { refusedError, type DeviceJob } from '../device-run.js';
 import { proveMail, residue } from '../device-run.js';
 import { errorDetail, VerificationError, WorkflowError } from '../errors.js';
 import type { ErrorDetail } from '../errors.js';
-import { planCommands, planDevice } from '../plan.js';
+import { planCommands, planFor } from '../plan.js';
 import type { DevicePlan, Step } from '../plan.js';
 import { proofRecord, RunContext } from '../run-context.js';
 import type { Undone } from '../run-context.js';
@@ -121,7 +121,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
     before = await run.connect((s) => s.readFacts());
     const session = run.session as NetconfDeviceSession;
     stepNow = 'plan';
-    plan = planDevice(before, job.desired, job.planOptions);
+    plan = planFor(job.device, before, job.desired, job.planOptions);
     diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session.cli) : []), ...plan.notes];
     const commands = planCommands(plan);
     const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
@@ -159,7 +159,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       stepNow = 'verify configuration';
       run.forward(stepNow);
       const after = await session.readFacts();
-      const left = planDevice(after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
+      const left = planFor(job.device, after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
       if (left.length > 0) {
         throw new VerificationError(job.device, stepNow, `${job.device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, 'the device accepted an edit but did not apply it: compare get-config with the plan');
       }
