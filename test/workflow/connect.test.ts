@@ -40,6 +40,11 @@ describe('connect', () => {
   });
 
   it('names transcripts after the device, safely', () => {
-    expect(transcriptPath('/tmp/t/', 'core/R1 a')).toBe('/tmp/t/core_R1_a.log');
+    expect(transcriptPath('/tmp/t/', 'core/R1 a')).toBe('/tmp/t/core%2FR1%20a.log');
+    expect(transcriptPath('/tmp/t', '..')).toBe('/tmp/t/...log');
+    // Distinct devices, distinct files.
+    const names = ['a/b', 'a_b', 'a%2Fb', 'a b', "a'b", 'a\u202eb'];
+    expect(new Set(names.map((n) => transcriptPath('/t', n))).size).toBe(names.length);
+    for (const n of names) expect(transcriptPath('/t', n)).toMatch(/^\/t\/[A-Za-z0-9._%-]+\.log$/);
   });
 });
