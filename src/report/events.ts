@@ -40,7 +40,7 @@ export interface RunSummary {
   readonly durationMs: number;
   readonly devices: number;
   readonly byResult: Readonly<Record<DeviceResult, number>>;
-  /** True when the run stopped early (failure budget, canary, signal). */
+  /** Why the run stopped early (failure budget, canary, signal); absent when it ran to the end. */
   readonly stoppedEarly?: string;
 }
 

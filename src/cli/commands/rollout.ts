@@ -9,7 +9,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../../certs/probe.js';
 import { ConfigError, SecretResolver, loadInventory, loadPlaybook, parseDuration, processSecretSources, selectDevices } from '../../config/index.js';
 import type { Device, SecretSources } from '../../config/index.js';
-import { SecretRedactor, consoleLevel, createRunOutput } from '../../report/index.js';
+import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, runFleet, secretRedactor } from '../../workflow/index.js';
 import type { DesiredState, FleetOptions, WorkflowCommand } from '../../workflow/index.js';
@@ -122,11 +122,11 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     desired = await resolveDesired(playbook, { pin: values['pin-fingerprints'] ? 'always' : 'playbook' });
   } catch (err) {
     if (err instanceof ConfigError) {
-      stderr.write(`certagent ${run.command}: ${err.message}\n`);
+      stderr.write(`certagent ${run.command}: ${escapeText(err.message)}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof ProbeError) {
-      stderr.write(`certagent ${run.command}: cannot read a certificate source of the playbook: ${err.message}\n`);
+      stderr.write(`certagent ${run.command}: cannot read a certificate source of the playbook: ${escapeText(err.message)}\n`);
       return EXIT_DEVICE_FAILED;
     }
     throw err;
@@ -187,7 +187,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     return result.exitCode === 0 ? EXIT_OK : EXIT_DEVICE_FAILED;
   } catch (err) {
     if (err instanceof ConfigError) {
-      stderr.write(`certagent ${run.command}: ${redactor.redact(err.message)}\n`);
+      stderr.write(`certagent ${run.command}: ${escapeText(redactor.redact(err.message))}\n`);
       return EXIT_USAGE;
     }
     throw err;
