@@ -6,6 +6,7 @@ import type { DeviceOutcome, RunReporter, RunSummary } from './events.js';
 import type { SecretRedactor } from './redaction.js';
 import type { TextSink } from './sink.js';
 import { escapeDeep, escapeText } from './escape.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export type ReporterErrorHandler = (error: unknown, event: keyof RunReporter, reporterIndex: number) => void;
 
@@ -15,7 +16,7 @@ export function warnOnce(sink: TextSink = process.stderr): ReporterErrorHandler 
   return (error, event, index) => {
     if (warned.has(index)) return;
     warned.add(index);
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     sink.write(`certagent: reporter ${index + 1} failed on ${event} (${why}); the run goes on, later failures of this reporter are not shown\n`);
   };
 }

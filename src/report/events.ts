@@ -16,6 +16,14 @@ export interface ChangeRecord {
   readonly detail?: string;
 }
 
+/** A device's failure as reported: what happened, at which step, what the device said, and what to do. */
+export interface ErrorDetail {
+  readonly message: string;
+  readonly step?: string;
+  readonly deviceText?: string;
+  readonly hint?: string;
+}
+
 export interface DeviceOutcome {
   readonly device: string;
   readonly host: string;
@@ -24,7 +32,7 @@ export interface DeviceOutcome {
   /** Commands that would be / were sent, in order (dry runs print these). Redacted. */
   readonly commands?: readonly string[];
   /** What went wrong, in the device's words where there is one, and what to do. */
-  readonly error?: { readonly message: string; readonly step?: string; readonly deviceText?: string; readonly hint?: string };
+  readonly error?: ErrorDetail;
   /** Plain-word findings (`fix` diagnoses). */
   readonly diagnoses?: readonly string[];
   readonly roundTrips: number;

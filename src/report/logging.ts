@@ -13,6 +13,7 @@ import { oneLine } from './format.js';
 import { FileSink, useColor } from './sink.js';
 import type { TextSink } from './sink.js';
 import type { SecretRedactor } from './redaction.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'verbose' | 'debug';
 
@@ -147,7 +148,7 @@ export function createLogger(options: LoggerOptions): CertagentLogger {
         level: options.fileLevel ?? 'debug',
         format: winston.format.combine(winston.format.timestamp(), winston.format.json(), redactLine(options.redactor)),
       }, (err) => {
-        const why = options.redactor.redact(err instanceof Error ? err.message : String(err));
+        const why = options.redactor.redact(errorMessage(err));
         consoleSink.write(`certagent: cannot write the log file ${file.path} (${why}); it is no longer written, the run goes on\n`);
       }),
     );

@@ -53,28 +53,33 @@ async function authenticate(session: IosXeSession, step: Extract<Step, { kind: '
     return false;
   });
   const expected = `MD5 ${hexGroups(step.md5)} SHA1 ${hexGroups(step.sha1)}`;
-  let output: string;
+  let output = '';
+  let failure: unknown;
   try {
     output = (await dialog(session, steps)).output;
   } catch (err) {
-    if (mismatch !== undefined) {
-      throw new FingerprintMismatchError(
-        session.device,
-        command,
-        `${session.device}: '${command}': the device computed ${mismatch} for ${step.label}, certagent computed ${expected}; answered no`,
-        'the certificate was altered on the way or the device read another paste; check the session transcript',
-        mismatch,
-      );
-    }
-    if (err instanceof DeviceCommandError && (err.errorId === 'fingerprint-required' || err.errorId === 'certificate-rejected' || err.errorId === 'error')) {
-      const hint =
-        err.errorId === 'fingerprint-required'
-          ? 'this IOS XE release accepts a CA only with a pinned fingerprint: add fingerprint: to the trustpoint or run with --pin-fingerprints'
-          : err.advice;
-      throw new CertificateRefusedError(session.device, command, `${session.device}: '${command}' refused ${step.label}: ${err.deviceSays}`, hint, afterPaste(err.output));
-    }
-    throw err;
+    failure = err;
   }
+  // certagent's own comparison decides, whatever the device printed after `no` (no capture shows its wording).
+  if (mismatch !== undefined) {
+    if (failure === undefined) await leaveConfigMode(session).catch(() => undefined);
+    throw new FingerprintMismatchError(
+      session.device,
+      command,
+      `${session.device}: '${command}': the device computed ${mismatch} for ${step.label}, certagent computed ${expected}; answered no`,
+      'the certificate was altered on the way or the device read another paste; check the session transcript',
+      mismatch,
+      failure === undefined ? undefined : { cause: failure },
+    );
+  }
+  if (failure instanceof DeviceCommandError && (failure.errorId === 'fingerprint-required' || failure.errorId === 'certificate-rejected' || failure.errorId === 'error')) {
+    const advice =
+      failure.errorId === 'fingerprint-required'
+        ? 'this IOS XE release accepts a CA only with a pinned fingerprint: add fingerprint: to the trustpoint or run with --pin-fingerprints'
+        : failure.advice;
+    throw new CertificateRefusedError(session.device, command, `${session.device}: '${command}' refused ${step.label}: ${failure.deviceSays}`, advice, afterPaste(failure.output), { cause: failure });
+  }
+  if (failure !== undefined) throw failure;
   const seen = parseAuthenticateOutput(output);
   if (!seen.accepted) {
     await leaveConfigMode(session).catch(() => undefined);

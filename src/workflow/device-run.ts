@@ -25,6 +25,7 @@ import { proofRecord, RunContext } from './run-context.js';
 import type { RunJob, Undone } from './run-context.js';
 import { CERTIFICATES_COMMAND, certificateMismatches, proveApplet } from './verify.js';
 import type { Proof } from './verify.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export type WorkflowCommand = 'rollout' | 'plan' | 'rotate' | 'fix';
 
@@ -114,7 +115,7 @@ async function rollbackCubeStep(run: Run, cube: CubeRun): Promise<Undone> {
   try {
     return await rollbackCube(await run.fresh(), cube);
   } catch (err) {
-    return { records: [], left: [`cannot reconnect to roll back the CUBE configuration: ${(err as Error).message}`] };
+    return { records: [], left: [`cannot reconnect to roll back the CUBE configuration: ${errorMessage(err)}`] };
   }
 }
 
@@ -124,7 +125,7 @@ async function rollback(run: Run, started: readonly PlannedChange[], before: Dev
   try {
     session = await run.fresh();
   } catch (err) {
-    return { records, left: [`cannot reconnect to roll back: ${(err as Error).message}`] };
+    return { records, left: [`cannot reconnect to roll back: ${errorMessage(err)}`] };
   }
   for (const change of [...started].reverse()) {
     run.step(`roll back ${change.record.object}`);
@@ -133,7 +134,7 @@ async function rollback(run: Run, started: readonly PlannedChange[], before: Dev
       try {
         await runStep(session, step);
       } catch (err) {
-        failures.push(`${stepName(step)}: ${(err as Error).message}`);
+        failures.push(`${stepName(step)}: ${errorMessage(err)}`);
         try {
           session = await run.fresh();
         } catch {
@@ -148,7 +149,7 @@ async function rollback(run: Run, started: readonly PlannedChange[], before: Dev
     const after = await gather(session);
     return { records, left: residue(before, after, started) };
   } catch (err) {
-    return { records, left: [`cannot re-read the device after rolling back: ${(err as Error).message}`] };
+    return { records, left: [`cannot re-read the device after rolling back: ${errorMessage(err)}`] };
   }
 }
 

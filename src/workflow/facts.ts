@@ -10,6 +10,7 @@ import type { CertificateFacts } from '../certs/types.js';
 import { Secret } from '../config/index.js';
 import { outputLines, parseEemConfig, parsePkiConfig, redactServerCredentials } from '../device/index.js';
 import type { ChainCertificate, EemApplet as DeviceApplet, TrustpointConfig } from '../device/index.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export const FACTS_COMMAND = 'show running-config | section crypto pki|event manager|ip host';
 
@@ -78,7 +79,7 @@ export function installedCertificate(der: Buffer, serialHex: string): InstalledC
   try {
     facts = parseCertificate(der, `certificate ${serialHex}`);
   } catch (err) {
-    return { unreadable: `certificate ${serialHex}: ${err instanceof Error ? err.message : String(err)}` };
+    return { unreadable: `certificate ${serialHex}: ${errorMessage(err)}` };
   }
   const sha1 = createHash('sha1').update(der).digest('hex').toUpperCase();
   const md5 = createHash('md5').update(der).digest('hex').toUpperCase();

@@ -307,7 +307,7 @@ describe('planning from garbled facts', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(FactsReadError);
-    expect(error).toMatchObject({ device: 'r1', step: 'plan', message: expect.stringMatching(/^r1: could not read trustpoint CA-GTS-Root-R1's certificate/), hint: expect.stringMatching(/nothing was changed/) });
+    expect(error).toMatchObject({ device: 'r1', step: 'plan', message: expect.stringMatching(/^r1: could not read trustpoint CA-GTS-Root-R1's certificate/), advice: expect.stringMatching(/nothing was changed/) });
     expect((error as Error).cause).toBeInstanceOf(UnreadableFactsError);
   });
 

@@ -17,6 +17,7 @@ import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.
 import type { Command } from '../command.js';
 import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';
 import type { FleetFlagValues } from '../fleet-options.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 /** What the commands take from the outside world; tests give their own. */
 export interface WorkflowCommandDeps {
@@ -56,7 +57,7 @@ function parse(argv: readonly string[], extra: ParseArgsConfig['options'], posit
     return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(errorMessage(err));
   }
 }
 

@@ -12,7 +12,7 @@ export class DeviceCommandError extends SshCliError {
     device: string,
     readonly command: string,
     /** The device's own error text (`% Invalid input detected at '^' marker.`). */
-    readonly deviceSays: string,
+    override readonly deviceSays: string,
     /** Which error form (platform ERROR_PATTERNS id). */
     readonly errorId: string,
     readonly advice: string,
@@ -106,8 +106,9 @@ export class SessionUnusableError extends SshCliError {
   constructor(
     device: string,
     readonly command: string,
-    readonly lostAt: Error,
+    /** The failure that left the session out of step. */
+    lostAt: Error,
   ) {
-    super(device, `${device}: cannot send '${command}': the session lost step with the device (${lostAt.message}); reopen it`);
+    super(device, `${device}: cannot send '${command}': the session lost step with the device (${lostAt.message}); reopen it`, { cause: lostAt });
   }
 }

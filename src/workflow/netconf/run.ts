@@ -25,6 +25,7 @@ import type { NetconfFacts } from './facts.js';
 import type { NetconfDeviceSession } from './session.js';
 import { combine, translatePlan } from './translate.js';
 import type { NetconfChange } from './translate.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 export interface NetconfDeviceJob extends Omit<DeviceJob, 'open'> {
   /** One attempt at both sessions; retries are the job's. */
@@ -56,7 +57,7 @@ async function undo(run: Run, started: readonly NetconfChange[], before: Netconf
   try {
     session = await run.fresh();
   } catch (err) {
-    return { records: [], left: [`cannot reconnect to roll back: ${(err as Error).message}`] };
+    return { records: [], left: [`cannot reconnect to roll back: ${errorMessage(err)}`] };
   }
   const reversed = [...started].reverse();
   const failures = new Map<NetconfChange, string[]>(reversed.map((c) => [c, []]));
@@ -68,7 +69,7 @@ async function undo(run: Run, started: readonly NetconfChange[], before: Netconf
     try {
       await session.commit(phase, { final: true });
     } catch (err) {
-      for (const list of failures.values()) list.push(`NETCONF: ${(err as Error).message}`);
+      for (const list of failures.values()) list.push(`NETCONF: ${errorMessage(err)}`);
       break;
     }
   }
@@ -78,7 +79,7 @@ async function undo(run: Run, started: readonly NetconfChange[], before: Netconf
       try {
         await runStep(session.cli, step);
       } catch (err) {
-        failures.get(change)?.push(`${stepName(step)}: ${(err as Error).message}`);
+        failures.get(change)?.push(`${stepName(step)}: ${errorMessage(err)}`);
       }
     }
   }
@@ -91,7 +92,7 @@ async function undo(run: Run, started: readonly NetconfChange[], before: Netconf
     const after = await session.readFacts();
     return { records, left: residue(before, after, started.map((c) => c.change)) };
   } catch (err) {
-    return { records, left: [`cannot re-read the device after rolling back: ${(err as Error).message}`] };
+    return { records, left: [`cannot re-read the device after rolling back: ${errorMessage(err)}`] };
   }
 }
 
