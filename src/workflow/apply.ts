@@ -1,7 +1,7 @@
 /** Sends planned steps to a device: config blocks in one write, and the `crypto pki authenticate` and removal
  * dialogs, answering `yes` only when the fingerprints the device printed are the ones computed locally. */
 import { hexGroups } from '../certs/ios-format.js';
-import { authenticateDialog, parseAuthenticateOutput, parsePromptLine, removeTrustpointDialog } from '../device/index.js';
+import { authenticateCommand, authenticateDialog, parseAuthenticateOutput, parsePromptLine, removeTrustpointDialog } from '../device/index.js';
 import type { DialogStep } from '../device/index.js';
 import { DeviceCommandError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
@@ -17,8 +17,9 @@ import type { Step } from './plan.js';
 async function dialog(session: IosXeSession, steps: readonly DialogStep[]): Promise<{ output: string }> {
   const [first, ...rest] = steps;
   if (first === undefined) return { output: '' };
-  // The label names the dialog in device errors; unlabelled, they would say 'configure terminal' or 'authenticate'.
-  const label = typeof first.send === 'string' ? first.send : (first.label ?? 'dialog');
+  // The dialog's name in device errors, chosen as the session chooses it; unlabelled, the opening step would say
+  // 'configure terminal'.
+  const label = first.label ?? (typeof first.send === 'string' ? first.send : 'dialog');
   const opening: DialogStep[] = session.level === 'config' ? [{ ...first, label }] : [{ send: 'configure terminal', expect: [], label }, first];
   try {
     return await session.interact([...opening, ...rest]);
@@ -45,7 +46,7 @@ export function stepName(step: Step): string {
 }
 
 async function authenticate(session: IosXeSession, step: Extract<Step, { kind: 'authenticate' }>): Promise<void> {
-  const command = `crypto pki authenticate ${step.trustpoint}`;
+  const command = authenticateCommand(step.trustpoint);
   let mismatch: string | undefined;
   const steps = authenticateDialog(step.trustpoint, step.der, (seen) => {
     if (seen.md5 === step.md5 && seen.sha1 === step.sha1) return true;

@@ -5,7 +5,7 @@
  */
 import { hexGroups } from '../certs/ios-format.js';
 import { formatDn } from '../certs/names.js';
-import { trustpointConfigLines } from '../device/index.js';
+import { authenticateCommand, removeTrustpointDialog, trustpointConfigLines, trustpointModeLine } from '../device/index.js';
 import type { TrustpointConfig } from '../device/index.js';
 import { Secret } from '../config/index.js';
 import type { ChangeRecord } from '../report/events.js';
@@ -87,7 +87,7 @@ function createLines(tp: DesiredTrustpoint): CommandLine[] {
 
 /** The trustpoint stanza as it was, to recreate it on rollback. */
 function restoreStanza(old: TrustpointConfig): CommandLine[] {
-  return [line(`crypto pki trustpoint ${old.name}`), ...old.lines.map((l) => line(l)), line('exit')];
+  return [line(trustpointModeLine(old.name)), ...old.lines.map((l) => line(l)), line('exit')];
 }
 
 function restoreTrustpoint(old: InstalledTrustpoint): Step[] {
@@ -126,7 +126,7 @@ function optionDiff(current: TrustpointConfig, tp: DesiredTrustpoint): OptionDif
 }
 
 function inTrustpoint(name: string, lines: readonly string[]): Step {
-  return { kind: 'config', lines: [line(`crypto pki trustpoint ${name}`), ...lines.map((l) => line(l)), line('exit')] };
+  return { kind: 'config', lines: [line(trustpointModeLine(name)), ...lines.map((l) => line(l)), line('exit')] };
 }
 
 function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChange | ChangeRecord {
@@ -331,12 +331,12 @@ export function showStep(step: Step): string[] {
       return step.lines.map(showLine);
     case 'authenticate':
       return [
-        `crypto pki authenticate ${step.trustpoint}`,
+        authenticateCommand(step.trustpoint),
         `! paste the PEM of ${step.label}, then a blank line`,
         `! answer yes only if the device shows MD5 ${hexGroups(step.md5)} SHA1 ${hexGroups(step.sha1)}`,
       ];
     case 'remove-trustpoint':
-      return [`no crypto pki trustpoint ${step.trustpoint}`, 'yes'];
+      return removeTrustpointDialog(step.trustpoint).map((s) => (typeof s.send === 'string' ? s.send : ''));
   }
 }
 

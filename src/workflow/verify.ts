@@ -4,7 +4,7 @@
  * applet ends with certagent's marker action (see eem-render.ts), run with a fresh nonce: the marker line proves
  * success, a new forbidden line proves failure, and the log is polled with backoff until one of them or the deadline.
  */
-import { SHOW, outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials } from '../device/index.js';
+import { SHOW, outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials, runAppletCommand } from '../device/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import type { VerifyPlan } from './desired.js';
 import { markerMessage } from './eem-render.js';
@@ -50,7 +50,7 @@ function delay(ms: number): Promise<void> {
 
 export async function proveApplet(session: IosXeSession, verify: VerifyPlan, options: ProofOptions): Promise<Proof> {
   const device = session.device;
-  const run = `event manager run ${verify.applet} ${options.nonce}`;
+  const run = runAppletCommand(verify.applet, options.nonce);
   const baseline = await session.send(LOG_COMMAND);
   await session.send(run);
   const marker = markerMessage(verify.applet, options.nonce);

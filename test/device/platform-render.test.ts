@@ -48,7 +48,6 @@ describe('prompts', () => {
     expect(DIALOG.yesNo.test(auth.slice(0, askAt))).toBe(true);
     const removal = loadCapture('transcript_no_crypto_pki_trustpoint_c9300_17_2_1.txt');
     expect(DIALOG.yesNo.test(removal.slice(0, removal.indexOf('[yes/no]: ') + 10))).toBe(true);
-    expect(DIALOG.destinationFilename.test('R1#copy running-config startup-config\nDestination filename [startup-config]? ')).toBe(true);
     expect(DIALOG.password.test('R1>enable\nPassword: ')).toBe(true);
   });
 });

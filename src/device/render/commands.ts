@@ -25,9 +25,19 @@ export class RenderError extends Error {
   }
 }
 
+/** `crypto pki trustpoint NAME`: enters (or creates) the trustpoint's config mode. */
+export function trustpointModeLine(name: string): string {
+  return `crypto pki trustpoint ${bareIosWord(name, 'trustpoint name')}`;
+}
+
+/** `crypto pki authenticate NAME`: starts the paste dialog (config mode). */
+export function authenticateCommand(name: string): string {
+  return `crypto pki authenticate ${bareIosWord(name, 'trustpoint name')}`;
+}
+
 /** Config lines creating (or updating) a terminal-enrolled trustpoint; they end back in global config. */
 export function trustpointConfigLines(spec: TrustpointSpec): string[] {
-  const lines = [`crypto pki trustpoint ${bareIosWord(spec.name, 'trustpoint name')}`, 'enrollment terminal'];
+  const lines = [trustpointModeLine(spec.name), 'enrollment terminal'];
   if (spec.fingerprint !== undefined) {
     const hex = spec.fingerprint.replace(/[\s:]/g, '').toUpperCase();
     if (!/^(?:[0-9A-F]{32}|[0-9A-F]{40})$/.test(hex)) {
@@ -82,7 +92,8 @@ export function parseAuthenticateOutput(seen: string): AuthenticateSeen {
 export function authenticateDialog(trustpoint: string, der: Uint8Array, decide: (seen: AuthenticateSeen) => boolean): DialogStep[] {
   const pemLines = toPem(der).trimEnd().split('\n');
   return [
-    { label: 'authenticate', send: `crypto pki authenticate ${bareIosWord(trustpoint, 'trustpoint name')}`, expect: [DIALOG.pasteCertificate] },
+    // The first step's label names the whole dialog in errors: the command itself says most.
+    { label: authenticateCommand(trustpoint), send: authenticateCommand(trustpoint), expect: [DIALOG.pasteCertificate] },
     // The trailing empty line ends the paste, as IOS asks.
     { label: 'paste certificate', send: `${pemLines.join('\n')}\n`, expect: [DIALOG.yesNo] },
     { label: 'accept certificate', send: (seen) => (decide(parseAuthenticateOutput(seen)) ? 'yes' : 'no'), expect: [] },
@@ -92,16 +103,8 @@ export function authenticateDialog(trustpoint: string, der: Uint8Array, decide: 
 /** `no crypto pki trustpoint TP` and its `Are you sure you want to do this? [yes/no]:` confirmation. */
 export function removeTrustpointDialog(trustpoint: string): DialogStep[] {
   return [
-    { label: 'remove trustpoint', send: `no crypto pki trustpoint ${bareIosWord(trustpoint, 'trustpoint name')}`, expect: [DIALOG.yesNo] },
+    { label: `no ${trustpointModeLine(trustpoint)}`, send: `no ${trustpointModeLine(trustpoint)}`, expect: [DIALOG.yesNo] },
     { label: 'confirm removal', send: 'yes', expect: [] },
-  ];
-}
-
-/** `copy running-config startup-config`, accepting the default destination. */
-export function copyRunStartDialog(): DialogStep[] {
-  return [
-    { label: 'copy', send: 'copy running-config startup-config', expect: [DIALOG.destinationFilename] },
-    { label: 'destination', send: '', expect: [] },
   ];
 }
 
@@ -150,8 +153,9 @@ export function eemMailAppletLines(spec: MailAppletSpec): string[] {
   return [`event manager applet ${name}`, 'event none', parts.join(' '), 'exit'];
 }
 
-export function runAppletCommand(name: string): string {
-  return `event manager run ${bareIosWord(name, 'applet name')}`;
+/** `event manager run NAME [ARG]`: the argument becomes the applet's `$_none_arg1`. */
+export function runAppletCommand(name: string, argument?: string): string {
+  return `event manager run ${bareIosWord(name, 'applet name')}${argument === undefined ? '' : ` ${bareIosWord(argument, 'applet argument')}`}`;
 }
 
 /** Show commands whose outputs the device parsers read. */
