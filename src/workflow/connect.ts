@@ -64,6 +64,6 @@ export async function openDeviceSession(device: Device, creds: ResolvedCredentia
 /** Refused, reset, unreachable, timed out, dropped: worth another try before any change. Authentication failures,
  * host key problems and device refusals are not (retrying a wrong password locks accounts). */
 export function isTransient(err: unknown): boolean {
-  if (err instanceof ConnectError) return !/no password or private key/.test(err.reason);
+  if (err instanceof ConnectError) return err.transient;
   return err instanceof ConnectionClosedError || err instanceof DeviceTimeoutError;
 }

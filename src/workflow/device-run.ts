@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Secret } from '../config/index.js';
-import { REDACTED, saveSucceeded, WRITE_MEMORY } from '../device/index.js';
+import { saveSucceeded, WRITE_MEMORY } from '../device/index.js';
 import type { ChangeRecord, DeviceOutcome } from '../report/events.js';
-import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
+import { ConnectionClosedError, DeviceTimeoutError, Redactor, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { leaveConfigMode, runStep, stepName } from './apply.js';
 import { applyCube, cubeChangeRecords, prepareCube, rollbackCube, verifyCube } from './cube/index.js';
@@ -52,10 +52,10 @@ export function refusedError(job: Pick<DeviceJob, 'device' | 'refuse'>): ErrorDe
   return job.refuse && { step: 'diagnose', message: `${job.device}: nothing changed: ${job.refuse.message}`, hint: job.refuse.hint };
 }
 
-/** Replaces every secret value the run knows with `<redacted>`. */
+/** Replaces every secret value the run knows, and any `user:password@host`, with `<redacted>`: the sessions' Redactor. */
 export function secretRedactor(desired: DesiredState): (text: string) => string {
-  const values = desired.secrets.map((s) => s.reveal()).filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((t, v) => t.split(v).join(REDACTED), text);
+  const redactor = new Redactor(desired.secrets.map((s) => s.reveal()));
+  return (text) => redactor.redact(text);
 }
 
 class Run extends RunContext<IosXeSession> {
@@ -80,12 +80,8 @@ async function gather(session: IosXeSession): Promise<DeviceFacts> {
   return facts;
 }
 
-function objectName(change: PlannedChange): { kind: 'trustpoint' | 'environment' | 'applet' | 'ip-host'; name: string } {
-  if (change.trustpoint !== undefined) return { kind: 'trustpoint', name: change.trustpoint };
-  const object = change.record.object;
-  if (change.kind === 'environment') return { kind: 'environment', name: object.replace(/^environment /, '') };
-  if (change.kind === 'applet') return { kind: 'applet', name: object.replace(/^applet /, '') };
-  return { kind: 'ip-host', name: object.replace(/^ip host /, '') };
+function objectKind(change: PlannedChange): 'trustpoint' | 'environment' | 'applet' | 'ip-host' {
+  return change.kind === 'environment' || change.kind === 'applet' || change.kind === 'ip-host' ? change.kind : 'trustpoint';
 }
 
 /** What of the touched objects differs from how the device had it before the run. */
@@ -93,7 +89,8 @@ export function residue(before: DeviceFacts, after: DeviceFacts, changes: readon
   const out: string[] = [];
   const plain = (v: string | Secret | undefined) => (v instanceof Secret ? v.reveal() : v);
   for (const change of changes) {
-    const { kind, name } = objectName(change);
+    const kind = objectKind(change);
+    const name = change.name;
     if (kind === 'trustpoint') {
       const a = before.trustpoints.get(name);
       const b = after.trustpoints.get(name);
@@ -160,7 +157,7 @@ async function rollback(run: Run, started: readonly PlannedChange[], before: Dev
  */
 function proofMode(applet: string, before: DeviceFacts, plan: DevicePlan, desired: DesiredState): 'marker' | 'failures-only' | 'absent' {
   const wanted = desired.applets.find((a) => a.name === applet);
-  const installsIt = plan.changes.some((c) => c.kind === 'applet' && c.record.object === `applet ${applet}`);
+  const installsIt = plan.changes.some((c) => c.kind === 'applet' && c.name === applet);
   if (wanted && installsIt) return wanted.marker ? 'marker' : 'failures-only';
   const present = before.applets.get(applet);
   if (!present) return 'absent';

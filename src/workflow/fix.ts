@@ -28,8 +28,7 @@ function describeChange(change: PlannedChange, desired: DesiredState, facts: Dev
     case 'environment':
       return `EEM ${record.object} is wrong: ${record.detail ?? ''}.`;
     case 'applet': {
-      const name = record.object.replace(/^applet /, '');
-      return facts.applets.has(name) ? `The EEM applet ${name} differs from the playbook's.` : `The EEM applet ${name} is missing.`;
+      return facts.applets.has(change.name) ? `The EEM applet ${change.name} differs from the playbook's.` : `The EEM applet ${change.name} is missing.`;
     }
     case 'ip-host':
       return `The router cannot resolve the mail server as the playbook means: ${record.object} ${record.detail ?? ''}.`;

@@ -37,6 +37,8 @@ export type ChangeKind = 'create' | 'replace' | 'authenticate' | 'options' | 'en
 
 export interface PlannedChange {
   readonly kind: ChangeKind;
+  /** The object's own name (trustpoint, EEM variable, applet or `ip host` name); `kind` says which of them. */
+  readonly name: string;
   readonly record: ChangeRecord;
   readonly steps: readonly Step[];
   /** Undoes `steps` (run in this order), also when only some of them went through. */
@@ -137,6 +139,7 @@ function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChang
     return {
       kind: 'create',
       trustpoint: tp.name,
+      name: tp.name,
       record: { object, action: 'created', detail: `${certLabel(tp.cert)}, SHA1 ${sha1}` },
       steps: [{ kind: 'config', lines: createLines(tp) }, desiredAuthenticate(tp)],
       rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }],
@@ -154,6 +157,7 @@ function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChang
     return {
       kind: 'replace',
       trustpoint: tp.name,
+      name: tp.name,
       record: { object, action: 'replaced', detail: `${installedLabel(current.ca)} → ${certLabel(tp.cert)}, SHA1 ${sha1}` },
       steps: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, { kind: 'config', lines: createLines(tp) }, desiredAuthenticate(tp)],
       rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, ...restoreTrustpoint(current)],
@@ -166,6 +170,7 @@ function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChang
     return {
       kind: 'authenticate',
       trustpoint: tp.name,
+      name: tp.name,
       record: { object, action: 'authenticated', detail: `${certLabel(tp.cert)}, SHA1 ${sha1} (the old pin ${current.config.fingerprint ?? ''} removed)` },
       steps: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, { kind: 'config', lines: createLines(tp) }, desiredAuthenticate(tp)],
       rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, ...restoreTrustpoint(current)],
@@ -175,6 +180,7 @@ function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChang
     return {
       kind: 'authenticate',
       trustpoint: tp.name,
+      name: tp.name,
       record: { object, action: 'authenticated', detail: `${certLabel(tp.cert)}, SHA1 ${sha1}` },
       steps: [...(diff.set.length > 0 ? [inTrustpoint(tp.name, diff.set)] : []), desiredAuthenticate(tp)],
       rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, ...restoreTrustpoint(current)],
@@ -184,6 +190,7 @@ function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChang
     return {
       kind: 'options',
       trustpoint: tp.name,
+      name: tp.name,
       record: { object, action: 'updated', detail: diff.set.join('; ') },
       steps: [inTrustpoint(tp.name, diff.set)],
       rollback: [inTrustpoint(tp.name, diff.undo)],
@@ -238,6 +245,7 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
     }
     all.push({
       kind: 'ip-host',
+      name,
       record: { object, action: old === undefined ? 'created' : 'changed', detail: `${old ?? '(unset)'} → ${address}` },
       steps: [{ kind: 'config', lines: [line(`ip host ${name} ${address}`)] }],
       rollback: [{ kind: 'config', lines: [line(old === undefined ? `no ip host ${name}` : `ip host ${name} ${old}`)] }],
@@ -255,6 +263,7 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
     }
     all.push({
       kind: 'environment',
+      name,
       record: { object, action: old === undefined ? 'created' : 'changed', detail: `${showValue(old)} → ${showValue(value)}` },
       steps: [{ kind: 'config', lines: [line(`event manager environment ${name} `, value)] }],
       rollback: [{ kind: 'config', lines: [old === undefined ? line(`no event manager environment ${name}`) : line(`event manager environment ${name} `, old)] }],
@@ -272,6 +281,7 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
     const body = (lines: readonly string[]) => [...lines.map((l) => line(l.trim())), line('exit')];
     all.push({
       kind: 'applet',
+      name: applet.name,
       record: { object, action: old ? 'replaced' : 'created', detail: `${applet.parsed.actions.length} actions${applet.marker ? ' (the last one certagent\'s proof marker)' : ''}` },
       steps: [{ kind: 'config', lines: [...removeOld, ...body(applet.lines)] }],
       rollback: [{ kind: 'config', lines: [line(`no event manager applet ${applet.name}`), ...(old ? body(old.lines) : [])] }],

@@ -21,6 +21,7 @@ import {
   renderApplet,
   residue,
   revealLine,
+  secretRedactor,
   showStep,
   FactsReadError,
   UnreadableFactsError,
@@ -250,6 +251,14 @@ describe('helpers', () => {
   it('puts the marker after every label, as EEM sorts labels as strings', () => {
     expect(markerLabel(['0010', '0020'])).toBe('9999');
     expect(markerLabel(['10.0', '9999'])).toBe('99999');
+  });
+
+  it("redacts the run's secrets and any user:password@host, as the sessions do", () => {
+    const redact = secretRedactor(desired([], { secrets: [SERVER] }));
+    const text = redact('set alerts:Sup3r-Secret@smtp.example.net; the device had bob:hunter22@mail.example.org');
+    expect(text).not.toContain('Sup3r-Secret');
+    expect(text).not.toContain('hunter22');
+    expect(text).toContain('set ');
   });
 
   it('names what a rollback left different', () => {

@@ -53,8 +53,11 @@ export class ConnectionClosedError extends SshCliError {
 /** TCP or SSH set-up failed before authentication (refused, unreachable, timeout, banner). */
 export class ConnectError extends SshCliError {
   readonly advice = 'check the address and port, the vty ACL and that SSH is enabled on the device';
-  constructor(device: string, readonly reason: string) {
+  /** Worth another attempt (refused, unreachable, timed out); false for what no retry can change (no credentials). */
+  readonly transient: boolean;
+  constructor(device: string, readonly reason: string, options: { readonly transient?: boolean } = {}) {
     super(device, `${device}: cannot open an SSH connection: ${reason}`);
+    this.transient = options.transient ?? true;
   }
 }
 
