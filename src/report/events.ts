@@ -4,6 +4,9 @@
  * decisions. Every string in here has already been redacted by the workflow: no secret reaches a reporter.
  */
 
+/** The commands that run the per-device workflow. */
+export type WorkflowCommand = 'rollout' | 'plan' | 'rotate' | 'fix';
+
 export type DeviceResult = 'changed' | 'unchanged' | 'failed' | 'rolled-back' | 'planned' | 'skipped';
 
 /** One thing done (or, in a dry run, to be done) on a device, in words a network engineer reads. */
@@ -43,7 +46,7 @@ export interface DeviceOutcome {
 }
 
 export interface RunSummary {
-  readonly command: 'rollout' | 'plan' | 'rotate' | 'fix';
+  readonly command: WorkflowCommand;
   readonly startedAt: string;
   readonly durationMs: number;
   readonly devices: number;

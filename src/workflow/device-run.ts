@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Secret } from '../config/index.js';
 import { saveSucceeded, WRITE_MEMORY } from '../device/index.js';
-import type { ChangeRecord, DeviceOutcome } from '../report/events.js';
+import type { ChangeRecord, DeviceOutcome, WorkflowCommand } from '../report/events.js';
 import { ConnectionClosedError, DeviceTimeoutError, Redactor, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { leaveConfigMode, runStep, stepName } from './apply.js';
@@ -27,7 +27,7 @@ import { CERTIFICATES_COMMAND, certificateMismatches, proveApplet } from './veri
 import type { Proof } from './verify.js';
 import { errorMessage } from '../shared/error-message.js';
 
-export type WorkflowCommand = 'rollout' | 'plan' | 'rotate' | 'fix';
+export type { WorkflowCommand };
 
 export interface DeviceJob extends RunJob<IosXeSession> {
   readonly command: WorkflowCommand;
@@ -58,7 +58,7 @@ export function secretRedactor(desired: DesiredState): (text: string) => string 
   return (text) => redactor.redact(text);
 }
 
-class Run extends RunContext<IosXeSession> {
+class SshRun extends RunContext<IosXeSession> {
   /** The current session, or a new one when the current is lost (a cheap command tells). */
   async fresh(): Promise<IosXeSession> {
     if (this.session !== undefined) {
@@ -107,7 +107,7 @@ export function residue(before: DeviceFacts, after: DeviceFacts, changes: readon
 }
 
 /** The CUBE step's changes undone first: they were made last. */
-async function rollbackCubeStep(run: Run, cube: CubeRun): Promise<Undone> {
+async function rollbackCubeStep(run: SshRun, cube: CubeRun): Promise<Undone> {
   run.step('roll back CUBE configuration');
   try {
     return await rollbackCube(await run.fresh(), cube);
@@ -116,7 +116,7 @@ async function rollbackCubeStep(run: Run, cube: CubeRun): Promise<Undone> {
   }
 }
 
-async function rollback(run: Run, started: readonly PlannedChange[], before: DeviceFacts): Promise<Undone> {
+async function rollback(run: SshRun, started: readonly PlannedChange[], before: DeviceFacts): Promise<Undone> {
   const records: ChangeRecord[] = [];
   let session: IosXeSession;
   try {
@@ -189,7 +189,7 @@ export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'des
 }
 
 export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
-  const run = new Run(job);
+  const run = new SshRun(job);
   job.reporter.deviceStarted(job.device);
   let plan: DevicePlan | undefined;
   const started: PlannedChange[] = [];

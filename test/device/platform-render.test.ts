@@ -4,12 +4,12 @@ import {
   authenticateDialog,
   eemEnvironmentLines,
   eemMailAppletLines,
-  parseAuthenticateOutput,
   removeTrustpointDialog,
   RenderError,
   trustpointConfigLines,
 } from '../../src/device/render/commands.js';
 import { IosStringError, splitIosWords } from '../../src/device/ios-string.js';
+import { parseAuthenticateOutput } from '../../src/device/parsers/authenticate.js';
 import { splitCertificates } from '../../src/certs/pem.js';
 import { loadCapture } from '../fixtures/load.js';
 

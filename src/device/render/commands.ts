@@ -6,6 +6,8 @@ import { toPem } from '../../certs/pem.js';
 import type { DialogStep } from '../dialog.js';
 import type { EemMailMessage } from '../eem-types.js';
 import { bareIosWord, quoteIos } from '../ios-string.js';
+import { parseAuthenticateOutput } from '../parsers/authenticate.js';
+import type { AuthenticateSeen } from '../parsers/authenticate.js';
 import { DIALOG } from '../platform.js';
 
 export interface TrustpointSpec {
@@ -49,39 +51,6 @@ export function trustpointConfigLines(spec: TrustpointSpec): string[] {
   if (spec.chainValidation) lines.push(`chain-validation ${spec.chainValidation}`);
   lines.push('exit');
   return lines;
-}
-
-/** The fingerprints IOS printed during `crypto pki authenticate`, and how it ended. */
-export interface AuthenticateSeen {
-  readonly md5?: string;
-  readonly sha1?: string;
-  /** The device asked `% Do you accept this certificate? [yes/no]:`. */
-  readonly asked: boolean;
-  /** `Certificate validated - fingerprints matched.` (pinned) or `... Signed by existing trustpoint CA certificate.` */
-  readonly validatedByDevice: boolean;
-  readonly accepted: boolean;
-  readonly imported: boolean;
-  /** Non-CA certificate pasted: `... is a subordinate CA. but certificate is not a CA certificate.` */
-  readonly notACaCertificate: boolean;
-}
-
-export function parseAuthenticateOutput(seen: string): AuthenticateSeen {
-  const hex = (label: string): string | undefined => {
-    const m = new RegExp(String.raw`Fingerprint ${label}:\s*((?:[0-9A-Fa-f]{1,8} ?)+)`).exec(seen);
-    return m?.[1] ? m[1].replace(/\s+/g, '').toUpperCase() : undefined;
-  };
-  const result: Record<string, unknown> = {
-    asked: /Do you accept this certificate\? \[yes\/no\]:/.test(seen),
-    validatedByDevice: /Certificate validated - /.test(seen),
-    accepted: /Trustpoint CA certificate accepted\./.test(seen),
-    imported: /% Certificate successfully imported/.test(seen),
-    notACaCertificate: /but certificate is not a CA certificate/.test(seen),
-  };
-  const md5 = hex('MD5');
-  const sha1 = hex('SHA1');
-  if (md5) result['md5'] = md5;
-  if (sha1) result['sha1'] = sha1;
-  return result as unknown as AuthenticateSeen;
 }
 
 /**

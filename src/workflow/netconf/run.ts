@@ -32,7 +32,7 @@ export interface NetconfDeviceJob extends Omit<DeviceJob, 'open'> {
   readonly open: () => Promise<NetconfDeviceSession>;
 }
 
-class Run extends RunContext<NetconfDeviceSession> {
+class NetconfRun extends RunContext<NetconfDeviceSession> {
   /** The sessions when both still answer, else new ones (locked again). */
   async fresh(): Promise<NetconfDeviceSession> {
     const current = this.session;
@@ -52,7 +52,7 @@ class Run extends RunContext<NetconfDeviceSession> {
   }
 }
 
-async function undo(run: Run, started: readonly NetconfChange[], before: NetconfFacts): Promise<Undone> {
+async function undo(run: NetconfRun, started: readonly NetconfChange[], before: NetconfFacts): Promise<Undone> {
   let session: NetconfDeviceSession;
   try {
     session = await run.fresh();
@@ -96,7 +96,7 @@ async function undo(run: Run, started: readonly NetconfChange[], before: Netconf
   }
 }
 
-async function runCli(run: Run, session: NetconfDeviceSession, steps: readonly Step[], at: (name: string) => void): Promise<void> {
+async function runCli(run: NetconfRun, session: NetconfDeviceSession, steps: readonly Step[], at: (name: string) => void): Promise<void> {
   for (const step of steps) {
     const name = stepName(step);
     at(name);
@@ -107,7 +107,7 @@ async function runCli(run: Run, session: NetconfDeviceSession, steps: readonly S
 }
 
 export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOutcome> {
-  const run = new Run(job);
+  const run = new NetconfRun(job);
   job.reporter.deviceStarted(job.device);
   let plan: DevicePlan | undefined;
   let before: NetconfFacts | undefined;
