@@ -4,59 +4,29 @@
  * the first change undoes every started change in reverse (best effort, on a fresh session if the first one is
  * lost), checks that nothing is left half-configured, does not save, and reports `rolled-back`.
  */
-import { randomBytes } from 'node:crypto';
 import { Secret } from '../config/index.js';
 import { saveSucceeded, WRITE_MEMORY } from '../device/index.js';
-import type { ChangeRecord, DeviceOutcome, WorkflowCommand } from '../report/events.js';
-import { ConnectionClosedError, DeviceTimeoutError, Redactor, SessionUnusableError } from '../transport/ssh-cli/index.js';
+import type { ChangeRecord, DeviceOutcome } from '../report/events.js';
+import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { leaveConfigMode, runStep, stepName } from './apply.js';
 import { applyCube, cubeChangeRecords, prepareCube, rollbackCube, verifyCube } from './cube/index.js';
 import type { CubeRun } from './cube/index.js';
-import type { DesiredState } from './desired.js';
-import { sameApplet } from './eem-render.js';
 import { WorkflowError, VerificationError, errorDetail } from './errors.js';
 import type { ErrorDetail } from './errors.js';
 import { FACTS_COMMAND, parseFacts } from './facts.js';
 import type { DeviceFacts } from './facts.js';
 import { batches, planCommands, planFor } from './plan.js';
-import type { DevicePlan, PlanOptions, PlannedChange, Step } from './plan.js';
+import type { DevicePlan, PlannedChange, Step } from './plan.js';
 import { proofRecord, RunContext } from './run-context.js';
-import type { RunJob, Undone } from './run-context.js';
-import { CERTIFICATES_COMMAND, certificateMismatches, proveApplet } from './verify.js';
-import type { Proof } from './verify.js';
+import type { Undone } from './run-context.js';
+import { refusedError } from './job.js';
+import type { DeviceJob } from './job.js';
+import { proveMail } from './prove-mail.js';
+import { residue } from './residue.js';
+import { CERTIFICATES_COMMAND, certificateMismatches } from './verify.js';
 import { errorMessage } from '../shared/error-message.js';
 
-export type { WorkflowCommand };
-
-export interface DeviceJob extends RunJob<IosXeSession> {
-  readonly command: WorkflowCommand;
-  readonly desired: DesiredState;
-  readonly dryRun: boolean;
-  readonly planOptions?: PlanOptions;
-  /** Run the applet even when nothing changed (`fix` proves the mail goes out). */
-  readonly alwaysProve?: boolean;
-  readonly pollIntervalMs?: number;
-  /** Prove and `write memory` even when nothing differs: the device was under way when an earlier run was killed,
-   * so its changes may be in running-config but not saved. */
-  readonly saveAlways?: boolean;
-  /** Plain-word findings from the facts, before anything changes (`fix`). */
-  readonly diagnose?: (facts: DeviceFacts, plan: DevicePlan, session: IosXeSession) => Promise<string[]>;
-  /** Change nothing and fail with this: no change on the device can make it work (`fix` and an expired server
-   * certificate). The facts and findings are still gathered and reported. */
-  readonly refuse?: { readonly message: string; readonly hint: string };
-}
-
-/** The outcome of a device the job refuses to change (DeviceJob.refuse), after its findings were gathered. */
-export function refusedError(job: Pick<DeviceJob, 'device' | 'refuse'>): ErrorDetail | undefined {
-  return job.refuse && { step: 'diagnose', message: `${job.device}: nothing changed: ${job.refuse.message}`, hint: job.refuse.hint };
-}
-
-/** Replaces every secret value the run knows, and any `user:password@host`, with `<redacted>`: the sessions' Redactor. */
-export function secretRedactor(desired: DesiredState): (text: string) => string {
-  const redactor = new Redactor(desired.secrets.map((s) => s.reveal()));
-  return (text) => redactor.redact(text);
-}
 
 class SshRun extends RunContext<IosXeSession> {
   /** The current session, or a new one when the current is lost (a cheap command tells). */
@@ -78,32 +48,6 @@ async function gather(session: IosXeSession): Promise<DeviceFacts> {
   const facts = parseFacts(await session.send(FACTS_COMMAND));
   for (const value of facts.environment.values()) if (value instanceof Secret) session.markSecret(value.reveal());
   return facts;
-}
-
-function objectKind(change: PlannedChange): 'trustpoint' | 'environment' | 'applet' | 'ip-host' {
-  return change.kind === 'environment' || change.kind === 'applet' || change.kind === 'ip-host' ? change.kind : 'trustpoint';
-}
-
-/** What of the touched objects differs from how the device had it before the run. */
-export function residue(before: DeviceFacts, after: DeviceFacts, changes: readonly PlannedChange[]): string[] {
-  const out: string[] = [];
-  const plain = (v: string | Secret | undefined) => (v instanceof Secret ? v.reveal() : v);
-  for (const change of changes) {
-    const kind = objectKind(change);
-    const name = change.name;
-    if (kind === 'trustpoint') {
-      const a = before.trustpoints.get(name);
-      const b = after.trustpoints.get(name);
-      if (!a !== !b || a?.ca?.sha1 !== b?.ca?.sha1) out.push(`trustpoint ${name} is ${b ? (b.ca ? `holding SHA1 ${b.ca.sha1}` : 'present without certificate') : 'missing'}, was ${a ? (a.ca ? `holding SHA1 ${a.ca.sha1}` : 'present without certificate') : 'absent'}`);
-    } else if (kind === 'environment') {
-      if (plain(before.environment.get(name)) !== plain(after.environment.get(name))) out.push(`environment ${name} differs from before`);
-    } else if (kind === 'applet') {
-      const a = before.applets.get(name);
-      const b = after.applets.get(name);
-      if (!a !== !b || (a && b && !sameApplet(a.parsed, b.parsed))) out.push(`applet ${name} differs from before`);
-    } else if (before.ipHosts.get(name) !== after.ipHosts.get(name)) out.push(`ip host ${name} differs from before`);
-  }
-  return out;
 }
 
 /** The CUBE step's changes undone first: they were made last. */
@@ -148,44 +92,6 @@ async function rollback(run: SshRun, started: readonly PlannedChange[], before: 
   } catch (err) {
     return { records, left: [`cannot re-read the device after rolling back: ${errorMessage(err)}`] };
   }
-}
-
-/**
- * How the applet's run can be proven on this device once the plan is applied: by certagent's marker when the
- * device holds the playbook's applet (installed now or before), by the absence of logged failures when it holds
- * another version (a rotation leaves applets alone), not at all when it has none.
- */
-function proofMode(applet: string, before: DeviceFacts, plan: DevicePlan, desired: DesiredState): 'marker' | 'failures-only' | 'absent' {
-  const wanted = desired.applets.find((a) => a.name === applet);
-  const installsIt = plan.changes.some((c) => c.kind === 'applet' && c.name === applet);
-  if (wanted && installsIt) return wanted.marker ? 'marker' : 'failures-only';
-  const present = before.applets.get(applet);
-  if (!present) return 'absent';
-  return wanted?.marker === true && sameApplet(present.parsed, wanted.parsed) ? 'marker' : 'failures-only';
-}
-
-/**
- * Runs the playbook's applet and proves the mail went out, as far as the device can show it; says in `diagnoses`
- * why the proof was weaker or impossible. `forward` starts the step.
- */
-export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'desired' | 'pollIntervalMs'>, before: DeviceFacts, plan: DevicePlan, diagnoses: string[], forward: (step: string) => void): Promise<Proof | undefined> {
-  const verify = job.desired.verify;
-  if (!verify) return undefined;
-  const mode = proofMode(verify.applet, before, plan, job.desired);
-  if (mode === 'absent') {
-    diagnoses.push(`applet ${verify.applet} is not on the device, so the mail could not be proven: run certagent rollout first`);
-    return undefined;
-  }
-  forward(`run applet ${verify.applet}`);
-  if (mode === 'failures-only') {
-    diagnoses.push(`applet ${verify.applet} on the device differs from the playbook's (no certagent marker): only a logged failure can show, so the proof waited the whole ${verify.waitForLogSeconds} s`);
-  }
-  return proveApplet(session, verify, {
-    nonce: randomBytes(4).toString('hex'),
-    redact: secretRedactor(job.desired),
-    marker: mode === 'marker',
-    ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
-  });
 }
 
 export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {

@@ -20,7 +20,7 @@ import { Secret } from '../config/index.js';
 import type { Device } from '../config/index.js';
 import type { DeviceOutcome, DeviceResult, RunSummary } from '../report/events.js';
 import type { DesiredState } from './desired.js';
-import type { WorkflowCommand } from './device-run.js';
+import type { WorkflowCommand } from './job.js';
 import type { PlanOptions } from './plan.js';
 import { errorMessage } from '../shared/error-message.js';
 
