@@ -12,7 +12,7 @@ import type { Step } from './plan.js';
 /**
  * A dialog in config mode. The session stays there afterwards, as after a config block, so the next block or
  * dialog needs no `configure terminal` and nothing before it an `end` (two round trips each); the caller returns
- * to privileged EXEC (`leaveConfigMode`). After a failure the session goes back to EXEC at once, while it is usable.
+ * to privileged EXEC (`session.ensureExec()`, no round trip when already there). After a failure the session goes back to EXEC at once, while it is usable.
  */
 async function dialog(session: IosXeSession, steps: readonly DialogStep[]): Promise<{ output: string }> {
   const [first, ...rest] = steps;
@@ -24,14 +24,9 @@ async function dialog(session: IosXeSession, steps: readonly DialogStep[]): Prom
   try {
     return await session.interact([...opening, ...rest]);
   } catch (err) {
-    await leaveConfigMode(session).catch(() => undefined);
+    await session.ensureExec().catch(() => undefined);
     throw err;
   }
-}
-
-/** Back to privileged EXEC after dialogs (no round trip when already there). */
-export async function leaveConfigMode(session: IosXeSession): Promise<void> {
-  await session.ensureExec();
 }
 
 export function stepName(step: Step): string {
@@ -63,7 +58,7 @@ async function authenticate(session: IosXeSession, step: Extract<Step, { kind: '
   }
   // certagent's own comparison decides, whatever the device printed after `no` (no capture shows its wording).
   if (mismatch !== undefined) {
-    if (failure === undefined) await leaveConfigMode(session).catch(() => undefined);
+    if (failure === undefined) await session.ensureExec().catch(() => undefined);
     throw new FingerprintMismatchError(
       session.device,
       command,
@@ -83,7 +78,7 @@ async function authenticate(session: IosXeSession, step: Extract<Step, { kind: '
   if (failure !== undefined) throw failure;
   const seen = parseAuthenticateOutput(output);
   if (!seen.accepted) {
-    await leaveConfigMode(session).catch(() => undefined);
+    await session.ensureExec().catch(() => undefined);
     throw new CertificateRefusedError(
       session.device,
       command,

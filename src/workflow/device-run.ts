@@ -9,7 +9,7 @@ import { saveSucceeded, WRITE_MEMORY } from '../device/index.js';
 import type { ChangeRecord, DeviceOutcome } from '../report/events.js';
 import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
-import { leaveConfigMode, runStep, stepName } from './apply.js';
+import { runStep, stepName } from './apply.js';
 import { applyCube, cubeChangeRecords, prepareCube, rollbackCube, verifyCube } from './cube/index.js';
 import type { CubeRun } from './cube/index.js';
 import { WorkflowError, VerificationError, errorDetail } from './errors.js';
@@ -17,14 +17,14 @@ import type { ErrorDetail } from './errors.js';
 import { FACTS_COMMAND, parseFacts } from './facts.js';
 import type { DeviceFacts } from './facts.js';
 import { batches, planCommands, planFor } from './plan.js';
-import type { DevicePlan, PlannedChange, Step } from './plan.js';
+import type { DevicePlan, PlannedChange } from './plan.js';
 import { proofRecord, RunContext } from './run-context.js';
 import type { Undone } from './run-context.js';
 import { refusedError } from './job.js';
 import type { DeviceJob } from './job.js';
 import { proveMail } from './prove-mail.js';
 import { residue } from './residue.js';
-import { CERTIFICATES_COMMAND, certificateMismatches } from './verify.js';
+import { assertPlanApplied, CERTIFICATES_COMMAND, certificateMismatches, plannedCertificates } from './verify.js';
 import { errorMessage } from '../shared/error-message.js';
 
 
@@ -33,7 +33,7 @@ class SshRun extends RunContext<IosXeSession> {
   async fresh(): Promise<IosXeSession> {
     if (this.session !== undefined) {
       try {
-        await leaveConfigMode(this.session);
+        await this.session.ensureExec();
         await this.session.send('show clock');
         return this.session;
       } catch {
@@ -86,7 +86,7 @@ async function rollback(run: SshRun, started: readonly PlannedChange[], before: 
     records.push({ object: change.record.object, action: failures.length === 0 ? 'restored' : 'restore failed', ...(failures.length > 0 && { detail: failures.join('; ') }) });
   }
   try {
-    await leaveConfigMode(session);
+    await session.ensureExec();
     const after = await gather(session);
     return { records, left: residue(before, after, started) };
   } catch (err) {
@@ -140,19 +140,15 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       for (const change of batch.changes) if (!started.includes(change)) started.push(change);
       await runStep(session, batch.step);
     }
-    await leaveConfigMode(session);
+    await session.ensureExec();
     if (plan.changes.length > 0) {
       stepNow = 'verify configuration';
       run.forward(stepNow);
       const after = await gather(session);
-      const left = planFor(job.device, after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
-      if (left.length > 0) {
-        throw new VerificationError(job.device, stepNow, `${job.device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, 'read the transcript: the device accepted a command but did not apply it');
-      }
-      const installed = plan.changes.flatMap((c) => c.steps).filter((s): s is Extract<Step, { kind: 'authenticate' }> => s.kind === 'authenticate');
-      if (installed.length > 0) {
+      assertPlanApplied(job.device, stepNow, after, job.desired, job.planOptions, 'read the transcript: the device accepted a command but did not apply it');
+      const expected = plannedCertificates(plan);
+      if (expected.length > 0) {
         // What the PKI subsystem itself reports (the running config shows only what was stored): serials and fingerprints as planned.
-        const expected = installed.map((s) => ({ trustpoint: s.trustpoint, serialHex: s.serialHex, md5: s.md5, sha1: s.sha1 }));
         const wrong = certificateMismatches(await session.send(CERTIFICATES_COMMAND), expected);
         if (wrong.length > 0) {
           throw new VerificationError(job.device, CERTIFICATES_COMMAND, `${job.device}: '${CERTIFICATES_COMMAND}' shows other certificates than planned: ${wrong.join('; ')}`, 'read the transcript; the trustpoints may have been changed by someone else during the run');

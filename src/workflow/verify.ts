@@ -6,9 +6,12 @@
  */
 import { SHOW, outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials, runAppletCommand } from '../device/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
-import type { VerifyPlan } from './desired.js';
+import type { DesiredState, VerifyPlan } from './desired.js';
 import { markerMessage } from './eem-render.js';
-import { ProofError } from './errors.js';
+import { ProofError, VerificationError } from './errors.js';
+import type { DeviceFacts } from './facts.js';
+import { planFor } from './plan.js';
+import type { DevicePlan, PlanOptions, Step } from './plan.js';
 
 export const LOG_COMMAND = SHOW.eemLog;
 
@@ -126,4 +129,20 @@ export function certificateMismatches(shown: string, expected: readonly Expected
     if (differs.length > 0) out.push(`${want.trustpoint}: ${differs.join(', ')}`);
   }
   return out;
+}
+
+/** Re-plans from the facts read after the changes: anything still planned was accepted but not applied. */
+export function assertPlanApplied(device: string, step: string, after: DeviceFacts, desired: DesiredState, options: PlanOptions | undefined, advice: string): void {
+  const left = planFor(device, after, desired, { ...options, renewBeforeSeconds: undefined }).changes;
+  if (left.length > 0) {
+    throw new VerificationError(device, step, `${device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, advice);
+  }
+}
+
+/** The serials and fingerprints the PKI subsystem must show for every certificate the plan authenticates. */
+export function plannedCertificates(plan: DevicePlan): ExpectedCertificate[] {
+  return plan.changes
+    .flatMap((c) => c.steps)
+    .filter((s): s is Extract<Step, { kind: 'authenticate' }> => s.kind === 'authenticate')
+    .map((s) => ({ trustpoint: s.trustpoint, serialHex: s.serialHex, md5: s.md5, sha1: s.sha1 }));
 }

@@ -11,7 +11,7 @@
 import { saveSucceeded, WRITE_MEMORY } from '../../device/index.js';
 import { operMismatches } from '../../device/netconf/index.js';
 import type { ChangeRecord, DeviceOutcome } from '../../report/events.js';
-import { leaveConfigMode, runStep, stepName } from '../apply.js';
+import { runStep, stepName } from '../apply.js';
 import { refusedError } from '../job.js';
 import type { DeviceJob } from '../job.js';
 import { proveMail } from '../prove-mail.js';
@@ -22,7 +22,7 @@ import { planCommands, planFor } from '../plan.js';
 import type { DevicePlan, Step } from '../plan.js';
 import { proofRecord, RunContext } from '../run-context.js';
 import type { Undone } from '../run-context.js';
-import { CERTIFICATES_COMMAND, certificateMismatches } from '../verify.js';
+import { assertPlanApplied, CERTIFICATES_COMMAND, certificateMismatches, plannedCertificates } from '../verify.js';
 import type { NetconfFacts } from './facts.js';
 import type { NetconfDeviceSession } from './session.js';
 import { combine, translatePlan } from './translate.js';
@@ -85,7 +85,7 @@ async function undo(run: NetconfRun, started: readonly NetconfChange[], before: 
       }
     }
   }
-  await leaveConfigMode(session.cli).catch(() => undefined);
+  await session.cli.ensureExec().catch(() => undefined);
   const records = reversed.map((c): ChangeRecord => {
     const failed = failures.get(c) ?? [];
     return { object: c.change.record.object, action: failed.length === 0 ? 'restored' : 'restore failed', ...(failed.length > 0 && { detail: failed.join('; ') }) };
@@ -105,7 +105,7 @@ async function runCli(run: NetconfRun, session: NetconfDeviceSession, steps: rea
     run.forward(name);
     await runStep(session.cli, step);
   }
-  await leaveConfigMode(session.cli);
+  await session.cli.ensureExec();
 }
 
 export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOutcome> {
@@ -162,13 +162,9 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       stepNow = 'verify configuration';
       run.forward(stepNow);
       const after = await session.readFacts();
-      const left = planFor(job.device, after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
-      if (left.length > 0) {
-        throw new VerificationError(job.device, stepNow, `${job.device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, 'the device accepted an edit but did not apply it: compare get-config with the plan');
-      }
-      const installed = plan.changes.flatMap((c) => c.steps).filter((s): s is Extract<Step, { kind: 'authenticate' }> => s.kind === 'authenticate');
-      if (installed.length > 0) {
-        const expected = installed.map((s) => ({ trustpoint: s.trustpoint, serialHex: s.serialHex, md5: s.md5, sha1: s.sha1 }));
+      assertPlanApplied(job.device, stepNow, after, job.desired, job.planOptions, 'the device accepted an edit but did not apply it: compare get-config with the plan');
+      const expected = plannedCertificates(plan);
+      if (expected.length > 0) {
         // The CLI's view is the judge (real captures back its parser); the operational model, where populated, must agree.
         const wrong = [...certificateMismatches(await session.cli.send(CERTIFICATES_COMMAND), expected), ...operMismatches(await session.readPkiOper(), expected)];
         if (wrong.length > 0) {
