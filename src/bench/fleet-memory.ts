@@ -18,6 +18,7 @@ import type { DeviceOutcome, RunReporter } from '../report/index.js';
 import { resolveDesired, runFleet } from '../workflow/index.js';
 import type { LabReady } from './lab-process.js';
 import { envSources } from './netmiko-job.js';
+import { errorMessage } from '../shared/error-message.js';
 
 interface Sample {
   readonly finished: number;
@@ -77,6 +78,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`${errorMessage(err)}\n`);
   process.exitCode = 1;
 });

@@ -25,6 +25,7 @@ import { parseJsonReport } from '../report/json-report.js';
 import type { LabCounters, LabReady } from './lab-process.js';
 import { freshRouterSteps } from './netmiko-job.js';
 import type { NetmikoJob } from './netmiko-job.js';
+import { errorMessage } from '../shared/error-message.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -313,6 +314,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`${errorMessage(err)}\n`);
   process.exitCode = 1;
 });

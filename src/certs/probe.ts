@@ -10,6 +10,7 @@ import { certificatesFromTlsRecords } from './tls-records.js';
 import { parseCertificate } from './x509.js';
 import { parseIp } from './host.js';
 import type { CertificateFacts } from './types.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export type ProbeMode = 'starttls-smtp' | 'implicit-tls';
 
@@ -145,7 +146,7 @@ async function attempt(t: ProbeTarget, options: ProbeOptions, maxVersion: 'TLSv1
           try {
             return parseCertificate(der);
           } catch (err) {
-            throw new ProbeError(where, 'tls', `certificate ${i + 1} the server sent is not valid X.509: ${err instanceof Error ? err.message : String(err)}`);
+            throw new ProbeError(where, 'tls', `certificate ${i + 1} the server sent is not valid X.509: ${errorMessage(err)}`);
           }
         }),
         chainSource: sent ? 'handshake' : 'peer-chain',

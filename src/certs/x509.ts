@@ -33,6 +33,7 @@ import type {
   SignatureAlgorithmFacts,
   SubjectAltNames,
 } from './types.js';
+import { errorMessage } from '../shared/error-message.js';
 
 /** Short names as IOS prints them in `show crypto pki certificates`. */
 const NAME_TYPES: Readonly<Record<string, string>> = {
@@ -110,7 +111,7 @@ export function parseCertificate(der: Uint8Array, source = 'DER'): CertificateFa
     asn = AsnConvert.parse(bytes, Certificate);
     node = new X509Certificate(bytes);
   } catch (err) {
-    throw new CertificateInputError(source, `not a valid X.509 certificate (${err instanceof Error ? err.message : String(err)})`);
+    throw new CertificateInputError(source, `not a valid X.509 certificate (${errorMessage(err)})`);
   }
   const tbs = asn.tbsCertificate;
   const exts = tbs.extensions ?? [];

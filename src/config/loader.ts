@@ -16,6 +16,7 @@ import { resolvePlaybook } from './playbook-secrets.js';
 import type { Playbook, PlaybookSpec } from './playbook-types.js';
 import { type SecretSources, SecretResolver } from './secret.js';
 import { type ParsedYaml, parseYaml, withLines } from './yaml-document.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export interface LoadOptions {
   /** Home directory for `~/` paths and the default known_hosts; the user's by default. */
@@ -35,7 +36,7 @@ function readText(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError([issue({ file: path, path: [] }, `cannot read the file (${code ?? (err as Error).message})`)]);
+    throw new ConfigError([issue({ file: path, path: [] }, `cannot read the file (${code ?? errorMessage(err)})`)]);
   }
 }
 

@@ -22,6 +22,7 @@ import type {
 import { buildCube, buildCubeVerify, cubeVerifyFields } from './playbook-cube.js';
 import { ENV_NAME, check, resolveFilePath, secretAt, secretRefSchema } from './schema.js';
 import { trustpointNameProblem } from './trustpoint-name.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export const DEFAULT_FORBIDDEN_LOG_PATTERN = '%HA_EM-3-FMPD_SMTP|%HA_EM-3-FMPD_ERROR';
 export const DEFAULT_WAIT_FOR_LOG_SECONDS = 30;
@@ -420,7 +421,7 @@ function buildVerify(raw: z.infer<typeof verifySchema>, base: Origin, eem: EemSp
       patterns.push(new RegExp(source));
     } catch (err) {
       const path = Array.isArray(raw.forbidden_log_patterns) ? [i] : [];
-      ctx.issues.push(issue(at(base, 'forbidden_log_patterns', ...path), `is not a valid regular expression: ${(err as Error).message}`));
+      ctx.issues.push(issue(at(base, 'forbidden_log_patterns', ...path), `is not a valid regular expression: ${errorMessage(err)}`));
     }
   });
   const sendsMail = applet?.actions.some((a) => a.kind === 'mail') ?? false;

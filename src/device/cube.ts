@@ -155,7 +155,9 @@ export interface SipConnections {
   readonly listenSockets: readonly SipListenSocket[];
 }
 
-const COUNTER_KEYS: Readonly<Record<string, keyof SipTransportCounters>> = {
+type CounterKey = Exclude<keyof SipTransportCounters, 'maxSendQueue'>;
+
+const COUNTER_KEYS: Readonly<Record<string, CounterKey>> = {
   'total active connections': 'totalActiveConnections',
   'no. of send failures': 'sendFailures',
   'no. of remote closures': 'remoteClosures',
@@ -259,7 +261,8 @@ function listenSocket(line: string, columns: readonly Column[]): SipListenSocket
  */
 export function parseSipUaConnections(text: string): SipConnections {
   const lines = outputLines(text);
-  const counters: Record<string, unknown> = {};
+  const counts: Partial<Record<CounterKey, number>> = {};
+  let maxSendQueue: SipTransportCounters['maxSendQueue'];
   const agents: { address: string; connectionsCount: number; rows: RowBuilder[] }[] = [];
   const sockets: SipListenSocket[] = [];
   let section: 'head' | 'agents' | 'listen' = 'head';
@@ -289,11 +292,11 @@ export function parseSipUaConnections(text: string): SipConnections {
       const counter = /^(.+?)\s*:\s*(\d+)$/.exec(trimmed);
       const key = counter ? COUNTER_KEYS[(counter[1] ?? '').toLowerCase()] : undefined;
       if (counter && key) {
-        counters[key] = Number(counter[2]);
+        counts[key] = Number(counter[2]);
         continue;
       }
       const queue = /^Max\. \w+ send msg queue size of (\d+), recorded for (\S+)$/.exec(trimmed);
-      if (queue) counters['maxSendQueue'] = { size: Number(queue[1]), recordedFor: queue[2] ?? '' };
+      if (queue) maxSendQueue = { size: Number(queue[1]), recordedFor: queue[2] ?? '' };
       continue;
     }
     if (/^=+(\s+=+)*$/.test(trimmed)) {
@@ -327,13 +330,23 @@ export function parseSipUaConnections(text: string): SipConnections {
     }
     current.rows.push({ cells, line });
   }
-  for (const key of ['totalActiveConnections', 'sendFailures', 'remoteClosures', 'connFailures', 'inactiveConnAgeouts'] as const) {
-    if (counters[key] === undefined) {
-      throw new CubeParseError(`show sip-ua connections: the "${Object.keys(COUNTER_KEYS).find((k) => COUNTER_KEYS[k] === key) ?? key}" counter is missing; is this the output of show sip-ua connections?`);
-    }
-  }
+  const required = (key: CounterKey): number => {
+    const value = counts[key];
+    if (value !== undefined) return value;
+    throw new CubeParseError(`show sip-ua connections: the "${Object.keys(COUNTER_KEYS).find((k) => COUNTER_KEYS[k] === key) ?? key}" counter is missing; is this the output of show sip-ua connections?`);
+  };
+  const counters: SipTransportCounters = {
+    totalActiveConnections: required('totalActiveConnections'),
+    sendFailures: required('sendFailures'),
+    remoteClosures: required('remoteClosures'),
+    connFailures: required('connFailures'),
+    inactiveConnAgeouts: required('inactiveConnAgeouts'),
+    ...(counts.tlsClientHandshakeFailures !== undefined && { tlsClientHandshakeFailures: counts.tlsClientHandshakeFailures }),
+    ...(counts.tlsServerHandshakeFailures !== undefined && { tlsServerHandshakeFailures: counts.tlsServerHandshakeFailures }),
+    ...(maxSendQueue !== undefined && { maxSendQueue }),
+  };
   return {
-    counters: counters as unknown as SipTransportCounters,
+    counters,
     remoteAgents: agents.map((a) => ({ address: a.address, connectionsCount: a.connectionsCount, connections: a.rows.map(connectionFromCells) })),
     listenSockets: sockets,
   };

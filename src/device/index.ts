@@ -8,6 +8,7 @@ export * from './eem-types.js';
 export * from './parsers/certificates.js';
 export * from './parsers/trustpoints.js';
 export * from './parsers/pki-config.js';
+export * from './parsers/authenticate.js';
 export * from './parsers/eem-config.js';
 export * from './parsers/logging.js';
 export * from './parsers/version.js';

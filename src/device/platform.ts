@@ -80,11 +80,8 @@ export const DIALOG = {
   password: /(?:^|\n)[Pp]assword: ?$/,
   yesNo: /\[yes\/no\]: ?$/,
   confirm: /\[confirm\] ?$/,
-  destinationFilename: /Destination filename \[[^\]\n]*\]\? ?$/,
   /** `crypto pki authenticate` and `crypto pki import ... certificate` waiting for the paste. */
   pasteCertificate: /End with a blank line or the word "quit" on a line by itself\.?\s*$/,
-  /** `crypto pki import ... pem terminal` waiting for a PEM block. */
-  pastePem: /% End with (?:a blank line or )?"quit" on a line by itself\.\s*$/,
   more: / --More-- ?$/,
 } as const;
 

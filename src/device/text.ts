@@ -5,6 +5,19 @@ export function outputLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/).map((line) => line.trimEnd());
 }
 
+/**
+ * A syslog message as a vty with `terminal monitor` prints it between output lines: optional `*` (clock not set)
+ * or `.` (not synchronised), an optional sequence number, a timestamp, then `%FACILITY-SEVERITY-MNEMONIC:`
+ * (`*Mar 29 17:26:49.017: %SYS-5-CONFIG_I: Configured from console by admin on vty3`, genieparser's iosxe
+ * ShowLogging golden output; `Jun  5 05:10:59.519 EST: %SYS-5-CONFIG_I: ...` with a time zone). No config line
+ * starts like this, so parsers of config text may drop such lines wherever they fall.
+ */
+const SYSLOG_LINE = /^(?:\d{1,10}: )?[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{1,6})?: %[A-Z0-9_]{1,32}-(?:[A-Z0-9_]{1,32}-)?\d-[A-Z0-9_]{1,40}: /;
+
+export function isSyslogLine(line: string): boolean {
+  return SYSLOG_LINE.test(line);
+}
+
 /** IOS hex groups (`0813A2CD A3577F5B ...`) as one upper-case string without separators. */
 export function joinHexGroups(text: string): string {
   return text.replace(/\s+/g, '').toUpperCase();

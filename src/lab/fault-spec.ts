@@ -23,6 +23,12 @@ const KINDS: Readonly<Record<string, FaultKind>> = {
     help: 'crypto pki authenticate refuses the certificate (for TP1,TP2,... or every trustpoint)',
     apply: (p, v) => (p.rejectCertificate = v === undefined ? true : v.split(',').filter((tp) => tp !== '')),
   },
+  'quiet-decline': { value: 'none', help: 'answering no at the certificate question prints nothing', apply: (p) => (p.quietDecline = true) },
+  'garble-hex': {
+    value: 'none',
+    help: "a log message breaks a line of every certificate's hex in show running-config",
+    apply: (p) => (p.garbleHex = true),
+  },
   'fail-write': { value: 'none', help: 'write memory fails with the NVRAM error', apply: (p) => (p.failWriteMemory = true) },
   latency: { value: 'number', help: 'MS of delay before each command output', apply: (p, v) => (p.commandLatencyMs = Number(v)) },
   'line-latency': { value: 'number', help: 'MS of delay per output line', apply: (p, v) => (p.lineLatencyMs = Number(v)) },

@@ -5,6 +5,8 @@
 import type { DeviceOutcome, RunReporter, RunSummary } from './events.js';
 import type { SecretRedactor } from './redaction.js';
 import type { TextSink } from './sink.js';
+import { escapeDeep, escapeText } from './escape.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export type ReporterErrorHandler = (error: unknown, event: keyof RunReporter, reporterIndex: number) => void;
 
@@ -14,7 +16,7 @@ export function warnOnce(sink: TextSink = process.stderr): ReporterErrorHandler 
   return (error, event, index) => {
     if (warned.has(index)) return;
     warned.add(index);
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     sink.write(`certagent: reporter ${index + 1} failed on ${event} (${why}); the run goes on, later failures of this reporter are not shown\n`);
   };
 }
@@ -56,6 +58,17 @@ export function redactingReporter(inner: RunReporter, redactor: SecretRedactor):
     deviceStep: (device, step) => inner.deviceStep(r(device), r(step)),
     deviceFinished: (outcome) => inner.deviceFinished(redactor.redactDeep(outcome) as DeviceOutcome),
     runFinished: (summary) => inner.runFinished(redactor.redactDeep(summary) as RunSummary),
+  };
+}
+
+/** Escapes every string of every event before `inner` sees it (see escape.ts): no renderer shows raw device bytes. */
+export function escapingReporter(inner: RunReporter): RunReporter {
+  return {
+    runStarted: (command, devices) => inner.runStarted(command, devices.map(escapeText)),
+    deviceStarted: (device) => inner.deviceStarted(escapeText(device)),
+    deviceStep: (device, step) => inner.deviceStep(escapeText(device), escapeText(step)),
+    deviceFinished: (outcome) => inner.deviceFinished(escapeDeep(outcome)),
+    runFinished: (summary) => inner.runFinished(escapeDeep(summary)),
   };
 }
 

@@ -4,6 +4,9 @@
  * decisions. Every string in here has already been redacted by the workflow: no secret reaches a reporter.
  */
 
+/** The commands that run the per-device workflow. */
+export type WorkflowCommand = 'rollout' | 'plan' | 'rotate' | 'fix';
+
 export type DeviceResult = 'changed' | 'unchanged' | 'failed' | 'rolled-back' | 'planned' | 'skipped';
 
 /** One thing done (or, in a dry run, to be done) on a device, in words a network engineer reads. */
@@ -16,6 +19,14 @@ export interface ChangeRecord {
   readonly detail?: string;
 }
 
+/** A device's failure as reported: what happened, at which step, what the device said, and what to do. */
+export interface ErrorDetail {
+  readonly message: string;
+  readonly step?: string;
+  readonly deviceText?: string;
+  readonly hint?: string;
+}
+
 export interface DeviceOutcome {
   readonly device: string;
   readonly host: string;
@@ -24,7 +35,7 @@ export interface DeviceOutcome {
   /** Commands that would be / were sent, in order (dry runs print these). Redacted. */
   readonly commands?: readonly string[];
   /** What went wrong, in the device's words where there is one, and what to do. */
-  readonly error?: { readonly message: string; readonly step?: string; readonly deviceText?: string; readonly hint?: string };
+  readonly error?: ErrorDetail;
   /** Plain-word findings (`fix` diagnoses). */
   readonly diagnoses?: readonly string[];
   readonly roundTrips: number;
@@ -35,12 +46,13 @@ export interface DeviceOutcome {
 }
 
 export interface RunSummary {
-  readonly command: 'rollout' | 'plan' | 'rotate' | 'fix' | 'audit';
+  /** Runs that change devices, or the read-only audit. */
+  readonly command: WorkflowCommand | 'audit';
   readonly startedAt: string;
   readonly durationMs: number;
   readonly devices: number;
   readonly byResult: Readonly<Record<DeviceResult, number>>;
-  /** True when the run stopped early (failure budget, canary, signal). */
+  /** Why the run stopped early (failure budget, canary, signal); absent when it ran to the end. */
   readonly stoppedEarly?: string;
 }
 

@@ -30,7 +30,8 @@ export { JsonReportWriter, REPORT_FORMAT, parseJsonReport } from './json-report.
 export type { DeviceRecord, JsonReportOptions, ParsedReport, ReportRecord, RunRecord, SummaryRecord } from './json-report.js';
 export { LoggingReporter } from './log-reporter.js';
 export type { EventLogger } from './log-reporter.js';
-export { MemoryReporter, combineReporters, redactingReporter, warnOnce } from './combine.js';
+export { MemoryReporter, combineReporters, escapingReporter, redactingReporter, warnOnce } from './combine.js';
+export { escapeDeep, escapeText } from './escape.js';
 export type { ReporterErrorHandler } from './combine.js';
 export { createRunOutput } from './run-output.js';
 export type { RunOutput, RunOutputOptions } from './run-output.js';

@@ -1,16 +1,19 @@
 /**
  * The agent's logger: winston with a human console transport on stderr (stdout stays for tables and JSON)
  * and an optional JSON Lines file. Every record passes a redaction format first (message and metadata,
- * deep) and every formatted line is redacted once more, so a secret passed by mistake never lands in a log.
+ * deep) and every formatted line is redacted once more, so a secret passed by mistake never lands in a log;
+ * device text in records is escaped (escape.ts) after redaction, before the console adds its own colours.
  */
 import winston from 'winston';
 import type { Logform } from 'winston';
 // winston's own base class for transports (a winston dependency; `winston.transport` is typed as a namespace).
 import TransportStream from 'winston-transport';
+import { escapeDeep } from './escape.js';
 import { oneLine } from './format.js';
 import { FileSink, useColor } from './sink.js';
 import type { TextSink } from './sink.js';
 import type { SecretRedactor } from './redaction.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'verbose' | 'debug';
 
@@ -55,9 +58,9 @@ export function redactionFormat(redactor: SecretRedactor): Logform.Format {
   return winston.format((info) => {
     const record = info as Record<string | symbol, unknown>;
     for (const key of Object.keys(record)) {
-      if (key !== 'level') record[key] = redactor.redactDeep(record[key]);
+      if (key !== 'level') record[key] = escapeDeep(redactor.redactDeep(record[key]));
     }
-    if (Array.isArray(record[SPLAT])) record[SPLAT] = redactor.redactDeep(record[SPLAT]);
+    if (Array.isArray(record[SPLAT])) record[SPLAT] = escapeDeep(redactor.redactDeep(record[SPLAT]));
     return info;
   })();
 }
@@ -145,7 +148,7 @@ export function createLogger(options: LoggerOptions): CertagentLogger {
         level: options.fileLevel ?? 'debug',
         format: winston.format.combine(winston.format.timestamp(), winston.format.json(), redactLine(options.redactor)),
       }, (err) => {
-        const why = options.redactor.redact(err instanceof Error ? err.message : String(err));
+        const why = options.redactor.redact(errorMessage(err));
         consoleSink.write(`certagent: cannot write the log file ${file.path} (${why}); it is no longer written, the run goes on\n`);
       }),
     );

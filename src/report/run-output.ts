@@ -1,10 +1,11 @@
 /**
  * Everything one CLI run shows and writes, put together from flags: live progress on a terminal or plain
  * lines otherwise (stderr), the final table or the dry-run plans (stdout), the JSON report, and the
- * logger whose console shares the terminal with the live display. All events pass redaction first.
+ * logger whose console shares the terminal with the live display. All events pass redaction, then escaping
+ * of device text, first.
  */
 import type { RunReporter, RunSummary } from './events.js';
-import { combineReporters, redactingReporter, warnOnce } from './combine.js';
+import { combineReporters, escapingReporter, redactingReporter, warnOnce } from './combine.js';
 import type { ReporterErrorHandler } from './combine.js';
 import { DryRunReporter } from './dry-run.js';
 import { FinalReportReporter } from './final-report.js';
@@ -81,7 +82,9 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
   if (json) reporters.push(json);
   if (html) reporters.push(html);
   reporters.push(new LoggingReporter(logger));
-  const reporter = redactingReporter(combineReporters(reporters, { onError: options.onReporterError ?? warnOnce(progress?.above ?? stderr) }), options.redactor);
+  // Redacted first, then escaped: a secret is matched on the text as the device had it.
+  const combined = combineReporters(reporters, { onError: options.onReporterError ?? warnOnce(progress?.above ?? stderr) });
+  const reporter = redactingReporter(escapingReporter(combined), options.redactor);
   let closed: Promise<void> | undefined;
   return {
     reporter,

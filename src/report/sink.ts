@@ -1,5 +1,6 @@
 /** Where reporters write text: `process.stdout`/`process.stderr` fit, and so does any object with `write`. */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { errorMessage } from '../shared/error-message.js';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -43,7 +44,7 @@ export class FileSink implements TextSink {
     try {
       this.#fd = openSync(path, options.append === true ? 'a' : 'w', 0o600);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       throw new OutputFileError(path, reason, err);
     }
   }

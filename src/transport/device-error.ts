@@ -4,11 +4,14 @@
  */
 export abstract class DeviceSessionError extends Error {
   abstract readonly advice: string;
+  /** The device's own error text, where it gave one. */
+  readonly deviceSays?: string;
   constructor(
     readonly device: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = new.target.name;
   }
 }

@@ -1,7 +1,7 @@
 /** Sends planned steps to a device: config blocks in one write, and the `crypto pki authenticate` and removal
  * dialogs, answering `yes` only when the fingerprints the device printed are the ones computed locally. */
 import { hexGroups } from '../certs/ios-format.js';
-import { authenticateDialog, parseAuthenticateOutput, parsePromptLine, removeTrustpointDialog } from '../device/index.js';
+import { authenticateCommand, authenticateDialog, parseAuthenticateOutput, parsePromptLine, removeTrustpointDialog } from '../device/index.js';
 import type { DialogStep } from '../device/index.js';
 import { DeviceCommandError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
@@ -12,25 +12,21 @@ import type { Step } from './plan.js';
 /**
  * A dialog in config mode. The session stays there afterwards, as after a config block, so the next block or
  * dialog needs no `configure terminal` and nothing before it an `end` (two round trips each); the caller returns
- * to privileged EXEC (`leaveConfigMode`). After a failure the session goes back to EXEC at once, while it is usable.
+ * to privileged EXEC (`session.ensureExec()`, no round trip when already there). After a failure the session goes back to EXEC at once, while it is usable.
  */
 async function dialog(session: IosXeSession, steps: readonly DialogStep[]): Promise<{ output: string }> {
   const [first, ...rest] = steps;
   if (first === undefined) return { output: '' };
-  // The label names the dialog in device errors; unlabelled, they would say 'configure terminal' or 'authenticate'.
-  const label = typeof first.send === 'string' ? first.send : (first.label ?? 'dialog');
+  // The dialog's name in device errors, chosen as the session chooses it; unlabelled, the opening step would say
+  // 'configure terminal'.
+  const label = first.label ?? (typeof first.send === 'string' ? first.send : 'dialog');
   const opening: DialogStep[] = session.level === 'config' ? [{ ...first, label }] : [{ send: 'configure terminal', expect: [], label }, first];
   try {
     return await session.interact([...opening, ...rest]);
   } catch (err) {
-    await leaveConfigMode(session).catch(() => undefined);
+    await session.ensureExec().catch(() => undefined);
     throw err;
   }
-}
-
-/** Back to privileged EXEC after dialogs (no round trip when already there). */
-export async function leaveConfigMode(session: IosXeSession): Promise<void> {
-  await session.ensureExec();
 }
 
 export function stepName(step: Step): string {
@@ -45,7 +41,7 @@ export function stepName(step: Step): string {
 }
 
 async function authenticate(session: IosXeSession, step: Extract<Step, { kind: 'authenticate' }>): Promise<void> {
-  const command = `crypto pki authenticate ${step.trustpoint}`;
+  const command = authenticateCommand(step.trustpoint);
   let mismatch: string | undefined;
   const steps = authenticateDialog(step.trustpoint, step.der, (seen) => {
     if (seen.md5 === step.md5 && seen.sha1 === step.sha1) return true;
@@ -53,31 +49,36 @@ async function authenticate(session: IosXeSession, step: Extract<Step, { kind: '
     return false;
   });
   const expected = `MD5 ${hexGroups(step.md5)} SHA1 ${hexGroups(step.sha1)}`;
-  let output: string;
+  let output = '';
+  let failure: unknown;
   try {
     output = (await dialog(session, steps)).output;
   } catch (err) {
-    if (mismatch !== undefined) {
-      throw new FingerprintMismatchError(
-        session.device,
-        command,
-        `${session.device}: '${command}': the device computed ${mismatch} for ${step.label}, certagent computed ${expected}; answered no`,
-        'the certificate was altered on the way or the device read another paste; check the session transcript',
-        mismatch,
-      );
-    }
-    if (err instanceof DeviceCommandError && (err.errorId === 'fingerprint-required' || err.errorId === 'certificate-rejected' || err.errorId === 'error')) {
-      const hint =
-        err.errorId === 'fingerprint-required'
-          ? 'this IOS XE release accepts a CA only with a pinned fingerprint: add fingerprint: to the trustpoint or run with --pin-fingerprints'
-          : err.advice;
-      throw new CertificateRefusedError(session.device, command, `${session.device}: '${command}' refused ${step.label}: ${err.deviceSays}`, hint, afterPaste(err.output));
-    }
-    throw err;
+    failure = err;
   }
+  // certagent's own comparison decides, whatever the device printed after `no` (no capture shows its wording).
+  if (mismatch !== undefined) {
+    if (failure === undefined) await session.ensureExec().catch(() => undefined);
+    throw new FingerprintMismatchError(
+      session.device,
+      command,
+      `${session.device}: '${command}': the device computed ${mismatch} for ${step.label}, certagent computed ${expected}; answered no`,
+      'the certificate was altered on the way or the device read another paste; check the session transcript',
+      mismatch,
+      failure === undefined ? undefined : { cause: failure },
+    );
+  }
+  if (failure instanceof DeviceCommandError && (failure.errorId === 'fingerprint-required' || failure.errorId === 'certificate-rejected' || failure.errorId === 'error')) {
+    const advice =
+      failure.errorId === 'fingerprint-required'
+        ? 'this IOS XE release accepts a CA only with a pinned fingerprint: add fingerprint: to the trustpoint or run with --pin-fingerprints'
+        : failure.advice;
+    throw new CertificateRefusedError(session.device, command, `${session.device}: '${command}' refused ${step.label}: ${failure.deviceSays}`, advice, afterPaste(failure.output), { cause: failure });
+  }
+  if (failure !== undefined) throw failure;
   const seen = parseAuthenticateOutput(output);
   if (!seen.accepted) {
-    await leaveConfigMode(session).catch(() => undefined);
+    await session.ensureExec().catch(() => undefined);
     throw new CertificateRefusedError(
       session.device,
       command,

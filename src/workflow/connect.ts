@@ -25,8 +25,13 @@ export function hostKeyPolicy(device: Device): HostKeyPolicy {
   }
 }
 
+/**
+ * `DIR/<device>.log`, the name percent-encoded (`core/R1` → `core%2FR1`): no path separator or control byte gets
+ * through, and two devices never share a file (`a/b` and `a_b` did when both became `a_b`).
+ */
 export function transcriptPath(dir: string, device: string): string {
-  return `${dir.replace(/\/+$/, '')}/${device.replace(/[^A-Za-z0-9._-]/g, '_')}.log`;
+  const safe = encodeURIComponent(device).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${dir.replace(/\/+$/, '')}/${safe}.log`;
 }
 
 /** The device's SSH account, key file read: the same for its CLI session and its NETCONF session. */
@@ -59,6 +64,6 @@ export async function openDeviceSession(device: Device, creds: ResolvedCredentia
 /** Refused, reset, unreachable, timed out, dropped: worth another try before any change. Authentication failures,
  * host key problems and device refusals are not (retrying a wrong password locks accounts). */
 export function isTransient(err: unknown): boolean {
-  if (err instanceof ConnectError) return !/no password or private key/.test(err.reason);
+  if (err instanceof ConnectError) return err.transient;
   return err instanceof ConnectionClosedError || err instanceof DeviceTimeoutError;
 }

@@ -8,14 +8,14 @@
 /** The device's deadline passed: the workflow stopped before its next step. */
 export class DeviceDeadlineError extends Error {
   override readonly name = 'DeviceDeadlineError';
-  readonly hint: string;
+  readonly advice: string;
 
   constructor(
     readonly device: string,
     readonly timeoutMs: number,
   ) {
     super(`${device}: the device deadline of ${formatMs(timeoutMs)} passed; no further step was started`);
-    this.hint = 'raise --device-timeout (the proof alone may take up to verify.wait_for_log_seconds), or look at the transcript for a slow step';
+    this.advice = 'raise --device-timeout (the proof alone may take up to verify.wait_for_log_seconds), or look at the transcript for a slow step';
   }
 }
 

@@ -14,6 +14,7 @@ import { desiredCube } from './cube/plan.js';
 import type { DesiredCube } from './cube/plan.js';
 import { renderApplet } from './eem-render.js';
 import type { RenderedApplet } from './eem-render.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export interface DesiredTrustpoint {
   readonly name: string;
@@ -69,7 +70,7 @@ async function readCertificates(path: string, origin: Origin): Promise<Certifica
   try {
     return parseCertificates(text, path);
   } catch (err) {
-    throw new ConfigError([problem(origin, `${path}: ${(err as Error).message}`)]);
+    throw new ConfigError([problem(origin, `${path}: ${errorMessage(err)}`)]);
   }
 }
 
@@ -92,7 +93,7 @@ class SourceReader {
         try {
           return parseCertificates(source.pem, 'inline pem');
         } catch (err) {
-          throw new ConfigError([problem(origin, (err as Error).message)]);
+          throw new ConfigError([problem(origin, errorMessage(err))]);
         }
       case 'probe': {
         const key = source.url;

@@ -9,7 +9,8 @@ import { parseCertificate } from '../certs/x509.js';
 import type { CertificateFacts } from '../certs/types.js';
 import { Secret } from '../config/index.js';
 import { outputLines, parseEemConfig, parsePkiConfig, redactServerCredentials } from '../device/index.js';
-import type { EemApplet as DeviceApplet, TrustpointConfig } from '../device/index.js';
+import type { ChainCertificate, EemApplet as DeviceApplet, TrustpointConfig } from '../device/index.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export const FACTS_COMMAND = 'show running-config | section crypto pki|event manager|ip host';
 
@@ -18,15 +19,16 @@ export interface InstalledCertificate {
   readonly serialHex: string;
   readonly sha1: string;
   readonly md5: string;
-  /** Undefined when the DER does not parse (a device holding something certagent cannot read). */
-  readonly facts?: CertificateFacts;
+  readonly facts: CertificateFacts;
 }
 
 export interface InstalledTrustpoint {
   readonly name: string;
   readonly config: TrustpointConfig;
-  /** The CA certificate of its chain; absent while the trustpoint is not authenticated. */
+  /** The CA certificate of its chain; absent while the trustpoint is not authenticated, or when unreadable. */
   readonly ca?: InstalledCertificate;
+  /** Why a certificate of its chain could not be read from the device's output: nothing may be planned from it. */
+  readonly unreadable?: string;
 }
 
 export interface InstalledApplet {
@@ -43,13 +45,61 @@ export interface DeviceFacts {
   readonly ipHosts: ReadonlyMap<string, string>;
 }
 
-export function installedCertificate(der: Buffer, serialHex: string): InstalledCertificate {
+/** The device's output could not be read as the configuration it holds; nothing was changed. */
+export class UnreadableFactsError extends Error {
+  constructor(
+    readonly trustpoint: string,
+    readonly reason: string,
+  ) {
+    super(`could not read trustpoint ${trustpoint}'s certificate from the device: ${reason}`);
+    this.name = 'UnreadableFactsError';
+  }
+}
+
+/** The length a DER SEQUENCE header announces, header included; undefined when it is no SEQUENCE. */
+function derLength(der: Buffer): number | undefined {
+  if (der.length < 2 || der[0] !== 0x30) return undefined;
+  const first = der[1] ?? 0;
+  if (first < 0x80) return 2 + first;
+  const count = first & 0x7f;
+  if (count === 0 || count > 4 || der.length < 2 + count) return undefined;
+  return 2 + count + der.subarray(2, 2 + count).reduce((n, b) => n * 256 + b, 0);
+}
+
+/**
+ * A chain certificate as read from the device, or why it is unreadable. Node's X.509 parser accepts trailing
+ * bytes, so the DER must also be exactly as long as it says: a duplicated or stray hex line would otherwise pass.
+ */
+export function installedCertificate(der: Buffer, serialHex: string): InstalledCertificate | { readonly unreadable: string } {
+  const announced = derLength(der);
+  if (announced !== der.length) {
+    return { unreadable: `certificate ${serialHex}: its ${der.length} bytes are not one DER certificate${announced === undefined ? '' : ` (the header says ${announced})`}` };
+  }
+  let facts: CertificateFacts;
+  try {
+    facts = parseCertificate(der, `certificate ${serialHex}`);
+  } catch (err) {
+    return { unreadable: `certificate ${serialHex}: ${errorMessage(err)}` };
+  }
   const sha1 = createHash('sha1').update(der).digest('hex').toUpperCase();
   const md5 = createHash('md5').update(der).digest('hex').toUpperCase();
-  try {
-    return { der, serialHex, sha1, md5, facts: parseCertificate(der, `chain ${serialHex}`) };
-  } catch {
-    return { der, serialHex, sha1, md5 };
+  return { der, serialHex, sha1, md5, facts };
+}
+
+/** The trustpoint with its chain's CA certificate, or the reason a certificate of its chain cannot be read. */
+export function installedTrustpoint(name: string, config: TrustpointConfig, chain: readonly ChainCertificate[] | undefined): InstalledTrustpoint {
+  const broken = chain?.find((c) => c.unreadable !== undefined)?.unreadable;
+  if (broken !== undefined) return { name, config, unreadable: broken };
+  const ca = chain?.find((c) => c.type === 'ca' && c.der.length > 0);
+  if (!ca) return { name, config };
+  const read = installedCertificate(ca.der, ca.serialHex);
+  return 'unreadable' in read ? { name, config, unreadable: read.unreadable } : { name, config, ca: read };
+}
+
+/** Throws for the first trustpoint whose certificate could not be read: facts that do not parse are never planned from. */
+export function assertReadable(facts: DeviceFacts): void {
+  for (const tp of facts.trustpoints.values()) {
+    if (tp.unreadable !== undefined) throw new UnreadableFactsError(tp.name, tp.unreadable);
   }
 }
 
@@ -78,12 +128,9 @@ export function deviceEnvironment(entries: Iterable<readonly [string, string]>):
 
 export function parseFacts(text: string): DeviceFacts {
   const pki = parsePkiConfig(text);
-  const chains = new Map(pki.chains.map((c) => [c.trustpoint, c]));
+  const chains = new Map(pki.chains.map((c) => [c.trustpoint, c.certificates]));
   const trustpoints = new Map<string, InstalledTrustpoint>();
-  for (const config of pki.trustpoints) {
-    const ca = chains.get(config.name)?.certificates.find((c) => c.type === 'ca' && c.der.length > 0);
-    trustpoints.set(config.name, ca ? { name: config.name, config, ca: installedCertificate(ca.der, ca.serialHex) } : { name: config.name, config });
-  }
+  for (const config of pki.trustpoints) trustpoints.set(config.name, installedTrustpoint(config.name, config, chains.get(config.name)));
   const eem = parseEemConfig(text);
   const environment = deviceEnvironment(eem.environment);
   const blocks = appletBlocks(text);

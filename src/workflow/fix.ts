@@ -28,8 +28,7 @@ function describeChange(change: PlannedChange, desired: DesiredState, facts: Dev
     case 'environment':
       return `EEM ${record.object} is wrong: ${record.detail ?? ''}.`;
     case 'applet': {
-      const name = record.object.replace(/^applet /, '');
-      return facts.applets.has(name) ? `The EEM applet ${name} differs from the playbook's.` : `The EEM applet ${name} is missing.`;
+      return facts.applets.has(change.name) ? `The EEM applet ${change.name} differs from the playbook's.` : `The EEM applet ${change.name} is missing.`;
     }
     case 'ip-host':
       return `The router cannot resolve the mail server as the playbook means: ${record.object} ${record.detail ?? ''}.`;
@@ -42,7 +41,7 @@ export function diagnoseFacts(facts: DeviceFacts, plan: DevicePlan, desired: Des
   const served = desired.served;
   if (served && served.certs.length > 0) {
     const trusted: CertificateFacts[] = [];
-    for (const tp of facts.trustpoints.values()) if (tp.ca?.facts) trusted.push(tp.ca.facts);
+    for (const tp of facts.trustpoints.values()) if (tp.ca) trusted.push(tp.ca.facts);
     const verdict = diagnose({ sent: served.certs, address: served.host ?? served.certs[0]?.commonName ?? '', trusted, now });
     for (const d of verdict.diagnoses) findings.push(`${d.summary} ${d.fix}`);
   }

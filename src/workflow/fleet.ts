@@ -17,7 +17,7 @@ import { deviceDeadline, formatMs } from './deadline.js';
 import type { DesiredState } from './desired.js';
 import { runDevice } from './device-run.js';
 import { NetconfDeviceSession, runNetconfDevice } from './netconf/index.js';
-import type { DeviceJob, WorkflowCommand } from './device-run.js';
+import type { DeviceJob, WorkflowCommand } from './job.js';
 import type { RetryPolicy } from './run-context.js';
 import type { FleetJournal } from './journal.js';
 import type { PlanOptions } from './plan.js';

@@ -20,8 +20,9 @@ import { Secret } from '../config/index.js';
 import type { Device } from '../config/index.js';
 import type { DeviceOutcome, DeviceResult, RunSummary } from '../report/events.js';
 import type { DesiredState } from './desired.js';
-import type { WorkflowCommand } from './device-run.js';
+import type { WorkflowCommand } from './job.js';
 import type { PlanOptions } from './plan.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export const JOURNAL_FORMAT = 'certagent-journal/1';
 export const DEFAULT_JOURNAL_DIR = '.certagent/journal';
@@ -162,7 +163,7 @@ export function readJournal(path: string): JournalState {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new JournalError(`cannot read the journal ${path}: ${(err as Error).message}`);
+    throw new JournalError(`cannot read the journal ${path}: ${errorMessage(err)}`);
   }
   return parseJournal(path, text);
 }
@@ -218,7 +219,7 @@ export class RunJournal implements FleetJournal {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       fd = openSync(path, 'a', 0o600);
     } catch (err) {
-      throw new JournalError(`cannot open the journal ${path} for writing (${(err as Error).message}): check the folder is writable, or give --journal FILE`);
+      throw new JournalError(`cannot open the journal ${path} for writing (${errorMessage(err)}): check the folder is writable, or give --journal FILE`);
     }
     if (fstatSync(fd).size > 0 && header.attempt === 1) {
       closeSync(fd);

@@ -4,12 +4,15 @@
  * (SHA1 equal) with the same options is not touched, nor an equal environment value, applet or `ip host`.
  */
 import { hexGroups } from '../certs/ios-format.js';
-import { trustpointConfigLines } from '../device/index.js';
+import { formatDn } from '../certs/names.js';
+import { authenticateCommand, removeTrustpointDialog, trustpointConfigLines, trustpointModeLine } from '../device/index.js';
 import type { TrustpointConfig } from '../device/index.js';
 import { Secret } from '../config/index.js';
 import type { ChangeRecord } from '../report/events.js';
 import type { DesiredState, DesiredTrustpoint } from './desired.js';
 import { sameApplet } from './eem-render.js';
+import { FactsReadError } from './errors.js';
+import { assertReadable, installedCertificate, UnreadableFactsError } from './facts.js';
 import type { DeviceFacts, InstalledCertificate, InstalledTrustpoint } from './facts.js';
 import { line, showLine, SECRET_PLACEHOLDER } from './lines.js';
 import type { CommandLine } from './lines.js';
@@ -34,6 +37,8 @@ export type ChangeKind = 'create' | 'replace' | 'authenticate' | 'options' | 'en
 
 export interface PlannedChange {
   readonly kind: ChangeKind;
+  /** The object's own name (trustpoint, EEM variable, applet or `ip host` name); `kind` says which of them. */
+  readonly name: string;
   readonly record: ChangeRecord;
   readonly steps: readonly Step[];
   /** Undoes `steps` (run in this order), also when only some of them went through. */
@@ -62,7 +67,7 @@ function certLabel(cert: { readonly serialHex: string; readonly commonName?: str
 }
 
 function installedLabel(ca: InstalledCertificate): string {
-  return certLabel({ serialHex: ca.serialHex, ...(ca.facts?.commonName !== undefined && { commonName: ca.facts.commonName }) });
+  return certLabel({ serialHex: ca.serialHex, ...(ca.facts.commonName !== undefined && { commonName: ca.facts.commonName }) });
 }
 
 function authenticateStep(trustpoint: string, der: Buffer, md5: string, sha1: string, serialHex: string, label: string): Step {
@@ -84,7 +89,7 @@ function createLines(tp: DesiredTrustpoint): CommandLine[] {
 
 /** The trustpoint stanza as it was, to recreate it on rollback. */
 function restoreStanza(old: TrustpointConfig): CommandLine[] {
-  return [line(`crypto pki trustpoint ${old.name}`), ...old.lines.map((l) => line(l)), line('exit')];
+  return [line(trustpointModeLine(old.name)), ...old.lines.map((l) => line(l)), line('exit')];
 }
 
 function restoreTrustpoint(old: InstalledTrustpoint): Step[] {
@@ -123,7 +128,7 @@ function optionDiff(current: TrustpointConfig, tp: DesiredTrustpoint): OptionDif
 }
 
 function inTrustpoint(name: string, lines: readonly string[]): Step {
-  return { kind: 'config', lines: [line(`crypto pki trustpoint ${name}`), ...lines.map((l) => line(l)), line('exit')] };
+  return { kind: 'config', lines: [line(trustpointModeLine(name)), ...lines.map((l) => line(l)), line('exit')] };
 }
 
 function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChange | ChangeRecord {
@@ -134,15 +139,25 @@ function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChang
     return {
       kind: 'create',
       trustpoint: tp.name,
+      name: tp.name,
       record: { object, action: 'created', detail: `${certLabel(tp.cert)}, SHA1 ${sha1}` },
       steps: [{ kind: 'config', lines: createLines(tp) }, desiredAuthenticate(tp)],
       rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }],
     };
   }
   if (current.ca && current.ca.sha1 !== tp.cert.sha1) {
+    const old = current.ca.facts;
+    if (old.serialHex === tp.cert.serialHex && formatDn(old.issuer) === formatDn(tp.cert.issuer)) {
+      // One issuer never signs two certificates with one serial: other bytes mean a garbled read, not a new certificate.
+      throw new UnreadableFactsError(
+        tp.name,
+        `it shows serial ${old.serialHex} of ${formatDn(old.issuer)}, the certificate certagent would install, but with SHA1 ${hexGroups(current.ca.sha1)} instead of ${sha1}`,
+      );
+    }
     return {
       kind: 'replace',
       trustpoint: tp.name,
+      name: tp.name,
       record: { object, action: 'replaced', detail: `${installedLabel(current.ca)} → ${certLabel(tp.cert)}, SHA1 ${sha1}` },
       steps: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, { kind: 'config', lines: createLines(tp) }, desiredAuthenticate(tp)],
       rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, ...restoreTrustpoint(current)],
@@ -155,6 +170,7 @@ function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChang
     return {
       kind: 'authenticate',
       trustpoint: tp.name,
+      name: tp.name,
       record: { object, action: 'authenticated', detail: `${certLabel(tp.cert)}, SHA1 ${sha1} (the old pin ${current.config.fingerprint ?? ''} removed)` },
       steps: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, { kind: 'config', lines: createLines(tp) }, desiredAuthenticate(tp)],
       rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, ...restoreTrustpoint(current)],
@@ -164,6 +180,7 @@ function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChang
     return {
       kind: 'authenticate',
       trustpoint: tp.name,
+      name: tp.name,
       record: { object, action: 'authenticated', detail: `${certLabel(tp.cert)}, SHA1 ${sha1}` },
       steps: [...(diff.set.length > 0 ? [inTrustpoint(tp.name, diff.set)] : []), desiredAuthenticate(tp)],
       rollback: [{ kind: 'remove-trustpoint', trustpoint: tp.name }, ...restoreTrustpoint(current)],
@@ -173,6 +190,7 @@ function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChang
     return {
       kind: 'options',
       trustpoint: tp.name,
+      name: tp.name,
       record: { object, action: 'updated', detail: diff.set.join('; ') },
       steps: [inTrustpoint(tp.name, diff.set)],
       rollback: [inTrustpoint(tp.name, diff.undo)],
@@ -196,7 +214,25 @@ function isChange(x: PlannedChange | ChangeRecord): x is PlannedChange {
   return 'steps' in x;
 }
 
+/**
+ * Every certificate a rollback would paste back must be one whole X.509 certificate with the fingerprints the
+ * plan shows: checked before the change it protects is made, since a device refuses an unreadable paste and the
+ * trustpoint would be left empty.
+ */
+function checkRollbackMaterial(changes: readonly PlannedChange[]): void {
+  for (const change of changes) {
+    for (const step of change.rollback) {
+      if (step.kind !== 'authenticate') continue;
+      const read = installedCertificate(step.der, step.serialHex);
+      if ('unreadable' in read) throw new UnreadableFactsError(step.trustpoint, `the copy kept to restore it is not a certificate (${read.unreadable})`);
+      if (read.sha1 !== step.sha1) throw new UnreadableFactsError(step.trustpoint, `the copy kept to restore it has SHA1 ${hexGroups(read.sha1)}, not ${hexGroups(step.sha1)}`);
+    }
+  }
+}
+
+/** Throws UnreadableFactsError when a certificate on the device could not be read or a planned undo could not restore it. */
 export function planDevice(facts: DeviceFacts, desired: DesiredState, options: PlanOptions = {}): DevicePlan {
+  assertReadable(facts);
   const all: (PlannedChange | ChangeRecord)[] = [];
   const notes: string[] = [];
 
@@ -209,6 +245,7 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
     }
     all.push({
       kind: 'ip-host',
+      name,
       record: { object, action: old === undefined ? 'created' : 'changed', detail: `${old ?? '(unset)'} → ${address}` },
       steps: [{ kind: 'config', lines: [line(`ip host ${name} ${address}`)] }],
       rollback: [{ kind: 'config', lines: [line(old === undefined ? `no ip host ${name}` : `ip host ${name} ${old}`)] }],
@@ -226,6 +263,7 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
     }
     all.push({
       kind: 'environment',
+      name,
       record: { object, action: old === undefined ? 'created' : 'changed', detail: `${showValue(old)} → ${showValue(value)}` },
       steps: [{ kind: 'config', lines: [line(`event manager environment ${name} `, value)] }],
       rollback: [{ kind: 'config', lines: [old === undefined ? line(`no event manager environment ${name}`) : line(`event manager environment ${name} `, old)] }],
@@ -243,6 +281,7 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
     const body = (lines: readonly string[]) => [...lines.map((l) => line(l.trim())), line('exit')];
     all.push({
       kind: 'applet',
+      name: applet.name,
       record: { object, action: old ? 'replaced' : 'created', detail: `${applet.parsed.actions.length} actions${applet.marker ? ' (the last one certagent\'s proof marker)' : ''}` },
       steps: [{ kind: 'config', lines: [...removeOld, ...body(applet.lines)] }],
       rollback: [{ kind: 'config', lines: [line(`no event manager applet ${applet.name}`), ...(old ? body(old.lines) : [])] }],
@@ -273,8 +312,26 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
 
   const only = options.only;
   const changes = all.filter(isChange).filter((c) => only === undefined || only.includes(c.kind));
+  checkRollbackMaterial(changes);
   const unchanged = all.filter((x): x is ChangeRecord => !isChange(x));
   return { changes, unchanged, notes };
+}
+
+/** `planDevice` for one device of a run: unreadable facts become that device's error, before any change. */
+export function planFor(device: string, facts: DeviceFacts, desired: DesiredState, options?: PlanOptions): DevicePlan {
+  try {
+    return planDevice(facts, desired, options);
+  } catch (err) {
+    if (!(err instanceof UnreadableFactsError)) throw err;
+    throw new FactsReadError(
+      device,
+      'plan',
+      `${device}: ${err.message}`,
+      'nothing was changed: the output was interrupted or cut (a log line, a lost connection); run again, and if it repeats read the transcript and the device log',
+      undefined,
+      { cause: err },
+    );
+  }
 }
 
 /** The commands of a step as a person reads them; secrets as `<secret>`, the PEM paste summarised. */
@@ -284,12 +341,12 @@ export function showStep(step: Step): string[] {
       return step.lines.map(showLine);
     case 'authenticate':
       return [
-        `crypto pki authenticate ${step.trustpoint}`,
+        authenticateCommand(step.trustpoint),
         `! paste the PEM of ${step.label}, then a blank line`,
         `! answer yes only if the device shows MD5 ${hexGroups(step.md5)} SHA1 ${hexGroups(step.sha1)}`,
       ];
     case 'remove-trustpoint':
-      return [`no crypto pki trustpoint ${step.trustpoint}`, 'yes'];
+      return removeTrustpointDialog(step.trustpoint).map((s) => (typeof s.send === 'string' ? s.send : ''));
   }
 }
 

@@ -4,11 +4,14 @@
  * applet ends with certagent's marker action (see eem-render.ts), run with a fresh nonce: the marker line proves
  * success, a new forbidden line proves failure, and the log is polled with backoff until one of them or the deadline.
  */
-import { SHOW, outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials } from '../device/index.js';
+import { SHOW, outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials, runAppletCommand } from '../device/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
-import type { VerifyPlan } from './desired.js';
+import type { DesiredState, VerifyPlan } from './desired.js';
 import { markerMessage } from './eem-render.js';
-import { ProofError } from './errors.js';
+import { ProofError, VerificationError } from './errors.js';
+import type { DeviceFacts } from './facts.js';
+import { planFor } from './plan.js';
+import type { DevicePlan, PlanOptions, Step } from './plan.js';
 
 export const LOG_COMMAND = SHOW.eemLog;
 
@@ -50,7 +53,7 @@ function delay(ms: number): Promise<void> {
 
 export async function proveApplet(session: IosXeSession, verify: VerifyPlan, options: ProofOptions): Promise<Proof> {
   const device = session.device;
-  const run = `event manager run ${verify.applet} ${options.nonce}`;
+  const run = runAppletCommand(verify.applet, options.nonce);
   const baseline = await session.send(LOG_COMMAND);
   await session.send(run);
   const marker = markerMessage(verify.applet, options.nonce);
@@ -126,4 +129,20 @@ export function certificateMismatches(shown: string, expected: readonly Expected
     if (differs.length > 0) out.push(`${want.trustpoint}: ${differs.join(', ')}`);
   }
   return out;
+}
+
+/** Re-plans from the facts read after the changes: anything still planned was accepted but not applied. */
+export function assertPlanApplied(device: string, step: string, after: DeviceFacts, desired: DesiredState, options: PlanOptions | undefined, advice: string): void {
+  const left = planFor(device, after, desired, { ...options, renewBeforeSeconds: undefined }).changes;
+  if (left.length > 0) {
+    throw new VerificationError(device, step, `${device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, advice);
+  }
+}
+
+/** The serials and fingerprints the PKI subsystem must show for every certificate the plan authenticates. */
+export function plannedCertificates(plan: DevicePlan): ExpectedCertificate[] {
+  return plan.changes
+    .flatMap((c) => c.steps)
+    .filter((s): s is Extract<Step, { kind: 'authenticate' }> => s.kind === 'authenticate')
+    .map((s) => ({ trustpoint: s.trustpoint, serialHex: s.serialHex, md5: s.md5, sha1: s.sha1 }));
 }

@@ -4,12 +4,12 @@ import {
   authenticateDialog,
   eemEnvironmentLines,
   eemMailAppletLines,
-  parseAuthenticateOutput,
   removeTrustpointDialog,
   RenderError,
   trustpointConfigLines,
 } from '../../src/device/render/commands.js';
 import { IosStringError, splitIosWords } from '../../src/device/ios-string.js';
+import { parseAuthenticateOutput } from '../../src/device/parsers/authenticate.js';
 import { splitCertificates } from '../../src/certs/pem.js';
 import { loadCapture } from '../fixtures/load.js';
 
@@ -48,7 +48,6 @@ describe('prompts', () => {
     expect(DIALOG.yesNo.test(auth.slice(0, askAt))).toBe(true);
     const removal = loadCapture('transcript_no_crypto_pki_trustpoint_c9300_17_2_1.txt');
     expect(DIALOG.yesNo.test(removal.slice(0, removal.indexOf('[yes/no]: ') + 10))).toBe(true);
-    expect(DIALOG.destinationFilename.test('R1#copy running-config startup-config\nDestination filename [startup-config]? ')).toBe(true);
     expect(DIALOG.password.test('R1>enable\nPassword: ')).toBe(true);
   });
 });

@@ -22,25 +22,31 @@ describe('authenticate and proof against a lab router', () => {
     await e2e?.stop();
   });
 
-  it('answers no and fails when the device shows other fingerprints than the certificate has', async () => {
+  it('answers no and fails when the device shows other fingerprints than the certificate has, whatever the device replies to no', async () => {
     const [device] = (await e2e.inventory()).devices;
     if (!device) throw new Error('no device');
-    const session = await openDeviceSession(device, await resolveCredentials(device, e2e.resolver()));
     const [root, other] = parseCertificates(
       readFileSync('/usr/share/ca-certificates/mozilla/GTS_Root_R1.crt', 'utf8') + readFileSync('/usr/share/ca-certificates/mozilla/GlobalSign_Root_CA.crt', 'utf8'),
       'mozilla',
     );
     if (!root || !other) throw new Error('certificates missing');
-    try {
-      await runStep(session, { kind: 'config', lines: [{ parts: ['crypto pki trustpoint CA-CHECK'] }, { parts: ['enrollment terminal'] }, { parts: ['exit'] }] });
-      // The DER pasted is GTS Root R1, the fingerprints expected are GlobalSign's: as if the paste were altered.
-      const error = await runStep(session, { kind: 'authenticate', trustpoint: 'CA-CHECK', der: root.der, md5: other.md5, sha1: other.sha1, serialHex: other.serialHex, label: 'cn=GTS Root R1' }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(FingerprintMismatchError);
-      expect((error as Error).message).toMatch(/the device computed MD5 05FED0BF 71A8A376 63DA01E0 D852DC40 SHA1 E58C1CC4 .* certagent computed MD5 3E455215 .*; answered no/);
-      expect(session.level).toBe('exec');
-      expect(await session.send('show running-config | section crypto pki certificate chain CA-CHECK')).not.toMatch(/certificate ca/);
-    } finally {
-      await session.close();
+    const router = e2e.lab.device(device.name).router;
+    // With quiet-decline the device prints no error after `no`: the mismatch must still be reported as one.
+    for (const quietDecline of [false, true]) {
+      router.setFaults({ quietDecline });
+      const session = await openDeviceSession(device, await resolveCredentials(device, e2e.resolver()));
+      try {
+        await runStep(session, { kind: 'config', lines: [{ parts: ['crypto pki trustpoint CA-CHECK'] }, { parts: ['enrollment terminal'] }, { parts: ['exit'] }] });
+        // The DER pasted is GTS Root R1, the fingerprints expected are GlobalSign's: as if the paste were altered.
+        const error = await runStep(session, { kind: 'authenticate', trustpoint: 'CA-CHECK', der: root.der, md5: other.md5, sha1: other.sha1, serialHex: other.serialHex, label: 'cn=GTS Root R1' }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(FingerprintMismatchError);
+        expect((error as Error).message).toMatch(/the device computed MD5 05FED0BF 71A8A376 63DA01E0 D852DC40 SHA1 E58C1CC4 .* certagent computed MD5 3E455215 .*; answered no/);
+        expect(session.level).toBe('exec');
+        expect(await session.send('show running-config | section crypto pki certificate chain CA-CHECK')).not.toMatch(/certificate ca/);
+      } finally {
+        await session.close();
+        router.setFaults({});
+      }
     }
   });
 

@@ -76,6 +76,7 @@ describe('fault specs', () => {
   it('maps each kind onto the router fault plan; a later spec of the same kind wins', () => {
     expect(parseFaultSpec('lab-r001:refuse').plan).toEqual({ refuseConnections: true });
     expect(parseFaultSpec('lab-r001:reject-password').plan).toEqual({ rejectPasswords: true });
+    expect(parseFaultSpec('lab-r001:garble-hex').plan).toEqual({ garbleHex: true });
     expect(parseFaultSpec('lab-r001:drop-after=512').plan).toEqual({ dropAfterBytes: 512 });
     expect(parseFaultSpec('x:hang-at=copy run start').plan).toEqual({ hangAtCommand: 'copy run start' });
     expect(parseFaultSpec('x:line-latency=3').plan).toEqual({ lineLatencyMs: 3 });

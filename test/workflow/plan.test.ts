@@ -17,10 +17,14 @@ import {
   parseFacts,
   planCommands,
   planDevice,
+  planFor,
   renderApplet,
   residue,
   revealLine,
+  secretRedactor,
   showStep,
+  FactsReadError,
+  UnreadableFactsError,
 } from '../../src/workflow/index.js';
 import type { DesiredState, DesiredTrustpoint, PlannedChange } from '../../src/workflow/index.js';
 import { loadCapture } from '../fixtures/load.js';
@@ -249,12 +253,96 @@ describe('helpers', () => {
     expect(markerLabel(['10.0', '9999'])).toBe('99999');
   });
 
+  it("redacts the run's secrets and any user:password@host, as the sessions do", () => {
+    const redact = secretRedactor(desired([], { secrets: [SERVER] }));
+    const text = redact('set alerts:Sup3r-Secret@smtp.example.net; the device had bob:hunter22@mail.example.org');
+    expect(text).not.toContain('Sup3r-Secret');
+    expect(text).not.toContain('hunter22');
+    expect(text).toContain('set ');
+  });
+
   it('names what a rollback left different', () => {
     const before = parseFacts(pkiConfig('CA-X', GTS_R1));
     const after = parseFacts(pkiConfig('CA-X', GLOBALSIGN));
     const change = planDevice(before, desired([tp('CA-X', GLOBALSIGN)])).changes;
     expect(residue(before, after, change)).toEqual([`trustpoint CA-X is holding SHA1 ${GLOBALSIGN.sha1}, was holding SHA1 ${GTS_R1.sha1}`]);
     expect(residue(before, before, change)).toEqual([]);
+  });
+});
+
+/** A real IOS XE syslog line (genieparser iosxe ShowLogging golden output), as a vty with terminal monitor prints it. */
+const SYSLOG = '*Jun  5 05:10:59.519: %SYS-5-CONFIG_I: Configured from console by cisco on console';
+
+/** `pkiConfig` with the 6th hex line of the certificate edited. */
+function garbled(name: string, cert: CertificateFacts, edit: (lines: string[], at: number) => void): string {
+  const lines = pkiConfig(name, cert).split('\n');
+  const at = lines.findIndex((l) => l.startsWith(' certificate ca')) + 6;
+  edit(lines, at);
+  return lines.join('\n');
+}
+
+describe('planning from garbled facts', () => {
+  const want = desired([tp('CA-GTS-Root-R1', GTS_R1)]);
+
+  it('plans nothing when a syslog line sits between two hex lines of a certificate that is already installed', () => {
+    const facts = parseFacts(garbled('CA-GTS-Root-R1', GTS_R1, (l, at) => l.splice(at, 0, SYSLOG)));
+    const plan = planDevice(facts, want);
+    expect(plan.changes).toEqual([]);
+    expect(plan.unchanged.map((r) => r.action)).toEqual(['unchanged']);
+  });
+
+  it('refuses to plan, rather than replace, when a log message broke a hex line or cut the certificate', () => {
+    const broken = [
+      garbled('CA-GTS-Root-R1', GTS_R1, (l, at) => l.splice(at, 1, `${(l[at] ?? '').slice(0, 14)}${SYSLOG}`)),
+      garbled('CA-GTS-Root-R1', GTS_R1, (l, at) => l.splice(at, 1, (l[at] ?? '').trim())),
+      garbled('CA-GTS-Root-R1', GTS_R1, (l, at) => l.splice(at)),
+      garbled('CA-GTS-Root-R1', GTS_R1, (l, at) => l.splice(at, 1)),
+    ];
+    for (const text of broken) {
+      const facts = parseFacts(text);
+      expect(() => planDevice(facts, want)).toThrow(UnreadableFactsError);
+      expect(() => planDevice(facts, want)).toThrow(/^could not read trustpoint CA-GTS-Root-R1's certificate from the device: certificate 0203E5936F31B01349886BA217: /);
+      // Rotation too: the unattended job must not remove a trustpoint it could not read.
+      expect(() => planDevice(facts, want, { only: ['create', 'replace', 'authenticate'] })).toThrow(UnreadableFactsError);
+    }
+  });
+
+  it('names the device, keeps the cause and says what to do', () => {
+    const facts = parseFacts(garbled('CA-GTS-Root-R1', GTS_R1, (l, at) => l.splice(at, 1)));
+    let error: unknown;
+    try {
+      planFor('r1', facts, want);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(FactsReadError);
+    expect(error).toMatchObject({ device: 'r1', step: 'plan', message: expect.stringMatching(/^r1: could not read trustpoint CA-GTS-Root-R1's certificate/), advice: expect.stringMatching(/nothing was changed/) });
+    expect((error as Error).cause).toBeInstanceOf(UnreadableFactsError);
+  });
+
+  it('does not take the same serial from the same issuer with other bytes for a new certificate', () => {
+    const altered = Buffer.from(GTS_R1.der);
+    altered[altered.length - 1] = (altered[altered.length - 1] ?? 0) ^ 0xff;
+    const text = [
+      'crypto pki trustpoint CA-GTS-Root-R1',
+      ' enrollment terminal',
+      ' revocation-check none',
+      ' chain-validation stop',
+      'crypto pki certificate chain CA-GTS-Root-R1',
+      ` certificate ca ${GTS_R1.serialHex}`,
+      ...iosHexLines(altered).map((l) => `  ${l}`),
+      '  \tquit',
+    ].join('\n');
+    expect(() => planDevice(parseFacts(text), want)).toThrow(/it shows serial 0203E5936F31B01349886BA217 of .*GTS Root R1.*, the certificate certagent would install, but with SHA1/);
+  });
+
+  it('checks the certificate a rollback would paste back before planning the change', () => {
+    const good = parseFacts(pkiConfig('CA-ROOT', GLOBALSIGN));
+    const old = good.trustpoints.get('CA-ROOT');
+    if (!old?.ca) throw new Error('fixture: no CA read');
+    const stray = { ...old, ca: { ...old.ca, der: Buffer.concat([old.ca.der, Buffer.from('0000', 'hex')]) } };
+    const facts = { ...good, trustpoints: new Map([['CA-ROOT', stray]]) };
+    expect(() => planDevice(facts, desired([tp('CA-ROOT', GTS_R1)]))).toThrow(/trustpoint CA-ROOT's certificate from the device: the copy kept to restore it is not a certificate/);
   });
 });
 

@@ -11,6 +11,7 @@ import { certificateDetails, certificateJson, chainJson, chainTable, diagnosisLi
 import { planTrustpoints } from '../../certs/trustpoints.js';
 import type { CertificateFacts } from '../../certs/types.js';
 import { parseCertificates } from '../../certs/x509.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 /** Reads every certificate of a PEM/DER/base64 file; a missing or bad file is a usage error naming it. */
 export function loadCertificateFile(path: string): CertificateFacts[] {
@@ -40,7 +41,7 @@ export function parseOptions<const O extends NonNullable<ParseArgsConfig['option
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(errorMessage(err));
   }
 }
 

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { CucmTrustInputError, uploadToCucmTrust } from '../../lab/cube/index.js';
 import { EXIT_OK, UsageError } from '../command.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 export const CUCM_TRUST_USAGE = 'certagent lab cucm-trust [--state-dir D] FILE...   (the PEM files a CUBE rollout exported; D as given to certagent lab, default .lab)';
 
@@ -14,7 +15,7 @@ export async function runCucmTrust(argv: readonly string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { 'state-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorMessage(error));
   }
   if (parsed.values.help === true) {
     console.log(`usage: ${CUCM_TRUST_USAGE}`);

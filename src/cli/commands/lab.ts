@@ -11,6 +11,7 @@ import { FAULT_HELP, faultPlans, parseFaultSpec } from '../../lab/fault-spec.js'
 import { CUBE_HOSTNAME_PREFIX } from '../../lab/cube/index.js';
 import { describeTlsScenarios } from '../../lab/tls-scenarios/index.js';
 import { CUCM_TRUST_USAGE, runCucmTrust } from './lab-cucm-trust.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 const SUMMARY_FILE = 'README.txt';
 
@@ -74,7 +75,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
       },
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorMessage(error));
   }
   if (values.help === true) return 'help';
   const devices = whole('devices', values.devices, 1, 10_000) ?? DEFAULT_LAB_DEVICES;
@@ -92,7 +93,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
   try {
     faults = faultPlans((values.fault ?? []).map(parseFaultSpec), [...labHostnames(devices), ...labHostnames(cubes, CUBE_HOSTNAME_PREFIX)]);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorMessage(error));
   }
   const latency: LabLatency = { ...(commandMs !== undefined && { commandMs }), ...(lineMs !== undefined && { lineMs }) };
   return {
@@ -225,7 +226,7 @@ async function run(argv: readonly string[]): Promise<number> {
     const rotate = (): void => {
       running.rotateMailChain().then(
         (chain) => console.log(`mail chain rotated: now ${[chain.names.leaf, ...chain.names.intermediates, chain.names.root].join(' <- ')}, written to ${shown(running.files.chainFile)}`),
-        (error: unknown) => console.error(`mail chain rotation failed: ${(error as Error).message}`),
+        (error: unknown) => console.error(`mail chain rotation failed: ${errorMessage(error)}`),
       );
     };
     process.on('SIGUSR2', rotate);

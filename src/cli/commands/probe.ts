@@ -6,6 +6,7 @@ import type { ProbeResult } from '../../certs/probe.js';
 import { certificateDetails, certificateJson, chainTable, diagnosisLines, hostLine, planJson, planLines, verdictJson } from '../../certs/summary.js';
 import { planTrustpoints } from '../../certs/trustpoints.js';
 import { parseOptions, trustStore } from './inspect.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 export const probeCommand: Command = {
   name: 'probe',
@@ -33,7 +34,7 @@ export const probeCommand: Command = {
     try {
       target = parseProbeTarget(url);
     } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
+      throw new UsageError(errorMessage(err));
     }
     const trusted = trustStore(values.trust, true) ?? [];
     let result: ProbeResult;

@@ -9,7 +9,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../../certs/probe.js';
 import { ConfigError, SecretResolver, loadInventory, loadPlaybook, parseDuration, processSecretSources, selectDevices } from '../../config/index.js';
 import type { Device, SecretSources } from '../../config/index.js';
-import { SecretRedactor, consoleLevel, createRunOutput } from '../../report/index.js';
+import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, runFleet, secretRedactor } from '../../workflow/index.js';
 import type { DesiredState, FleetOptions, WorkflowCommand } from '../../workflow/index.js';
@@ -17,6 +17,7 @@ import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.
 import type { Command } from '../command.js';
 import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';
 import type { FleetFlagValues } from '../fleet-options.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 /** What the commands take from the outside world; tests give their own. */
 export interface WorkflowCommandDeps {
@@ -57,7 +58,7 @@ function parse(argv: readonly string[], extra: ParseArgsConfig['options'], posit
     return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(errorMessage(err));
   }
 }
 
@@ -123,11 +124,11 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     desired = await resolveDesired(playbook, { pin: values['pin-fingerprints'] ? 'always' : 'playbook' });
   } catch (err) {
     if (err instanceof ConfigError) {
-      stderr.write(`certagent ${run.command}: ${err.message}\n`);
+      stderr.write(`certagent ${run.command}: ${escapeText(err.message)}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof ProbeError) {
-      stderr.write(`certagent ${run.command}: cannot read a certificate source of the playbook: ${err.message}\n`);
+      stderr.write(`certagent ${run.command}: cannot read a certificate source of the playbook: ${escapeText(err.message)}\n`);
       return EXIT_DEVICE_FAILED;
     }
     throw err;
@@ -189,7 +190,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     return result.exitCode === 0 ? EXIT_OK : EXIT_DEVICE_FAILED;
   } catch (err) {
     if (err instanceof ConfigError) {
-      stderr.write(`certagent ${run.command}: ${redactor.redact(err.message)}\n`);
+      stderr.write(`certagent ${run.command}: ${escapeText(redactor.redact(err.message))}\n`);
       return EXIT_USAGE;
     }
     throw err;

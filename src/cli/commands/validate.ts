@@ -17,6 +17,7 @@ import {
   type SecretSources,
   type TrustpointEntry,
 } from '../../config/index.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 function describeEntry(entry: TrustpointEntry): string {
   const { source } = entry;
@@ -70,7 +71,7 @@ export function validateCommand(secrets: SecretSources = processSecretSources())
           strict: true,
         });
       } catch (err) {
-        throw new UsageError(err instanceof Error ? err.message : String(err));
+        throw new UsageError(errorMessage(err));
       }
       const { values } = parsed;
       if (values.help) {

@@ -172,10 +172,11 @@ function applySectionLine(d: Draft, section: Section, line: string): void {
   }
 }
 
+/** The draft without its unset fields: a Draft is a ShownCertificate whose lists are still growing. */
 function freeze(d: Draft): ShownCertificate {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(d)) if (v !== undefined) out[k] = v;
-  return out as unknown as ShownCertificate;
+  const out: Draft = { ...d };
+  for (const key of Object.keys(out) as (keyof Draft)[]) if (out[key] === undefined) delete out[key];
+  return out;
 }
 
 export function parseShowCryptoPkiCertificates(text: string): ShownCertificate[] {

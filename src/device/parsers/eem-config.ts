@@ -52,20 +52,23 @@ export function parseMailArgs(args: string): EemMailAction | undefined {
   const to = fields.get('to');
   const from = fields.get('from');
   if (server === undefined || to === undefined || from === undefined) return undefined;
-  const mail: Record<string, unknown> = { server, to, from, subject: fields.get('subject') ?? '', body: fields.get('body') ?? '' };
-  const optional: ReadonlyArray<readonly [string, string]> = [
-    ['cc', 'cc'],
-    ['secure', 'secure'],
-    ['source-interface', 'sourceInterface'],
-    ['vrf', 'vrf'],
-  ];
-  for (const [keyword, key] of optional) {
+  const optional = (keyword: string, key: 'cc' | 'secure' | 'sourceInterface' | 'vrf'): Partial<EemMailAction> => {
     const value = fields.get(keyword);
-    if (value !== undefined) mail[key] = value;
-  }
+    return value === undefined ? {} : { [key]: value };
+  };
   const port = fields.get('port');
-  if (port !== undefined) mail['port'] = Number(port);
-  return mail as unknown as EemMailAction;
+  return {
+    server,
+    to,
+    from,
+    subject: fields.get('subject') ?? '',
+    body: fields.get('body') ?? '',
+    ...optional('cc', 'cc'),
+    ...optional('secure', 'secure'),
+    ...optional('source-interface', 'sourceInterface'),
+    ...optional('vrf', 'vrf'),
+    ...(port !== undefined && { port: Number(port) }),
+  };
 }
 
 const ACTION_LINE = /^action (\S+) (\S+)(?: (.*))?$/;

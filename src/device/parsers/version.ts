@@ -35,14 +35,17 @@ export function parseShowVersion(text: string): DeviceVersion {
   if (!ios || !uptime) {
     throw new ShowVersionParseError("this is not IOS XE 'show version' output: no 'Cisco IOS Software ... Version' or 'uptime is' line");
   }
-  const result: Record<string, unknown> = { version: ios[1], hostname: uptime[1], uptime: uptime[2] };
-  const xe = find(/^Cisco IOS XE Software, Version (\S+)/);
-  const model = find(/^cisco (\S+) .*processor/i);
-  const serial = find(/^Processor board ID (\S+)/);
-  const image = find(/^System image file is "([^"]+)"/);
-  if (xe) result['xeVersion'] = xe[1];
-  if (model) result['model'] = model[1];
-  if (serial) result['serialNumber'] = serial[1];
-  if (image) result['systemImage'] = image[1];
-  return result as unknown as DeviceVersion;
+  const xe = find(/^Cisco IOS XE Software, Version (\S+)/)?.[1];
+  const model = find(/^cisco (\S+) .*processor/i)?.[1];
+  const serial = find(/^Processor board ID (\S+)/)?.[1];
+  const image = find(/^System image file is "([^"]+)"/)?.[1];
+  return {
+    version: ios[1] ?? '',
+    hostname: uptime[1] ?? '',
+    uptime: uptime[2] ?? '',
+    ...(xe !== undefined && { xeVersion: xe }),
+    ...(model !== undefined && { model }),
+    ...(serial !== undefined && { serialNumber: serial }),
+    ...(image !== undefined && { systemImage: image }),
+  };
 }

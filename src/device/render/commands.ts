@@ -6,6 +6,8 @@ import { toPem } from '../../certs/pem.js';
 import type { DialogStep } from '../dialog.js';
 import type { EemMailMessage } from '../eem-types.js';
 import { bareIosWord, quoteIos } from '../ios-string.js';
+import { parseAuthenticateOutput } from '../parsers/authenticate.js';
+import type { AuthenticateSeen } from '../parsers/authenticate.js';
 import { DIALOG } from '../platform.js';
 
 export interface TrustpointSpec {
@@ -25,9 +27,19 @@ export class RenderError extends Error {
   }
 }
 
+/** `crypto pki trustpoint NAME`: enters (or creates) the trustpoint's config mode. */
+export function trustpointModeLine(name: string): string {
+  return `crypto pki trustpoint ${bareIosWord(name, 'trustpoint name')}`;
+}
+
+/** `crypto pki authenticate NAME`: starts the paste dialog (config mode). */
+export function authenticateCommand(name: string): string {
+  return `crypto pki authenticate ${bareIosWord(name, 'trustpoint name')}`;
+}
+
 /** Config lines creating (or updating) a terminal-enrolled trustpoint; they end back in global config. */
 export function trustpointConfigLines(spec: TrustpointSpec): string[] {
-  const lines = [`crypto pki trustpoint ${bareIosWord(spec.name, 'trustpoint name')}`, 'enrollment terminal'];
+  const lines = [trustpointModeLine(spec.name), 'enrollment terminal'];
   if (spec.fingerprint !== undefined) {
     const hex = spec.fingerprint.replace(/[\s:]/g, '').toUpperCase();
     if (!/^(?:[0-9A-F]{32}|[0-9A-F]{40})$/.test(hex)) {
@@ -41,39 +53,6 @@ export function trustpointConfigLines(spec: TrustpointSpec): string[] {
   return lines;
 }
 
-/** The fingerprints IOS printed during `crypto pki authenticate`, and how it ended. */
-export interface AuthenticateSeen {
-  readonly md5?: string;
-  readonly sha1?: string;
-  /** The device asked `% Do you accept this certificate? [yes/no]:`. */
-  readonly asked: boolean;
-  /** `Certificate validated - fingerprints matched.` (pinned) or `... Signed by existing trustpoint CA certificate.` */
-  readonly validatedByDevice: boolean;
-  readonly accepted: boolean;
-  readonly imported: boolean;
-  /** Non-CA certificate pasted: `... is a subordinate CA. but certificate is not a CA certificate.` */
-  readonly notACaCertificate: boolean;
-}
-
-export function parseAuthenticateOutput(seen: string): AuthenticateSeen {
-  const hex = (label: string): string | undefined => {
-    const m = new RegExp(String.raw`Fingerprint ${label}:\s*((?:[0-9A-Fa-f]{1,8} ?)+)`).exec(seen);
-    return m?.[1] ? m[1].replace(/\s+/g, '').toUpperCase() : undefined;
-  };
-  const result: Record<string, unknown> = {
-    asked: /Do you accept this certificate\? \[yes\/no\]:/.test(seen),
-    validatedByDevice: /Certificate validated - /.test(seen),
-    accepted: /Trustpoint CA certificate accepted\./.test(seen),
-    imported: /% Certificate successfully imported/.test(seen),
-    notACaCertificate: /but certificate is not a CA certificate/.test(seen),
-  };
-  const md5 = hex('MD5');
-  const sha1 = hex('SHA1');
-  if (md5) result['md5'] = md5;
-  if (sha1) result['sha1'] = sha1;
-  return result as unknown as AuthenticateSeen;
-}
-
 /**
  * `crypto pki authenticate TP` (config mode): paste the PEM and the blank line that ends it, then answer the
  * fingerprint question with what `decide` returns. The fingerprint check is the caller's: `decide` sees the
@@ -82,7 +61,8 @@ export function parseAuthenticateOutput(seen: string): AuthenticateSeen {
 export function authenticateDialog(trustpoint: string, der: Uint8Array, decide: (seen: AuthenticateSeen) => boolean): DialogStep[] {
   const pemLines = toPem(der).trimEnd().split('\n');
   return [
-    { label: 'authenticate', send: `crypto pki authenticate ${bareIosWord(trustpoint, 'trustpoint name')}`, expect: [DIALOG.pasteCertificate] },
+    // The first step's label names the whole dialog in errors: the command itself says most.
+    { label: authenticateCommand(trustpoint), send: authenticateCommand(trustpoint), expect: [DIALOG.pasteCertificate] },
     // The trailing empty line ends the paste, as IOS asks.
     { label: 'paste certificate', send: `${pemLines.join('\n')}\n`, expect: [DIALOG.yesNo] },
     { label: 'accept certificate', send: (seen) => (decide(parseAuthenticateOutput(seen)) ? 'yes' : 'no'), expect: [] },
@@ -92,16 +72,8 @@ export function authenticateDialog(trustpoint: string, der: Uint8Array, decide: 
 /** `no crypto pki trustpoint TP` and its `Are you sure you want to do this? [yes/no]:` confirmation. */
 export function removeTrustpointDialog(trustpoint: string): DialogStep[] {
   return [
-    { label: 'remove trustpoint', send: `no crypto pki trustpoint ${bareIosWord(trustpoint, 'trustpoint name')}`, expect: [DIALOG.yesNo] },
+    { label: `no ${trustpointModeLine(trustpoint)}`, send: `no ${trustpointModeLine(trustpoint)}`, expect: [DIALOG.yesNo] },
     { label: 'confirm removal', send: 'yes', expect: [] },
-  ];
-}
-
-/** `copy running-config startup-config`, accepting the default destination. */
-export function copyRunStartDialog(): DialogStep[] {
-  return [
-    { label: 'copy', send: 'copy running-config startup-config', expect: [DIALOG.destinationFilename] },
-    { label: 'destination', send: '', expect: [] },
   ];
 }
 
@@ -150,8 +122,9 @@ export function eemMailAppletLines(spec: MailAppletSpec): string[] {
   return [`event manager applet ${name}`, 'event none', parts.join(' '), 'exit'];
 }
 
-export function runAppletCommand(name: string): string {
-  return `event manager run ${bareIosWord(name, 'applet name')}`;
+/** `event manager run NAME [ARG]`: the argument becomes the applet's `$_none_arg1`. */
+export function runAppletCommand(name: string, argument?: string): string {
+  return `event manager run ${bareIosWord(name, 'applet name')}${argument === undefined ? '' : ` ${bareIosWord(argument, 'applet argument')}`}`;
 }
 
 /** Show commands whose outputs the device parsers read. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { CertificateFacts } from '../../certs/types.js';
 import { parseCertificates } from '../../certs/x509.js';
 import { cubeLabFiles } from './cube-kit.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 export interface TrustUpload {
   readonly file: string;
@@ -49,14 +50,14 @@ export async function uploadToCucmTrust(stateDir: string, files: readonly string
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new CucmTrustInputError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was uploaded`);
+      throw new CucmTrustInputError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}); nothing was uploaded`);
     }
     let certs: CertificateFacts[];
     try {
       certs = parseCertificates(text, file);
     } catch (error) {
       // The parser names the file already.
-      throw new CucmTrustInputError(`${(error as Error).message}; nothing was uploaded`);
+      throw new CucmTrustInputError(`${errorMessage(error)}; nothing was uploaded`);
     }
     if (certs.length === 0) throw new CucmTrustInputError(`${file}: holds no PEM certificate; nothing was uploaded`);
     read.push(...certs.map((cert) => ({ file, cert })));

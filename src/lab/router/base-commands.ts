@@ -6,9 +6,11 @@
  */
 import type { ModeSpec } from './feature.js';
 import { CONFIG, EXEC, type EngineCommand, type EngineContext, type EngineFeature } from './registry.js';
+import { garbleCertificateHex } from './garble.js';
 import { showRunningConfig } from './running-config.js';
 import { Secret } from './secrets.js';
 import { showClock, showLogging, showVersion } from './show-texts.js';
+import { syslogTimestamp } from './syslog.js';
 
 const CONFIG_IF = 'config-if';
 const CONFIG_LINE = 'config-line';
@@ -111,7 +113,11 @@ const exec: EngineCommand[] = [
     modes: [EXEC],
     syntax: 'show running-config',
     privileged: true,
-    run: (ctx) => ctx.io.print(showRunningConfig(ctx.runtime.runningConfig())),
+    run(ctx) {
+      const config = ctx.runtime.runningConfig();
+      const log = `${syslogTimestamp(ctx.router.now())}: %SYS-5-CONFIG_I: Configured from console by admin on vty1 (192.0.2.7)`;
+      ctx.io.print(showRunningConfig(ctx.router.faults.garbleHex ? garbleCertificateHex(config, log) : config));
+    },
   },
   {
     modes: [EXEC],

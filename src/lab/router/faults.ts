@@ -21,6 +21,11 @@ export interface FaultPlan {
   readonly rejectCertificate?: boolean | readonly string[];
   /** `write memory` / `copy running-config startup-config` fail with the real NVRAM error. */
   readonly failWriteMemory?: boolean;
+  /** Answering `no` at the certificate question prints nothing before the prompt: IOS's reply is in no capture
+   * (dossier: `% Certificate not accepted` or similar, unverified), so the agent must not depend on its wording. */
+  readonly quietDecline?: boolean;
+  /** `show running-config` prints a log message into the middle of every certificate's hex (see garble.ts). */
+  readonly garbleHex?: boolean;
 }
 
 export const NO_FAULTS: FaultPlan = Object.freeze({});

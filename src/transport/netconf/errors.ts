@@ -44,6 +44,7 @@ const ADVICE_BY_TAG: Readonly<Record<string, string>> = {
 /** The device answered with one or more `<rpc-error>` of severity error. */
 export class NetconfRpcError extends NetconfError {
   readonly advice: string;
+  override readonly deviceSays: string;
   constructor(
     device: string,
     readonly operation: string,
@@ -54,6 +55,7 @@ export class NetconfRpcError extends NetconfError {
     const failures = errors.filter((e) => e.severity === 'error');
     super(device, `${device}: ${operation} failed: ${failures.map(describe).join('; ')}`);
     this.advice = ADVICE_BY_TAG[failures[0]?.tag ?? ''] ?? 'read the device error; correct the request or the device state and retry';
+    this.deviceSays = failures.map(describe).join('\n');
   }
 
   /** The first error with this tag, if any (`lock-denied`, `data-exists`...). */

@@ -106,7 +106,8 @@ export const editConfig: Operation<EditConfigArgs> = {
   name: 'edit-config',
   requires: (args) => [
     ...(args.target === 'running' ? [':writable-running'] : datastoreNeeds(args.target)),
-    ...(args.testOption !== undefined ? [':validate'] : []),
+    // `test-only` came with :validate:1.1 (RFC 6241 8.6.4); ncclient checks the same before sending.
+    ...(args.testOption === 'test-only' ? [':validate:1.1'] : args.testOption !== undefined ? [':validate'] : []),
     ...(args.errorOption === 'rollback-on-error' ? [':rollback-on-error'] : []),
   ],
   build: (args) => {

@@ -26,6 +26,7 @@ import type { RpcReply } from './messages.js';
 import { RequestError, customRpc } from './operations.js';
 import type { Operation } from './operations.js';
 import { XmlSyntaxError, parseXml } from './xml.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 export interface NetconfSessionOptions {
   /** Name used in every error (inventory name). */
@@ -290,7 +291,7 @@ export class NetconfSession {
     try {
       message = encodeMessage(buildRpc(id, body), this.#framing);
     } catch (err) {
-      return Promise.reject(new NetconfRequestError(this.device, operation, (err as Error).message));
+      return Promise.reject(new NetconfRequestError(this.device, operation, errorMessage(err)));
     }
     const bytesAtSend = this.#bytesReceived;
     return new Promise<RpcReply>((resolve, reject) => {

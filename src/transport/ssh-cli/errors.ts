@@ -12,7 +12,7 @@ export class DeviceCommandError extends SshCliError {
     device: string,
     readonly command: string,
     /** The device's own error text (`% Invalid input detected at '^' marker.`). */
-    readonly deviceSays: string,
+    override readonly deviceSays: string,
     /** Which error form (platform ERROR_PATTERNS id). */
     readonly errorId: string,
     readonly advice: string,
@@ -53,8 +53,11 @@ export class ConnectionClosedError extends SshCliError {
 /** TCP or SSH set-up failed before authentication (refused, unreachable, timeout, banner). */
 export class ConnectError extends SshCliError {
   readonly advice = 'check the address and port, the vty ACL and that SSH is enabled on the device';
-  constructor(device: string, readonly reason: string) {
+  /** Worth another attempt (refused, unreachable, timed out); false for what no retry can change (no credentials). */
+  readonly transient: boolean;
+  constructor(device: string, readonly reason: string, options: { readonly transient?: boolean } = {}) {
     super(device, `${device}: cannot open an SSH connection: ${reason}`);
+    this.transient = options.transient ?? true;
   }
 }
 
@@ -106,8 +109,9 @@ export class SessionUnusableError extends SshCliError {
   constructor(
     device: string,
     readonly command: string,
-    readonly lostAt: Error,
+    /** The failure that left the session out of step. */
+    lostAt: Error,
   ) {
-    super(device, `${device}: cannot send '${command}': the session lost step with the device (${lostAt.message}); reopen it`);
+    super(device, `${device}: cannot send '${command}': the session lost step with the device (${lostAt.message}); reopen it`, { cause: lostAt });
   }
 }

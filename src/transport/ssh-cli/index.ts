@@ -8,5 +8,5 @@ export type { SshConnection, SshCredentials, SshTransportOptions, SshShell } fro
 export { judgeHostKey, knownFingerprints, knownHostsLine, sha256Fingerprint } from './host-keys.js';
 export type { HostKeyPolicy, HostKeyVerdict } from './host-keys.js';
 export { Redactor } from './redactor.js';
-export { Transcript } from './transcript.js';
+export { BYTE_FAITHFUL, Transcript } from './transcript.js';
 export * from './errors.js';

@@ -8,6 +8,9 @@ import type { WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Redactor } from './redactor.js';
 
+/** The second line of every transcript. */
+export const BYTE_FAITHFUL = 'device output below is byte-faithful, control and bidi characters unescaped: read it with `cat -v` or `less`, not `cat`';
+
 export class Transcript {
   readonly #stream: WriteStream;
   readonly #redactor: Redactor;
@@ -23,6 +26,8 @@ export class Transcript {
     await once(stream, 'open');
     const t = new Transcript(stream, redactor);
     t.note(header);
+    // Evidence must be what the device sent, so nothing is escaped here, unlike every report and log line.
+    t.note(BYTE_FAITHFUL);
     return t;
   }
 

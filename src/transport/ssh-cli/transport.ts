@@ -94,7 +94,7 @@ export async function connectSsh(options: SshTransportOptions): Promise<SshConne
   const port = options.port ?? 22;
   const timeout = options.connectTimeoutMs ?? 15_000;
   const knownHosts = await readKnownHosts(options.hostKey.knownHostsFile);
-  if (options.credentials.password === undefined && options.credentials.privateKey === undefined) throw new ConnectError(options.device, 'no password or private key given for SSH authentication');
+  if (options.credentials.password === undefined && options.credentials.privateKey === undefined) throw new ConnectError(options.device, 'no password or private key given for SSH authentication', { transient: false });
   const auth = authHandler(options.credentials);
   const client = new Client();
   // Filled by the host verifier callback during the handshake.

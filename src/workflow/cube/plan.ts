@@ -220,6 +220,8 @@ export function checkExportedIdentity(trustpoint: string, exported: PemExport, c
  * would give, known without entering config mode (a dry run, or a re-run whose files are already right).
  */
 export function identityFromChain(trustpoint: string, chain: CertificateChainConfig | undefined): ExportedIdentity | string {
+  const unreadable = chain?.certificates.find((c) => c.unreadable !== undefined)?.unreadable;
+  if (unreadable !== undefined) return `could not read trustpoint ${trustpoint}'s certificate from the device: ${unreadable}; run again, and if it repeats read the transcript`;
   const stored = chain?.certificates.filter((c) => c.der.length > 0) ?? [];
   const own = stored.find((c) => c.type === 'identity') ?? stored.find((c) => c.type === 'self-signed');
   const inNvram = chain?.certificates.find((c) => c.nvramFile !== undefined && c.der.length === 0);

@@ -25,6 +25,7 @@ import type { IosXeSession } from '../../transport/ssh-cli/index.js';
 import { VerificationError, WorkflowError } from '../errors.js';
 import { checkExportedIdentity, cubeResidue, exportFiles, identityFromChain, planCubeChanges } from './plan.js';
 import type { CubeChange, DesiredCube, ExportedIdentity } from './plan.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 /** One round trip for both: the trustpoint chains (to check the export) and the voice blocks (to plan). */
 export const CUBE_FACTS_COMMAND = 'show running-config | section crypto pki|sip-ua|voice service voip|dial-peer';
@@ -89,7 +90,7 @@ async function exportIdentity(session: IosXeSession, tp: string, chain: Certific
   try {
     checked = checkExportedIdentity(tp, parsePemExport(exportText), chain);
   } catch (err) {
-    checked = (err as Error).message;
+    checked = errorMessage(err);
   }
   if (typeof checked === 'string') throw identityProblem({ device, trustpoint: tp }, checked, exportText.trim());
   return checked;
@@ -273,13 +274,13 @@ export async function rollbackCube(session: IosXeSession, run: CubeRun): Promise
       records.push({ object: change.record.object, action: 'restored' });
     } catch (err) {
       await session.ensureExec().catch(() => undefined);
-      records.push({ object: change.record.object, action: 'restore failed', detail: (err as Error).message });
+      records.push({ object: change.record.object, action: 'restore failed', detail: errorMessage(err) });
     }
   }
   try {
     const after = parseCubeConfig(await session.send(CUBE_FACTS_COMMAND));
     return { records, left: cubeResidue(run.before, after, run.changes) };
   } catch (err) {
-    return { records, left: [`cannot re-read the voice configuration after rolling back: ${(err as Error).message}`] };
+    return { records, left: [`cannot re-read the voice configuration after rolling back: ${errorMessage(err)}`] };
   }
 }

@@ -7,7 +7,7 @@
 import { parsePkiConfig } from '../../device/index.js';
 import type { EemAction } from '../../device/index.js';
 import type { NetconfConfig } from '../../device/netconf/index.js';
-import { deviceEnvironment, installedCertificate, parseFacts } from '../facts.js';
+import { deviceEnvironment, installedTrustpoint, parseFacts } from '../facts.js';
 import type { DeviceFacts, InstalledApplet, InstalledTrustpoint } from '../facts.js';
 
 /** The CLI read of a NETCONF device: only chains and applets (the rest comes over NETCONF). */
@@ -26,12 +26,9 @@ function byLabel(a: EemAction, b: EemAction): number {
 }
 
 export function combineFacts(netconf: NetconfConfig, cliText: string): NetconfFacts {
-  const chains = new Map(parsePkiConfig(cliText).chains.map((c) => [c.trustpoint, c]));
+  const chains = new Map(parsePkiConfig(cliText).chains.map((c) => [c.trustpoint, c.certificates]));
   const trustpoints = new Map<string, InstalledTrustpoint>();
-  for (const [name, tp] of netconf.trustpoints) {
-    const ca = chains.get(name)?.certificates.find((c) => c.type === 'ca' && c.der.length > 0);
-    trustpoints.set(name, ca ? { name, config: tp.config, ca: installedCertificate(ca.der, ca.serialHex) } : { name, config: tp.config });
-  }
+  for (const [name, tp] of netconf.trustpoints) trustpoints.set(name, installedTrustpoint(name, tp.config, chains.get(name)));
   const environment = deviceEnvironment(netconf.environment);
   const cliApplets = parseFacts(cliText).applets;
   const applets = new Map<string, InstalledApplet>();

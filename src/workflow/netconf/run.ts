@@ -11,27 +11,30 @@
 import { saveSucceeded, WRITE_MEMORY } from '../../device/index.js';
 import { operMismatches } from '../../device/netconf/index.js';
 import type { ChangeRecord, DeviceOutcome } from '../../report/events.js';
-import { leaveConfigMode, runStep, stepName } from '../apply.js';
-import { refusedError, type DeviceJob } from '../device-run.js';
-import { proveMail, residue } from '../device-run.js';
+import { runStep, stepName } from '../apply.js';
+import { refusedError } from '../job.js';
+import type { DeviceJob } from '../job.js';
+import { proveMail } from '../prove-mail.js';
+import { residue } from '../residue.js';
 import { errorDetail, VerificationError, WorkflowError } from '../errors.js';
 import type { ErrorDetail } from '../errors.js';
-import { planCommands, planDevice } from '../plan.js';
+import { planCommands, planFor } from '../plan.js';
 import type { DevicePlan, Step } from '../plan.js';
 import { proofRecord, RunContext } from '../run-context.js';
 import type { Undone } from '../run-context.js';
-import { CERTIFICATES_COMMAND, certificateMismatches } from '../verify.js';
+import { assertPlanApplied, CERTIFICATES_COMMAND, certificateMismatches, plannedCertificates } from '../verify.js';
 import type { NetconfFacts } from './facts.js';
 import type { NetconfDeviceSession } from './session.js';
 import { combine, translatePlan } from './translate.js';
 import type { NetconfChange } from './translate.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 export interface NetconfDeviceJob extends Omit<DeviceJob, 'open'> {
   /** One attempt at both sessions; retries are the job's. */
   readonly open: () => Promise<NetconfDeviceSession>;
 }
 
-class Run extends RunContext<NetconfDeviceSession> {
+class NetconfRun extends RunContext<NetconfDeviceSession> {
   /** The sessions when both still answer, else new ones (locked again). */
   async fresh(): Promise<NetconfDeviceSession> {
     const current = this.session;
@@ -51,12 +54,12 @@ class Run extends RunContext<NetconfDeviceSession> {
   }
 }
 
-async function undo(run: Run, started: readonly NetconfChange[], before: NetconfFacts): Promise<Undone> {
+async function undo(run: NetconfRun, started: readonly NetconfChange[], before: NetconfFacts): Promise<Undone> {
   let session: NetconfDeviceSession;
   try {
     session = await run.fresh();
   } catch (err) {
-    return { records: [], left: [`cannot reconnect to roll back: ${(err as Error).message}`] };
+    return { records: [], left: [`cannot reconnect to roll back: ${errorMessage(err)}`] };
   }
   const reversed = [...started].reverse();
   const failures = new Map<NetconfChange, string[]>(reversed.map((c) => [c, []]));
@@ -68,7 +71,7 @@ async function undo(run: Run, started: readonly NetconfChange[], before: Netconf
     try {
       await session.commit(phase, { final: true });
     } catch (err) {
-      for (const list of failures.values()) list.push(`NETCONF: ${(err as Error).message}`);
+      for (const list of failures.values()) list.push(`NETCONF: ${errorMessage(err)}`);
       break;
     }
   }
@@ -78,11 +81,11 @@ async function undo(run: Run, started: readonly NetconfChange[], before: Netconf
       try {
         await runStep(session.cli, step);
       } catch (err) {
-        failures.get(change)?.push(`${stepName(step)}: ${(err as Error).message}`);
+        failures.get(change)?.push(`${stepName(step)}: ${errorMessage(err)}`);
       }
     }
   }
-  await leaveConfigMode(session.cli).catch(() => undefined);
+  await session.cli.ensureExec().catch(() => undefined);
   const records = reversed.map((c): ChangeRecord => {
     const failed = failures.get(c) ?? [];
     return { object: c.change.record.object, action: failed.length === 0 ? 'restored' : 'restore failed', ...(failed.length > 0 && { detail: failed.join('; ') }) };
@@ -91,22 +94,22 @@ async function undo(run: Run, started: readonly NetconfChange[], before: Netconf
     const after = await session.readFacts();
     return { records, left: residue(before, after, started.map((c) => c.change)) };
   } catch (err) {
-    return { records, left: [`cannot re-read the device after rolling back: ${(err as Error).message}`] };
+    return { records, left: [`cannot re-read the device after rolling back: ${errorMessage(err)}`] };
   }
 }
 
-async function runCli(run: Run, session: NetconfDeviceSession, steps: readonly Step[], at: (name: string) => void): Promise<void> {
+async function runCli(run: NetconfRun, session: NetconfDeviceSession, steps: readonly Step[], at: (name: string) => void): Promise<void> {
   for (const step of steps) {
     const name = stepName(step);
     at(name);
     run.forward(name);
     await runStep(session.cli, step);
   }
-  await leaveConfigMode(session.cli);
+  await session.cli.ensureExec();
 }
 
 export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOutcome> {
-  const run = new Run(job);
+  const run = new NetconfRun(job);
   job.reporter.deviceStarted(job.device);
   let plan: DevicePlan | undefined;
   let before: NetconfFacts | undefined;
@@ -121,7 +124,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
     before = await run.connect((s) => s.readFacts());
     const session = run.session as NetconfDeviceSession;
     stepNow = 'plan';
-    plan = planDevice(before, job.desired, job.planOptions);
+    plan = planFor(job.device, before, job.desired, job.planOptions);
     diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session.cli) : []), ...plan.notes];
     const commands = planCommands(plan);
     const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
@@ -159,13 +162,9 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       stepNow = 'verify configuration';
       run.forward(stepNow);
       const after = await session.readFacts();
-      const left = planDevice(after, job.desired, { ...job.planOptions, renewBeforeSeconds: undefined }).changes;
-      if (left.length > 0) {
-        throw new VerificationError(job.device, stepNow, `${job.device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, 'the device accepted an edit but did not apply it: compare get-config with the plan');
-      }
-      const installed = plan.changes.flatMap((c) => c.steps).filter((s): s is Extract<Step, { kind: 'authenticate' }> => s.kind === 'authenticate');
-      if (installed.length > 0) {
-        const expected = installed.map((s) => ({ trustpoint: s.trustpoint, serialHex: s.serialHex, md5: s.md5, sha1: s.sha1 }));
+      assertPlanApplied(job.device, stepNow, after, job.desired, job.planOptions, 'the device accepted an edit but did not apply it: compare get-config with the plan');
+      const expected = plannedCertificates(plan);
+      if (expected.length > 0) {
         // The CLI's view is the judge (real captures back its parser); the operational model, where populated, must agree.
         const wrong = [...certificateMismatches(await session.cli.send(CERTIFICATES_COMMAND), expected), ...operMismatches(await session.readPkiOper(), expected)];
         if (wrong.length > 0) {

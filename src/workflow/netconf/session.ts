@@ -21,6 +21,7 @@ import { WorkflowError } from '../errors.js';
 import { CLI_FACTS_COMMAND, combineFacts } from './facts.js';
 import type { NetconfFacts } from './facts.js';
 import type { LazyFragment } from './translate.js';
+import { errorMessage } from '../../shared/error-message.js';
 
 export interface NetconfSettings extends SessionSettings {
   readonly rpcTimeoutMs?: number;
@@ -118,7 +119,7 @@ export class NetconfDeviceSession {
       this.transcript?.note(`<< ${what}: ${shown ? shown(reply) : 'ok'}`);
       return reply;
     } catch (err) {
-      this.transcript?.note(`<< ${what} failed: ${(err as Error).message}`);
+      this.transcript?.note(`<< ${what} failed: ${errorMessage(err)}`);
       throw err;
     }
   }

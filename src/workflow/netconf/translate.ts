@@ -108,12 +108,6 @@ function trustpointChange(change: PlannedChange, name: string, facts: NetconfFac
   return { change, apply: work({ edits, cli }), undo: work({ ...restore, cli: oldCli }) };
 }
 
-function objectName(change: PlannedChange, prefix: string): string {
-  const object = change.record.object;
-  if (!object.startsWith(prefix)) throw new TranslationError(`a ${change.kind} change names "${object}"`);
-  return object.slice(prefix.length);
-}
-
 /** One NETCONF change per planned change, in plan order. Throws TranslationError on a plan it cannot express. */
 export function translatePlan(changes: readonly PlannedChange[], facts: NetconfFacts, desired: DesiredState): NetconfChange[] {
   return changes.map((change): NetconfChange => {
@@ -122,9 +116,9 @@ export function translatePlan(changes: readonly PlannedChange[], facts: NetconfF
       case 'replace':
       case 'authenticate':
       case 'options':
-        return trustpointChange(change, change.trustpoint ?? objectName(change, 'trustpoint '), facts, desired);
+        return trustpointChange(change, change.name, facts, desired);
       case 'ip-host': {
-        const name = objectName(change, 'ip host ');
+        const name = change.name;
         const address = desired.ipHosts.get(name);
         if (address === undefined) throw new TranslationError(`ip host ${name} is planned but not in the playbook`);
         const old = facts.ipHosts.get(name);
@@ -135,7 +129,7 @@ export function translatePlan(changes: readonly PlannedChange[], facts: NetconfF
         };
       }
       case 'environment': {
-        const name = objectName(change, 'environment ');
+        const name = change.name;
         const value = desired.environment.get(name);
         if (value === undefined) throw new TranslationError(`environment ${name} is planned but not in the playbook`);
         const old = facts.environment.get(name);
@@ -146,7 +140,7 @@ export function translatePlan(changes: readonly PlannedChange[], facts: NetconfF
         };
       }
       case 'applet': {
-        const name = objectName(change, 'applet ');
+        const name = change.name;
         const applet = desired.applets.find((a) => a.name === name);
         if (!applet) throw new TranslationError(`applet ${name} is planned but not in the playbook`);
         const { modelled, cliOnly } = splitApplet(applet.parsed);

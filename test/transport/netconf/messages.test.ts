@@ -113,6 +113,7 @@ describe('operations build RFC 6241 requests', () => {
     const trustpoint = parseXml(xml).children.find((c) => typeof c !== 'string' && c.name === 'config');
     expect(JSON.stringify(trustpoint)).toContain('"namespace":"urn:ietf:params:xml:ns:netconf:base:1.0","value":"remove"');
     expect(operations.editConfig.requires({ target: 'candidate', config: '<a/>', testOption: 'set', errorOption: 'rollback-on-error' })).toEqual([':candidate', ':validate', ':rollback-on-error']);
+    expect(operations.editConfig.requires({ target: 'running', config: '<a/>', testOption: 'test-only' })).toEqual([':writable-running', ':validate:1.1']);
     expect(operations.editConfig.requires({ target: 'running', config: '<a/>' })).toEqual([':writable-running']);
   });
 

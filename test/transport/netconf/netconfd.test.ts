@@ -145,6 +145,16 @@ describe('netconfd --target running --protocols netconf1.0 (base:1.0 framing)', 
     await expect(client.discardChanges()).rejects.toThrow('yuma-r1: discard-changes needs the :candidate capability, which the device does not announce');
   });
 
+  it('refuses test-only before sending when the device announces :validate but not :validate:1.1', async () => {
+    const client = await connect();
+    expect(client.capabilities.has(':validate:1.0')).toBe(true);
+    expect(client.capabilities.has(':validate:1.1')).toBe(false);
+    await expect(client.editConfig({ target: 'running', testOption: 'test-only', config: trustpoint('TP-TEST-ONLY', '<enrollment>terminal</enrollment>') })).rejects.toThrow(
+      'yuma-r1: edit-config needs the :validate:1.1 capability, which the device does not announce',
+    );
+    expect(Object.keys(trustpoints((await client.getConfig('running', TRUST_FILTER)).xml))).not.toContain('TP-TEST-ONLY');
+  });
+
   it('authenticates with a key, and refuses a wrong password without retrying it', async () => {
     const keyed = await NetconfClient.connect(server.clientOptions('yuma-r1-key', { credentials: { username: server.username, privateKey: server.privateKey } }));
     open.push(keyed);

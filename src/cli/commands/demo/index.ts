@@ -14,6 +14,7 @@ import { cubeTour } from './cube.js';
 import { diagnoseTour } from './diagnose.js';
 import { secureEmailTour } from './secure-email.js';
 import { heading, say, TOUR_NAMES, type Tour, type TourName } from './tour.js';
+import { errorMessage } from '../../../shared/error-message.js';
 
 const TOURS: Readonly<Record<TourName, Tour>> = { 'secure-email': secureEmailTour, cube: cubeTour, diagnose: diagnoseTour };
 
@@ -39,7 +40,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions | 'help' {
       options: { tour: { type: 'string' }, devices: { type: 'string' }, 'state-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorMessage(error));
   }
   if (values.help) return 'help';
   const devices = values.devices === undefined ? 3 : Number(values.devices);

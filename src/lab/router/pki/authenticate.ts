@@ -141,7 +141,7 @@ export async function authenticate(router: RouterState, io: SessionIo, name: str
     io.print(`Trustpoint '${name}' is a subordinate CA.\nbut certificate is not a CA certificate.\nManual verification required\n${fingerprintBlock(cert)}`);
   }
   if (!(await askYesNo(io, ACCEPT_QUESTION))) {
-    io.print(NOT_ACCEPTED);
+    if (!router.faults.quietDecline) io.print(NOT_ACCEPTED);
     return;
   }
   io.print(ACCEPTED);

@@ -1,0 +1,68 @@
+/**
+ * A router whose `show running-config` comes back with a log message in the middle of a certificate's hex (the
+ * lab's garble-hex fault) is left exactly as it was by `rollout` and by `rotate`, the unattended job, with a
+ * per-device error naming the trustpoint; the other routers of the run go on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveDesired, rotatePlanOptions, runFleet } from '../../src/workflow/index.js';
+import type { FleetOptions } from '../../src/workflow/index.js';
+import { RecordingReporter, startE2eLab } from './helpers.js';
+import type { E2eLab } from './helpers.js';
+
+/** The running config without IOS's `! Last configuration change` stamp, which any config session updates. */
+function config(router: { runningConfig(): string }): string {
+  return router.runningConfig().replace(/^! Last configuration change.*\n!\n/m, '');
+}
+
+describe('garbled facts never change a router', () => {
+  let e2e: E2eLab;
+  beforeAll(async () => {
+    e2e = await startE2eLab({ devices: 2 });
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  async function run(extra: Partial<FleetOptions> = {}) {
+    const inventory = await e2e.inventory();
+    const reporter = new RecordingReporter();
+    const result = await runFleet({
+      command: 'rollout',
+      devices: inventory.devices,
+      desired: await resolveDesired(await e2e.playbook()),
+      resolver: e2e.resolver(),
+      reporter,
+      session: { transcriptDir: mkdtempSync(join(e2e.dir, 'run-')), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
+      retry: { retries: 1, minTimeoutMs: 20, maxTimeoutMs: 50 },
+      pollIntervalMs: 50,
+      ...extra,
+    });
+    return { reporter, exitCode: result.exitCode };
+  }
+
+  it('rolls out to healthy routers, then refuses to plan from a garbled read on rollout and on rotate', async () => {
+    const first = await run();
+    expect(first.exitCode).toBe(0);
+    const garbled = e2e.lab.device('lab-r001').router;
+    garbled.setFaults({ garbleHex: true });
+    const before = config(garbled);
+
+    for (const extra of [{}, { command: 'rotate' as const, planOptions: rotatePlanOptions() }]) {
+      const { reporter, exitCode } = await run(extra);
+      expect(exitCode).toBe(1);
+      const outcome = reporter.outcome('lab-r001');
+      expect(outcome.result).toBe('failed');
+      expect(outcome.changes).toEqual([]);
+      expect(outcome.error?.step).toBe('plan');
+      expect(outcome.error?.message).toMatch(/^lab-r001: could not read trustpoint \S+'s certificate from the device: certificate \w+: line \d+ " {2}[0-9A-F ]+\*\w{3} [ \d]\d [\d:.]+: %.*" is not certificate hex$/);
+      expect(outcome.error?.hint).toMatch(/nothing was changed/);
+      expect(reporter.lines.filter((l) => l.startsWith('lab-r001: ') && /configure|remove|authenticate|roll back/.test(l))).toEqual([]);
+      expect(config(garbled)).toBe(before);
+      expect(reporter.outcome('lab-r002').result).toBe('unchanged');
+    }
+    expect(garbled.runningConfig()).toContain('crypto pki trustpoint LAB-Lab-Root-R1\n');
+    garbled.setFaults({});
+  });
+});
