@@ -146,6 +146,13 @@ export const ERROR_PATTERNS: readonly ErrorPattern[] = [
   },
   { id: 'access-denied', pattern: /^% Access denied$/m, advice: 'the enable secret is wrong' },
   {
+    // Real IOS XE text (Cisco's Unicon IOS XE mock, unicon.plugins src/unicon/plugins/tests/mock/mock_device_iosxe.py):
+    // "Configuration mode is locked by process '484' user 'NETCONF' from terminal '64'. Please try later."
+    id: 'config-locked',
+    pattern: /^Configuration mode is locked by process .*$/m,
+    advice: 'another session (NETCONF, or a CLI with configure terminal lock) holds the configuration lock; retry later',
+  },
+  {
     id: 'error',
     pattern: /^% ?Error\b.*$/m,
     advice: 'the device reported an error; read its message',

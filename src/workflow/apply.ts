@@ -19,9 +19,9 @@ async function dialog(session: IosXeSession, steps: readonly DialogStep[]): Prom
   if (first === undefined) return { output: '' };
   // The label names the dialog in device errors; unlabelled, they would say 'configure terminal' or 'authenticate'.
   const label = typeof first.send === 'string' ? first.send : (first.label ?? 'dialog');
-  const opening: DialogStep[] = session.level === 'config' ? [{ ...first, label }] : [{ send: 'configure terminal', expect: [], label }, first];
   try {
-    return await session.interact([...opening, ...rest]);
+    await session.enterConfig();
+    return await session.interact([{ ...first, label }, ...rest]);
   } catch (err) {
     await leaveConfigMode(session).catch(() => undefined);
     throw err;

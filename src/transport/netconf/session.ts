@@ -6,6 +6,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { Redactor } from '../ssh-cli/redactor.js';
+import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import { BASE_1_0, BASE_1_1 } from './capabilities.js';
 import type { Capabilities } from './capabilities.js';
 import {
@@ -162,7 +163,7 @@ export class NetconfSession {
     const versions = options.baseVersions ?? ['1.0', '1.1'];
     const offered = [...(versions.includes('1.0') ? [BASE_1_0] : []), ...(versions.includes('1.1') ? [BASE_1_1] : [])];
     if (offered.length === 0) throw new Error('baseVersions must name 1.0, 1.1 or both');
-    const timeoutMs = options.helloTimeoutMs ?? 30_000;
+    const timeoutMs = options.helloTimeoutMs ?? DEFAULT_TIMEOUTS.helloMs;
     const received = new Promise<void>((resolve, reject) => {
       this.#hello = { resolve, reject };
     });
