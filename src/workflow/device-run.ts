@@ -10,7 +10,7 @@ import { REDACTED, saveSucceeded, WRITE_MEMORY } from '../device/index.js';
 import type { ChangeRecord, DeviceOutcome } from '../report/events.js';
 import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
-import { leaveConfigMode, runStep, stepName } from './apply.js';
+import { enterConfig, leaveConfigMode, runStep, stepName } from './apply.js';
 import { applyCube, cubeChangeRecords, prepareCube, rollbackCube, verifyCube } from './cube/index.js';
 import type { CubeRun } from './cube/index.js';
 import type { DesiredState } from './desired.js';
@@ -230,11 +230,14 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       await run.close();
       return run.outcome('unchanged', [], extra);
     }
+    const wait = { ...job.retry, ...(job.signal && { signal: job.signal }) };
     for (const batch of batches(plan.changes)) {
       stepNow = stepName(batch.step);
       run.forward(stepNow);
+      // Another session's configuration lock refuses before anything of the batch is sent: wait it out first.
+      await enterConfig(session, wait);
       for (const change of batch.changes) if (!started.includes(change)) started.push(change);
-      await runStep(session, batch.step);
+      await runStep(session, batch.step, wait);
     }
     await leaveConfigMode(session);
     if (plan.changes.length > 0) {

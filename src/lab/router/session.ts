@@ -112,6 +112,7 @@ export class CliSession implements SessionControl {
   close(abrupt = false): void {
     if (this.closed) return;
     this.closed = true;
+    this.releaseConfigLock();
     this.unsubscribeMonitor?.();
     this.wakeReader();
     this.terminal.close(abrupt);
@@ -177,6 +178,16 @@ export class CliSession implements SessionControl {
   setPrivilege(level: number): void {
     this.privilege = level;
     this.stack[0] = { id: level >= 15 ? EXEC : USER_EXEC };
+  }
+
+  lockConfig(): void {
+    const vty = /\d+$/.exec(this.lineName)?.[0] ?? '0';
+    // IOS XE names the holder by its process id and tty number; the lab makes both from the vty.
+    this.runtime.state.configLock = { owner: this, process: 300 + Number(vty), user: this.username, terminal: String(2 + Number(vty)) };
+  }
+
+  private releaseConfigLock(): void {
+    if (this.runtime.state.configLock?.owner === this) this.runtime.state.configLock = undefined;
   }
 
   endConfig(): void {
@@ -372,6 +383,7 @@ export class CliSession implements SessionControl {
   }
 
   private configSessionEnded(): void {
+    this.releaseConfigLock();
     if (this.replay || this.runtime.booting) return;
     this.runtime.state.syslog.log('SYS', 5, 'CONFIG_I', `Configured from console by ${this.username} on ${this.lineName} (${this.peer})`);
   }
