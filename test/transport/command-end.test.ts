@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { DIALOG } from '../../src/device/index.js';
-import { ConfigLockedError, IosXeSession, UnexpectedQuestionError } from '../../src/transport/ssh-cli/index.js';
+import { ConfigLockedError, IosXeSession, OutputLimitError, UnexpectedQuestionError } from '../../src/transport/ssh-cli/index.js';
 import { startScriptedCli } from './scripted-cli.js';
 import type { CliScript, ScriptedCli } from './scripted-cli.js';
 
@@ -153,5 +153,39 @@ describe('a refused or questioning command', () => {
     ]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnexpectedQuestionError);
     expect((error as Error).message).toContain("'yes' asked");
+  });
+});
+
+describe('output caps', () => {
+  const LINE = `${'x'.repeat(99)}\r\n`;
+  const script: CliScript = {
+    onCommand: (line, io) => {
+      const kib = /^show blob (\d+)$/.exec(line)?.[1];
+      if (kib === undefined) return false;
+      // In 8 KiB writes, as a busy router streams a long output.
+      const block = LINE.repeat(82);
+      for (let sent = 0; sent < Number(kib) * 1024; sent += block.length) io.write(block);
+      return true;
+    },
+  };
+
+  it('fails a command that prints more than --max-output, naming the cap, and ends the session', async () => {
+    cli = await startScriptedCli(script);
+    session = await IosXeSession.open(cli.options({ maxOutputBytes: 256 * 1024 }));
+    expect((await session.send('show blob 200')).length).toBeGreaterThan(200 * 1000);
+    const error = await session.send('show blob 2048').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputLimitError);
+    expect((error as Error).message).toMatch(/scripted-r1: 'show blob 2048' printed more than 262144 bytes, the cap for one command; the session was ended/);
+    await expect(session.send('show blob 1')).rejects.toThrow(/lost step/);
+  });
+
+  it('fails the session once it has received more than --max-transcript in all', async () => {
+    cli = await startScriptedCli(script);
+    session = await IosXeSession.open(cli.options({ maxSessionBytes: 1024 * 1024 }));
+    await session.send('show blob 400');
+    await session.send('show blob 400');
+    const error = await session.send('show blob 400').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputLimitError);
+    expect((error as Error).message).toContain('the cap for the session');
   });
 });
