@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { Secret } from '../config/index.js';
 import { REDACTED, saveSucceeded, WRITE_MEMORY } from '../device/index.js';
 import type { ChangeRecord, DeviceOutcome } from '../report/events.js';
-import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
+import { ConnectionClosedError, DeviceTimeoutError, OutputLimitError, ReadAbortedError, SessionUnusableError } from '../transport/ssh-cli/index.js';
+import { saveTimeoutMs } from '../transport/timeouts.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { enterConfig, leaveConfigMode, runStep, stepName } from './apply.js';
 import { applyCube, cubeChangeRecords, prepareCube, rollbackCube, verifyCube } from './cube/index.js';
@@ -170,7 +171,7 @@ function proofMode(applet: string, before: DeviceFacts, plan: DevicePlan, desire
  * Runs the playbook's applet and proves the mail went out, as far as the device can show it; says in `diagnoses`
  * why the proof was weaker or impossible. `forward` starts the step.
  */
-export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'desired' | 'pollIntervalMs'>, before: DeviceFacts, plan: DevicePlan, diagnoses: string[], forward: (step: string) => void): Promise<Proof | undefined> {
+export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'desired' | 'pollIntervalMs' | 'signal'>, before: DeviceFacts, plan: DevicePlan, diagnoses: string[], forward: (step: string) => void): Promise<Proof | undefined> {
   const verify = job.desired.verify;
   if (!verify) return undefined;
   const mode = proofMode(verify.applet, before, plan, job.desired);
@@ -187,7 +188,36 @@ export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'des
     redact: secretRedactor(job.desired),
     marker: mode === 'marker',
     ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
+    ...(job.signal && { signal: job.signal }),
   });
+}
+
+/** A `write memory` that ended this way may have stored the configuration before it failed. */
+export function writeMayHaveHappened(err: unknown): boolean {
+  return err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError || err instanceof SessionUnusableError || err instanceof ReadAbortedError || err instanceof OutputLimitError;
+}
+
+/**
+ * After a `write memory` that may have stored the changes (it printed `[OK]`, then hung or dropped) and a complete
+ * rollback, startup-config could hold what running-config no longer does: the next reload would bring the undone
+ * changes back. Saving the rolled-back running-config again makes them agree (it holds nothing the interrupted
+ * save had not stored already). When the rollback is incomplete, saving would store a half state: say so instead.
+ */
+async function saveAfterRollback(run: Run, undone: { records: ChangeRecord[]; left: string[] }): Promise<void> {
+  const device = run.job.device;
+  if (undone.left.length > 0) {
+    undone.left.push(`startup-config may hold the changes: the interrupted 'write memory' may have saved them; compare startup-config with running-config on ${device}`);
+    return;
+  }
+  run.step('write memory (again, after the rollback)');
+  try {
+    const session = await run.fresh();
+    const saved = await session.send(WRITE_MEMORY, { timeoutMs: saveTimeoutMs(session.commandTimeoutMs) });
+    if (!saveSucceeded(saved)) throw new Error(`'write memory' did not confirm [OK]: ${saved.trim()}`);
+    undone.records.push({ object: 'startup-config', action: 'saved', detail: "saved again after the rollback: the interrupted 'write memory' may have stored the changes" });
+  } catch (err) {
+    undone.left.push(`startup-config may hold the undone changes (the interrupted 'write memory' may have saved them) and saving again failed: ${(err as Error).message}`);
+  }
 }
 
 export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
@@ -277,7 +307,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     if (changing || job.saveAlways) {
       stepNow = 'write memory';
       run.forward(stepNow);
-      const saved = await session.send(WRITE_MEMORY, { timeoutMs: 120_000 });
+      const saved = await session.send(WRITE_MEMORY, { timeoutMs: saveTimeoutMs(session.commandTimeoutMs) });
       if (!saveSucceeded(saved)) {
         throw new WorkflowError(job.device, stepNow, `${job.device}: 'write memory' did not confirm [OK]`, 'check NVRAM space and the device log', saved.trim());
       }
@@ -295,13 +325,12 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       await run.close();
       return run.outcome('failed', exported, { ...extra, error: detail });
     }
+    // The deadline may have passed: the undo gets its own allowance.
+    run.startRollback();
     const cubeUndone = cube && cubeStarted ? await rollbackCubeStep(run, cube) : { records: [], left: [] };
     const trustpointsUndone = await rollback(run, started, before);
     const undone = { records: [...cubeUndone.records, ...trustpointsUndone.records, ...exported], left: [...cubeUndone.left, ...trustpointsUndone.left] };
-    if (stepNow === 'write memory' && (err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError || err instanceof SessionUnusableError)) {
-      // The save may have gone through before the session was lost: startup-config could hold the undone changes.
-      detail.hint = `'write memory' may have completed before the failure: compare startup-config with running-config on ${job.device}${detail.hint ? `; ${detail.hint}` : ''}`;
-    }
+    if (stepNow === 'write memory' && writeMayHaveHappened(err)) await saveAfterRollback(run, undone);
     await run.close();
     // The re-read device is the judge: a restore step may fail only because its object never changed.
     return run.undoneOutcome(undone, detail, extra);

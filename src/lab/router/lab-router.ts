@@ -226,6 +226,11 @@ export class LabRouter {
     return this.runtime.runningConfig();
   }
 
+  /** What `write memory` last stored (undefined before the first save), for tests reading the lab's own state. */
+  startupConfig(): Promise<string | undefined> {
+    return this.runtime.startup.load();
+  }
+
   async stop(): Promise<void> {
     for (const session of this.sessions) session.close();
     this.netconf?.stop();

@@ -10,6 +10,7 @@ import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import { BASE_1_0, BASE_1_1 } from './capabilities.js';
 import type { Capabilities } from './capabilities.js';
 import {
+  NetconfAbortedError,
   NetconfCapabilityError,
   NetconfFramingError,
   NetconfHelloError,
@@ -69,6 +70,7 @@ export class NetconfSession {
   readonly #redactor: Redactor;
   readonly #rpcTimeoutMs: number;
   readonly #pending = new Map<string, Pending>();
+  #signal: AbortSignal | undefined;
   #nextMessageId = 101;
   #bytesReceived = 0;
   #tail = '';
@@ -284,8 +286,15 @@ export class NetconfSession {
     this.#pending.delete(id);
   }
 
+  /** Every later RPC's wait ends when `signal` aborts (the device deadline). */
+  useSignal(signal: AbortSignal | undefined): void {
+    this.#signal = signal;
+  }
+
   #send(operation: string, body: string, timeoutMs: number): Promise<RpcReply> {
     if (this.#ended !== undefined) return Promise.reject(new NetconfSessionClosedError(this.device, operation, this.#ended, ''));
+    const signal = this.#signal;
+    if (signal?.aborted) return Promise.reject(new NetconfAbortedError(this.device, operation, signal.reason));
     const id = String(this.#nextMessageId++);
     let message: Buffer;
     try {
@@ -295,11 +304,21 @@ export class NetconfSession {
     }
     const bytesAtSend = this.#bytesReceived;
     return new Promise<RpcReply>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#settle(id);
+        reject(new NetconfAbortedError(this.device, operation, signal?.reason));
+      };
       const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
         this.#settle(id);
         reject(new NetconfTimeoutError(this.device, operation, id, timeoutMs, this.#bytesReceived - bytesAtSend, this.#seen()));
       }, timeoutMs);
-      this.#pending.set(id, { operation, resolve, reject, timer });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = (finish: () => void): void => {
+        signal?.removeEventListener('abort', onAbort);
+        finish();
+      };
+      this.#pending.set(id, { operation, resolve: (r) => settle(() => resolve(r)), reject: (e) => settle(() => reject(e)), timer });
       this.#stream.write(message);
     });
   }

@@ -187,6 +187,11 @@ export class IosXeSession {
     return this.#level;
   }
 
+  /** Each command's deadline (ms); longer waits (`write memory`) are derived from it. */
+  get commandTimeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
   /** Writes that waited for an answer: the cost driver on high-latency links. */
   get roundTrips(): number {
     return this.#roundTrips;
