@@ -21,6 +21,10 @@ export interface FaultPlan {
   readonly rejectCertificate?: boolean | readonly string[];
   /** `write memory` / `copy running-config startup-config` fail with the real NVRAM error. */
   readonly failWriteMemory?: boolean;
+  /** Every output reaches the client in random packets of 1..N bytes, a little apart (lines, CRLF, prompts split anywhere). */
+  readonly chunkMaxBytes?: number;
+  /** About one line start in N of the output gets a syslog line printed before it (`terminal monitor`, no `logging synchronous`). */
+  readonly syslogEveryLines?: number;
 }
 
 export const NO_FAULTS: FaultPlan = Object.freeze({});

@@ -18,12 +18,9 @@ import {
 } from './registry.js';
 import type { RouterRuntime } from './runtime.js';
 
-/** Where a session's bytes go (an SSH channel, or nowhere during a replay). */
-export interface Terminal {
-  write(text: string): void;
-  /** Ends the session: `abrupt` drops the whole connection (a fault), otherwise the channel closes cleanly. */
-  close(abrupt: boolean): void;
-}
+import type { Terminal } from './output-shaping.js';
+
+export type { Terminal } from './output-shaping.js';
 
 export interface SessionOptions {
   readonly runtime: RouterRuntime;
