@@ -237,7 +237,8 @@ export class NetconfSession {
     } catch (err) {
       if (!(err instanceof XmlSyntaxError || err instanceof MessageError)) throw err;
       // The framing held, so only the RPC this was meant for is lost; a message-id written before the fault still tells which.
-      const id = /<(?:\w+:)?rpc-reply\b[^>]*?\bmessage-id\s*=\s*["']([^"']*)["']/.exec(text)?.[1];
+      // Only the head, where the start tag stands: a lazy scan per `<` over a large broken reply would be quadratic.
+      const id = /<(?:\w+:)?rpc-reply\b[^>]*?\bmessage-id\s*=\s*["']([^"']*)["']/.exec(text.slice(0, 4096))?.[1];
       this.#rejectUnmatched(id, (operation) => new NetconfMalformedReplyError(this.device, operation, err.message, this.#excerpt(text)));
       return;
     }

@@ -384,7 +384,7 @@ export class IosXeSession {
   }
 
   #unexpectedQuestion(command: string, text: string): never {
-    const question = lastLine(text.replace(/\s+$/, '')).trim();
+    const question = lastLine(text.trimEnd()).trim();
     const error = new UnexpectedQuestionError(this.device, this.#redactor.redact(command), this.#redactor.redact(question));
     // The device may still wait on the question: no further command goes out on this session.
     this.#lostStep = error;
