@@ -378,7 +378,9 @@ export class IosXeSession {
     // it as input (a question the command asked): the command did not run as sent.
     if (!before.endsWith('!') || parsePromptLine(before.slice(0, -1).trim()) === undefined) this.#unexpectedQuestion(what, read.text.slice(0, lineStart));
     const rest = read.text.slice(at + token.length);
-    // IOS takes `!` lines as comments in every mode; should a device not, its complaint is an error here.
+    // IOS takes `!` lines as comments in config modes (every running-config is full of them) and, as the lab does,
+    // in EXEC: no capture of a `!` typed at an EXEC prompt was found, so that is IOS XE 17.x behaviour assumed.
+    // Should a device complain, its complaint is an error here.
     this.#check(`${what} (end-of-command line)`, rest);
     return { body: read.text.slice(0, lineStart), promptBefore: before.slice(0, -1).trim() };
   }
