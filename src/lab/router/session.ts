@@ -247,7 +247,8 @@ export class CliSession implements SessionControl {
     if (!this.replay && faults.hangAtCommand && trimmed.startsWith(faults.hangAtCommand)) this.hung = true;
     if (!this.replay && faults.commandLatencyMs) await sleep(faults.commandLatencyMs);
     const frame = this.top();
-    if (!this.replay && trimmed !== '') this.runtime.state.commands.record(frame.id, trimmed, isConfigMode(frame.id) || /^conf(?:i(?:g(?:u(?:r(?:e)?)?)?)?)?\b/i.test(trimmed));
+    // A `!` comment is no command: IOS's command accounting does not see it (certagent ends each command with one).
+    if (!this.replay && trimmed !== '' && !trimmed.startsWith('!')) this.runtime.state.commands.record(frame.id, trimmed, isConfigMode(frame.id) || /^conf(?:i(?:g(?:u(?:r(?:e)?)?)?)?)?\b/i.test(trimmed));
     const mode = this.runtime.registry.mode(frame.id);
     if (mode.leaveWord && trimmed.toLowerCase() === mode.leaveWord) {
       this.exitMode();
