@@ -289,7 +289,8 @@ export function parseSipUaConnections(text: string): SipConnections {
       continue;
     }
     if (section === 'head') {
-      const counter = /^(.+?)\s*:\s*(\d+)$/.exec(trimmed);
+      // The name ends at its last non-space before the first colon: a lazy `.+?` before `\s*` was quadratic on long space runs.
+      const counter = /^([^:]*[^\s:])\s*:\s*(\d+)$/.exec(trimmed);
       const key = counter ? COUNTER_KEYS[(counter[1] ?? '').toLowerCase()] : undefined;
       if (counter && key) {
         counts[key] = Number(counter[2]);

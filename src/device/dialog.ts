@@ -13,10 +13,4 @@ export interface DialogStep {
   readonly secret?: boolean;
   /** Short name of the step for errors and transcripts (`paste certificate`). */
   readonly label?: string;
-  /**
-   * `send` holds several lines written at once (config lines ahead of a dialog's first command): the prompts
-   * after the earlier lines belong to them, so only a question or the prompt after the last line's echo ends
-   * the step. Errors of the earlier lines are raised with the dialog's, once it is over.
-   */
-  readonly promptAfterLastLine?: boolean;
 }

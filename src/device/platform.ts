@@ -80,6 +80,8 @@ export const DIALOG = {
   password: /(?:^|\n)[Pp]assword: ?$/,
   yesNo: /\[yes\/no\]: ?$/,
   confirm: /\[confirm\] ?$/,
+  /** `copy running-config startup-config` asks it; the session treats it as an unexpected question anywhere else. */
+  destinationFilename: /Destination filename \[[^\]\n]*\]\? ?$/,
   /** `crypto pki authenticate` and `crypto pki import ... certificate` waiting for the paste. */
   pasteCertificate: /End with a blank line or the word "quit" on a line by itself\.?\s*$/,
   more: / --More-- ?$/,
@@ -88,75 +90,103 @@ export const DIALOG = {
 /** One error form IOS prints, with what the operator should do about it. */
 export interface ErrorPattern {
   readonly id: string;
-  /** Multiline pattern matched against each command's output. */
+  /** Matched against each line of a command's output (at most ERROR_LINE_MAX characters of it). */
   readonly pattern: RegExp;
   readonly advice: string;
 }
 
 /**
  * Error texts, most specific first. They are anchored on the start of a line so that syslog lines in
- * `show logging` (`%HA_EM-3-FMPD_ERROR: Error executing ...`) are not taken for command errors.
+ * `show logging` (`%HA_EM-3-FMPD_ERROR: Error executing ...`) are not taken for command errors. Each is run on
+ * one line at a time, never on the whole output: a multiline `^\s*` ran over 400,000 empty lines in quadratic
+ * time (72 s of a blocked event loop, #18 item 3).
  */
 export const ERROR_PATTERNS: readonly ErrorPattern[] = [
   {
     id: 'invalid-input',
-    pattern: /^\s*% Invalid (?:input|command) detected.*$/m,
+    pattern: /^[ \t]*% Invalid (?:input|command) detected.*$/,
     advice: 'the command is not valid in this mode or on this IOS XE release; check the syntax and the mode',
   },
-  { id: 'incomplete', pattern: /^% Incomplete command\.?$/m, advice: 'the command needs more arguments' },
+  { id: 'incomplete', pattern: /^% Incomplete command\.?$/, advice: 'the command needs more arguments' },
   {
     id: 'ambiguous',
-    pattern: /^% Ambiguous command:.*$/m,
+    pattern: /^% Ambiguous command:.*$/,
     advice: 'an abbreviation matches several keywords; spell the keywords out',
   },
-  { id: 'unknown-command', pattern: /^% Unknown command.*$/m, advice: 'the device does not know this command' },
+  { id: 'unknown-command', pattern: /^% Unknown command.*$/, advice: 'the device does not know this command' },
   {
     id: 'ca-already-present',
-    pattern: /^% Please delete your existing CA certificate first\.$/m,
+    pattern: /^% Please delete your existing CA certificate first\.$/,
     advice: "the trustpoint already holds a CA certificate; remove it with 'no crypto pki trustpoint' first or use a new trustpoint name",
   },
   {
     id: 'trustpoint-unknown',
-    pattern: /^%? ?Certificate Authority \(trustpoint\) .* is unknown.*$|^.*trustpoint is not known.*$/m,
+    pattern: /^%? ?Certificate Authority \(trustpoint\) .* is unknown.*$|^.*trustpoint is not known.*$/,
     advice: "the trustpoint does not exist; create it with 'crypto pki trustpoint' first",
   },
   {
     id: 'fingerprint-required',
-    pattern: /^Trustpoint fingerprint must be supplied\.$/m,
+    pattern: /^Trustpoint fingerprint must be supplied\.$/,
     advice: "this IOS XE release requires a 'fingerprint' line in the trustpoint before 'crypto pki authenticate'",
   },
   {
     id: 'certificate-rejected',
-    pattern: /^Trustpoint CA certificate is rejected.*$/m,
+    pattern: /^Trustpoint CA certificate is rejected.*$/,
     advice: 'the device refused the CA certificate; check the pinned fingerprint and that the certificate is a CA',
   },
   {
     id: 'certificate-not-accepted',
-    pattern: /^% Certificate not accepted.*$/m,
+    pattern: /^% Certificate not accepted.*$/,
     advice: 'the certificate was declined at the fingerprint question',
   },
-  { id: 'pem-import-failed', pattern: /^% PEM files import failed\.?$/m, advice: 'check the PEM blocks and the key password' },
+  { id: 'pem-import-failed', pattern: /^% PEM files import failed\.?$/, advice: 'check the PEM blocks and the key password' },
   {
     id: 'authorization-failed',
-    pattern: /^Command authorization failed\.?$/m,
+    pattern: /^Command authorization failed\.?$/,
     advice: 'AAA refused the command for this account; use an account with privilege 15',
   },
-  { id: 'access-denied', pattern: /^% Access denied$/m, advice: 'the enable secret is wrong' },
+  { id: 'access-denied', pattern: /^% Access denied$/, advice: 'the enable secret is wrong' },
+  {
+    // Real IOS XE text (Cisco's Unicon IOS XE mock, unicon.plugins src/unicon/plugins/tests/mock/mock_device_iosxe.py):
+    // "Configuration mode is locked by process '484' user 'NETCONF' from terminal '64'. Please try later."
+    id: 'config-locked',
+    pattern: /^Configuration mode is locked by process .*$/,
+    advice: 'another session (NETCONF, or a CLI with configure terminal lock) holds the configuration lock; retry later',
+  },
   {
     id: 'error',
-    pattern: /^% ?Error\b.*$/m,
+    pattern: /^% ?Error\b.*$/,
     advice: 'the device reported an error; read its message',
   },
-  { id: 'not-found', pattern: /^% .* not found\.?$/m, advice: 'the object named in the command does not exist' },
+  { id: 'not-found', pattern: /^% .* not found\.?$/, advice: 'the object named in the command does not exist' },
 ];
 
-/** The first IOS error found in a command's output, with the device's own text. */
+/** IOS error lines are short; a longer line is cut to this before any pattern sees it, so the work per line is bounded. */
+export const ERROR_LINE_MAX = 512;
+
+/**
+ * The first IOS error found in a command's output (the most specific form when lines show several), with the
+ * device's own text. Linear in the output: each line, cut to ERROR_LINE_MAX, is tried against each pattern once.
+ */
 export function findDeviceError(output: string): { readonly pattern: ErrorPattern; readonly text: string } | undefined {
-  for (const pattern of ERROR_PATTERNS) {
-    const m = pattern.pattern.exec(output);
-    if (m) return { pattern, text: m[0].trim() };
+  let best: { readonly pattern: ErrorPattern; readonly text: string; readonly rank: number } | undefined;
+  for (let from = 0; from < output.length; ) {
+    const nl = output.indexOf('\n', from);
+    const end = nl < 0 ? output.length : nl;
+    const line = output.slice(from, Math.min(end, from + ERROR_LINE_MAX));
+    from = end + 1;
+    const limit = best?.rank ?? ERROR_PATTERNS.length;
+    for (let rank = 0; rank < limit; rank++) {
+      const pattern = ERROR_PATTERNS[rank] as ErrorPattern;
+      const m = pattern.pattern.exec(line);
+      if (m) {
+        best = { pattern, text: m[0].trim(), rank };
+        break;
+      }
+    }
+    if (best?.rank === 0) break;
   }
-  return undefined;
+  return best && { pattern: best.pattern, text: best.text };
 }
 
 /** Commands every session starts with: no paging, no wrapping (Unicon uses `term width 0`, scrapli 512). */

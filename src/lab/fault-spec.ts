@@ -32,10 +32,13 @@ const KINDS: Readonly<Record<string, FaultKind>> = {
   'fail-write': { value: 'none', help: 'write memory fails with the NVRAM error', apply: (p) => (p.failWriteMemory = true) },
   latency: { value: 'number', help: 'MS of delay before each command output', apply: (p, v) => (p.commandLatencyMs = Number(v)) },
   'line-latency': { value: 'number', help: 'MS of delay per output line', apply: (p, v) => (p.lineLatencyMs = Number(v)) },
+  chunk: { value: 'number', help: 'every output in random packets of 1..N bytes, a little apart (seeded by the hostname)', apply: (p, v) => (p.chunkMaxBytes = Math.max(1, Number(v))) },
+  syslog: { value: 'number', help: 'a syslog line before about one output line in N, as terminal monitor prints them', apply: (p, v) => (p.syslogEveryLines = Math.max(1, Number(v))) },
 };
 
 export const FAULT_HELP = Object.entries(KINDS).map(([name, kind]) => {
-  const value = { none: '', text: '=CMD', number: name.includes('latency') ? '=MS' : '=BYTES', 'optional-list': '[=TP,...]' }[kind.value];
+  const number = name.includes('latency') ? '=MS' : name === 'drop-after' ? '=BYTES' : '=N';
+  const value = { none: '', text: '=CMD', number, 'optional-list': '[=TP,...]' }[kind.value];
   return `${name}${value}: ${kind.help}`;
 });
 

@@ -50,6 +50,8 @@ export interface LabOptions {
   readonly smtpPort?: number;
   /** Fleet-wide latency; a device's own faults override it. */
   readonly latency?: LabLatency;
+  /** Fleet-wide output shaping (chunked packets, interleaved syslog lines); a device's own faults override it. */
+  readonly output?: Pick<FaultPlan, 'chunkMaxBytes' | 'syslogEveryLines'>;
   /** Faults per hostname. */
   readonly faults?: Readonly<Record<string, FaultPlan>>;
   /** Fixed credentials; what is not given is taken from the state folder's secrets file, else generated. */
@@ -299,6 +301,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const latency: FaultPlan = {
     ...(options.latency?.commandMs !== undefined && { commandLatencyMs: options.latency.commandMs }),
     ...(options.latency?.lineMs !== undefined && { lineLatencyMs: options.latency.lineMs }),
+    ...options.output,
   };
   const cubeKit = cubeNames.length > 0 ? await prepareCubeKit(stateDir, cubeNames) : undefined;
   const startRouter = (name: string, index: number): Promise<LabRouter> =>

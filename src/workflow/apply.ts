@@ -1,28 +1,53 @@
 /** Sends planned steps to a device: config blocks in one write, and the `crypto pki authenticate` and removal
  * dialogs, answering `yes` only when the fingerprints the device printed are the ones computed locally. */
+import pRetry from 'p-retry';
 import { hexGroups } from '../certs/ios-format.js';
 import { authenticateCommand, authenticateDialog, parseAuthenticateOutput, parsePromptLine, removeTrustpointDialog } from '../device/index.js';
 import type { DialogStep } from '../device/index.js';
-import { DeviceCommandError } from '../transport/ssh-cli/index.js';
+import { ConfigLockedError, DeviceCommandError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { CertificateRefusedError, FingerprintMismatchError } from './errors.js';
 import { revealLine } from './lines.js';
 import type { Step } from './plan.js';
+import type { RetryPolicy } from './run-context.js';
+
+/** How long to wait out another session's configuration lock: backoff with jitter, ended by the device deadline. */
+export interface LockWait extends RetryPolicy {
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Enters config mode, waiting out a configuration lock another session holds (NETCONF, `configure terminal lock`)
+ * with backoff: nothing of the step has been sent when the lock refuses, so trying again later is safe. Jitter
+ * keeps many workers from knocking in step.
+ */
+export async function enterConfig(session: IosXeSession, wait: LockWait = {}): Promise<void> {
+  if (session.level === 'config') return;
+  await pRetry(() => session.enterConfig(), {
+    retries: wait.retries ?? 2,
+    minTimeout: wait.minTimeoutMs ?? 500,
+    maxTimeout: wait.maxTimeoutMs ?? 5_000,
+    factor: 2,
+    randomize: true,
+    ...(wait.signal && { signal: wait.signal }),
+    shouldRetry: ({ error }) => error instanceof ConfigLockedError,
+  });
+}
 
 /**
  * A dialog in config mode. The session stays there afterwards, as after a config block, so the next block or
  * dialog needs no `configure terminal` and nothing before it an `end` (two round trips each); the caller returns
  * to privileged EXEC (`session.ensureExec()`, no round trip when already there). After a failure the session goes back to EXEC at once, while it is usable.
  */
-async function dialog(session: IosXeSession, steps: readonly DialogStep[]): Promise<{ output: string }> {
+async function dialog(session: IosXeSession, steps: readonly DialogStep[], wait: LockWait): Promise<{ output: string }> {
   const [first, ...rest] = steps;
   if (first === undefined) return { output: '' };
   // The dialog's name in device errors, chosen as the session chooses it; unlabelled, the opening step would say
   // 'configure terminal'.
   const label = first.label ?? (typeof first.send === 'string' ? first.send : 'dialog');
-  const opening: DialogStep[] = session.level === 'config' ? [{ ...first, label }] : [{ send: 'configure terminal', expect: [], label }, first];
+  await enterConfig(session, wait);
   try {
-    return await session.interact([...opening, ...rest]);
+    return await session.interact([{ ...first, label }, ...rest]);
   } catch (err) {
     await session.ensureExec().catch(() => undefined);
     throw err;
@@ -40,7 +65,7 @@ export function stepName(step: Step): string {
   }
 }
 
-async function authenticate(session: IosXeSession, step: Extract<Step, { kind: 'authenticate' }>): Promise<void> {
+async function authenticate(session: IosXeSession, step: Extract<Step, { kind: 'authenticate' }>, wait: LockWait): Promise<void> {
   const command = authenticateCommand(step.trustpoint);
   let mismatch: string | undefined;
   const steps = authenticateDialog(step.trustpoint, step.der, (seen) => {
@@ -52,7 +77,7 @@ async function authenticate(session: IosXeSession, step: Extract<Step, { kind: '
   let output = '';
   let failure: unknown;
   try {
-    output = (await dialog(session, steps)).output;
+    output = (await dialog(session, steps, wait)).output;
   } catch (err) {
     failure = err;
   }
@@ -97,17 +122,18 @@ function afterPaste(output: string): string {
   return lines.filter((l) => l !== '').join('\n');
 }
 
-export async function runStep(session: IosXeSession, step: Step): Promise<void> {
+export async function runStep(session: IosXeSession, step: Step, wait: LockWait = {}): Promise<void> {
   switch (step.kind) {
     case 'config':
+      await enterConfig(session, wait);
       // Every line's echo is checked before the next step starts, so a dialog never follows a refused line.
       await session.sendConfig(step.lines.map(revealLine), { bulk: true, stayInConfigMode: true });
       return;
     case 'authenticate':
-      await authenticate(session, step);
+      await authenticate(session, step, wait);
       return;
     case 'remove-trustpoint':
-      await dialog(session, removeTrustpointDialog(step.trustpoint));
+      await dialog(session, removeTrustpointDialog(step.trustpoint), wait);
       return;
   }
 }

@@ -9,6 +9,9 @@ export interface SessionSettings {
   readonly transcriptDir?: string;
   readonly commandTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
+  /** Most bytes one command may print; most one session may receive (its transcript). */
+  readonly maxOutputBytes?: number;
+  readonly maxSessionBytes?: number;
   /** Values the transcripts and errors must never show (SMTP passwords, server strings). */
   readonly secrets?: readonly string[];
 }
@@ -57,6 +60,8 @@ export async function openDeviceSession(device: Device, creds: ResolvedCredentia
     ...(settings.transcriptDir !== undefined && { transcriptFile: transcriptPath(settings.transcriptDir, device.name) }),
     ...(settings.commandTimeoutMs !== undefined && { commandTimeoutMs: settings.commandTimeoutMs }),
     ...(settings.connectTimeoutMs !== undefined && { connectTimeoutMs: settings.connectTimeoutMs }),
+    ...(settings.maxOutputBytes !== undefined && { maxOutputBytes: settings.maxOutputBytes }),
+    ...(settings.maxSessionBytes !== undefined && { maxSessionBytes: settings.maxSessionBytes }),
   };
   return IosXeSession.open(options);
 }

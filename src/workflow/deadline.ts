@@ -1,8 +1,9 @@
 /**
- * Deadlines of a fleet run. A device's deadline (`--device-timeout`) is an AbortSignal the per-device workflow
- * checks between steps: no new step starts once it has passed, and changes already made are rolled back on the
- * live session (a step under way is bounded by the command timeout). The run's deadline (`--deadline`) starts no
- * new device once passed; devices under way keep their own deadline.
+ * Deadlines of a fleet run. A device's deadline (`--device-timeout`) is an AbortSignal: no new step starts once it
+ * has passed, and the wait under way (a command, the login, a retry's backoff, the proof's polling) ends at once;
+ * the changes already made are then rolled back within the rollback allowance (run-context.ts), so a device takes
+ * at most its deadline plus that allowance. The run's deadline (`--deadline`) starts no new device once passed;
+ * devices under way keep their own deadline.
  */
 
 /** The device's deadline passed: the workflow stopped before its next step. */

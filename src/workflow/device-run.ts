@@ -7,9 +7,10 @@
 import { Secret } from '../config/index.js';
 import { saveSucceeded, WRITE_MEMORY } from '../device/index.js';
 import type { ChangeRecord, DeviceOutcome } from '../report/events.js';
-import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
+import { ConnectionClosedError, DeviceTimeoutError, OutputLimitError, ReadAbortedError, SessionUnusableError } from '../transport/ssh-cli/index.js';
+import { saveTimeoutMs } from '../transport/timeouts.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
-import { runStep, stepName } from './apply.js';
+import { enterConfig, runStep, stepName } from './apply.js';
 import { applyCube, cubeChangeRecords, prepareCube, rollbackCube, verifyCube } from './cube/index.js';
 import type { CubeRun } from './cube/index.js';
 import { WorkflowError, VerificationError, errorDetail } from './errors.js';
@@ -94,6 +95,34 @@ async function rollback(run: SshRun, started: readonly PlannedChange[], before: 
   }
 }
 
+/** A `write memory` that ended this way may have stored the configuration before it failed. */
+export function writeMayHaveHappened(err: unknown): boolean {
+  return err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError || err instanceof SessionUnusableError || err instanceof ReadAbortedError || err instanceof OutputLimitError;
+}
+
+/**
+ * After a `write memory` that may have stored the changes (it printed `[OK]`, then hung or dropped) and a complete
+ * rollback, startup-config could hold what running-config no longer does: the next reload would bring the undone
+ * changes back. Saving the rolled-back running-config again makes them agree (it holds nothing the interrupted
+ * save had not stored already). When the rollback is incomplete, saving would store a half state: say so instead.
+ */
+async function saveAfterRollback(run: SshRun, undone: { records: ChangeRecord[]; left: string[] }): Promise<void> {
+  const device = run.job.device;
+  if (undone.left.length > 0) {
+    undone.left.push(`startup-config may hold the changes: the interrupted 'write memory' may have saved them; compare startup-config with running-config on ${device}`);
+    return;
+  }
+  run.step('write memory (again, after the rollback)');
+  try {
+    const session = await run.fresh();
+    const saved = await session.send(WRITE_MEMORY, { timeoutMs: saveTimeoutMs(session.commandTimeoutMs) });
+    if (!saveSucceeded(saved)) throw new Error(`'write memory' did not confirm [OK]: ${saved.trim()}`);
+    undone.records.push({ object: 'startup-config', action: 'saved', detail: "saved again after the rollback: the interrupted 'write memory' may have stored the changes" });
+  } catch (err) {
+    undone.left.push(`startup-config may hold the undone changes (the interrupted 'write memory' may have saved them) and saving again failed: ${errorMessage(err)}`);
+  }
+}
+
 export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
   const run = new SshRun(job);
   job.reporter.deviceStarted(job.device);
@@ -134,11 +163,14 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       await run.close();
       return run.outcome('unchanged', [], extra);
     }
+    const wait = { ...job.retry, ...(job.signal && { signal: job.signal }) };
     for (const batch of batches(plan.changes)) {
       stepNow = stepName(batch.step);
       run.forward(stepNow);
+      // Another session's configuration lock refuses before anything of the batch is sent: wait it out first.
+      await enterConfig(session, wait);
       for (const change of batch.changes) if (!started.includes(change)) started.push(change);
-      await runStep(session, batch.step);
+      await runStep(session, batch.step, wait);
     }
     await session.ensureExec();
     if (plan.changes.length > 0) {
@@ -174,7 +206,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
     if (changing || job.saveAlways) {
       stepNow = 'write memory';
       run.forward(stepNow);
-      const saved = await session.send(WRITE_MEMORY, { timeoutMs: 120_000 });
+      const saved = await session.send(WRITE_MEMORY, { timeoutMs: saveTimeoutMs(session.commandTimeoutMs) });
       if (!saveSucceeded(saved)) {
         throw new WorkflowError(job.device, stepNow, `${job.device}: 'write memory' did not confirm [OK]`, 'check NVRAM space and the device log', saved.trim());
       }
@@ -192,13 +224,12 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       await run.close();
       return run.outcome('failed', exported, { ...extra, error: detail });
     }
+    // The deadline may have passed: the undo gets its own allowance.
+    run.startRollback();
     const cubeUndone = cube && cubeStarted ? await rollbackCubeStep(run, cube) : { records: [], left: [] };
     const trustpointsUndone = await rollback(run, started, before);
     const undone = { records: [...cubeUndone.records, ...trustpointsUndone.records, ...exported], left: [...cubeUndone.left, ...trustpointsUndone.left] };
-    if (stepNow === 'write memory' && (err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError || err instanceof SessionUnusableError)) {
-      // The save may have gone through before the session was lost: startup-config could hold the undone changes.
-      detail.hint = `'write memory' may have completed before the failure: compare startup-config with running-config on ${job.device}${detail.hint ? `; ${detail.hint}` : ''}`;
-    }
+    if (stepNow === 'write memory' && writeMayHaveHappened(err)) await saveAfterRollback(run, undone);
     await run.close();
     // The re-read device is the judge: a restore step may fail only because its object never changed.
     return run.undoneOutcome(undone, detail, extra);

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { parseCertificate } from '../certs/x509.js';
 import type { CertificateFacts } from '../certs/types.js';
 import { Secret } from '../config/index.js';
-import { outputLines, parseEemConfig, parsePkiConfig, redactServerCredentials } from '../device/index.js';
+import { outputLines, parseEemConfig, withoutSyslogLines, parsePkiConfig, redactServerCredentials } from '../device/index.js';
 import type { ChainCertificate, EemApplet as DeviceApplet, TrustpointConfig } from '../device/index.js';
 import { errorMessage } from '../shared/error-message.js';
 
@@ -126,7 +126,10 @@ export function deviceEnvironment(entries: Iterable<readonly [string, string]>):
   return environment;
 }
 
-export function parseFacts(text: string): DeviceFacts {
+export function parseFacts(output: string): DeviceFacts {
+  // Syslog messages printed between output lines (`terminal monitor`) are no configuration: every parser below,
+  // and the applet lines kept to restore an applet verbatim, read the text without them.
+  const text = withoutSyslogLines(output);
   const pki = parsePkiConfig(text);
   const chains = new Map(pki.chains.map((c) => [c.trustpoint, c.certificates]));
   const trustpoints = new Map<string, InstalledTrustpoint>();

@@ -28,7 +28,7 @@ function proofMode(applet: string, before: DeviceFacts, plan: DevicePlan, desire
  * Runs the playbook's applet and proves the mail went out, as far as the device can show it; says in `diagnoses`
  * why the proof was weaker or impossible. `forward` starts the step.
  */
-export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'desired' | 'pollIntervalMs'>, before: DeviceFacts, plan: DevicePlan, diagnoses: string[], forward: (step: string) => void): Promise<Proof | undefined> {
+export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'desired' | 'pollIntervalMs' | 'signal'>, before: DeviceFacts, plan: DevicePlan, diagnoses: string[], forward: (step: string) => void): Promise<Proof | undefined> {
   const verify = job.desired.verify;
   if (!verify) return undefined;
   const mode = proofMode(verify.applet, before, plan, job.desired);
@@ -45,6 +45,7 @@ export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'des
     redact: secretRedactor(job.desired),
     marker: mode === 'marker',
     ...(job.pollIntervalMs !== undefined && { pollIntervalMs: job.pollIntervalMs }),
+    ...(job.signal && { signal: job.signal }),
   });
 }
 

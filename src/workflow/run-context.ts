@@ -20,6 +20,8 @@ export interface RetryPolicy {
 export interface RunSession {
   readonly roundTrips: number;
   close(): Promise<void>;
+  /** Ends every later wait of the session when `signal` aborts (the device deadline, then the rollback allowance). */
+  useSignal(signal: AbortSignal | undefined): void;
 }
 
 export interface RunJob<S extends RunSession> {
@@ -30,8 +32,45 @@ export interface RunJob<S extends RunSession> {
   readonly retry?: RetryPolicy;
   readonly reporter: RunReporter;
   readonly transcript?: string;
-  /** Aborted when the device's deadline passes: no further step starts, changes made are rolled back. */
+  /** Aborted when the device's deadline passes: no further step starts, the wait under way ends, changes made are rolled back. */
   readonly signal?: AbortSignal;
+  /** How long the rollback may take once the deadline has passed (default ROLLBACK_ALLOWANCE_MS). */
+  readonly rollbackAllowanceMs?: number;
+}
+
+/**
+ * Time granted to undo changes after the device deadline passed: a device's run takes at most `--device-timeout`
+ * plus this. A minute covers a rollback of every object certagent touches (a reconnect, a few config blocks and
+ * dialogs, one re-read) on a slow link; what is not undone by then is reported as left.
+ */
+export const ROLLBACK_ALLOWANCE_MS = 60_000;
+
+/** `promise`, unless `signal` aborts first (then its reason); a result arriving late is handed to `late`. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, late: (value: T) => void): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.then(late, () => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    let aborted = false;
+    const onAbort = (): void => {
+      aborted = true;
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (aborted) late(value);
+        else resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** What undoing the started changes restored, and what it could not. */
@@ -45,8 +84,26 @@ export class RunContext<S extends RunSession> {
   readonly startedAt = new Date().toISOString();
   roundTrips = 0;
   session: S | undefined;
+  /** What bounds the waits now: the device deadline, then (once rolling back) the rollback allowance. */
+  #signal: AbortSignal | undefined;
 
-  constructor(readonly job: RunJob<S>) {}
+  constructor(readonly job: RunJob<S>) {
+    this.#signal = job.signal;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.#signal;
+  }
+
+  /**
+   * From now on waits are bounded by the rollback allowance instead of the device deadline (which may have passed:
+   * undoing changes must still be tried). Without a device deadline nothing changes.
+   */
+  startRollback(): void {
+    if (this.job.signal === undefined) return;
+    this.#signal = AbortSignal.timeout(this.job.rollbackAllowanceMs ?? ROLLBACK_ALLOWANCE_MS);
+    this.session?.useSignal(this.#signal);
+  }
 
   step(name: string): void {
     this.job.reporter.deviceStep(this.job.device, name);
@@ -63,7 +120,9 @@ export class RunContext<S extends RunSession> {
     const retry = this.job.retry ?? {};
     return pRetry(
       async () => {
-        const session = await this.job.open();
+        // The login wait too ends at the deadline; a session opened too late is closed.
+        const session = await untilAborted(this.job.open(), this.#signal, (late) => void late.close().catch(() => undefined));
+        session.useSignal(this.#signal);
         this.session = session;
         try {
           return await then(session);
@@ -77,7 +136,10 @@ export class RunContext<S extends RunSession> {
         minTimeout: retry.minTimeoutMs ?? 500,
         maxTimeout: retry.maxTimeoutMs ?? 5_000,
         factor: 2,
-        shouldRetry: ({ error }) => isTransient(error) && this.job.signal?.aborted !== true,
+        // Jitter: many workers retrying one TACACS+ server do not knock in step.
+        randomize: true,
+        ...(this.#signal && { signal: this.#signal }),
+        shouldRetry: ({ error }) => isTransient(error) && this.#signal?.aborted !== true,
         onFailedAttempt: ({ error, retriesLeft }) => {
           if (retriesLeft > 0 && isTransient(error)) this.step(`connection failed (${error.message}); retrying`);
         },

@@ -24,6 +24,8 @@ export interface ProofOptions {
   readonly redact: (text: string) => string;
   /** Whether the applet carries the marker; without it only failures can be seen, so silence until the deadline passes. */
   readonly marker: boolean;
+  /** The device deadline: polling stops when it aborts. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Proof {
@@ -47,8 +49,23 @@ export function newLines(before: string, after: string): string[] {
   return out;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms` between two polls; rejects with the signal's reason as soon as it aborts. */
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 export async function proveApplet(session: IosXeSession, verify: VerifyPlan, options: ProofOptions): Promise<Proof> {
@@ -81,7 +98,7 @@ export async function proveApplet(session: IosXeSession, verify: VerifyPlan, opt
       );
     }
     if (Date.now() >= deadline) break;
-    await delay(Math.min(interval, Math.max(0, deadline - Date.now())));
+    await delay(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal);
     interval = Math.min(interval * 2, options.maxPollIntervalMs ?? 2_000);
   }
   if (!options.marker) return { applet: verify.applet, nonce: options.nonce, polls };

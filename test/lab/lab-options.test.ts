@@ -17,6 +17,12 @@ describe('parseLabArgs', () => {
     });
   });
 
+  it('--chunking cuts the output of every router into packets of 1..N bytes', () => {
+    const parsed = parseLabArgs(['--chunking', '8']);
+    expect(parsed !== 'help' && parsed.lab.output).toEqual({ chunkMaxBytes: 8 });
+    expect(() => parseLabArgs(['--chunking', '0'])).toThrow(/--chunking must be a whole number 1\.\.65536/);
+  });
+
   it('reads every option, faults by name, number and all', () => {
     const parsed = parseLabArgs([
       '--devices=4', '--base-port', '2201', '--state-dir', 'st', '--smtp-port', '2525', '--latency', '20', '--line-latency', '2',

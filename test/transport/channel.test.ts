@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import net from 'node:net';
 import type { LabRouter } from '../../src/lab/router/index.js';
-import { ANY_PROMPT, parseShowCryptoPkiTrustpoints, promptPatterns } from '../../src/device/index.js';
+import { ANY_PROMPT, DIALOG, parseShowCryptoPkiTrustpoints, promptPatterns } from '../../src/device/index.js';
 import { Channel, ConnectError, openSshShell, Redactor } from '../../src/transport/ssh-cli/index.js';
 import { optionsFor, startLab } from './lab.js';
 
@@ -17,7 +17,7 @@ describe('channel over a raw shell', () => {
   it('continues --More-- pages by itself when paging is still on, and reads until the whole-line prompt', async () => {
     const shell = await openSshShell(optionsFor(router));
     try {
-      const channel = new Channel('lab-r1', shell.stream, new Redactor());
+      const channel = new Channel('lab-r1', shell.stream, new Redactor(), undefined, { more: DIALOG.more });
       let raw = '';
       shell.stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
       await channel.readUntil([ANY_PROMPT], { timeoutMs: 5_000, command: '(login)' });

@@ -24,6 +24,7 @@ const USAGE = `certagent lab [options]
   --smtp-port P          the mail server's port (default 0: as for --base-port)
   --latency MS           delay before every command's output, on every router
   --line-latency MS      delay per output line, on every router
+  --chunking N           every router sends each output in random packets of 1..N bytes (seeded by hostname)
   --fault DEVICE:KIND[=VALUE]  a fault on one router (name, number or all); repeatable. Kinds:
 ${FAULT_HELP.map((line) => `      ${line}`).join('\n')}
   --netconf              each router also serves NETCONF on a port of its own (printed, and written as
@@ -65,6 +66,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
         'smtp-port': { type: 'string' },
         latency: { type: 'string' },
         'line-latency': { type: 'string' },
+        chunking: { type: 'string' },
         fault: { type: 'string', multiple: true },
         'inventory-out': { type: 'string' },
         'playbook-out': { type: 'string' },
@@ -87,6 +89,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
   const commandMs = whole('latency', values.latency, 0, 600_000);
   const lineMs = whole('line-latency', values['line-latency'], 0, 600_000);
   const cubes = whole('cube', values.cube, 0, 1000) ?? 0;
+  const chunkMaxBytes = whole('chunking', values.chunking, 1, 65_536);
   const stateDir = values['state-dir'] ?? '.lab';
   if (stateDir === '') throw new UsageError('--state-dir must name a folder');
   let faults;
@@ -97,7 +100,18 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
   }
   const latency: LabLatency = { ...(commandMs !== undefined && { commandMs }), ...(lineMs !== undefined && { lineMs }) };
   return {
-    lab: { stateDir, devices, basePort, smtpPort, latency, faults, ...(values.netconf === true && { netconf: true }), ...(cubes > 0 && { cubes }), ...(values['tls-scenarios'] === true && { tlsScenarios: true }) },
+    lab: {
+      stateDir,
+      devices,
+      basePort,
+      smtpPort,
+      latency,
+      faults,
+      ...(chunkMaxBytes !== undefined && { output: { chunkMaxBytes } }),
+      ...(values.netconf === true && { netconf: true }),
+      ...(cubes > 0 && { cubes }),
+      ...(values['tls-scenarios'] === true && { tlsScenarios: true }),
+    },
     inventoryOut: values['inventory-out'] ?? join(stateDir, 'inventory.yaml'),
     playbookOut: values['playbook-out'] ?? join(stateDir, 'playbook.yaml'),
   };

@@ -15,6 +15,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incu
 import type { DesiredState, FleetOptions, WorkflowCommand } from '../../workflow/index.js';
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import type { Command } from '../command.js';
+import { parseSize } from '../size.js';
 import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';
 import type { FleetFlagValues } from '../fleet-options.js';
 import { errorMessage } from '../../shared/error-message.js';
@@ -39,6 +40,8 @@ const COMMON = {
   'log-file': { type: 'string' },
   'pin-fingerprints': { type: 'boolean' },
   'command-timeout': { type: 'string' },
+  'max-output': { type: 'string' },
+  'max-transcript': { type: 'string' },
   verbose: { type: 'boolean', short: 'v', multiple: true },
   quiet: { type: 'boolean', short: 'q' },
   progress: { type: 'string' },
@@ -98,6 +101,8 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   if (values.playbook === undefined) throw new UsageError('give the playbook with -p PLAYBOOK');
   const concurrency = positiveInteger(values.concurrency, '--concurrency', DEFAULT_CONCURRENCY);
   const commandTimeoutMs = positiveInteger(values['command-timeout'], '--command-timeout', 30) * 1000;
+  const maxOutputBytes = parseSize(values['max-output'], '--max-output');
+  const maxSessionBytes = parseSize(values['max-transcript'], '--max-transcript');
   let renewBefore = DEFAULT_RENEW_BEFORE_SECONDS;
   if (values['renew-before'] !== undefined) {
     const seconds = parseDuration(values['renew-before']);
@@ -181,7 +186,13 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
           },
         }),
       }),
-      session: { commandTimeoutMs, ...(values.transcripts !== undefined && { transcriptDir: values.transcripts }), ...deps.fleet?.session },
+      session: {
+        commandTimeoutMs,
+        ...(maxOutputBytes !== undefined && { maxOutputBytes }),
+        ...(maxSessionBytes !== undefined && { maxSessionBytes }),
+        ...(values.transcripts !== undefined && { transcriptDir: values.transcripts }),
+        ...deps.fleet?.session,
+      },
       ...(deps.fleet?.retry && { retry: deps.fleet.retry }),
       ...(deps.fleet?.pollIntervalMs !== undefined && { pollIntervalMs: deps.fleet.pollIntervalMs }),
       registerSecret: (value) => redactor.add(value),
@@ -213,6 +224,8 @@ const OPTIONS_HELP = [
   '      --log-file FILE      JSON Lines log',
   '      --pin-fingerprints   pin every CA fingerprint before authenticate (required on IOS XE 26.x)',
   '      --command-timeout S  seconds to wait for each command (default 30)',
+  '      --max-output SIZE    most a command may print before its device fails (default 16MiB)',
+  '      --max-transcript SIZE  most one device session may print, which bounds its transcript (default 64MiB)',
   '      --progress MODE      auto, live, lines or none',
   '      --transport T        ssh or netconf for every device, instead of the inventory\'s (netconf: YANG',
   '                           edits on netconf_port, CA certificates and mail lines over SSH on port)',

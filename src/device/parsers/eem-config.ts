@@ -1,7 +1,7 @@
 /** The EEM part of `show running-config`: environment variables and applets with their event and actions. */
 import type { EemMailMessage } from '../eem-types.js';
 import { splitIosWords } from '../ios-string.js';
-import { outputLines } from '../text.js';
+import { isSyslogLine, outputLines } from '../text.js';
 
 export interface EemMailAction extends EemMailMessage {
   /** `secure tls` / `secure none`. */
@@ -78,6 +78,8 @@ export function parseEemConfig(text: string): EemConfig {
   const applets: EemApplet[] = [];
   let applet: { name: string; event?: string; actions: EemAction[]; otherLines: string[] } | undefined;
   for (const raw of outputLines(text)) {
+    // A syslog line a monitoring vty printed inside an applet does not end it.
+    if (isSyslogLine(raw)) continue;
     if (!/^[ \t]/.test(raw)) {
       applet = undefined;
       const env = /^event manager environment (\S+)(?: (.*))?$/.exec(raw);

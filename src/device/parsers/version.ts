@@ -30,7 +30,9 @@ export function parseShowVersion(text: string): DeviceVersion {
     }
     return undefined;
   };
-  const ios = find(/^Cisco IOS Software.*?, (?:.*?)Version ([^\s,]+)/);
+  // One pass back from the line end, each comma's segment scanned once: two lazy `.*?` made a long line without
+  // `Version` quadratic (#18 item 3).
+  const ios = find(/^Cisco IOS Software.*,[^,]*?\bVersion ([^\s,]+)/);
   const uptime = find(/^(\S+) uptime is (.+)$/);
   if (!ios || !uptime) {
     throw new ShowVersionParseError("this is not IOS XE 'show version' output: no 'Cisco IOS Software ... Version' or 'uptime is' line");

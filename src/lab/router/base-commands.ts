@@ -144,10 +144,18 @@ const exec: EngineCommand[] = [
   },
   {
     modes: [EXEC],
-    syntax: 'configure terminal',
+    syntax: 'configure terminal [lock]',
     privileged: true,
     run(ctx) {
+      const lock = ctx.router.configLock;
+      if (lock && lock.owner !== ctx.session) {
+        // IOS XE's text (Unicon's IOS XE mock device, unicon.plugins src/unicon/plugins/tests/mock/mock_device_iosxe.py);
+        // the session stays in privileged EXEC.
+        ctx.io.print(`Configuration mode is locked by process '${lock.process}' user '${lock.user}' from terminal '${lock.terminal}'. Please try later.\n`);
+        return;
+      }
       ctx.io.print('Enter configuration commands, one per line.  End with CNTL/Z.\n');
+      if (ctx.params['lock'] !== undefined) ctx.session.lockConfig();
       ctx.enterMode({ id: CONFIG });
     },
   },

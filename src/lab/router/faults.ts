@@ -26,6 +26,10 @@ export interface FaultPlan {
   readonly quietDecline?: boolean;
   /** `show running-config` prints a log message into the middle of every certificate's hex (see garble.ts). */
   readonly garbleHex?: boolean;
+  /** Every output reaches the client in random packets of 1..N bytes, a little apart (lines, CRLF, prompts split anywhere). */
+  readonly chunkMaxBytes?: number;
+  /** About one line start in N of the output gets a syslog line printed before it (`terminal monitor`, no `logging synchronous`). */
+  readonly syslogEveryLines?: number;
 }
 
 export const NO_FAULTS: FaultPlan = Object.freeze({});

@@ -20,6 +20,7 @@ import { addUser, defaultBaseConfig, MemoryStartupStore, type RouterRuntime, typ
 import { Secret } from './secrets.js';
 import { NetconfServer } from './netconf/index.js';
 import { CliSession, type Terminal } from './session.js';
+import { seedOf, shapedTerminal } from './output-shaping.js';
 import type { RouterState } from './state.js';
 import { seedCertificate } from './pki/seed.js';
 import type { CertificateRole } from './pki/state.js';
@@ -226,6 +227,11 @@ export class LabRouter {
     return this.runtime.runningConfig();
   }
 
+  /** What `write memory` last stored (undefined before the first save), for tests reading the lab's own state. */
+  startupConfig(): Promise<string | undefined> {
+    return this.runtime.startup.load();
+  }
+
   async stop(): Promise<void> {
     for (const session of this.sessions) session.close();
     this.netconf?.stop();
@@ -337,7 +343,7 @@ export class LabRouter {
   private newSession(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, width: number): { session: CliSession; vty: number } {
     const vty = this.runtime.nextVty();
     let open = true;
-    const terminal: Terminal = {
+    const channelTerminal: Terminal = {
       write: (text) => {
         if (open) channel.write(text);
       },
@@ -353,6 +359,9 @@ export class LabRouter {
         }
       },
     };
+    const state = this.runtime.state;
+    // Each session cuts its output its own way, reproducibly: the seed is the hostname and the vty.
+    const terminal = shapedTerminal(channelTerminal, { faults: () => state.faults, now: () => state.now(), seed: seedOf(`${state.hostname}/vty${vty}`) });
     const session = new CliSession({
       runtime: this.runtime,
       terminal,

@@ -28,6 +28,8 @@ export interface SessionControl {
   readSecret(prompt: string): Promise<string>;
   /** Runs an exec command line from config mode (`do`), `from` being where it starts in `line`. */
   runExec(line: string, from: number): Promise<void>;
+  /** Holds the configuration lock until this session leaves config mode (`configure terminal lock`). */
+  lockConfig(): void;
   /** Leaves every config mode (`end`, Ctrl-Z). */
   endConfig(): void;
   /** Ends the session (`exit` at exec level). */

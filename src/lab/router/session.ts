@@ -18,12 +18,9 @@ import {
 } from './registry.js';
 import type { RouterRuntime } from './runtime.js';
 
-/** Where a session's bytes go (an SSH channel, or nowhere during a replay). */
-export interface Terminal {
-  write(text: string): void;
-  /** Ends the session: `abrupt` drops the whole connection (a fault), otherwise the channel closes cleanly. */
-  close(abrupt: boolean): void;
-}
+import type { Terminal } from './output-shaping.js';
+
+export type { Terminal } from './output-shaping.js';
 
 export interface SessionOptions {
   readonly runtime: RouterRuntime;
@@ -112,6 +109,7 @@ export class CliSession implements SessionControl {
   close(abrupt = false): void {
     if (this.closed) return;
     this.closed = true;
+    this.releaseConfigLock();
     this.unsubscribeMonitor?.();
     this.wakeReader();
     this.terminal.close(abrupt);
@@ -179,6 +177,16 @@ export class CliSession implements SessionControl {
     this.stack[0] = { id: level >= 15 ? EXEC : USER_EXEC };
   }
 
+  lockConfig(): void {
+    const vty = /\d+$/.exec(this.lineName)?.[0] ?? '0';
+    // IOS XE names the holder by its process id and tty number; the lab makes both from the vty.
+    this.runtime.state.configLock = { owner: this, process: 300 + Number(vty), user: this.username, terminal: String(2 + Number(vty)) };
+  }
+
+  private releaseConfigLock(): void {
+    if (this.runtime.state.configLock?.owner === this) this.runtime.state.configLock = undefined;
+  }
+
   endConfig(): void {
     if (!isConfigMode(this.top().id)) return;
     this.stack.length = 1;
@@ -239,7 +247,8 @@ export class CliSession implements SessionControl {
     if (!this.replay && faults.hangAtCommand && trimmed.startsWith(faults.hangAtCommand)) this.hung = true;
     if (!this.replay && faults.commandLatencyMs) await sleep(faults.commandLatencyMs);
     const frame = this.top();
-    if (!this.replay && trimmed !== '') this.runtime.state.commands.record(frame.id, trimmed, isConfigMode(frame.id) || /^conf(?:i(?:g(?:u(?:r(?:e)?)?)?)?)?\b/i.test(trimmed));
+    // A `!` comment is no command: IOS's command accounting does not see it (certagent ends each command with one).
+    if (!this.replay && trimmed !== '' && !trimmed.startsWith('!')) this.runtime.state.commands.record(frame.id, trimmed, isConfigMode(frame.id) || /^conf(?:i(?:g(?:u(?:r(?:e)?)?)?)?)?\b/i.test(trimmed));
     const mode = this.runtime.registry.mode(frame.id);
     if (mode.leaveWord && trimmed.toLowerCase() === mode.leaveWord) {
       this.exitMode();
@@ -372,6 +381,7 @@ export class CliSession implements SessionControl {
   }
 
   private configSessionEnded(): void {
+    this.releaseConfigLock();
     if (this.replay || this.runtime.booting) return;
     this.runtime.state.syslog.log('SYS', 5, 'CONFIG_I', `Configured from console by ${this.username} on ${this.lineName} (${this.peer})`);
   }

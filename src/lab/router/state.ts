@@ -9,6 +9,15 @@ import type { SyslogBuffer } from './syslog.js';
 import type { FaultPlan } from './faults.js';
 import type { CommandLog } from './command-log.js';
 
+/** Who holds the configuration lock, as IOS XE names it to a session refused config mode. */
+export interface ConfigLock {
+  /** The holding session (object identity). */
+  readonly owner: object;
+  readonly process: number;
+  readonly user: string;
+  readonly terminal: string;
+}
+
 export interface RouterState {
   hostname: string;
   /** `ip host NAME ADDR`: how the router resolves names for its own connections (EEM mail). */
@@ -20,6 +29,8 @@ export interface RouterState {
   readonly syslog: SyslogBuffer;
   /** Every CLI line and NETCONF operation sessions asked for (not startup-config replays). */
   readonly commands: CommandLog;
+  /** The configuration lock a CLI session holds (`configure terminal lock`): other sessions cannot enter config mode. */
+  configLock?: ConfigLock;
   /** Faults this router shows; changeable at run time by tests and `certagent lab`. */
   faults: FaultPlan;
   /** The router's clock (tests may shift it to exercise expiry). */

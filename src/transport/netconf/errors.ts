@@ -162,3 +162,15 @@ export class NetconfRequestError extends NetconfError {
     super(device, `${device}: cannot send ${operation}: ${reason}`);
   }
 }
+
+/** An RPC's wait was cut short by the device deadline; the device may still carry it out. */
+export class NetconfAbortedError extends NetconfError {
+  readonly advice = 'raise --device-timeout if the device is slow; the operation may still have been carried out, so check the device';
+  constructor(
+    device: string,
+    readonly operation: string,
+    readonly reason: unknown,
+  ) {
+    super(device, `${device}: stopped waiting for the reply to ${operation}: ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}`);
+  }
+}

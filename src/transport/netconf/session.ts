@@ -6,9 +6,11 @@
  */
 import type { Duplex } from 'node:stream';
 import { Redactor } from '../ssh-cli/redactor.js';
+import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import { BASE_1_0, BASE_1_1 } from './capabilities.js';
 import type { Capabilities } from './capabilities.js';
 import {
+  NetconfAbortedError,
   NetconfCapabilityError,
   NetconfFramingError,
   NetconfHelloError,
@@ -69,6 +71,7 @@ export class NetconfSession {
   readonly #redactor: Redactor;
   readonly #rpcTimeoutMs: number;
   readonly #pending = new Map<string, Pending>();
+  #signal: AbortSignal | undefined;
   #nextMessageId = 101;
   #bytesReceived = 0;
   #tail = '';
@@ -163,7 +166,7 @@ export class NetconfSession {
     const versions = options.baseVersions ?? ['1.0', '1.1'];
     const offered = [...(versions.includes('1.0') ? [BASE_1_0] : []), ...(versions.includes('1.1') ? [BASE_1_1] : [])];
     if (offered.length === 0) throw new Error('baseVersions must name 1.0, 1.1 or both');
-    const timeoutMs = options.helloTimeoutMs ?? 30_000;
+    const timeoutMs = options.helloTimeoutMs ?? DEFAULT_TIMEOUTS.helloMs;
     const received = new Promise<void>((resolve, reject) => {
       this.#hello = { resolve, reject };
     });
@@ -235,7 +238,8 @@ export class NetconfSession {
     } catch (err) {
       if (!(err instanceof XmlSyntaxError || err instanceof MessageError)) throw err;
       // The framing held, so only the RPC this was meant for is lost; a message-id written before the fault still tells which.
-      const id = /<(?:\w+:)?rpc-reply\b[^>]*?\bmessage-id\s*=\s*["']([^"']*)["']/.exec(text)?.[1];
+      // Only the head, where the start tag stands: a lazy scan per `<` over a large broken reply would be quadratic.
+      const id = /<(?:\w+:)?rpc-reply\b[^>]*?\bmessage-id\s*=\s*["']([^"']*)["']/.exec(text.slice(0, 4096))?.[1];
       this.#rejectUnmatched(id, (operation) => new NetconfMalformedReplyError(this.device, operation, err.message, this.#excerpt(text)));
       return;
     }
@@ -284,8 +288,15 @@ export class NetconfSession {
     this.#pending.delete(id);
   }
 
+  /** Every later RPC's wait ends when `signal` aborts (the device deadline). */
+  useSignal(signal: AbortSignal | undefined): void {
+    this.#signal = signal;
+  }
+
   #send(operation: string, body: string, timeoutMs: number): Promise<RpcReply> {
     if (this.#ended !== undefined) return Promise.reject(new NetconfSessionClosedError(this.device, operation, this.#ended, ''));
+    const signal = this.#signal;
+    if (signal?.aborted) return Promise.reject(new NetconfAbortedError(this.device, operation, signal.reason));
     const id = String(this.#nextMessageId++);
     let message: Buffer;
     try {
@@ -295,11 +306,21 @@ export class NetconfSession {
     }
     const bytesAtSend = this.#bytesReceived;
     return new Promise<RpcReply>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#settle(id);
+        reject(new NetconfAbortedError(this.device, operation, signal?.reason));
+      };
       const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
         this.#settle(id);
         reject(new NetconfTimeoutError(this.device, operation, id, timeoutMs, this.#bytesReceived - bytesAtSend, this.#seen()));
       }, timeoutMs);
-      this.#pending.set(id, { operation, resolve, reject, timer });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = (finish: () => void): void => {
+        signal?.removeEventListener('abort', onAbort);
+        finish();
+      };
+      this.#pending.set(id, { operation, resolve: (r) => settle(() => resolve(r)), reject: (e) => settle(() => reject(e)), timer });
       this.#stream.write(message);
     });
   }

@@ -115,3 +115,54 @@ export class SessionUnusableError extends SshCliError {
     super(device, `${device}: cannot send '${command}': the session lost step with the device (${lostAt.message}); reopen it`, { cause: lostAt });
   }
 }
+
+/** A command printed more than certagent keeps: a runaway or hostile output; the session is ended. */
+export class OutputLimitError extends SshCliError {
+  readonly advice = 'the device printed far more than any real output of this command; check the device, or raise --max-output if the output is genuine';
+  constructor(
+    device: string,
+    readonly command: string,
+    readonly limitBytes: number,
+    /** `one command` or `the session`. */
+    readonly scope: string,
+    readonly lastSeen: string,
+  ) {
+    super(device, `${device}: '${command}' printed more than ${limitBytes} bytes, the cap for ${scope}; the session was ended; last seen: ${JSON.stringify(lastSeen)}`);
+  }
+}
+
+/** A wait was cut short by the device deadline; what the device does next is unknown. */
+export class ReadAbortedError extends SshCliError {
+  readonly advice = 'raise --device-timeout if the device is slow, or look at the transcript for the step that took long';
+  constructor(
+    device: string,
+    readonly command: string,
+    readonly lastSeen: string,
+    readonly reason: unknown,
+  ) {
+    super(device, `${device}: stopped waiting for '${command}': ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}; last seen: ${JSON.stringify(lastSeen)}`);
+  }
+}
+
+/** The device asked a question certagent did not expect in this command; it is not answered. */
+export class UnexpectedQuestionError extends SshCliError {
+  readonly advice = 'the device asked for a confirmation certagent does not give unasked; run the command by hand to see why';
+  constructor(
+    device: string,
+    readonly command: string,
+    readonly question: string,
+  ) {
+    super(device, `${device}: '${command}' asked ${JSON.stringify(question)}, which certagent does not answer; the session was left`);
+  }
+}
+
+/** `configure terminal` was refused because another session holds the configuration lock. Transient: retried. */
+export class ConfigLockedError extends SshCliError {
+  readonly advice = 'another session (NETCONF, or a CLI with configure terminal lock) holds the configuration lock; retry later';
+  constructor(
+    device: string,
+    override readonly deviceSays: string,
+  ) {
+    super(device, `${device}: configuration locked: ${deviceSays}; retry later`);
+  }
+}

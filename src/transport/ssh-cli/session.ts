@@ -1,14 +1,32 @@
 /**
- * The driver layer for IOS XE over SSH CLI: opens the session (prompt, `enable`, no paging, no wrapping),
- * sends commands and config, runs dialogs given as data, and turns IOS error texts into typed errors.
- * It holds no timing guesses: every step waits for a prompt or question, within a deadline.
+ * The driver layer for IOS XE over SSH CLI: opens the session (prompt, no paging, no wrapping, `enable`), sends
+ * commands and config, runs dialogs given as data, and turns IOS error texts into typed errors.
+ *
+ * The end of a command is never guessed from a prompt-like line: every command goes out in one write with an
+ * end-of-command line after it, a comment carrying a per-session nonce and a sequence number (`!! certagent ...`).
+ * IOS reads typed-ahead lines only at its next prompt, so the echo of that line can only follow the real prompt
+ * after the command's whole output; the read ends at that echo and the prompt after it (whatever mode that prompt
+ * shows). A `R1#` inside the output (`nvram:R1#1.cer`, a banner, a log line) or a prompt left over from an earlier
+ * exchange cannot end a read, and each read holds exactly one command's answer. Dialogs get no such line (it would
+ * be read as an answer): their steps end at a question or at the prompt after the echo of what was just sent.
  */
+import { randomBytes } from 'node:crypto';
 import { ANY_PROMPT, DIALOG, findDeviceError, lastLine, parsePromptLine, promptPatterns, SESSION_SETUP_COMMANDS } from '../../device/platform.js';
 import type { PrivilegeLevel, PromptPatterns } from '../../device/platform.js';
 import type { DialogStep } from '../../device/dialog.js';
+import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import { Channel } from './channel.js';
-import type { Matcher, ReadResult } from './channel.js';
-import { DeviceCommandError, DeviceTimeoutError, EnableError, SessionUnusableError } from './errors.js';
+import type { Marker, Matcher, ReadResult } from './channel.js';
+import {
+  ConfigLockedError,
+  DeviceCommandError,
+  DeviceTimeoutError,
+  EnableError,
+  OutputLimitError,
+  ReadAbortedError,
+  SessionUnusableError,
+  UnexpectedQuestionError,
+} from './errors.js';
 import { Redactor } from './redactor.js';
 import { Transcript } from './transcript.js';
 import { openSshShell } from './transport.js';
@@ -21,10 +39,16 @@ export interface IosXeSessionOptions extends SshTransportOptions {
   readonly secrets?: readonly string[];
   /** Append the session's transcript (redacted) to this file. */
   readonly transcriptFile?: string;
-  /** Deadline for each command's prompt (ms). */
+  /** Deadline for each command's answer (ms). */
   readonly commandTimeoutMs?: number;
-  /** Deadline for the first prompt after login (ms). */
+  /** Deadline for the first prompt after login (ms); default the connect timeout (getting a session at all). */
   readonly loginTimeoutMs?: number;
+  /** Most bytes one command may print (default 16 MiB). */
+  readonly maxOutputBytes?: number;
+  /** Most bytes the session may receive, which bounds its transcript (default 64 MiB). */
+  readonly maxSessionBytes?: number;
+  /** The device deadline: ends any wait at once (the login wait included). */
+  readonly signal?: AbortSignal;
 }
 
 export interface SendOptions {
@@ -53,6 +77,9 @@ export interface DialogResult {
   readonly stepsSent: number;
 }
 
+/** Questions IOS may ask after any command; one arriving where none was expected fails the command at once. */
+const QUESTION = new RegExp([DIALOG.yesNo, DIALOG.confirm, DIALOG.destinationFilename, DIALOG.password].map((q) => q.source).join('|'));
+
 /** Drops the echoed command (possibly after a redisplayed prompt) and the trailing prompt. */
 export function stripEchoAndPrompt(text: string, command: string): string {
   const lines = text.split('\n');
@@ -66,6 +93,14 @@ export function stripEchoAndPrompt(text: string, command: string): string {
   return lines.slice(echo + 1).join('\n');
 }
 
+/** One command's read, cut at its end-of-command line. */
+interface Answer {
+  /** Everything up to the start of the line that echoes the end-of-command line. */
+  readonly body: string;
+  /** The prompt the device showed when it read the end-of-command line: the mode after the command. */
+  readonly promptBefore: string;
+}
+
 export class IosXeSession {
   readonly device: string;
   readonly hostKeyFingerprint: string;
@@ -76,35 +111,32 @@ export class IosXeSession {
   readonly #redactor: Redactor;
   readonly #transcript: Transcript | undefined;
   readonly #timeoutMs: number;
+  /** Unguessable by the device, so no output can forge an end-of-command line. */
+  readonly #nonce = randomBytes(6).toString('hex');
+  #sequence = 0;
+  #signal: AbortSignal | undefined;
   #prompts: PromptPatterns;
-  #hostname: string;
-  #level: PrivilegeLevel;
+  #hostname = '';
+  #level: PrivilegeLevel = 'exec';
   #roundTrips = 0;
   #lostStep: Error | undefined;
 
-  private constructor(
-    options: IosXeSessionOptions,
-    shell: SshShell,
-    channel: Channel,
-    redactor: Redactor,
-    transcript: Transcript | undefined,
-    firstPrompt: string,
-  ) {
+  private constructor(options: IosXeSessionOptions, shell: SshShell, channel: Channel, redactor: Redactor, transcript: Transcript | undefined, firstPrompt: string) {
     this.device = options.device;
     this.#shell = shell;
     this.#channel = channel;
     this.#redactor = redactor;
     this.#transcript = transcript;
-    this.#timeoutMs = options.commandTimeoutMs ?? 30_000;
+    this.#timeoutMs = options.commandTimeoutMs ?? DEFAULT_TIMEOUTS.commandMs;
+    this.#signal = options.signal;
     this.hostKeyFingerprint = shell.hostKey.fingerprint;
     this.hostKeyFirstUse = shell.hostKey.kind === 'first-use';
-    const info = parsePromptLine(firstPrompt);
-    this.#hostname = info?.hostname ?? '';
-    this.#level = info?.level ?? 'exec';
-    this.#prompts = promptPatterns(this.#hostname);
+    this.#prompts = promptPatterns('');
+    this.#takePrompt(firstPrompt);
   }
 
   static async open(options: IosXeSessionOptions): Promise<IosXeSession> {
+    options.signal?.throwIfAborted();
     const redactor = new Redactor([options.credentials.password, options.credentials.passphrase, options.enableSecret, ...(options.secrets ?? [])]);
     const transcript = options.transcriptFile
       ? await Transcript.open(options.transcriptFile, redactor, `session to ${options.device} (${options.host}:${options.port ?? 22}) as ${options.credentials.username}`)
@@ -117,15 +149,25 @@ export class IosXeSession {
       await transcript?.close();
       throw err;
     }
-    const channel = new Channel(options.device, shell.stream, redactor, transcript);
+    const channel = new Channel(options.device, shell.stream, redactor, transcript, {
+      more: DIALOG.more,
+      ...(options.maxOutputBytes !== undefined && { maxReadBytes: options.maxOutputBytes }),
+      ...(options.maxSessionBytes !== undefined && { maxSessionBytes: options.maxSessionBytes }),
+    });
     let session: IosXeSession | undefined;
     try {
       // The device prints its banner and prompt unasked; sending a return first would leave a second prompt behind.
-      const login = await channel.readUntil([ANY_PROMPT], { timeoutMs: options.loginTimeoutMs ?? 15_000, command: '(login)', waitedFor: 'first prompt' });
+      const login = await channel.readUntil([ANY_PROMPT], {
+        timeoutMs: options.loginTimeoutMs ?? options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
+        command: '(login)',
+        waitedFor: 'first prompt',
+        ...(options.signal && { signal: options.signal }),
+      });
       session = new IosXeSession(options, shell, channel, redactor, transcript, lastLine(login.text).trim());
+      // A banner line like `R1#` at a packet boundary can end the login read early: the prompt after the setup
+      // commands' end-of-command line is the device's own, and sets hostname and mode.
+      await session.#sendAll(SESSION_SETUP_COMMANDS, undefined, ANY_PROMPT);
       if (session.#level === 'user-exec') await session.#enable(options.enableSecret);
-      // Both setup lines in one write: IOS reads type-ahead in order, and each echo is still checked for an error.
-      await session.#sendAll(SESSION_SETUP_COMMANDS);
       return session;
     } catch (err) {
       if (session) await session.close();
@@ -145,9 +187,19 @@ export class IosXeSession {
     return this.#level;
   }
 
+  /** Each command's deadline (ms); longer waits (`write memory`) are derived from it. */
+  get commandTimeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
   /** Writes that waited for an answer: the cost driver on high-latency links. */
   get roundTrips(): number {
     return this.#roundTrips;
+  }
+
+  /** Every later wait ends when `signal` aborts (the device deadline, or the rollback allowance after it). */
+  useSignal(signal: AbortSignal | undefined): void {
+    this.#signal = signal;
   }
 
   /** Marks a value secret for the rest of the session (transcript and errors). */
@@ -157,10 +209,26 @@ export class IosXeSession {
 
   /** Runs one command and returns its output without echo and prompt; IOS error texts become DeviceCommandError. */
   async send(command: string, options: SendOptions = {}): Promise<string> {
-    const read = await this.#exchange(`${command}\n`, [this.#prompts.any], command, options.timeoutMs);
-    const output = stripEchoAndPrompt(read.text, command);
+    const answer = await this.#command([command], command, options.timeoutMs);
+    const output = stripEcho(answer.body, command);
     this.#check(command, output);
     return output;
+  }
+
+  /**
+   * Enters global config mode. The mode is read from the prompt that comes back, so a refusal (the configuration
+   * lock another session holds) is an error at once, never a wait for a config prompt that will not come.
+   */
+  async enterConfig(options: SendOptions = {}): Promise<void> {
+    if (this.#level === 'config') return;
+    const command = 'configure terminal';
+    const answer = await this.#command([command], command, options.timeoutMs);
+    if (this.level === 'config') return;
+    const output = stripEcho(answer.body, command);
+    const error = findDeviceError(output);
+    if (error?.pattern.id === 'config-locked') throw new ConfigLockedError(this.device, this.#redactor.redact(error.text));
+    this.#check(command, output);
+    throw new DeviceCommandError(this.device, command, this.#redactor.redact(output.trim() || answer.promptBefore), 'no-config-mode', 'the device stayed in EXEC mode; read its answer', this.#redactor.redact(output));
   }
 
   /**
@@ -168,7 +236,7 @@ export class IosXeSession {
    * EXEC with `end` (unless asked to stay and every line went through).
    */
   async sendConfig(lines: readonly string[], options: ConfigOptions = {}): Promise<ConfigResult> {
-    if (this.#level !== 'config') await this.#exchange('configure terminal\n', [this.#prompts.config], 'configure terminal', options.timeoutMs);
+    await this.enterConfig(options);
     let applied = false;
     try {
       const outputs = options.bulk ? await this.#sendAll(lines, options.timeoutMs) : await this.#configEach(lines, options.timeoutMs);
@@ -176,16 +244,17 @@ export class IosXeSession {
       return { outputs };
     } finally {
       const stay = applied && options.stayInConfigMode === true;
-      if (!stay && !this.#channel.closed && !this.#lostStep) await this.#exchange('end\n', [this.#prompts.exec], 'end', options.timeoutMs);
+      if (!stay && !this.#channel.closed && !this.#lostStep) await this.ensureExec(options);
     }
   }
 
   /**
-   * Runs a dialog (scrapli send_interactive): each step is sent, then the session waits for one of the
-   * step's questions or the prompt. A step without questions waits for the prompt; a prompt where a
-   * question was expected ends the dialog early; for a step of several lines marked `promptAfterLastLine`, only
-   * the prompt after its last line counts. Error texts anywhere in the dialog raise DeviceCommandError naming
-   * the first step.
+   * Runs a dialog (scrapli send_interactive): each step is sent, then the session waits for one of the step's
+   * questions or the prompt after the echo of every line the step sent (so config lines written with a dialog's
+   * first command do not end it early). A step without questions waits for the prompt; a prompt where a question
+   * was expected ends the dialog early. A question where a step expects the
+   * prompt (a repeated `[yes/no]`) fails at once. Error texts anywhere in the dialog raise DeviceCommandError
+   * naming the first step.
    */
   async interact(steps: readonly DialogStep[], options: SendOptions = {}): Promise<DialogResult> {
     const first = steps[0];
@@ -197,10 +266,13 @@ export class IosXeSession {
       const text = typeof step.send === 'function' ? step.send(seen) : step.send;
       if (step.secret) this.#redactor.add(text);
       const what = step.secret ? `${name}: ${step.label ?? 'secret'}` : text.split('\n')[0] ?? '';
-      const prompt = step.promptAfterLastLine ? promptAfterEcho(this.#prompts.any, text.split('\n')) : this.#prompts.any;
-      const read = await this.#exchange(`${text}\n`, [...step.expect, prompt], what, options.timeoutMs, step.expect.length > 0 ? 'question' : 'prompt');
+      const after = step.secret ? [] : text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+      const prompt: Matcher = after.length > 0 ? { after, then: this.#prompts.any } : this.#prompts.any;
+      const unasked: Matcher[] = step.expect.length === 0 && after.length > 0 ? [{ after, then: QUESTION }] : [];
+      const read = await this.#exchange(`${text}\n`, [...step.expect, prompt, ...unasked], what, options.timeoutMs, step.expect.length > 0 ? 'question' : 'prompt');
       seen += read.text;
       sent++;
+      if (read.matched > step.expect.length) this.#unexpectedQuestion(what, read.text);
       // The prompt instead of an expected question: the device skipped the rest of the dialog.
       if (step.expect.length > 0 && read.matched === step.expect.length) break;
     }
@@ -211,7 +283,9 @@ export class IosXeSession {
 
   /** Back to privileged EXEC from any config mode (after a dialog failed half-way), as `end` does. */
   async ensureExec(options: SendOptions = {}): Promise<void> {
-    if (this.#level === 'config') await this.#exchange('end\n', [this.#prompts.exec], 'end', options.timeoutMs);
+    if (this.#level !== 'config') return;
+    const answer = await this.#command(['end'], 'end', options.timeoutMs);
+    if (this.level === 'config') throw new DeviceCommandError(this.device, 'end', answer.promptBefore, 'still-config', 'the device stayed in config mode after end', this.#redactor.redact(answer.body));
   }
 
   /** Leaves the session politely (`exit`) and closes the connection; waits for the close, within a deadline. */
@@ -236,12 +310,23 @@ export class IosXeSession {
     await this.#transcript?.close();
   }
 
+  #takePrompt(line: string): void {
+    const info = parsePromptLine(line);
+    if (!info) return;
+    this.#level = info.level;
+    // Config prompts show at most 20 characters of the hostname: keep the full one from an EXEC prompt.
+    if (info.level !== 'config' || this.#hostname === '') {
+      if (info.hostname !== this.#hostname) this.#prompts = promptPatterns(info.hostname);
+      this.#hostname = info.hostname;
+    }
+  }
+
   /** `enable` from user EXEC; one attempt with the secret, as a wrong secret must not be retried into a lock-out. */
   async #enable(secret: string | undefined): Promise<void> {
     if (secret === undefined) {
       throw new EnableError(this.device, `the account lands in user EXEC (${this.#hostname}>) and no enable secret was given`);
     }
-    const first = await this.#exchange('enable\n', [DIALOG.password, this.#prompts.exec, this.#prompts.userExec], 'enable');
+    const first = await this.#exchange('enable\n', [DIALOG.password, { after: ['enable'], then: this.#prompts.exec }, { after: ['enable'], then: this.#prompts.userExec }], 'enable');
     if (first.matched === 1) return;
     if (first.matched === 2) throw new EnableError(this.device, `'enable' was refused: ${this.#redactor.redact(stripEchoAndPrompt(first.text, 'enable')).trim()}`);
     const second = await this.#exchange(`${secret}\n`, [this.#prompts.exec, this.#prompts.userExec, DIALOG.password], 'enable (secret)');
@@ -258,18 +343,54 @@ export class IosXeSession {
     this.#channel.write(text);
     this.#roundTrips++;
     try {
-      const read = await this.#channel.readUntil(matchers, { timeoutMs: timeoutMs ?? this.#timeoutMs, command: shown, waitedFor });
-      this.#track(read.text);
+      const read = await this.#channel.readUntil(matchers, {
+        timeoutMs: timeoutMs ?? this.#timeoutMs,
+        command: shown,
+        waitedFor,
+        ...(this.#signal && { signal: this.#signal }),
+      });
+      this.#takePrompt(lastLine(read.text).trim());
       return read;
     } catch (err) {
-      if (err instanceof DeviceTimeoutError) this.#lostStep = err;
+      // After these the device's next text cannot be matched to a command: no further command goes out.
+      if (err instanceof DeviceTimeoutError || err instanceof ReadAbortedError || err instanceof OutputLimitError) this.#lostStep = err;
       throw err;
     }
   }
 
-  #track(text: string): void {
-    const info = parsePromptLine(lastLine(text).trim());
-    if (info) this.#level = info.level;
+  /**
+   * Writes `lines` and the end-of-command line in one write, and reads until that line's echo and the prompt after
+   * it (`final`: this device's prompts, or any prompt while the hostname is not yet known).
+   */
+  async #command(lines: readonly string[], what: string, timeoutMs?: number, final: RegExp = this.#prompts.any): Promise<Answer> {
+    const token = `! certagent ${this.#nonce}-${++this.#sequence}.`;
+    const done: Marker = { after: [token], then: final };
+    // The end-of-command line read as the answer to a question the command asked: the question is back at the end.
+    const asked: Marker = { after: [token], then: QUESTION };
+    const waitedFor = lines.length > 1 ? `the end of ${lines.length} lines` : 'prompt';
+    // `!!`: should a [confirm] take one key of it as its answer (a no), the rest is still a comment.
+    const read = await this.#exchange(`${[...lines, `!${token}`].join('\n')}\n`, [done, asked], what, timeoutMs, waitedFor);
+    if (read.matched === 1) this.#unexpectedQuestion(what, read.text);
+    const at = read.text.lastIndexOf(token);
+    const lineStart = read.text.lastIndexOf('\n', at) + 1;
+    const before = read.text.slice(lineStart, at);
+    // Read at a prompt, the line shows that prompt and the whole `!!`; anything else means something took part of
+    // it as input (a question the command asked): the command did not run as sent.
+    if (!before.endsWith('!') || parsePromptLine(before.slice(0, -1).trim()) === undefined) this.#unexpectedQuestion(what, read.text.slice(0, lineStart));
+    const rest = read.text.slice(at + token.length);
+    // IOS takes `!` lines as comments in config modes (every running-config is full of them) and, as the lab does,
+    // in EXEC: no capture of a `!` typed at an EXEC prompt was found, so that is IOS XE 17.x behaviour assumed.
+    // Should a device complain, its complaint is an error here.
+    this.#check(`${what} (end-of-command line)`, rest);
+    return { body: read.text.slice(0, lineStart), promptBefore: before.slice(0, -1).trim() };
+  }
+
+  #unexpectedQuestion(command: string, text: string): never {
+    const question = lastLine(text.trimEnd()).trim();
+    const error = new UnexpectedQuestionError(this.device, this.#redactor.redact(command), this.#redactor.redact(question));
+    // The device may still wait on the question: no further command goes out on this session.
+    this.#lostStep = error;
+    throw error;
   }
 
   #check(command: string, output: string): void {
@@ -288,8 +409,8 @@ export class IosXeSession {
   async #configEach(lines: readonly string[], timeoutMs?: number): Promise<string[]> {
     const outputs: string[] = [];
     for (const line of lines) {
-      const read = await this.#exchange(`${line}\n`, [this.#prompts.any], line, timeoutMs);
-      const output = stripEchoAndPrompt(read.text, line);
+      const answer = await this.#command([line], line, timeoutMs);
+      const output = stripEcho(answer.body, line);
       this.#check(line, output);
       outputs.push(output);
     }
@@ -297,27 +418,36 @@ export class IosXeSession {
   }
 
   /**
-   * One write for the whole block (config lines, or the session's setup commands), then one wait until every
-   * line's echo has come back followed by a prompt. Output between two echoes belongs to the first line, so
-   * errors still name their line. Lines that open a dialog (yes/no) must go through `interact` instead.
+   * One write for the whole block (config lines, or the session's setup commands) and the end-of-command line,
+   * then one wait for that line's echo. Output between two echoes belongs to the first line, so errors still name
+   * their line. Lines that open a dialog (yes/no) must go through `interact` instead.
    */
-  async #sendAll(lines: readonly string[], timeoutMs?: number): Promise<string[]> {
+  async #sendAll(lines: readonly string[], timeoutMs?: number, final?: RegExp): Promise<string[]> {
     if (lines.length === 0) return [];
-    const read = await this.#exchange(`${lines.join('\n')}\n`, [promptAfterEcho(this.#prompts.any, lines)], `${lines.length} lines`, timeoutMs ?? this.#timeoutMs + lines.length * 1_000, 'echo of every line and a prompt');
-    const positions = echoPositions(read.text, lines) ?? [];
+    const answer = await this.#command(lines, `${lines.length} lines`, timeoutMs ?? this.#timeoutMs + lines.length * 1_000, final);
+    const text = answer.body;
+    const positions = echoPositions(text, lines) ?? [];
     const outputs = lines.map((line, i) => {
       const start = (positions[i] ?? 0) + line.length;
-      const end = i + 1 < lines.length ? lastLineStart(read.text, positions[i + 1] ?? read.text.length) : read.text.length;
-      return stripTrailingPrompt(read.text.slice(start, end).replace(/^\n/, ''));
+      const end = i + 1 < lines.length ? lastLineStart(text, positions[i + 1] ?? text.length) : text.length;
+      return stripTrailingPrompt(text.slice(start, end).replace(/^\n/, ''));
     });
     outputs.forEach((output, i) => this.#check(lines[i] ?? '', output));
     return outputs;
   }
 }
 
-/** The prompt, once the echo of every one of `lines` has come back before it. */
-function promptAfterEcho(prompt: RegExp, lines: readonly string[]): Matcher {
-  return (text) => prompt.test(text.slice(-512)) && echoPositions(text, lines) !== undefined;
+/** The command's output: the lines after its echo (possibly after a redisplayed prompt or stray text). */
+function stripEcho(body: string, command: string): string {
+  const lines = body.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const sent = command.trim();
+  const echo = lines.findIndex((line) => {
+    const l = line.trimEnd();
+    if (l.trim() === sent) return true;
+    return l.endsWith(sent) && parsePromptLine(l.slice(0, l.length - sent.length).trimEnd()) !== undefined;
+  });
+  return lines.slice(echo + 1).join('\n');
 }
 
 /** Where each line's echo starts, in order, or undefined while some echo is still missing. */
@@ -342,4 +472,3 @@ function stripTrailingPrompt(text: string): string {
   if (parsePromptLine((lines[lines.length - 1] ?? '').trim()) !== undefined || lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');
 }
-

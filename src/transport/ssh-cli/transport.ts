@@ -5,6 +5,7 @@
  */
 import { Client } from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, ClientChannel, ConnectConfig } from 'ssh2';
+import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import { AuthenticationError, ConnectError, HostKeyMismatchError, HostKeyUnknownError } from './errors.js';
 import { judgeHostKey, readKnownHosts, recordHostKey } from './host-keys.js';
 import type { HostKeyPolicy, HostKeyVerdict } from './host-keys.js';
@@ -92,7 +93,7 @@ export interface SshConnection {
  */
 export async function connectSsh(options: SshTransportOptions): Promise<SshConnection> {
   const port = options.port ?? 22;
-  const timeout = options.connectTimeoutMs ?? 15_000;
+  const timeout = options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs;
   const knownHosts = await readKnownHosts(options.hostKey.knownHostsFile);
   if (options.credentials.password === undefined && options.credentials.privateKey === undefined) throw new ConnectError(options.device, 'no password or private key given for SSH authentication', { transient: false });
   const auth = authHandler(options.credentials);

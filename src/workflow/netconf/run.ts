@@ -11,6 +11,7 @@
 import { saveSucceeded, WRITE_MEMORY } from '../../device/index.js';
 import { operMismatches } from '../../device/netconf/index.js';
 import type { ChangeRecord, DeviceOutcome } from '../../report/events.js';
+import { saveTimeoutMs } from '../../transport/timeouts.js';
 import { runStep, stepName } from '../apply.js';
 import { refusedError } from '../job.js';
 import type { DeviceJob } from '../job.js';
@@ -181,7 +182,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       await session.confirm();
       stepNow = 'write memory';
       run.forward(stepNow);
-      const saved = await session.cli.send(WRITE_MEMORY, { timeoutMs: 120_000 });
+      const saved = await session.cli.send(WRITE_MEMORY, { timeoutMs: saveTimeoutMs(session.cli.commandTimeoutMs) });
       if (!saveSucceeded(saved)) throw new WorkflowError(job.device, stepNow, `${job.device}: 'write memory' did not confirm [OK]`, 'check NVRAM space and the device log', saved.trim());
     }
     await run.close();
@@ -195,6 +196,8 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       await run.close();
       return run.outcome('failed', [], { ...extra, error: detail });
     }
+    // The deadline may have passed: the undo gets its own allowance.
+    run.startRollback();
     const undone = await undo(run, started, before);
     await run.close();
     return run.undoneOutcome(undone, detail, extra);

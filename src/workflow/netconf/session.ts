@@ -86,6 +86,12 @@ export class NetconfDeviceSession {
     }
   }
 
+  /** Both sessions' waits end when `signal` aborts (the device deadline, then the rollback allowance). */
+  useSignal(signal: AbortSignal | undefined): void {
+    this.cli.useSignal(signal);
+    this.netconf.session.useSignal(signal);
+  }
+
   /** NETCONF RPCs sent plus CLI round trips. */
   get roundTrips(): number {
     return this.#rpcs + this.cli.roundTrips;

@@ -54,10 +54,14 @@ describe('interop', () => {
     }
   }, 60000);
 
-  test('Netmiko 2.4.2: find_prompt, send_command, send_config_set with config term', async () => {
+  test.each([
+    ['', {}],
+    [' (output in random packets of 1..5 bytes)', { chunkMaxBytes: 5 }],
+  ])('Netmiko 2.4.2: find_prompt, send_command, send_config_set with config term%s', async (_, faults) => {
+    router.setFaults(faults);
     const { stdout } = await run('/usr/bin/python3', [join(INTEROP, 'netmiko_session.py'), router.host, String(router.port), 'admin', 'cisco123'], {
       timeout: 55000,
-    });
+    }).finally(() => router.setFaults({}));
     const result = JSON.parse(stdout) as Record<string, string>;
     expect(result['prompt']).toBe('R1#');
     expect(result['show_version']).toMatch(/^Cisco IOS XE Software, Version 17\.09\.02a\n/);
