@@ -16,6 +16,7 @@ function device(hostKey: Device['hostKey']): Device {
     vars: {},
     credentials: { username: 'admin' },
     hostKey,
+    jumpHosts: [],
     origin: { file: 'inventory.yaml', path: ['devices', 0] },
   };
 }

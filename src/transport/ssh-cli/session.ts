@@ -12,7 +12,8 @@ import { DeviceCommandError, DeviceTimeoutError, EnableError, SessionUnusableErr
 import { Redactor } from './redactor.js';
 import { Transcript } from './transcript.js';
 import { openSshShell } from './transport.js';
-import type { SshShell, SshTransportOptions } from './transport.js';
+import type { SshShell } from './transport.js';
+import type { SshTransportOptions } from '../ssh/connect.js';
 
 export interface IosXeSessionOptions extends SshTransportOptions {
   /** Needed when the account lands in user EXEC (`R1>`). */

@@ -1,0 +1,110 @@
+/**
+ * A rollout through a two-hop chain of REAL OpenSSH jump hosts (two private sshd on loopback): every router reached
+ * through one shared connection per jump host, a re-run that changes nothing, `validate` showing each path, and the
+ * first jump host killed under a device's change: that device is rolled back once the jump host is back, the others
+ * are done through a fresh connection.
+ */
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateCommand } from '../../src/cli/commands/validate.js';
+import { resolveDesired, runFleet } from '../../src/workflow/index.js';
+import type { FleetOptions } from '../../src/workflow/index.js';
+import { startOpenSsh } from '../helpers/openssh.js';
+import type { OpenSsh } from '../helpers/openssh.js';
+import { RecordingReporter, startE2eLab } from './helpers.js';
+import type { E2eLab } from './helpers.js';
+
+function config(router: { runningConfig(): string }): string {
+  return router.runningConfig().replace(/^! Last configuration change.*\n!\n/m, '');
+}
+
+function jumpEntry(sshd: OpenSsh): string {
+  return `    - { host: ${sshd.host}, port: ${sshd.port}, username: ${sshd.username}, private_key: { file: ${sshd.clientKeyFile} }, host_key: "${sshd.hostKeyFingerprint}" }`;
+}
+
+function logins(sshd: OpenSsh): number {
+  return (sshd.log().match(/Accepted publickey/g) ?? []).length;
+}
+
+describe('rollout through a two-hop chain of OpenSSH jump hosts', () => {
+  let e2e: E2eLab;
+  let first: OpenSsh;
+  let second: OpenSsh;
+  beforeAll(async () => {
+    [e2e, first, second] = await Promise.all([startE2eLab(), startOpenSsh(), startOpenSsh()]);
+    const text = readFileSync(e2e.inventoryFile, 'utf8');
+    writeFileSync(e2e.inventoryFile, text.replace(/^all:\n/m, `all:\n  jump_host:\n${jumpEntry(first)}\n${jumpEntry(second)}\n`));
+  });
+  afterAll(async () => {
+    await Promise.all([e2e?.stop(), first?.stop(), second?.stop()]);
+  });
+
+  async function run(extra: Partial<FleetOptions> = {}, reporter = new RecordingReporter()) {
+    const inventory = await e2e.inventory();
+    const result = await runFleet({
+      command: 'rollout',
+      devices: inventory.devices,
+      desired: await resolveDesired(await e2e.playbook()),
+      resolver: e2e.resolver(),
+      reporter,
+      session: { transcriptDir: mkdtempSync(join(e2e.dir, 'run-')), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
+      retry: { retries: 6, minTimeoutMs: 100, maxTimeoutMs: 400 },
+      pollIntervalMs: 50,
+      ...extra,
+    });
+    return { reporter, exitCode: result.exitCode };
+  }
+
+  it('validate shows each device path through the chain', async () => {
+    const logged: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args.join(' ')));
+    try {
+      const code = await validateCommand().run(['-i', e2e.inventoryFile]);
+      expect(code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const u = first.username;
+    expect(logged.join('\n')).toContain(`path: ${u}@127.0.0.1:${first.port} -> ${u}@127.0.0.1:${second.port} -> lab-r001 (127.0.0.1:${e2e.lab.devices[0]?.port})`);
+  });
+
+  it('rolls back the device under way when the first jump host dies, and finishes the rest once it is back', async () => {
+    // Each command slowed a little, so the kill lands while lab-r001 is changing.
+    for (const d of e2e.lab.devices) d.router.setFaults({ commandLatencyMs: 30 });
+    const before = e2e.lab.devices.map((d) => config(d.router));
+    const reporter = new RecordingReporter();
+    let restarted: Promise<OpenSsh> | undefined;
+    const step = reporter.deviceStep.bind(reporter);
+    reporter.deviceStep = (device: string, name: string): void => {
+      step(device, name);
+      if (restarted === undefined && device === 'lab-r001' && name.startsWith('authenticate ')) {
+        restarted = first.kill().then(() => startOpenSsh({ port: first.port, dir: first.dir }));
+      }
+    };
+    const { exitCode } = await run({ concurrency: 1 }, reporter);
+    for (const d of e2e.lab.devices) d.router.setFaults({});
+    expect(restarted).toBeDefined();
+    first = await (restarted as Promise<OpenSsh>);
+    const r1 = reporter.outcome('lab-r001');
+    expect(r1.result).toBe('rolled-back');
+    expect(r1.error?.message).toMatch(/lab-r001: the session closed during/);
+    // Rolled back through the jump host once it was back: running as before, nothing saved.
+    expect(config(e2e.lab.devices[0]!.router)).toBe(before[0]);
+    expect(e2e.lab.devices[0]!.router.runningConfig()).not.toContain('LAB-');
+    expect(['lab-r002', 'lab-r003'].map((n) => reporter.outcome(n).result)).toEqual(['changed', 'changed']);
+    expect(exitCode).toBe(1);
+    expect(logins(first)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rolls out the rest with one login per jump host, then finds nothing to change', async () => {
+    const before = [logins(first), logins(second)];
+    const { reporter, exitCode } = await run({ concurrency: 3 });
+    expect(reporter.outcomes.map((o) => `${o.device} ${o.result} ${o.error?.message ?? ''}`).sort()).toEqual(['lab-r001 changed ', 'lab-r002 unchanged ', 'lab-r003 unchanged ']);
+    expect(exitCode).toBe(0);
+    expect([logins(first) - before[0]!, logins(second) - before[1]!]).toEqual([1, 1]);
+    const again = await run({ concurrency: 3 });
+    expect(again.exitCode).toBe(0);
+    expect(again.reporter.outcomes.map((o) => o.result)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  });
+});
