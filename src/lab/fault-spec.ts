@@ -3,6 +3,7 @@
  * the lab router's `FaultPlan`, with errors that name the accepted forms.
  */
 import type { FaultPlan } from './router/faults.js';
+import { isProfileName, PROFILES } from './router/profiles/index.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -32,10 +33,18 @@ const KINDS: Readonly<Record<string, FaultKind>> = {
   'fail-write': { value: 'none', help: 'write memory fails with the NVRAM error', apply: (p) => (p.failWriteMemory = true) },
   latency: { value: 'number', help: 'MS of delay before each command output', apply: (p, v) => (p.commandLatencyMs = Number(v)) },
   'line-latency': { value: 'number', help: 'MS of delay per output line', apply: (p, v) => (p.lineLatencyMs = Number(v)) },
+  profile: {
+    value: 'text',
+    help: `the IOS XE release the router plays: ${Object.keys(PROFILES).join(', ')}`,
+    apply: (p, v) => {
+      if (v === undefined || !isProfileName(v)) throw new Error(`--fault profile=${v ?? ''}: unknown profile; known: ${Object.keys(PROFILES).join(', ')}`);
+      p.profile = v;
+    },
+  },
 };
 
 export const FAULT_HELP = Object.entries(KINDS).map(([name, kind]) => {
-  const value = { none: '', text: '=CMD', number: name.includes('latency') ? '=MS' : '=BYTES', 'optional-list': '[=TP,...]' }[kind.value];
+  const value = { none: '', text: name === 'profile' ? '=NAME' : '=CMD', number: name.includes('latency') ? '=MS' : '=BYTES', 'optional-list': '[=TP,...]' }[kind.value];
   return `${name}${value}: ${kind.help}`;
 });
 

@@ -10,6 +10,7 @@ import type { ChangeRecord, DeviceOutcome } from '../report/events.js';
 import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { runStep, stepName } from './apply.js';
+import { desiredForDevice } from './pins.js';
 import { applyCube, cubeChangeRecords, prepareCube, rollbackCube, verifyCube } from './cube/index.js';
 import type { CubeRun } from './cube/index.js';
 import { WorkflowError, VerificationError, errorDetail } from './errors.js';
@@ -104,18 +105,20 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
   let cube: CubeRun | undefined;
   let cubeStarted = false;
   let stepNow = 'connect';
+  let deviceDesired = job.desired;
   try {
     run.forward('gather facts');
     before = await run.connect(gather);
     const session = run.session as IosXeSession;
     stepNow = 'plan';
-    plan = planFor(job.device, before, job.desired, job.planOptions);
+    deviceDesired = await desiredForDevice(session, job.desired);
+    plan = planFor(job.device, before, deviceDesired, job.planOptions);
     if (job.desired.cube) {
       stepNow = 'read CUBE configuration';
       run.forward(stepNow);
       cube = await prepareCube(session, job.desired.cube, { dryRun: job.dryRun, configure: job.command !== 'rotate' });
     }
-    diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session) : []), ...plan.notes, ...(cube?.notes ?? [])];
+    diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session) : []), ...plan.notes, ...(cube?.notes ?? []), ...(session.sshWarning !== undefined ? [session.sshWarning] : [])];
     const commands = [...planCommands(plan), ...(cube?.commands ?? [])];
     const cubeChanges = cube ? cubeChangeRecords(cube) : [];
     const changing = plan.changes.length > 0 || cubeChanges.length > 0;
@@ -145,7 +148,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       stepNow = 'verify configuration';
       run.forward(stepNow);
       const after = await gather(session);
-      assertPlanApplied(job.device, stepNow, after, job.desired, job.planOptions, 'read the transcript: the device accepted a command but did not apply it');
+      assertPlanApplied(job.device, stepNow, after, deviceDesired, job.planOptions, 'read the transcript: the device accepted a command but did not apply it');
       const expected = plannedCertificates(plan);
       if (expected.length > 0) {
         // What the PKI subsystem itself reports (the running config shows only what was stored): serials and fingerprints as planned.

@@ -32,7 +32,8 @@ describe('rollout through a two-hop chain of OpenSSH jump hosts', () => {
   let first: OpenSsh;
   let second: OpenSsh;
   beforeAll(async () => {
-    [e2e, first, second] = await Promise.all([startE2eLab(), startOpenSsh(), startOpenSsh()]);
+    // A fleet of three releases: 16.9 (SHA-1 key exchange, ssh-rsa key), 17.x, and 26.x (authenticate needs a pin).
+    [e2e, first, second] = await Promise.all([startE2eLab({ faults: { 'lab-r001': { profile: 'iosxe-16.9' }, 'lab-r003': { profile: 'iosxe-26' } } }), startOpenSsh(), startOpenSsh()]);
     const text = readFileSync(e2e.inventoryFile, 'utf8');
     writeFileSync(e2e.inventoryFile, text.replace(/^all:\n/m, `all:\n  jump_host:\n${jumpEntry(first)}\n${jumpEntry(second)}\n`));
   });
@@ -45,7 +46,7 @@ describe('rollout through a two-hop chain of OpenSSH jump hosts', () => {
     const result = await runFleet({
       command: 'rollout',
       devices: inventory.devices,
-      desired: await resolveDesired(await e2e.playbook()),
+      desired: await resolveDesired(await e2e.playbook(), { pin: 'auto' }),
       resolver: e2e.resolver(),
       reporter,
       session: { transcriptDir: mkdtempSync(join(e2e.dir, 'run-')), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
@@ -103,6 +104,13 @@ describe('rollout through a two-hop chain of OpenSSH jump hosts', () => {
     expect(reporter.outcomes.map((o) => `${o.device} ${o.result} ${o.error?.message ?? ''}`).sort()).toEqual(['lab-r001 changed ', 'lab-r002 unchanged ', 'lab-r003 unchanged ']);
     expect(exitCode).toBe(0);
     expect([logins(first) - before[0]!, logins(second) - before[1]!]).toEqual([1, 1]);
+    // The 16.9 router is reported as reached with SHA-1; only the 26.x one got fingerprint pins (auto).
+    expect(reporter.outcome('lab-r001').diagnoses?.join('\n')).toMatch(/SSH reached only with SHA-1 key exchange/);
+    expect(reporter.outcome('lab-r003').diagnoses?.join('\n') ?? '').not.toMatch(/SSH reached/);
+    const pins = e2e.lab.devices.map((d) => (d.router.runningConfig().match(/^ fingerprint [0-9A-F]{40}$/gm) ?? []).length);
+    expect(pins[0]).toBe(0);
+    expect(pins[1]).toBe(0);
+    expect(pins[2]).toBeGreaterThan(0);
     const again = await run({ concurrency: 3 });
     expect(again.exitCode).toBe(0);
     expect(again.reporter.outcomes.map((o) => o.result)).toEqual(['unchanged', 'unchanged', 'unchanged']);

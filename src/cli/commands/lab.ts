@@ -10,6 +10,7 @@ import { DEFAULT_LAB_DEVICES, labHostnames, LabPortInUseError, startLab, type La
 import { FAULT_HELP, faultPlans, parseFaultSpec } from '../../lab/fault-spec.js';
 import { CUBE_HOSTNAME_PREFIX } from '../../lab/cube/index.js';
 import { describeTlsScenarios } from '../../lab/tls-scenarios/index.js';
+import { isProfileName, PROFILES } from '../../lab/router/profiles/index.js';
 import { CUCM_TRUST_USAGE, runCucmTrust } from './lab-cucm-trust.js';
 import { errorMessage } from '../../shared/error-message.js';
 
@@ -24,6 +25,9 @@ const USAGE = `certagent lab [options]
   --smtp-port P          the mail server's port (default 0: as for --base-port)
   --latency MS           delay before every command's output, on every router
   --line-latency MS      delay per output line, on every router
+  --profile NAME         the IOS XE release every router plays: iosxe-17 (default), iosxe-16.9 (old SSH
+                         stack: SHA-1 key exchange, ssh-rsa host key), iosxe-26 (authenticate needs a pin);
+                         one router: --fault DEVICE:profile=NAME
   --fault DEVICE:KIND[=VALUE]  a fault on one router (name, number or all); repeatable. Kinds:
 ${FAULT_HELP.map((line) => `      ${line}`).join('\n')}
   --netconf              each router also serves NETCONF on a port of its own (printed, and written as
@@ -71,6 +75,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
         netconf: { type: 'boolean' },
         cube: { type: 'string' },
         'tls-scenarios': { type: 'boolean' },
+        profile: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -96,8 +101,10 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
     throw new UsageError(errorMessage(error));
   }
   const latency: LabLatency = { ...(commandMs !== undefined && { commandMs }), ...(lineMs !== undefined && { lineMs }) };
+  const profile = values.profile;
+  if (profile !== undefined && !isProfileName(profile)) throw new UsageError(`--profile ${profile}: unknown; known: ${Object.keys(PROFILES).join(', ')}`);
   return {
-    lab: { stateDir, devices, basePort, smtpPort, latency, faults, ...(values.netconf === true && { netconf: true }), ...(cubes > 0 && { cubes }), ...(values['tls-scenarios'] === true && { tlsScenarios: true }) },
+    lab: { stateDir, devices, basePort, smtpPort, latency, faults, ...(profile !== undefined && { profile }), ...(values.netconf === true && { netconf: true }), ...(cubes > 0 && { cubes }), ...(values['tls-scenarios'] === true && { tlsScenarios: true }) },
     inventoryOut: values['inventory-out'] ?? join(stateDir, 'inventory.yaml'),
     playbookOut: values['playbook-out'] ?? join(stateDir, 'playbook.yaml'),
   };

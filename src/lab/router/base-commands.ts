@@ -9,7 +9,7 @@ import { CONFIG, EXEC, type EngineCommand, type EngineContext, type EngineFeatur
 import { garbleCertificateHex } from './garble.js';
 import { showRunningConfig } from './running-config.js';
 import { Secret } from './secrets.js';
-import { showClock, showLogging, showVersion } from './show-texts.js';
+import { showClock, showLogging } from './show-texts.js';
 import { syslogTimestamp } from './syslog.js';
 
 const CONFIG_IF = 'config-if';
@@ -100,7 +100,7 @@ const exec: EngineCommand[] = [
   {
     modes: [EXEC],
     syntax: 'show version',
-    run: (ctx) => ctx.io.print(showVersion(ctx.router.hostname, ctx.router.now().getTime() - ctx.runtime.bootedAt.getTime())),
+    run: (ctx) => ctx.io.print(ctx.router.profile.showVersion(ctx.router.hostname, ctx.router.now().getTime() - ctx.runtime.bootedAt.getTime())),
   },
   { modes: [EXEC], syntax: 'show privilege', run: (ctx) => ctx.io.print(`Current privilege level is ${ctx.session.privilege}\n`) },
   { modes: [EXEC], syntax: 'show clock', run: (ctx) => ctx.io.print(showClock(ctx.router.now())) },

@@ -2,6 +2,8 @@
  * Faults a lab router can be told to show, per device. The agent's tests and benchmarks depend on them:
  * each one reproduces a way real devices and networks fail.
  */
+import type { ProfileName } from './profiles/profile.js';
+
 export interface FaultPlan {
   /** Delay before a command's output starts (ms), as a loaded route processor adds. */
   readonly commandLatencyMs?: number;
@@ -26,6 +28,8 @@ export interface FaultPlan {
   readonly quietDecline?: boolean;
   /** `show running-config` prints a log message into the middle of every certificate's hex (see garble.ts). */
   readonly garbleHex?: boolean;
+  /** The IOS XE release this router plays (read when it starts; later changes have no effect). */
+  readonly profile?: ProfileName;
 }
 
 export const NO_FAULTS: FaultPlan = Object.freeze({});

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import ssh2 from 'ssh2';
-import type { Algorithms, AuthContext, AuthenticationType, Connection, ParsedKey, ServerChannel } from 'ssh2';
+import type { AuthContext, AuthenticationType, Connection, ParsedKey, ServerChannel } from 'ssh2';
 import { BASE_FEATURE, UNIVERSAL_COMMANDS } from './base-commands.js';
 import type { Feature } from './feature.js';
 import { defaultFeatures } from './features.js';
@@ -19,6 +19,8 @@ import { renderConfig } from './running-config.js';
 import { addUser, defaultBaseConfig, MemoryStartupStore, type RouterRuntime, type UserAccount } from './runtime.js';
 import { Secret } from './secrets.js';
 import { NetconfServer } from './netconf/index.js';
+import { DEFAULT_PROFILE, PROFILES } from './profiles/index.js';
+import type { ProfileName, RouterProfile } from './profiles/index.js';
 import { CliSession, type Terminal } from './session.js';
 import type { RouterState } from './state.js';
 import { seedCertificate } from './pki/seed.js';
@@ -56,22 +58,13 @@ export interface LabRouterOptions {
   /** Config lines replayed on top of the defaults when nothing is saved yet: a router delivered pre-staged
    * (the lab's CUBEs come with an enrolled identity). A saved startup-config wins. */
   readonly stagedConfig?: string;
+  /** The IOS XE release to play (default iosxe-17); a `profile` in `faults` is taken when this is not given. */
+  readonly profile?: ProfileName;
 }
 
-/** What paramiko 2.x (Netmiko, Ansible, ncclient) and OpenSSH negotiate: CTR and CBC ciphers, SHA-2 MACs. */
-const ALGORITHMS: Algorithms = {
-  cipher: [
-    'aes128-ctr',
-    'aes192-ctr',
-    'aes256-ctr',
-    'aes128-gcm@openssh.com',
-    'aes256-gcm@openssh.com',
-    'aes128-cbc',
-    'aes192-cbc',
-    'aes256-cbc',
-  ],
-  hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256', 'hmac-sha2-512', 'hmac-sha1'],
-};
+function profileOf(options: LabRouterOptions): RouterProfile {
+  return PROFILES[options.profile ?? options.faults?.profile ?? DEFAULT_PROFILE];
+}
 
 const AUTH_METHODS: AuthenticationType[] = ['publickey', 'password', 'keyboard-interactive'];
 
@@ -126,7 +119,8 @@ export class LabRouter {
 
   private constructor(options: LabRouterOptions, hostKey: string) {
     const features = options.features ?? defaultFeatures();
-    const state = createRouterState({ hostname: options.hostname, faults: options.faults, clockOffsetMs: options.clockOffsetMs });
+    const profile = profileOf(options);
+    const state = createRouterState({ hostname: options.hostname, faults: options.faults, clockOffsetMs: options.clockOffsetMs, profile });
     const base = defaultBaseConfig();
     const vtys = this.vtys;
     this.runtime = {
@@ -151,7 +145,7 @@ export class LabRouter {
     const blob = key.getPublicSSH();
     this.hostPublicKey = `${key.type} ${blob.toString('base64')}`;
     this.hostKeyFingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
-    const server = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: ALGORITHMS }, (client, info) =>
+    const server = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: profile.sshAlgorithms }, (client, info) =>
       this.onClient(client, info.ip),
     );
     this.tcp = this.listener(server);
@@ -167,7 +161,7 @@ export class LabRouter {
         },
         { confirmedCommit: options.netconfConfirmedCommit ?? false },
       );
-      const netconfSsh = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: ALGORITHMS }, (client, info) =>
+      const netconfSsh = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: profile.sshAlgorithms }, (client, info) =>
         this.onClient(client, info.ip, 'netconf'),
       );
       this.netconfTcp = this.listener(netconfSsh);
@@ -187,7 +181,8 @@ export class LabRouter {
   }
 
   static async start(options: LabRouterOptions): Promise<LabRouter> {
-    const hostKey = options.stateDir ? await loadOrCreateHostKey(options.stateDir) : generateHostKey();
+    const kind = profileOf(options).hostKey;
+    const hostKey = options.stateDir ? await loadOrCreateHostKey(options.stateDir, kind) : generateHostKey(kind);
     const router = new LabRouter(options, hostKey);
     await router.boot(options);
     await listen(router.tcp, options.port ?? 0, router.host);

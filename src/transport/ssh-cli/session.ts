@@ -14,6 +14,7 @@ import { Transcript } from './transcript.js';
 import { openSshShell } from './transport.js';
 import type { SshShell } from './transport.js';
 import type { SshTransportOptions } from '../ssh/connect.js';
+import { weakAlgorithmWarning } from '../ssh/algorithms.js';
 
 export interface IosXeSessionOptions extends SshTransportOptions {
   /** Needed when the account lands in user EXEC (`R1>`). */
@@ -140,6 +141,11 @@ export class IosXeSession {
 
   get hostname(): string {
     return this.#hostname;
+  }
+
+  /** Set when the device could only be reached with SHA-1 key exchange or an ssh-rsa host key. */
+  get sshWarning(): string | undefined {
+    return weakAlgorithmWarning(this.#shell.negotiated);
   }
 
   get level(): PrivilegeLevel {

@@ -19,6 +19,7 @@ import { residue } from '../residue.js';
 import { errorDetail, VerificationError, WorkflowError } from '../errors.js';
 import type { ErrorDetail } from '../errors.js';
 import { planCommands, planFor } from '../plan.js';
+import { desiredForDevice } from '../pins.js';
 import type { DevicePlan, Step } from '../plan.js';
 import { proofRecord, RunContext } from '../run-context.js';
 import type { Undone } from '../run-context.js';
@@ -124,7 +125,8 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
     before = await run.connect((s) => s.readFacts());
     const session = run.session as NetconfDeviceSession;
     stepNow = 'plan';
-    plan = planFor(job.device, before, job.desired, job.planOptions);
+    const deviceDesired = await desiredForDevice(session.cli, job.desired);
+    plan = planFor(job.device, before, deviceDesired, job.planOptions);
     diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session.cli) : []), ...plan.notes];
     const commands = planCommands(plan);
     const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
@@ -162,7 +164,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       stepNow = 'verify configuration';
       run.forward(stepNow);
       const after = await session.readFacts();
-      assertPlanApplied(job.device, stepNow, after, job.desired, job.planOptions, 'the device accepted an edit but did not apply it: compare get-config with the plan');
+      assertPlanApplied(job.device, stepNow, after, deviceDesired, job.planOptions, 'the device accepted an edit but did not apply it: compare get-config with the plan');
       const expected = plannedCertificates(plan);
       if (expected.length > 0) {
         // The CLI's view is the judge (real captures back its parser); the operational model, where populated, must agree.
