@@ -105,7 +105,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
   let cube: CubeRun | undefined;
   let cubeStarted = false;
   let stepNow = 'connect';
-  let deviceDesired = job.desired;
+  let deviceDesired: DesiredState;
   try {
     run.forward('gather facts');
     before = await run.connect(gather);
