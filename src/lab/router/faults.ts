@@ -2,6 +2,7 @@
  * Faults a lab router can be told to show, per device. The agent's tests and benchmarks depend on them:
  * each one reproduces a way real devices and networks fail.
  */
+import type { LoginBanners } from './login.js';
 import type { ProfileName } from './profiles/profile.js';
 
 export interface FaultPlan {
@@ -28,6 +29,13 @@ export interface FaultPlan {
   readonly quietDecline?: boolean;
   /** `show running-config` prints a log message into the middle of every certificate's hex (see garble.ts). */
   readonly garbleHex?: boolean;
+  /** Banners shown at login; `login` is sent before SSH authentication, so it is read when the router starts. */
+  readonly banners?: LoginBanners;
+  /** AAA in-band login: SSH takes the connection with `none` (or an empty keyboard-interactive), then the shell
+   * asks `Username:` / `Password:` as IOS does with some TACACS+ setups. */
+  readonly inBandLogin?: boolean;
+  /** Config-mode commands are refused with `Command authorization failed.` (TACACS+ command authorization). */
+  readonly denyConfigCommands?: boolean;
   /** The IOS XE release this router plays (read when it starts; later changes have no effect). */
   readonly profile?: ProfileName;
 }

@@ -18,6 +18,7 @@ import { createRouterState } from './router-state.js';
 import { renderConfig } from './running-config.js';
 import { addUser, defaultBaseConfig, MemoryStartupStore, type RouterRuntime, type UserAccount } from './runtime.js';
 import { Secret } from './secrets.js';
+import { bannerText, inBandLogin, TypedLines } from './login.js';
 import { NetconfServer } from './netconf/index.js';
 import { DEFAULT_PROFILE, PROFILES } from './profiles/index.js';
 import type { ProfileName, RouterProfile } from './profiles/index.js';
@@ -145,7 +146,8 @@ export class LabRouter {
     const blob = key.getPublicSSH();
     this.hostPublicKey = `${key.type} ${blob.toString('base64')}`;
     this.hostKeyFingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
-    const server = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: profile.sshAlgorithms }, (client, info) =>
+    const loginBanner = options.faults?.inBandLogin === true ? undefined : options.faults?.banners?.login;
+    const server = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: profile.sshAlgorithms, ...(loginBanner && { banner: bannerText(loginBanner) }) }, (client, info) =>
       this.onClient(client, info.ip),
     );
     this.tcp = this.listener(server);
@@ -253,8 +255,15 @@ export class LabRouter {
 
   private onClient(client: Connection, peer: string, port: 'cli' | 'netconf' = 'cli'): void {
     let account: UserAccount | undefined;
+    let inBand = false;
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
+      if (port === 'cli' && this.runtime.state.faults.inBandLogin === true && (ctx.method === 'none' || ctx.method === 'keyboard-interactive')) {
+        // The account is asked for in the shell (AAA in-band), as IOS does with some TACACS+ setups.
+        inBand = true;
+        ctx.accept();
+        return;
+      }
       if (ctx.method === 'keyboard-interactive') {
         // OpenSSH's `ssh` asks this way; IOS XE offers it next to password and publickey.
         ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
@@ -287,6 +296,10 @@ export class LabRouter {
       session.on('shell', (accept, reject) => {
         if (port === 'netconf') {
           reject?.();
+          return;
+        }
+        if (inBand && !account) {
+          void this.startInBandShell(accept(), client, peer, columns || 80);
           return;
         }
         if (!account) return;
@@ -367,13 +380,38 @@ export class LabRouter {
     return { session, vty };
   }
 
-  private startShell(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, width: number): void {
+  private startShell(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, width: number, typedAhead = '', motdShown = false): void {
+    const banners = this.runtime.state.faults.banners;
+    // Before the first prompt, as IOS prints them once the login is done.
+    const greeting = `${motdShown ? '' : bannerText(banners?.motd)}${bannerText(banners?.exec)}`;
+    if (greeting !== '') channel.write(greeting);
     const { session } = this.newSession(channel, client, account, peer, width);
     channel.on('data', (data: Buffer) => session.input(data.toString('utf8')));
+    if (typedAhead !== '') session.input(typedAhead);
     void session.run().catch((error: unknown) => {
       this.runtime.state.syslog.log('LAB', 3, 'SESSION_FAILED', error instanceof Error ? error.message : String(error));
       session.close(true);
     });
+  }
+
+  /** `Username:` / `Password:` in the shell; after three failures the connection closes, as on IOS. */
+  private async startInBandShell(channel: ServerChannel, client: Connection, peer: string, width: number): Promise<void> {
+    const write = (text: string): void => {
+      channel.write(text);
+    };
+    const lines = new TypedLines(write);
+    const onData = (data: Buffer): void => lines.push(data.toString('utf8'));
+    channel.on('data', onData);
+    channel.on('close', () => lines.end());
+    const banners = this.runtime.state.faults.banners ?? {};
+    write(bannerText(banners.motd));
+    const account = await inBandLogin(lines, write, (username, password) => this.passwordAccount(username, password), banners);
+    channel.removeListener('data', onData);
+    if (account === undefined) {
+      client.end();
+      return;
+    }
+    this.startShell(channel, client, account, peer, width, lines.rest(), true);
   }
 
   private async runExec(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, command: string): Promise<void> {

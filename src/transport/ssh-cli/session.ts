@@ -3,12 +3,13 @@
  * sends commands and config, runs dialogs given as data, and turns IOS error texts into typed errors.
  * It holds no timing guesses: every step waits for a prompt or question, within a deadline.
  */
-import { ANY_PROMPT, DIALOG, findDeviceError, lastLine, parsePromptLine, promptPatterns, SESSION_SETUP_COMMANDS } from '../../device/platform.js';
+import { DIALOG, findDeviceError, lastLine, parsePromptLine, promptPatterns, SESSION_SETUP_COMMANDS } from '../../device/platform.js';
 import type { PrivilegeLevel, PromptPatterns } from '../../device/platform.js';
 import type { DialogStep } from '../../device/dialog.js';
 import { Channel } from './channel.js';
 import type { Matcher, ReadResult } from './channel.js';
 import { DeviceCommandError, DeviceTimeoutError, EnableError, SessionUnusableError } from './errors.js';
+import { readLogin } from './login.js';
 import { Redactor } from './redactor.js';
 import { Transcript } from './transcript.js';
 import { openSshShell } from './transport.js';
@@ -123,7 +124,12 @@ export class IosXeSession {
     let session: IosXeSession | undefined;
     try {
       // The device prints its banner and prompt unasked; sending a return first would leave a second prompt behind.
-      const login = await channel.readUntil([ANY_PROMPT], { timeoutMs: options.loginTimeoutMs ?? 15_000, command: '(login)', waitedFor: 'first prompt' });
+      const login = await readLogin(channel, {
+        device: options.device,
+        username: options.credentials.username,
+        ...(options.credentials.password !== undefined && { password: options.credentials.password }),
+        timeoutMs: options.loginTimeoutMs ?? 15_000,
+      });
       session = new IosXeSession(options, shell, channel, redactor, transcript, lastLine(login.text).trim());
       if (session.#level === 'user-exec') await session.#enable(options.enableSecret);
       // Both setup lines in one write: IOS reads type-ahead in order, and each echo is still checked for an error.
