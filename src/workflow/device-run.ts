@@ -10,7 +10,8 @@ import type { ChangeRecord, DeviceOutcome } from '../report/events.js';
 import { ConnectionClosedError, DeviceTimeoutError, SessionUnusableError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { runStep, stepName } from './apply.js';
-import { desiredForDevice } from './pins.js';
+import { desiredForDevice, withPinFallback } from './pins.js';
+import type { DesiredState } from './desired.js';
 import { applyCube, cubeChangeRecords, prepareCube, rollbackCube, verifyCube } from './cube/index.js';
 import type { CubeRun } from './cube/index.js';
 import { WorkflowError, VerificationError, errorDetail } from './errors.js';
@@ -95,7 +96,11 @@ async function rollback(run: SshRun, started: readonly PlannedChange[], before: 
   }
 }
 
-export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
+export function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
+  return withPinFallback(job, runDeviceOnce);
+}
+
+async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
   const run = new SshRun(job);
   job.reporter.deviceStarted(job.device);
   let plan: DevicePlan | undefined;

@@ -34,6 +34,9 @@ export interface FaultPlan {
   /** AAA in-band login: SSH takes the connection with `none` (or an empty keyboard-interactive), then the shell
    * asks `Username:` / `Password:` as IOS does with some TACACS+ setups. */
   readonly inBandLogin?: boolean;
+  /** `crypto pki authenticate` refuses unpinned CAs although `show version` names a 17.x release (a release whose
+   * behaviour the agent cannot know in advance). */
+  readonly requireFingerprintPin?: boolean;
   /** Config-mode commands are refused with `Command authorization failed.` (TACACS+ command authorization). */
   readonly denyConfigCommands?: boolean;
   /** The IOS XE release this router plays (read when it starts; later changes have no effect). */

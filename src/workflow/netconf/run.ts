@@ -19,7 +19,7 @@ import { residue } from '../residue.js';
 import { errorDetail, VerificationError, WorkflowError } from '../errors.js';
 import type { ErrorDetail } from '../errors.js';
 import { planCommands, planFor } from '../plan.js';
-import { desiredForDevice } from '../pins.js';
+import { desiredForDevice, withPinFallback } from '../pins.js';
 import type { DevicePlan, Step } from '../plan.js';
 import { proofRecord, RunContext } from '../run-context.js';
 import type { Undone } from '../run-context.js';
@@ -109,7 +109,11 @@ async function runCli(run: NetconfRun, session: NetconfDeviceSession, steps: rea
   await session.cli.ensureExec();
 }
 
-export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOutcome> {
+export function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOutcome> {
+  return withPinFallback(job, runNetconfDeviceOnce);
+}
+
+async function runNetconfDeviceOnce(job: NetconfDeviceJob): Promise<DeviceOutcome> {
   const run = new NetconfRun(job);
   job.reporter.deviceStarted(job.device);
   let plan: DevicePlan | undefined;

@@ -119,7 +119,7 @@ export async function authenticate(router: RouterState, io: SessionIo, name: str
     io.print(REJECTED_26X);
     return;
   }
-  if (router.profile.requiresFingerprintPin && !tp.fingerprint) {
+  if ((router.profile.requiresFingerprintPin || router.faults.requireFingerprintPin === true) && !tp.fingerprint) {
     io.print(REJECTED_26X);
     return;
   }
