@@ -7,6 +7,11 @@ import { isProfileName, PROFILES } from './router/profiles/index.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** `\n` in a banner given on the command line is a new line. */
+function bannerValue(text: string | undefined): string {
+  return (text ?? '').replace(/\\n/g, '\n');
+}
+
 interface FaultKind {
   readonly value: 'none' | 'text' | 'number' | 'optional-list';
   readonly help: string;
@@ -33,6 +38,12 @@ const KINDS: Readonly<Record<string, FaultKind>> = {
   'fail-write': { value: 'none', help: 'write memory fails with the NVRAM error', apply: (p) => (p.failWriteMemory = true) },
   latency: { value: 'number', help: 'MS of delay before each command output', apply: (p, v) => (p.commandLatencyMs = Number(v)) },
   'line-latency': { value: 'number', help: 'MS of delay per output line', apply: (p, v) => (p.lineLatencyMs = Number(v)) },
+  'aaa-in-band': { value: 'none', help: 'SSH takes the connection with none, then the shell asks Username:/Password:', apply: (p) => (p.inBandLogin = true) },
+  'deny-config': { value: 'none', help: 'config-mode commands get Command authorization failed. (TACACS+)', apply: (p) => (p.denyConfigCommands = true) },
+  'require-pin': { value: 'none', help: 'authenticate refuses unpinned CAs although show version says 17.x', apply: (p) => (p.requireFingerprintPin = true) },
+  'banner-motd': { value: 'text', help: 'the motd banner (\\n for a new line)', apply: (p, v) => (p.banners = { ...p.banners, motd: bannerValue(v) }) },
+  'banner-login': { value: 'text', help: 'the login banner, sent before SSH authentication', apply: (p, v) => (p.banners = { ...p.banners, login: bannerValue(v) }) },
+  'banner-exec': { value: 'text', help: 'the exec banner, shown before the first prompt', apply: (p, v) => (p.banners = { ...p.banners, exec: bannerValue(v) }) },
   profile: {
     value: 'text',
     help: `the IOS XE release the router plays: ${Object.keys(PROFILES).join(', ')}`,
@@ -44,7 +55,7 @@ const KINDS: Readonly<Record<string, FaultKind>> = {
 };
 
 export const FAULT_HELP = Object.entries(KINDS).map(([name, kind]) => {
-  const value = { none: '', text: name === 'profile' ? '=NAME' : '=CMD', number: name.includes('latency') ? '=MS' : '=BYTES', 'optional-list': '[=TP,...]' }[kind.value];
+  const value = { none: '', text: name === 'profile' ? '=NAME' : name.startsWith('banner') ? '=TEXT' : '=CMD', number: name.includes('latency') ? '=MS' : '=BYTES', 'optional-list': '[=TP,...]' }[kind.value];
   return `${name}${value}: ${kind.help}`;
 });
 
@@ -95,7 +106,10 @@ export function faultTargets(device: string, hostnames: readonly string[]): read
 export function faultPlans(specs: readonly FaultSpec[], hostnames: readonly string[]): Record<string, FaultPlan> {
   const plans: Record<string, FaultPlan> = {};
   for (const spec of specs) {
-    for (const name of faultTargets(spec.device, hostnames)) plans[name] = { ...plans[name], ...spec.plan };
+    for (const name of faultTargets(spec.device, hostnames)) {
+      const banners = plans[name]?.banners || spec.plan.banners ? { ...plans[name]?.banners, ...spec.plan.banners } : undefined;
+      plans[name] = { ...plans[name], ...spec.plan, ...(banners && { banners }) };
+    }
   }
   return plans;
 }

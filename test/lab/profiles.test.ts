@@ -17,6 +17,13 @@ describe('lab router profiles', () => {
     expect(() => parseFaultSpec('2:profile=ios-12')).toThrow(/unknown profile; known: iosxe-16\.9/);
   });
 
+  it('take login behaviour from --fault: banners (\\n for new lines), AAA in-band, command authorization, pins', () => {
+    const parsed = parseLabArgs(['--fault', '1:banner-motd=R1#\\nAuthorized only [yes/no]', '--fault', '1:banner-exec=Router>', '--fault', '1:aaa-in-band', '--fault', '2:deny-config', '--fault', '2:require-pin']);
+    if (parsed === 'help') throw new Error('help');
+    expect(parsed.lab.faults?.['lab-r001']).toEqual({ banners: { motd: 'R1#\nAuthorized only [yes/no]', exec: 'Router>' }, inBandLogin: true });
+    expect(parsed.lab.faults?.['lab-r002']).toEqual({ denyConfigCommands: true, requireFingerprintPin: true });
+  });
+
   it('give each release its own show version, read back by the agent for pinning', () => {
     const texts = Object.values(PROFILES).map((p) => p.showVersion('R1', 60_000));
     expect(texts.map(iosXeMajorRelease)).toEqual([16, 17, 26]);
