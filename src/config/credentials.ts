@@ -14,7 +14,7 @@ export interface ResolvedCredentials {
   readonly enableSecret?: Secret;
   readonly privateKey?: { readonly path: string; readonly passphrase?: Secret };
   /** One per jump host of the device, in the same order. */
-  readonly jumpHosts: readonly ResolvedJumpHost[];
+  readonly jumpHosts?: readonly ResolvedJumpHost[];
 }
 
 /** Resolves every reference of the device at once, so one error lists all that is missing. */
@@ -24,7 +24,7 @@ export async function resolveCredentials(device: Device, resolver: SecretResolve
   if (password) wanted.push(['password', password]);
   if (enableSecret) wanted.push(['enableSecret', enableSecret]);
   if (privateKey?.passphrase) wanted.push(['passphrase', privateKey.passphrase]);
-  device.jumpHosts.forEach((jump, i) => {
+  (device.jumpHosts ?? []).forEach((jump, i) => {
     if (jump.password) wanted.push([`jump${i}.password`, jump.password]);
     if (jump.privateKey?.passphrase) wanted.push([`jump${i}.passphrase`, jump.privateKey.passphrase]);
   });
@@ -33,7 +33,7 @@ export async function resolveCredentials(device: Device, resolver: SecretResolve
   const pw = byName.get('password');
   const en = byName.get('enableSecret');
   const pp = byName.get('passphrase');
-  const jumpHosts = device.jumpHosts.map((jump, i): ResolvedJumpHost => {
+  const jumpHosts = (device.jumpHosts ?? []).map((jump, i): ResolvedJumpHost => {
     const jpw = byName.get(`jump${i}.password`);
     const jpp = byName.get(`jump${i}.passphrase`);
     return {

@@ -47,8 +47,8 @@ export interface Device {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly credentials: DeviceCredentials;
   readonly hostKey: HostKeyPolicy;
-  /** The jump hosts to reach it through, first hop first; empty for a direct connection. */
-  readonly jumpHosts: readonly JumpHost[];
+  /** The jump hosts to reach it through, first hop first; none for a direct connection. */
+  readonly jumpHosts?: readonly JumpHost[];
   /** The inventory's `ssh_algorithms` override, if any. */
   readonly sshAlgorithms?: SshAlgorithmsConfig;
   readonly origin: Origin;

@@ -92,7 +92,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   for (const device of devices) credentials.set(device.name, await resolveCredentials(device, options.resolver));
   const secrets = options.desired.secrets.map((s) => s.reveal());
   for (const creds of credentials.values()) {
-    const jumpSecrets = creds.jumpHosts.flatMap((j) => [j.password, j.privateKey?.passphrase]);
+    const jumpSecrets = (creds.jumpHosts ?? []).flatMap((j) => [j.password, j.privateKey?.passphrase]);
     for (const s of [creds.password, creds.enableSecret, creds.privateKey?.passphrase, ...jumpSecrets]) if (s) options.registerSecret?.(s.reveal());
   }
   for (const s of secrets) options.registerSecret?.(s);

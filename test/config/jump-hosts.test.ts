@@ -19,17 +19,17 @@ describe('jump hosts in certagent YAML', () => {
       { name: 'jump@bastion.example.net:22', host: 'bastion.example.net', port: 22, username: 'jump', privateKey: { path: '/home/ops/.ssh/id_bastion' }, hostKey: { mode: 'pinned', fingerprints: [PIN] }, concurrency: 10 },
     ]);
     const plant = byName(inv.devices, 'plant-r1');
-    expect(plant.jumpHosts.map((j) => [j.name, j.concurrency, j.hostKey.mode])).toEqual([
+    expect((plant.jumpHosts ?? []).map((j) => [j.name, j.concurrency, j.hostKey.mode])).toEqual([
       ['jump@bastion.example.net:22', 10, 'pinned'],
       ['plantjump@10.20.0.5:2222', 4, 'strict'],
     ]);
     // Without a pin the second hop is checked against the device's known_hosts.
-    expect(plant.jumpHosts[1]?.hostKey).toEqual({ mode: 'strict', knownHosts: '/home/ops/.ssh/known_hosts' });
+    expect(plant.jumpHosts?.[1]?.hostKey).toEqual({ mode: 'strict', knownHosts: '/home/ops/.ssh/known_hosts' });
     expect(plant.sshAlgorithms).toEqual({ kex: ['diffie-hellman-group14-sha1'], serverHostKey: ['ssh-rsa'] });
-    expect(describePath(plant.jumpHosts, plant)).toBe('jump@bastion.example.net:22 -> plantjump@10.20.0.5:2222 -> plant-r1 (10.30.0.1:22)');
+    expect(describePath(plant.jumpHosts ?? [], plant)).toBe('jump@bastion.example.net:22 -> plantjump@10.20.0.5:2222 -> plant-r1 (10.30.0.1:22)');
     expect(byName(inv.devices, 'lab-r1').jumpHosts).toEqual([]);
     const creds = await resolveCredentials(plant, new SecretResolver(sources({ ROUTER_PASSWORD: 'r', PLANT_JUMP_PASSWORD: 'plant-secret' })));
-    expect(creds.jumpHosts.map((j) => j.password?.reveal())).toEqual([undefined, 'plant-secret']);
+    expect((creds.jumpHosts ?? []).map((j) => j.password?.reveal())).toEqual([undefined, 'plant-secret']);
   });
 
   it('lets a device replace its group chain and names a jump host without credentials or user by path', async () => {
@@ -42,8 +42,8 @@ devices:
 `,
     );
     const inv = await loadInventory(path, { home });
-    expect(byName(inv.devices, 'r1').jumpHosts.map((j) => j.name)).toEqual(['j@b1:22']);
-    expect(byName(inv.devices, 'r2').jumpHosts.map((j) => j.name)).toEqual(['j@b2:22', 'k@b3:2022']);
+    expect((byName(inv.devices, 'r1').jumpHosts ?? []).map((j) => j.name)).toEqual(['j@b1:22']);
+    expect((byName(inv.devices, 'r2').jumpHosts ?? []).map((j) => j.name)).toEqual(['j@b2:22', 'k@b3:2022']);
     const bad = tmp.write(
       'bad-jumps.yaml',
       `all: { username: u, password: {env: PW} }
@@ -70,7 +70,7 @@ describe('jump hosts in Ansible inventories', () => {
     expect(byName(inv.devices, 'dc-r1').jumpHosts).toEqual([
       { name: 'jump@bastion.example.net:22', host: 'bastion.example.net', port: 22, username: 'jump', privateKey: { path: '/home/ops/.ssh/id_bastion' }, hostKey: { mode: 'pinned', fingerprints: [PIN] }, concurrency: 10 },
     ]);
-    expect(byName(inv.devices, 'plant-r1').jumpHosts.map((j) => j.name)).toEqual(['jump@bastion.example.net:22', 'plantjump@10.20.0.5:2222']);
+    expect((byName(inv.devices, 'plant-r1').jumpHosts ?? []).map((j) => j.name)).toEqual(['jump@bastion.example.net:22', 'plantjump@10.20.0.5:2222']);
     const legacy = byName(inv.devices, 'legacy-r1').jumpHosts;
     expect(legacy).toMatchObject([{ name: 'old@gw.example.net:2200', privateKey: { path: '/home/ops/.ssh/id_old' } }]);
   });

@@ -16,7 +16,6 @@ function device(hostKey: Device['hostKey']): Device {
     vars: {},
     credentials: { username: 'admin' },
     hostKey,
-    jumpHosts: [],
     origin: { file: 'inventory.yaml', path: ['devices', 0] },
   };
 }

@@ -17,7 +17,6 @@ function device(name: string, host = '10.0.0.1'): Device {
     vars: {},
     credentials: { username: { kind: 'literal', value: 'admin' } } as unknown as Device['credentials'],
     hostKey: { mode: 'tofu', knownHosts: '/tmp/known_hosts' },
-    jumpHosts: [],
     origin: { file: 'inventory.yaml', path: ['devices', name] },
   };
 }

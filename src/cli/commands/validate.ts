@@ -37,7 +37,8 @@ function deviceLine(d: Device): string {
   const key = d.hostKey.mode === 'pinned' ? 'pinned host key' : `${d.hostKey.mode} ${d.hostKey.knownHosts}`;
   const transport = d.transport === 'netconf' ? `netconf (port ${d.netconfPort}; SSH CLI on ${d.port} for certificates and mail lines)` : d.transport;
   const line = `  ${d.name}  ${d.credentials.username}@${d.host}:${d.port} ${transport}, ${key}`;
-  return d.jumpHosts.length === 0 ? line : `${line}\n      path: ${describePath(d.jumpHosts, d)}`;
+  const jumps = d.jumpHosts ?? [];
+  return jumps.length === 0 ? line : `${line}\n      path: ${describePath(jumps, d)}`;
 }
 
 function playbookLines(p: PlaybookSpec | Playbook): string[] {
