@@ -4,8 +4,11 @@ export { loadInventory, loadPlaybook, readPlaybook, processSecretSources, termin
 export type { LoadOptions, PlaybookLoadOptions } from './loader.js';
 export { selectDevices, DEFAULT_SSH_PORT, DEFAULT_NETCONF_PORT } from './inventory.js';
 export type { Device, DeviceCredentials, HostKeyPolicy, Inventory, Platform, PrivateKeyRef, Transport } from './inventory.js';
+export { describePath } from './jump-hosts.js';
+export type { JumpHost } from './jump-hosts.js';
+export type { SshAlgorithmsConfig } from './ssh-algorithms.js';
 export { resolveCredentials } from './credentials.js';
-export type { ResolvedCredentials } from './credentials.js';
+export type { ResolvedCredentials, ResolvedJumpHost } from './credentials.js';
 export { Secret, SecretResolver, describeRef } from './secret.js';
 export type { SecretRef, SecretRefAt, SecretSources } from './secret.js';
 export { ConfigError, formatIssue, formatPath } from './issues.js';

@@ -7,7 +7,9 @@
  * NETCONF port of a network_cli device run with `--transport netconf`. */
 import { type ConfigIssue, type Origin, at, issue } from './issues.js';
 import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT } from './inventory.js';
-import { resolveFilePath } from './schema.js';
+import { ansibleJumpEntries } from './jump-hosts.js';
+import { check, resolveFilePath } from './schema.js';
+import { sshAlgorithmsOf, sshAlgorithmsSchema } from './ssh-algorithms.js';
 import type { SecretRefAt } from './secret.js';
 
 /** What the loader's `!vault` YAML tag produces: an ansible-vault encrypted value, which certagent cannot open. */
@@ -355,6 +357,37 @@ function ansibleLayer(
       case 'certagent_host_key':
         if (!isHost) issues.push(issue(here, 'pin host keys per host, not per group'));
         break;
+      case 'ansible_ssh_common_args':
+      case 'ansible_ssh_extra_args': {
+        const entries = ansibleJumpEntries(value, here, key, label, home, issues);
+        if (entries !== undefined && entries.length > 0) fields.jumpHosts = entries;
+        break;
+      }
+      case 'certagent_jump_password': {
+        const ref = secretVar(value, here, key, `jump host password for ${label}`, envNameFor(who, 'JUMP_PASSWORD'), home, issues);
+        if (ref) fields.jumpPassword = ref;
+        break;
+      }
+      case 'certagent_jump_private_key_file':
+        if (typeof value === 'string' && value !== '' && !value.includes('{{')) fields.jumpPrivateKey = { path: resolveFilePath(value, origin.file, home) };
+        else issues.push(issue(here, 'must be a path to a private key file (templates are not evaluated)'));
+        break;
+      case 'certagent_jump_host_key': {
+        const keys = hostKeyList(value, here, issues);
+        if (keys) fields.jumpHostKeys = keys;
+        break;
+      }
+      case 'certagent_jump_concurrency': {
+        const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+        if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 1000) fields.jumpConcurrency = n;
+        else issues.push(issue(here, 'must be a whole number 1..1000'));
+        break;
+      }
+      case 'certagent_ssh_algorithms': {
+        const raw = check(sshAlgorithmsSchema, value, here, issues);
+        if (raw) fields.sshAlgorithms = sshAlgorithmsOf(raw);
+        break;
+      }
       default:
         // Other ansible_* settings (become method, timeouts) belong to Ansible; the rest are the user's variables.
         if (!key.startsWith('ansible_')) fields.vars[key] = value;

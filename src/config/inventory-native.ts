@@ -9,7 +9,9 @@
 import { z } from 'zod';
 import { type ConfigIssue, type Origin, at } from './issues.js';
 import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT } from './inventory.js';
+import { jumpHostSchema, nativeJumpEntries } from './jump-hosts.js';
 import { check, resolveFilePath, secretAt, secretRefSchema } from './schema.js';
+import { sshAlgorithmsOf, sshAlgorithmsSchema } from './ssh-algorithms.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const nameSchema = z.string().regex(NAME, { error: 'must start with a letter or digit and use only letters, digits, . _ -' });
@@ -29,6 +31,9 @@ const connectionFields = {
   private_key: z.object({ file: z.string().min(1), passphrase: secretRefSchema.optional() }).strict().optional(),
   known_hosts: z.string().min(1).optional(),
   host_key_policy: z.enum(['strict', 'tofu']).optional(),
+  /** A bastion, or a list of them for a chain (first hop first). */
+  jump_host: jumpHostSchema.optional(),
+  ssh_algorithms: sshAlgorithmsSchema.optional(),
   vars: z.record(z.string(), z.unknown()).optional(),
 };
 
@@ -77,6 +82,8 @@ function layerOf(raw: RawConnection, origin: Origin, who: string, home: string):
   }
   if (raw.known_hosts !== undefined) fields.knownHosts = resolveFilePath(raw.known_hosts, origin.file, home);
   if (raw.host_key_policy !== undefined) fields.hostKeyPolicy = raw.host_key_policy;
+  if (raw.jump_host !== undefined) fields.jumpHosts = nativeJumpEntries(raw.jump_host, at(origin, 'jump_host'), home);
+  if (raw.ssh_algorithms !== undefined) fields.sshAlgorithms = sshAlgorithmsOf(raw.ssh_algorithms);
   return { origin, fields };
 }
 

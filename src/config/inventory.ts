@@ -1,7 +1,10 @@
 /** The inventory model, shared by both file formats: devices built from layers (all → groups → device) and
  * device selection (`--limit`). Pure: paths arrive already resolved, secrets as references. */
 import { type ConfigIssue, type Origin, at, issue, ConfigError } from './issues.js';
+import { buildJumpHosts } from './jump-hosts.js';
+import type { JumpHost, JumpHostEntry } from './jump-hosts.js';
 import type { SecretRefAt } from './secret.js';
+import type { SshAlgorithmsConfig } from './ssh-algorithms.js';
 
 export type Platform = 'iosxe';
 export type Transport = 'ssh' | 'netconf';
@@ -44,6 +47,10 @@ export interface Device {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly credentials: DeviceCredentials;
   readonly hostKey: HostKeyPolicy;
+  /** The jump hosts to reach it through, first hop first; none for a direct connection. */
+  readonly jumpHosts?: readonly JumpHost[];
+  /** The inventory's `ssh_algorithms` override, if any. */
+  readonly sshAlgorithms?: SshAlgorithmsConfig;
   readonly origin: Origin;
 }
 
@@ -69,6 +76,14 @@ export interface LayerFields {
   privateKey?: PrivateKeyRef;
   knownHosts?: string;
   hostKeyPolicy?: 'strict' | 'tofu';
+  /** A later level's list replaces an earlier one whole (a chain is not merged hop by hop). */
+  jumpHosts?: JumpHostEntry[];
+  /** What jump host entries leave out (Ansible's certagent_jump_* variables). */
+  jumpPassword?: SecretRefAt;
+  jumpPrivateKey?: PrivateKeyRef;
+  jumpHostKeys?: string[];
+  jumpConcurrency?: number;
+  sshAlgorithms?: SshAlgorithmsConfig;
   vars: Record<string, unknown>;
 }
 
@@ -91,8 +106,7 @@ export interface DeviceDraft {
   readonly credentialsReported?: boolean;
 }
 
-/** `SHA256:` and the unpadded base64 of 32 bytes, as OpenSSH prints it. */
-export const HOST_KEY_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+export { HOST_KEY_FINGERPRINT } from './schema.js';
 
 export function buildDevices(
   drafts: readonly DeviceDraft[],
@@ -165,7 +179,20 @@ function buildDevice(draft: DeviceDraft, defaultKnownHosts: string, issues: Conf
   } else {
     hostKey = fields.hostKeyPolicy === 'tofu' ? { mode: 'tofu', knownHosts } : { mode: 'strict', knownHosts };
   }
-  if (issues.length > before || draft.credentialsReported === true || fields.username === undefined) return undefined;
+  const jumpHosts = buildJumpHosts(
+    fields.jumpHosts ?? [],
+    {
+      knownHosts,
+      hostKeyPolicy: fields.hostKeyPolicy ?? 'strict',
+      ...(fields.jumpPassword && { password: fields.jumpPassword }),
+      ...(fields.jumpPrivateKey && { privateKey: fields.jumpPrivateKey }),
+      ...(fields.jumpHostKeys && { hostKeys: fields.jumpHostKeys }),
+      ...(fields.jumpConcurrency !== undefined && { concurrency: fields.jumpConcurrency }),
+    },
+    draft.name,
+    issues,
+  );
+  if (issues.length > before || draft.credentialsReported === true || fields.username === undefined || jumpHosts === undefined) return undefined;
   const transport = fields.transport ?? 'ssh';
   const credentials: DeviceCredentials = {
     username: fields.username,
@@ -184,6 +211,8 @@ function buildDevice(draft: DeviceDraft, defaultKnownHosts: string, issues: Conf
     vars: fields.vars,
     credentials,
     hostKey,
+    jumpHosts,
+    ...(fields.sshAlgorithms && { sshAlgorithms: fields.sshAlgorithms }),
     origin: draft.origin,
   };
 }

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import type { ConfigIssue, Origin, PathSegment } from './issues.js';
 import type { SecretRef, SecretRefAt } from './secret.js';
 
+/** `SHA256:` and the unpadded base64 of 32 bytes, as OpenSSH prints it. */
+export const HOST_KEY_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const SECRET_REF_HELP = 'write {env: VARIABLE}, {file: path} or {prompt: true}; clear-text secrets are refused';

@@ -142,8 +142,9 @@ export const ERROR_PATTERNS: readonly ErrorPattern[] = [
   { id: 'pem-import-failed', pattern: /^% PEM files import failed\.?$/, advice: 'check the PEM blocks and the key password' },
   {
     id: 'authorization-failed',
-    pattern: /^Command authorization failed\.?$/,
-    advice: 'AAA refused the command for this account; use an account with privilege 15',
+    pattern: /^(?:Command authorization failed|% Authorization failed)\.?$/,
+    advice:
+      'the AAA server (TACACS+ command authorization) does not allow this account to run this command: ask for configuration rights for it, or use an account that has them',
   },
   { id: 'access-denied', pattern: /^% Access denied$/, advice: 'the enable secret is wrong' },
   {

@@ -3,8 +3,14 @@
  * the lab router's `FaultPlan`, with errors that name the accepted forms.
  */
 import type { FaultPlan } from './router/faults.js';
+import { isProfileName, PROFILES } from './router/profiles/index.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** `\n` in a banner given on the command line is a new line. */
+function bannerValue(text: string | undefined): string {
+  return (text ?? '').replace(/\\n/g, '\n');
+}
 
 interface FaultKind {
   readonly value: 'none' | 'text' | 'number' | 'optional-list';
@@ -34,11 +40,26 @@ const KINDS: Readonly<Record<string, FaultKind>> = {
   'line-latency': { value: 'number', help: 'MS of delay per output line', apply: (p, v) => (p.lineLatencyMs = Number(v)) },
   chunk: { value: 'number', help: 'every output in random packets of 1..N bytes, a little apart (seeded by the hostname)', apply: (p, v) => (p.chunkMaxBytes = Math.max(1, Number(v))) },
   syslog: { value: 'number', help: 'a syslog line before about one output line in N, as terminal monitor prints them', apply: (p, v) => (p.syslogEveryLines = Math.max(1, Number(v))) },
+  'aaa-in-band': { value: 'none', help: 'SSH takes the connection with none, then the shell asks Username:/Password:', apply: (p) => (p.inBandLogin = true) },
+  'deny-config': { value: 'none', help: 'config-mode commands get Command authorization failed. (TACACS+)', apply: (p) => (p.denyConfigCommands = true) },
+  'require-pin': { value: 'none', help: 'authenticate refuses unpinned CAs although show version says 17.x', apply: (p) => (p.requireFingerprintPin = true) },
+  'banner-motd': { value: 'text', help: 'the motd banner (\\n for a new line)', apply: (p, v) => (p.banners = { ...p.banners, motd: bannerValue(v) }) },
+  'banner-login': { value: 'text', help: 'the login banner, sent before SSH authentication', apply: (p, v) => (p.banners = { ...p.banners, login: bannerValue(v) }) },
+  'banner-exec': { value: 'text', help: 'the exec banner, shown before the first prompt', apply: (p, v) => (p.banners = { ...p.banners, exec: bannerValue(v) }) },
+  profile: {
+    value: 'text',
+    help: `the IOS XE release the router plays: ${Object.keys(PROFILES).join(', ')}`,
+    apply: (p, v) => {
+      if (v === undefined || !isProfileName(v)) throw new Error(`--fault profile=${v ?? ''}: unknown profile; known: ${Object.keys(PROFILES).join(', ')}`);
+      p.profile = v;
+    },
+  },
 };
 
 export const FAULT_HELP = Object.entries(KINDS).map(([name, kind]) => {
   const number = name.includes('latency') ? '=MS' : name === 'drop-after' ? '=BYTES' : '=N';
-  const value = { none: '', text: '=CMD', number, 'optional-list': '[=TP,...]' }[kind.value];
+  const text = name === 'profile' ? '=NAME' : name.startsWith('banner') ? '=TEXT' : '=CMD';
+  const value = { none: '', text, number, 'optional-list': '[=TP,...]' }[kind.value];
   return `${name}${value}: ${kind.help}`;
 });
 
@@ -89,7 +110,10 @@ export function faultTargets(device: string, hostnames: readonly string[]): read
 export function faultPlans(specs: readonly FaultSpec[], hostnames: readonly string[]): Record<string, FaultPlan> {
   const plans: Record<string, FaultPlan> = {};
   for (const spec of specs) {
-    for (const name of faultTargets(spec.device, hostnames)) plans[name] = { ...plans[name], ...spec.plan };
+    for (const name of faultTargets(spec.device, hostnames)) {
+      const banners = plans[name]?.banners || spec.plan.banners ? { ...plans[name]?.banners, ...spec.plan.banners } : undefined;
+      plans[name] = { ...plans[name], ...spec.plan, ...(banners && { banners }) };
+    }
   }
   return plans;
 }

@@ -16,6 +16,7 @@ import { startTlsScenarios, type TlsScenarioLab } from './tls-scenarios/index.js
 import { CUBE_HOSTNAME_PREFIX, CUBE_IDENTITY_TRUSTPOINT, CUCM_ADDRESS, CUCM_PORT, prepareCubeKit, renderLabCubePlaybook, type CubeKit, type CubeLabFiles } from './cube/index.js';
 import type { Feature } from './router/feature.js';
 import type { FaultPlan } from './router/faults.js';
+import type { ProfileName } from './router/profiles/index.js';
 
 export interface LabCredentials {
   /** The routers' admin account (privilege 15). */
@@ -52,6 +53,8 @@ export interface LabOptions {
   readonly latency?: LabLatency;
   /** Fleet-wide output shaping (chunked packets, interleaved syslog lines); a device's own faults override it. */
   readonly output?: Pick<FaultPlan, 'chunkMaxBytes' | 'syslogEveryLines'>;
+  /** The IOS XE release every router plays unless its faults name another (default iosxe-17). */
+  readonly profile?: ProfileName;
   /** Faults per hostname. */
   readonly faults?: Readonly<Record<string, FaultPlan>>;
   /** Fixed credentials; what is not given is taken from the state folder's secrets file, else generated. */
@@ -313,7 +316,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         stateDir: join(stateDir, 'routers', name),
         users: [{ username: credentials.username, password: credentials.password, privilege: 15 }],
         enableSecret: credentials.enableSecret,
-        faults: { ...latency, ...options.faults?.[name] },
+        faults: { ...latency, ...(options.profile && { profile: options.profile }), ...options.faults?.[name] },
         ...(options.features && { features: options.features }),
         // A free port each start: the inventory is rewritten at every start anyway.
         ...(options.netconf === true && { netconfPort: 0, netconfConfirmedCommit: options.netconfConfirmedCommit ?? false }),

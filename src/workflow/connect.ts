@@ -1,8 +1,8 @@
 /** From an inventory device and its resolved credentials to an open IOS XE session, and which failures to retry. */
 import { readFile } from 'node:fs/promises';
 import type { Device, ResolvedCredentials } from '../config/index.js';
-import { ConnectError, ConnectionClosedError, DeviceTimeoutError, IosXeSession } from '../transport/ssh-cli/index.js';
-import type { HostKeyPolicy, IosXeSessionOptions, SshCredentials } from '../transport/ssh-cli/index.js';
+import { ConnectError, ConnectionClosedError, DeviceTimeoutError, IosXeSession, JumpPool } from '../transport/ssh-cli/index.js';
+import type { HostKeyPolicy, IosXeSessionOptions, JumpHop, SshCredentials, SshTransportOptions } from '../transport/ssh-cli/index.js';
 
 export interface SessionSettings {
   /** Appends each device's transcript (redacted) to DIR/<device>.log. */
@@ -14,9 +14,11 @@ export interface SessionSettings {
   readonly maxSessionBytes?: number;
   /** Values the transcripts and errors must never show (SMTP passwords, server strings). */
   readonly secrets?: readonly string[];
+  /** The run's shared jump host connections; a session opened without one gets a pool of its own. */
+  readonly jumpPool?: JumpPool;
 }
 
-export function hostKeyPolicy(device: Device): HostKeyPolicy {
+export function hostKeyPolicy(device: Pick<Device, 'hostKey'>): HostKeyPolicy {
   const policy = device.hostKey;
   switch (policy.mode) {
     case 'pinned':
@@ -38,7 +40,7 @@ export function transcriptPath(dir: string, device: string): string {
 }
 
 /** The device's SSH account, key file read: the same for its CLI session and its NETCONF session. */
-export async function sshCredentials(creds: ResolvedCredentials): Promise<SshCredentials> {
+export async function sshCredentials(creds: Omit<ResolvedCredentials, 'jumpHosts'>): Promise<SshCredentials> {
   const privateKey = creds.privateKey ? await readFile(creds.privateKey.path) : undefined;
   return {
     username: creds.username,
@@ -48,13 +50,28 @@ export async function sshCredentials(creds: ResolvedCredentials): Promise<SshCre
   };
 }
 
+/** How a device is reached, the same for its CLI and its NETCONF session: account, host key, algorithms, jump hosts. */
+export async function sshRoute(device: Device, creds: ResolvedCredentials, settings: SessionSettings): Promise<Pick<SshTransportOptions, 'credentials' | 'hostKey' | 'algorithms' | 'jump'>> {
+  const hops: JumpHop[] = [];
+  for (const [i, jump] of (device.jumpHosts ?? []).entries()) {
+    const resolved = creds.jumpHosts?.[i];
+    if (resolved === undefined) throw new ConnectError(device.name, `the credentials of jump host ${jump.name} were not resolved`, { hop: jump.name, transient: false });
+    hops.push({ name: jump.name, host: jump.host, port: jump.port, credentials: await sshCredentials(resolved), hostKey: hostKeyPolicy(jump), concurrency: jump.concurrency });
+  }
+  return {
+    credentials: await sshCredentials(creds),
+    hostKey: hostKeyPolicy(device),
+    ...(device.sshAlgorithms && { algorithms: device.sshAlgorithms }),
+    ...(hops.length > 0 && { jump: { hops, pool: settings.jumpPool ?? new JumpPool({ closeWhenIdle: true }) } }),
+  };
+}
+
 export async function openDeviceSession(device: Device, creds: ResolvedCredentials, settings: SessionSettings = {}): Promise<IosXeSession> {
   const options: IosXeSessionOptions = {
     device: device.name,
     host: device.host,
     port: device.port,
-    credentials: await sshCredentials(creds),
-    hostKey: hostKeyPolicy(device),
+    ...(await sshRoute(device, creds, settings)),
     ...(creds.enableSecret && { enableSecret: creds.enableSecret.reveal() }),
     secrets: settings.secrets ?? [],
     ...(settings.transcriptDir !== undefined && { transcriptFile: transcriptPath(settings.transcriptDir, device.name) }),

@@ -22,6 +22,8 @@ export interface DesiredTrustpoint {
   readonly options: TrustpointOptions;
   /** `fingerprint` line to configure (32 or 40 upper-case hex digits), when pinning. */
   readonly pin?: string;
+  /** With `--pin-fingerprints auto`: the SHA1 to pin on a device that refuses an unpinned CA (IOS XE 26.x). */
+  readonly pinIfNeeded?: string;
   /** The `name_prefix` of the chain entry it came from. */
   readonly chainPrefix?: string;
 }
@@ -46,7 +48,8 @@ export interface DesiredState {
   readonly cube?: DesiredCube;
 }
 
-export type PinPolicy = 'playbook' | 'always';
+/** `auto`: pin every CA where the device needs it (see `pinnedWhereNeeded`). */
+export type PinPolicy = 'playbook' | 'always' | 'auto';
 
 export interface DesiredOptions {
   /** `playbook` (default): pin the MD5/SHA1 a trustpoint entry gives; `always`: pin every CA's SHA1 (IOS XE 26.x). */
@@ -133,7 +136,18 @@ async function resolveTrustpoint(spec: TrustpointSpec, reader: SourceReader, opt
   let pin: string | undefined;
   if (options.pin === 'always') pin = cert.sha1;
   else if (chainPrefix === undefined && fp && fp.algorithm !== 'sha256') pin = fp.hex;
-  return { name: spec.name, cert, options: spec.options, ...(pin !== undefined && { pin }), ...(chainPrefix !== undefined && { chainPrefix }) };
+  const pinIfNeeded = pin === undefined && options.pin === 'auto' ? cert.sha1 : undefined;
+  return { name: spec.name, cert, options: spec.options, ...(pin !== undefined && { pin }), ...(pinIfNeeded !== undefined && { pinIfNeeded }), ...(chainPrefix !== undefined && { chainPrefix }) };
+}
+
+/** Whether any trustpoint would be pinned on a device that needs pins: only then is the device's release read. */
+export function mayNeedPins(desired: DesiredState): boolean {
+  return desired.trustpoints.some((t) => t.pinIfNeeded !== undefined);
+}
+
+/** The desired state for a device that refuses unpinned CAs: every `pinIfNeeded` becomes a pin. */
+export function pinnedWhereNeeded(desired: DesiredState): DesiredState {
+  return { ...desired, trustpoints: desired.trustpoints.map((t) => (t.pinIfNeeded === undefined ? t : { ...t, pin: t.pinIfNeeded })) };
 }
 
 /** Issuers before the certificates they signed; otherwise the playbook's order. */

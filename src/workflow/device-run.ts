@@ -11,6 +11,8 @@ import { ConnectionClosedError, DeviceTimeoutError, OutputLimitError, ReadAborte
 import { saveTimeoutMs } from '../transport/timeouts.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import { enterConfig, runStep, stepName } from './apply.js';
+import { desiredForDevice, withPinFallback } from './pins.js';
+import type { DesiredState } from './desired.js';
 import { applyCube, cubeChangeRecords, prepareCube, rollbackCube, verifyCube } from './cube/index.js';
 import type { CubeRun } from './cube/index.js';
 import { WorkflowError, VerificationError, errorDetail } from './errors.js';
@@ -123,7 +125,11 @@ async function saveAfterRollback(run: SshRun, undone: { records: ChangeRecord[];
   }
 }
 
-export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
+export function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
+  return withPinFallback(job, runDeviceOnce);
+}
+
+async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
   const run = new SshRun(job);
   job.reporter.deviceStarted(job.device);
   let plan: DevicePlan | undefined;
@@ -133,18 +139,20 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
   let cube: CubeRun | undefined;
   let cubeStarted = false;
   let stepNow = 'connect';
+  let deviceDesired: DesiredState;
   try {
     run.forward('gather facts');
     before = await run.connect(gather);
     const session = run.session as IosXeSession;
     stepNow = 'plan';
-    plan = planFor(job.device, before, job.desired, job.planOptions);
+    deviceDesired = await desiredForDevice(session, job.desired);
+    plan = planFor(job.device, before, deviceDesired, job.planOptions);
     if (job.desired.cube) {
       stepNow = 'read CUBE configuration';
       run.forward(stepNow);
       cube = await prepareCube(session, job.desired.cube, { dryRun: job.dryRun, configure: job.command !== 'rotate' });
     }
-    diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session) : []), ...plan.notes, ...(cube?.notes ?? [])];
+    diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session) : []), ...plan.notes, ...(cube?.notes ?? []), ...(session.sshWarning !== undefined ? [session.sshWarning] : [])];
     const commands = [...planCommands(plan), ...(cube?.commands ?? [])];
     const cubeChanges = cube ? cubeChangeRecords(cube) : [];
     const changing = plan.changes.length > 0 || cubeChanges.length > 0;
@@ -177,7 +185,7 @@ export async function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
       stepNow = 'verify configuration';
       run.forward(stepNow);
       const after = await gather(session);
-      assertPlanApplied(job.device, stepNow, after, job.desired, job.planOptions, 'read the transcript: the device accepted a command but did not apply it');
+      assertPlanApplied(job.device, stepNow, after, deviceDesired, job.planOptions, 'read the transcript: the device accepted a command but did not apply it');
       const expected = plannedCertificates(plan);
       if (expected.length > 0) {
         // What the PKI subsystem itself reports (the running config shows only what was stored): serials and fingerprints as planned.

@@ -9,6 +9,7 @@
 import { resolveCredentials } from '../config/index.js';
 import type { Device, ResolvedCredentials, SecretResolver } from '../config/index.js';
 import type { DeviceOutcome, DeviceResult, RunReporter, RunSummary } from '../report/events.js';
+import { JumpPool } from '../transport/ssh/index.js';
 import { budgetExceeded } from './budget.js';
 import type { FailureBudget } from './budget.js';
 import { openDeviceSession, transcriptPath } from './connect.js';
@@ -91,7 +92,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   for (const device of devices) credentials.set(device.name, await resolveCredentials(device, options.resolver));
   const secrets = options.desired.secrets.map((s) => s.reveal());
   for (const creds of credentials.values()) {
-    for (const s of [creds.password, creds.enableSecret, creds.privateKey?.passphrase]) if (s) options.registerSecret?.(s.reveal());
+    const jumpSecrets = (creds.jumpHosts ?? []).flatMap((j) => [j.password, j.privateKey?.passphrase]);
+    for (const s of [creds.password, creds.enableSecret, creds.privateKey?.passphrase, ...jumpSecrets]) if (s) options.registerSecret?.(s.reveal());
   }
   for (const s of secrets) options.registerSecret?.(s);
   const started = Date.now();
@@ -108,7 +110,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
 
   const byResult: Record<DeviceResult, number> = { changed: 0, unchanged: 0, failed: 0, 'rolled-back': 0, planned: 0, skipped: 0 };
   let failures = 0;
-  const settings: SessionSettings = { ...options.session, secrets };
+  // One connection per jump host for the whole run, shared by the devices behind it.
+  const jumpPool = new JumpPool();
+  const settings: SessionSettings = { ...options.session, secrets, jumpPool };
 
   const finish = async (outcome: DeviceOutcome): Promise<void> => {
     byResult[outcome.result]++;
@@ -184,6 +188,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   } finally {
     if (runTimer) clearTimeout(runTimer);
     options.signal?.removeEventListener('abort', onAbort);
+    jumpPool.close();
   }
 
   const summary: RunSummary = {

@@ -134,6 +134,9 @@ describe('faults during a session', () => {
 
   it('times out naming the device, the command and what was seen, when the prompt never returns', async () => {
     const session = await IosXeSession.open(optionsFor(router, { commandTimeoutMs: 800 }));
+    // The lab makes its self-signed key on the first PKI show (RSA generation takes a random few hundred ms): do that
+    // before the fault, so the 800 ms deadline measures the hang, not the key generation.
+    await session.send('show crypto pki trustpoints', { timeoutMs: 10_000 });
     router.setFaults({ hangAtCommand: 'show crypto pki trustpoints' });
     try {
       const error = await session.send('show crypto pki trustpoints').catch((e: unknown) => e);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ed25519KeyPair } from '../helpers/ssh-keys.js';
-import { judgeHostKey, knownFingerprints, knownHostsLine, sha256Fingerprint } from '../../src/transport/ssh-cli/host-keys.js';
+import { judgeHostKey, knownFingerprints, knownHostsLine, sha256Fingerprint } from '../../src/transport/ssh/host-keys.js';
 import { tempDir } from './lab.js';
 
 function keyBlob(): { blob: Buffer; openssh: string } {

@@ -10,6 +10,7 @@ import { DEFAULT_LAB_DEVICES, labHostnames, LabPortInUseError, startLab, type La
 import { FAULT_HELP, faultPlans, parseFaultSpec } from '../../lab/fault-spec.js';
 import { CUBE_HOSTNAME_PREFIX } from '../../lab/cube/index.js';
 import { describeTlsScenarios } from '../../lab/tls-scenarios/index.js';
+import { isProfileName, PROFILES } from '../../lab/router/profiles/index.js';
 import { CUCM_TRUST_USAGE, runCucmTrust } from './lab-cucm-trust.js';
 import { errorMessage } from '../../shared/error-message.js';
 
@@ -25,6 +26,9 @@ const USAGE = `certagent lab [options]
   --latency MS           delay before every command's output, on every router
   --line-latency MS      delay per output line, on every router
   --chunking N           every router sends each output in random packets of 1..N bytes (seeded by hostname)
+  --profile NAME         the IOS XE release every router plays: iosxe-17 (default), iosxe-16.9 (old SSH
+                         stack: SHA-1 key exchange, ssh-rsa host key), iosxe-26 (authenticate needs a pin);
+                         one router: --fault DEVICE:profile=NAME
   --fault DEVICE:KIND[=VALUE]  a fault on one router (name, number or all); repeatable. Kinds:
 ${FAULT_HELP.map((line) => `      ${line}`).join('\n')}
   --netconf              each router also serves NETCONF on a port of its own (printed, and written as
@@ -73,6 +77,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
         netconf: { type: 'boolean' },
         cube: { type: 'string' },
         'tls-scenarios': { type: 'boolean' },
+        profile: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -99,6 +104,8 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
     throw new UsageError(errorMessage(error));
   }
   const latency: LabLatency = { ...(commandMs !== undefined && { commandMs }), ...(lineMs !== undefined && { lineMs }) };
+  const profile = values.profile;
+  if (profile !== undefined && !isProfileName(profile)) throw new UsageError(`--profile ${profile}: unknown; known: ${Object.keys(PROFILES).join(', ')}`);
   return {
     lab: {
       stateDir,
@@ -107,6 +114,7 @@ export function parseLabArgs(argv: readonly string[]): LabCliOptions | 'help' {
       smtpPort,
       latency,
       faults,
+      ...(profile !== undefined && { profile }),
       ...(chunkMaxBytes !== undefined && { output: { chunkMaxBytes } }),
       ...(values.netconf === true && { netconf: true }),
       ...(cubes > 0 && { cubes }),

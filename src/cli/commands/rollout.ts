@@ -12,10 +12,11 @@ import type { Device, SecretSources } from '../../config/index.js';
 import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, runFleet, secretRedactor } from '../../workflow/index.js';
-import type { DesiredState, FleetOptions, WorkflowCommand } from '../../workflow/index.js';
+import type { DesiredState, FleetOptions, PinPolicy, WorkflowCommand } from '../../workflow/index.js';
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { parseSize } from '../size.js';
+import { takePinMode } from '../pin-mode.js';
 import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';
 import type { FleetFlagValues } from '../fleet-options.js';
 import { errorMessage } from '../../shared/error-message.js';
@@ -38,7 +39,6 @@ const COMMON = {
   html: { type: 'string' },
   transcripts: { type: 'string' },
   'log-file': { type: 'string' },
-  'pin-fingerprints': { type: 'boolean' },
   'command-timeout': { type: 'string' },
   'max-output': { type: 'string' },
   'max-transcript': { type: 'string' },
@@ -93,6 +93,7 @@ export interface WorkflowRun {
   readonly device?: string;
   /** `--resume` (the latest journal) or `--resume FILE`. */
   readonly resume?: true | string;
+  readonly pin?: PinPolicy;
 }
 
 async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<number> {
@@ -126,7 +127,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     }
     const playbook = await loadPlaybook(values.playbook, { secrets: resolver });
     rotationDefault = playbook.rotation?.renewBeforeSeconds;
-    desired = await resolveDesired(playbook, { pin: values['pin-fingerprints'] ? 'always' : 'playbook' });
+    desired = await resolveDesired(playbook, { pin: run.pin ?? 'auto' });
   } catch (err) {
     if (err instanceof ConfigError) {
       stderr.write(`certagent ${run.command}: ${escapeText(err.message)}\n`);
@@ -222,7 +223,8 @@ const OPTIONS_HELP = [
   '      --html FILE          the run as one self-contained HTML page (changes and commands sent, redacted)',
   '      --transcripts DIR    a redacted session transcript per device',
   '      --log-file FILE      JSON Lines log',
-  '      --pin-fingerprints   pin every CA fingerprint before authenticate (required on IOS XE 26.x)',
+  '      --pin-fingerprints M pin CA fingerprints before authenticate: auto (default; on IOS XE 26.x and later,',
+  '                           read from show version), always, or never (only those the playbook gives)',
   '      --command-timeout S  seconds to wait for each command (default 30)',
   '      --max-output SIZE    most a command may print before its device fails (default 16MiB)',
   '      --max-transcript SIZE  most one device session may print, which bounds its transcript (default 64MiB)',
@@ -247,13 +249,14 @@ export function workflowCommand(
     summary,
     usage,
     async run(argv) {
-      const { argv: rest, resume } = takeResume(argv);
+      const { argv: unpinned, pin } = takePinMode(argv);
+      const { argv: rest, resume } = takeResume(unpinned);
       const { values, positionals: given } = parse(rest, extra, positionals);
       if (values.help) {
         (deps.stdout ?? process.stdout).write(`usage: ${usage}\n\n${summary}\n\n${OPTIONS_HELP}\n`);
         return EXIT_OK;
       }
-      return execute({ ...toRun(values, given), ...(resume !== undefined && { resume }) }, deps);
+      return execute({ ...toRun(values, given), pin, ...(resume !== undefined && { resume }) }, deps);
     },
   };
 }

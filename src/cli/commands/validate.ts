@@ -4,6 +4,7 @@ import type { Command } from '../command.js';
 import {
   ConfigError,
   SecretResolver,
+  describePath,
   formatIssue,
   loadInventory,
   loadPlaybook,
@@ -35,7 +36,9 @@ function describeEntry(entry: TrustpointEntry): string {
 function deviceLine(d: Device): string {
   const key = d.hostKey.mode === 'pinned' ? 'pinned host key' : `${d.hostKey.mode} ${d.hostKey.knownHosts}`;
   const transport = d.transport === 'netconf' ? `netconf (port ${d.netconfPort}; SSH CLI on ${d.port} for certificates and mail lines)` : d.transport;
-  return `  ${d.name}  ${d.credentials.username}@${d.host}:${d.port} ${transport}, ${key}`;
+  const line = `  ${d.name}  ${d.credentials.username}@${d.host}:${d.port} ${transport}, ${key}`;
+  const jumps = d.jumpHosts ?? [];
+  return jumps.length === 0 ? line : `${line}\n      path: ${describePath(jumps, d)}`;
 }
 
 function playbookLines(p: PlaybookSpec | Playbook): string[] {

@@ -51,3 +51,18 @@ export function parseShowVersion(text: string): DeviceVersion {
     ...(image !== undefined && { systemImage: image }),
   };
 }
+
+/** One short line of `show version` that names the IOS XE release: read once per session, cheaply. */
+export const RELEASE_LINE_COMMAND = 'show version | include IOS XE Software';
+
+/** `Cisco IOS XE Software, Version 26.01.01` → 26; undefined when no such line (not IOS XE, or a filtered-out line). */
+export function iosXeMajorRelease(text: string): number | undefined {
+  const m = /Cisco IOS XE Software, Version (\d+)\./.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * IOS XE 26.1.1 (C9300) and 26.2 (C8235-G2) refuse `crypto pki authenticate` for a trustpoint without `fingerprint`;
+ * 17.x up to 17.15 still asks the question (dossier, open question 1: the first refusing release is not known).
+ */
+export const FIRST_RELEASE_REQUIRING_PIN = 26;

@@ -9,8 +9,11 @@ import { CONFIG, EXEC, type EngineCommand, type EngineContext, type EngineFeatur
 import { garbleCertificateHex } from './garble.js';
 import { showRunningConfig } from './running-config.js';
 import { Secret } from './secrets.js';
-import { showClock, showLogging, showVersion } from './show-texts.js';
+import { showClock, showLogging } from './show-texts.js';
 import { syslogTimestamp } from './syslog.js';
+import { KEPT_LINES } from './kept-lines.js';
+import { withNvramReferences } from './startup-references.js';
+import { showHosts, showInventory, showIpInterfaceBrief, showIpRoute, showLine, showUsers } from './probe-shows.js';
 
 const CONFIG_IF = 'config-if';
 const CONFIG_LINE = 'config-line';
@@ -100,10 +103,24 @@ const exec: EngineCommand[] = [
   {
     modes: [EXEC],
     syntax: 'show version',
-    run: (ctx) => ctx.io.print(showVersion(ctx.router.hostname, ctx.router.now().getTime() - ctx.runtime.bootedAt.getTime())),
+    run: (ctx) => ctx.io.print(ctx.router.profile.showVersion(ctx.router.hostname, ctx.router.now().getTime() - ctx.runtime.bootedAt.getTime())),
   },
   { modes: [EXEC], syntax: 'show privilege', run: (ctx) => ctx.io.print(`Current privilege level is ${ctx.session.privilege}\n`) },
   { modes: [EXEC], syntax: 'show clock', run: (ctx) => ctx.io.print(showClock(ctx.router.now())) },
+  { modes: [EXEC], syntax: 'show ip interface brief', run: (ctx) => ctx.io.print(showIpInterfaceBrief(ctx.runtime.base.interfaces)) },
+  { modes: [EXEC], syntax: 'show ip route', run: (ctx) => ctx.io.print(showIpRoute(ctx.runtime.base.interfaces)) },
+  { modes: [EXEC], syntax: 'show inventory', run: (ctx) => ctx.io.print(showInventory('9XLWRY40A2V')) },
+  { modes: [EXEC], syntax: 'show hosts', run: (ctx) => ctx.io.print(showHosts(ctx.router.ipHosts)) },
+  {
+    modes: [EXEC],
+    syntax: 'show users',
+    run: (ctx) => ctx.io.print(showUsers([{ line: ctx.session.lineName, username: ctx.session.username, peer: ctx.session.peer, self: true }])),
+  },
+  {
+    modes: [EXEC],
+    syntax: 'show line',
+    run: (ctx) => ctx.io.print(showLine(new Set(/^vty(\d+)$/.test(ctx.session.lineName) ? [Number(ctx.session.lineName.slice(3))] : []))),
+  },
   {
     modes: [EXEC],
     syntax: 'show logging',
@@ -125,7 +142,7 @@ const exec: EngineCommand[] = [
     privileged: true,
     async run(ctx) {
       const text = await ctx.runtime.startup.load();
-      ctx.io.print(text === undefined ? 'startup-config is not present\n' : `Using ${Buffer.byteLength(text)} out of ${NVRAM_SIZE} bytes\n${text}`);
+      ctx.io.print(text === undefined ? 'startup-config is not present\n' : `Using ${Buffer.byteLength(text)} out of ${NVRAM_SIZE} bytes\n${withNvramReferences(text)}`);
     },
   },
   { modes: [EXEC], syntax: 'write [memory]', privileged: true, run: saveConfig },
@@ -175,7 +192,6 @@ const IGNORED_GLOBAL = [
   'ip http {server|secure-server}',
   'ip ssh <options...>',
   'ip domain name <name>',
-  'logging <options...>',
 ];
 
 const config: EngineCommand[] = [
@@ -274,6 +290,7 @@ const config: EngineCommand[] = [
     },
   },
   ...IGNORED_GLOBAL.map((syntax): EngineCommand => ({ modes: [CONFIG], syntax, negatable: true, run: () => undefined })),
+  ...KEPT_LINES,
 ];
 
 function currentInterface(ctx: EngineContext): { shutdown: boolean; negotiationAuto: boolean; description?: string; address?: string } {

@@ -2,6 +2,9 @@
  * Faults a lab router can be told to show, per device. The agent's tests and benchmarks depend on them:
  * each one reproduces a way real devices and networks fail.
  */
+import type { LoginBanners } from './login.js';
+import type { ProfileName } from './profiles/profile.js';
+
 export interface FaultPlan {
   /** Delay before a command's output starts (ms), as a loaded route processor adds. */
   readonly commandLatencyMs?: number;
@@ -30,6 +33,18 @@ export interface FaultPlan {
   readonly chunkMaxBytes?: number;
   /** About one line start in N of the output gets a syslog line printed before it (`terminal monitor`, no `logging synchronous`). */
   readonly syslogEveryLines?: number;
+  /** Banners shown at login; `login` is sent before SSH authentication, so it is read when the router starts. */
+  readonly banners?: LoginBanners;
+  /** AAA in-band login: SSH takes the connection with `none` (or an empty keyboard-interactive), then the shell
+   * asks `Username:` / `Password:` as IOS does with some TACACS+ setups. */
+  readonly inBandLogin?: boolean;
+  /** `crypto pki authenticate` refuses unpinned CAs although `show version` names a 17.x release (a release whose
+   * behaviour the agent cannot know in advance). */
+  readonly requireFingerprintPin?: boolean;
+  /** Config-mode commands are refused with `Command authorization failed.` (TACACS+ command authorization). */
+  readonly denyConfigCommands?: boolean;
+  /** The IOS XE release this router plays (read when it starts; later changes have no effect). */
+  readonly profile?: ProfileName;
 }
 
 export const NO_FAULTS: FaultPlan = Object.freeze({});

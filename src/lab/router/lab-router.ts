@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import ssh2 from 'ssh2';
-import type { Algorithms, AuthContext, AuthenticationType, Connection, ParsedKey, ServerChannel } from 'ssh2';
+import type { AuthContext, AuthenticationType, Connection, ParsedKey, ServerChannel } from 'ssh2';
 import { BASE_FEATURE, UNIVERSAL_COMMANDS } from './base-commands.js';
 import type { Feature } from './feature.js';
 import { defaultFeatures } from './features.js';
@@ -18,7 +18,10 @@ import { createRouterState } from './router-state.js';
 import { renderConfig } from './running-config.js';
 import { addUser, defaultBaseConfig, MemoryStartupStore, type RouterRuntime, type UserAccount } from './runtime.js';
 import { Secret } from './secrets.js';
+import { bannerText, inBandLogin, TypedLines } from './login.js';
 import { NetconfServer } from './netconf/index.js';
+import { DEFAULT_PROFILE, PROFILES } from './profiles/index.js';
+import type { ProfileName, RouterProfile } from './profiles/index.js';
 import { CliSession, type Terminal } from './session.js';
 import { seedOf, shapedTerminal } from './output-shaping.js';
 import type { RouterState } from './state.js';
@@ -57,22 +60,13 @@ export interface LabRouterOptions {
   /** Config lines replayed on top of the defaults when nothing is saved yet: a router delivered pre-staged
    * (the lab's CUBEs come with an enrolled identity). A saved startup-config wins. */
   readonly stagedConfig?: string;
+  /** The IOS XE release to play (default iosxe-17); a `profile` in `faults` is taken when this is not given. */
+  readonly profile?: ProfileName;
 }
 
-/** What paramiko 2.x (Netmiko, Ansible, ncclient) and OpenSSH negotiate: CTR and CBC ciphers, SHA-2 MACs. */
-const ALGORITHMS: Algorithms = {
-  cipher: [
-    'aes128-ctr',
-    'aes192-ctr',
-    'aes256-ctr',
-    'aes128-gcm@openssh.com',
-    'aes256-gcm@openssh.com',
-    'aes128-cbc',
-    'aes192-cbc',
-    'aes256-cbc',
-  ],
-  hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256', 'hmac-sha2-512', 'hmac-sha1'],
-};
+function profileOf(options: LabRouterOptions): RouterProfile {
+  return PROFILES[options.profile ?? options.faults?.profile ?? DEFAULT_PROFILE];
+}
 
 const AUTH_METHODS: AuthenticationType[] = ['publickey', 'password', 'keyboard-interactive'];
 
@@ -127,7 +121,8 @@ export class LabRouter {
 
   private constructor(options: LabRouterOptions, hostKey: string) {
     const features = options.features ?? defaultFeatures();
-    const state = createRouterState({ hostname: options.hostname, faults: options.faults, clockOffsetMs: options.clockOffsetMs });
+    const profile = profileOf(options);
+    const state = createRouterState({ hostname: options.hostname, faults: options.faults, clockOffsetMs: options.clockOffsetMs, profile });
     const base = defaultBaseConfig();
     const vtys = this.vtys;
     this.runtime = {
@@ -152,7 +147,8 @@ export class LabRouter {
     const blob = key.getPublicSSH();
     this.hostPublicKey = `${key.type} ${blob.toString('base64')}`;
     this.hostKeyFingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
-    const server = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: ALGORITHMS }, (client, info) =>
+    const loginBanner = options.faults?.inBandLogin === true ? undefined : options.faults?.banners?.login;
+    const server = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: profile.sshAlgorithms, ...(loginBanner && { banner: bannerText(loginBanner) }) }, (client, info) =>
       this.onClient(client, info.ip),
     );
     this.tcp = this.listener(server);
@@ -168,7 +164,7 @@ export class LabRouter {
         },
         { confirmedCommit: options.netconfConfirmedCommit ?? false },
       );
-      const netconfSsh = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: ALGORITHMS }, (client, info) =>
+      const netconfSsh = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: profile.sshAlgorithms }, (client, info) =>
         this.onClient(client, info.ip, 'netconf'),
       );
       this.netconfTcp = this.listener(netconfSsh);
@@ -188,7 +184,8 @@ export class LabRouter {
   }
 
   static async start(options: LabRouterOptions): Promise<LabRouter> {
-    const hostKey = options.stateDir ? await loadOrCreateHostKey(options.stateDir) : generateHostKey();
+    const kind = profileOf(options).hostKey;
+    const hostKey = options.stateDir ? await loadOrCreateHostKey(options.stateDir, kind) : generateHostKey(kind);
     const router = new LabRouter(options, hostKey);
     await router.boot(options);
     await listen(router.tcp, options.port ?? 0, router.host);
@@ -264,8 +261,15 @@ export class LabRouter {
 
   private onClient(client: Connection, peer: string, port: 'cli' | 'netconf' = 'cli'): void {
     let account: UserAccount | undefined;
+    let inBand = false;
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
+      if (port === 'cli' && this.runtime.state.faults.inBandLogin === true && (ctx.method === 'none' || ctx.method === 'keyboard-interactive')) {
+        // The account is asked for in the shell (AAA in-band), as IOS does with some TACACS+ setups.
+        inBand = true;
+        ctx.accept();
+        return;
+      }
       if (ctx.method === 'keyboard-interactive') {
         // OpenSSH's `ssh` asks this way; IOS XE offers it next to password and publickey.
         ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
@@ -298,6 +302,10 @@ export class LabRouter {
       session.on('shell', (accept, reject) => {
         if (port === 'netconf') {
           reject?.();
+          return;
+        }
+        if (inBand && !account) {
+          void this.startInBandShell(accept(), client, peer, columns || 80);
           return;
         }
         if (!account) return;
@@ -381,13 +389,38 @@ export class LabRouter {
     return { session, vty };
   }
 
-  private startShell(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, width: number): void {
+  private startShell(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, width: number, typedAhead = '', motdShown = false): void {
+    const banners = this.runtime.state.faults.banners;
+    // Before the first prompt, as IOS prints them once the login is done.
+    const greeting = `${motdShown ? '' : bannerText(banners?.motd)}${bannerText(banners?.exec)}`;
+    if (greeting !== '') channel.write(greeting);
     const { session } = this.newSession(channel, client, account, peer, width);
     channel.on('data', (data: Buffer) => session.input(data.toString('utf8')));
+    if (typedAhead !== '') session.input(typedAhead);
     void session.run().catch((error: unknown) => {
       this.runtime.state.syslog.log('LAB', 3, 'SESSION_FAILED', error instanceof Error ? error.message : String(error));
       session.close(true);
     });
+  }
+
+  /** `Username:` / `Password:` in the shell; after three failures the connection closes, as on IOS. */
+  private async startInBandShell(channel: ServerChannel, client: Connection, peer: string, width: number): Promise<void> {
+    const write = (text: string): void => {
+      channel.write(text);
+    };
+    const lines = new TypedLines(write);
+    const onData = (data: Buffer): void => lines.push(data.toString('utf8'));
+    channel.on('data', onData);
+    channel.on('close', () => lines.end());
+    const banners = this.runtime.state.faults.banners ?? {};
+    write(bannerText(banners.motd));
+    const account = await inBandLogin(lines, write, (username, password) => this.passwordAccount(username, password), banners);
+    channel.removeListener('data', onData);
+    if (account === undefined) {
+      client.end();
+      return;
+    }
+    this.startShell(channel, client, account, peer, width, lines.rest(), true);
   }
 
   private async runExec(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, command: string): Promise<void> {

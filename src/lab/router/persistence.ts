@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import type { StartupStore } from './runtime.js';
 
-const HOST_KEY_FILE = 'ssh_host_ed25519_key';
+export type HostKeyType = { readonly type: 'ed25519' } | { readonly type: 'rsa'; readonly bits: number };
+
+const ED25519: HostKeyType = { type: 'ed25519' };
 const STARTUP_FILE = 'startup-config';
 
 async function readIfExists(path: string): Promise<string | undefined> {
@@ -27,23 +29,23 @@ async function writeAtomically(path: string, text: string, mode = 0o644): Promis
 }
 
 /**
- * A new ed25519 host key. ssh2's generator drops leading zero bytes of the key (about one key in 256
- * comes out 31 bytes long and cannot be parsed back), so such keys are thrown away.
+ * A new host key (ed25519 unless told). ssh2's generator drops leading zero bytes of the key (about one key in
+ * 256 comes out 31 bytes long and cannot be parsed back), so such keys are thrown away.
  */
-export function generateHostKey(): string {
+export function generateHostKey(kind: HostKeyType = ED25519): string {
   for (;;) {
-    const key = ssh2.utils.generateKeyPairSync('ed25519').private;
+    const key = kind.type === 'rsa' ? ssh2.utils.generateKeyPairSync('rsa', { bits: kind.bits }).private : ssh2.utils.generateKeyPairSync('ed25519').private;
     if (!(ssh2.utils.parseKey(key) instanceof Error)) return key;
   }
 }
 
-/** The folder's host key, created on first use. */
-export async function loadOrCreateHostKey(dir: string): Promise<string> {
+/** The folder's host key of that type (as sshd keeps one file per type), created on first use. */
+export async function loadOrCreateHostKey(dir: string, kind: HostKeyType = ED25519): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const path = join(dir, HOST_KEY_FILE);
+  const path = join(dir, `ssh_host_${kind.type}_key`);
   const existing = await readIfExists(path);
   if (existing !== undefined) return existing;
-  const key = generateHostKey();
+  const key = generateHostKey(kind);
   await writeAtomically(path, key, 0o600);
   return key;
 }

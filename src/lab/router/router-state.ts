@@ -2,6 +2,8 @@
 import { NO_FAULTS, type FaultPlan } from './faults.js';
 import { createEemState } from './eem/state.js';
 import { createPkiState } from './pki/state.js';
+import { DEFAULT_PROFILE, PROFILES } from './profiles/index.js';
+import type { RouterProfile } from './profiles/index.js';
 import type { RouterState } from './state.js';
 import { SyslogBuffer } from './syslog.js';
 import { CommandLog } from './command-log.js';
@@ -11,6 +13,7 @@ export interface RouterStateOptions {
   readonly faults?: FaultPlan;
   /** Added to the host's clock (ms), so tests can move a router in time. */
   readonly clockOffsetMs?: number;
+  readonly profile?: RouterProfile;
 }
 
 export function createRouterState(options: RouterStateOptions): RouterState {
@@ -24,6 +27,7 @@ export function createRouterState(options: RouterStateOptions): RouterState {
     syslog: new SyslogBuffer(now),
     commands: new CommandLog(),
     faults: options.faults ?? NO_FAULTS,
+    profile: options.profile ?? PROFILES[DEFAULT_PROFILE],
     now,
   };
 }

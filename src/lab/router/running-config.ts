@@ -52,6 +52,7 @@ export function baseBlocks(state: RouterState, base: BaseConfig): ConfigBlock[] 
   }
   blocks.push({ slot: 'ip', lines: ['ip forward-protocol nd', 'no ip http server', 'no ip http secure-server'] });
   blocks.push({ slot: 'ip', lines: ['ip ssh bulk-mode 131072'] });
+  if (base.keptLines.length > 0) blocks.push({ slot: 'ip', lines: [...base.keptLines] });
   if (state.ipHosts.size > 0) {
     blocks.push({ slot: 'ip-host', lines: [...state.ipHosts].map(([name, address]) => `ip host ${name} ${address}`) });
   }

@@ -29,6 +29,8 @@ export interface BaseConfig {
   readonly interfaces: Map<string, InterfaceConfig>;
   /** `line con 0`, `line vty 0 4`: their sub-commands as rendered, in order. */
   readonly lines: Map<string, string[]>;
+  /** Global lines known but not modelled (`logging host ...`), verbatim, in the order they were entered. */
+  readonly keptLines: string[];
   lastChange?: { readonly at: Date; readonly by: string };
   lastSaved?: Date;
 }
@@ -80,6 +82,7 @@ export function defaultBaseConfig(): BaseConfig {
       ['aux 0', []],
       ['vty 0 4', [' login local', ' transport input ssh']],
     ]),
+    keptLines: [],
   };
 }
 

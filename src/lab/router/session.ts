@@ -259,6 +259,12 @@ export class CliSession implements SessionControl {
       return;
     }
     if (trimmed === '' || trimmed.startsWith('!')) return;
+    if (!this.replay && faults.denyConfigCommands === true && isConfigMode(frame.id) && trimmed.toLowerCase() !== 'end') {
+      // TACACS+ command authorization refusing the account (the text Ansible's cisco.ios terminal_stderr_re knows).
+      this.print('Command authorization failed.\n');
+      await this.flush(true);
+      return;
+    }
     const levels: number[] = [];
     for (let i = this.stack.length - 1; i >= 0; i--) {
       levels.push(i);

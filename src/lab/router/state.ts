@@ -2,6 +2,7 @@
  * Everything a lab router knows. The engine owns the base fields; each feature owns its own part
  * (pki/state.ts, eem/state.ts) and is the only code that changes it.
  */
+import type { RouterProfile } from './profiles/index.js';
 import type { PkiState } from './pki/state.js';
 import type { EemState } from './eem/state.js';
 import type { VoiceState } from './voice/state.js';
@@ -33,6 +34,8 @@ export interface RouterState {
   configLock?: ConfigLock;
   /** Faults this router shows; changeable at run time by tests and `certagent lab`. */
   faults: FaultPlan;
+  /** The IOS XE release it plays (SSH stack, `show version`, PKI strictness); fixed at start. */
+  readonly profile: RouterProfile;
   /** The router's clock (tests may shift it to exercise expiry). */
   now(): Date;
 }

@@ -1,12 +1,11 @@
 /**
- * A NETCONF client for one device: SSH (the CLI transport's connect, host-key checks and authentication)
+ * A NETCONF client for one device: SSH (the shared connection layer: host-key checks, authentication, jump hosts)
  * to the `netconf` subsystem, then a NetconfSession, with one method per RFC 6241 operation.
  */
 import type { Client, ClientChannel } from 'ssh2';
-import { ConnectError } from '../ssh-cli/errors.js';
 import { Redactor } from '../ssh-cli/redactor.js';
-import { connectSsh } from '../ssh-cli/transport.js';
-import type { SshTransportOptions } from '../ssh-cli/transport.js';
+import { connectSsh, ConnectError } from '../ssh/index.js';
+import type { SshTransportOptions } from '../ssh/index.js';
 import type { Capabilities } from './capabilities.js';
 import type { Framing } from './framing.js';
 import { dataXml } from './messages.js';

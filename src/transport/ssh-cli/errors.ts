@@ -50,51 +50,6 @@ export class ConnectionClosedError extends SshCliError {
   }
 }
 
-/** TCP or SSH set-up failed before authentication (refused, unreachable, timeout, banner). */
-export class ConnectError extends SshCliError {
-  readonly advice = 'check the address and port, the vty ACL and that SSH is enabled on the device';
-  /** Worth another attempt (refused, unreachable, timed out); false for what no retry can change (no credentials). */
-  readonly transient: boolean;
-  constructor(device: string, readonly reason: string, options: { readonly transient?: boolean } = {}) {
-    super(device, `${device}: cannot open an SSH connection: ${reason}`);
-    this.transient = options.transient ?? true;
-  }
-}
-
-/** The device refused every credential offered. Never retried: retries lock accounts. */
-export class AuthenticationError extends SshCliError {
-  readonly advice = 'check the username and password or key for this device; certagent does not retry to avoid account lock-outs';
-  constructor(device: string, readonly username: string, readonly methods: readonly string[]) {
-    super(device, `${device}: authentication failed for user '${username}' (tried ${methods.join(', ')})`);
-  }
-}
-
-/** The host key is not the one expected: a different device, a reinstalled one, or someone in the middle. */
-export class HostKeyMismatchError extends SshCliError {
-  readonly advice =
-    'if the device was replaced or its key regenerated, update the pinned fingerprint or known_hosts entry; otherwise do not connect';
-  constructor(
-    device: string,
-    readonly host: string,
-    readonly expected: readonly string[],
-    readonly actual: string,
-  ) {
-    super(device, `${device}: host key for ${host} is ${actual}, expected ${expected.join(' or ')}`);
-  }
-}
-
-/** No pin, no known_hosts entry, and trust-on-first-use not asked for. */
-export class HostKeyUnknownError extends SshCliError {
-  readonly advice = 'pin the fingerprint, add the host to known_hosts, or allow trust-on-first-use for this run';
-  constructor(
-    device: string,
-    readonly host: string,
-    readonly actual: string,
-  ) {
-    super(device, `${device}: host key ${actual} of ${host} is not known`);
-  }
-}
-
 /** Enable failed: wrong secret or no secret given for a device that lands in user EXEC. */
 export class EnableError extends SshCliError {
   readonly advice = 'give the enable secret for this device, or use an account with privilege 15';

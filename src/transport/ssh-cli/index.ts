@@ -3,10 +3,11 @@ export { IosXeSession, stripEchoAndPrompt } from './session.js';
 export type { IosXeSessionOptions, SendOptions, ConfigOptions, ConfigResult, DialogResult } from './session.js';
 export { Channel } from './channel.js';
 export type { Matcher, ReadOptions, ReadResult } from './channel.js';
-export { connectSsh, openSshShell } from './transport.js';
-export type { SshConnection, SshCredentials, SshTransportOptions, SshShell } from './transport.js';
-export { judgeHostKey, knownFingerprints, knownHostsLine, sha256Fingerprint } from './host-keys.js';
-export type { HostKeyPolicy, HostKeyVerdict } from './host-keys.js';
+export { openSshShell } from './transport.js';
+export type { SshShell } from './transport.js';
+// The connection layer's names, so callers of the CLI session need one import for what it may throw and take.
+export { connectSsh, judgeHostKey, sha256Fingerprint, JumpPool, AuthenticationError, ConnectError, ForwardingRefusedError, HostKeyMismatchError, HostKeyUnknownError, KnownHostsError, SshConnectError } from '../ssh/index.js';
+export type { HostKeyPolicy, HostKeyVerdict, JumpHop, JumpRoute, SshConnection, SshCredentials, SshTransportOptions } from '../ssh/index.js';
 export { Redactor } from './redactor.js';
 export { BYTE_FAITHFUL, Transcript } from './transcript.js';
 export * from './errors.js';

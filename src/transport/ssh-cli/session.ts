@@ -27,10 +27,13 @@ import {
   SessionUnusableError,
   UnexpectedQuestionError,
 } from './errors.js';
+import { readLogin } from './login.js';
 import { Redactor } from './redactor.js';
 import { Transcript } from './transcript.js';
 import { openSshShell } from './transport.js';
-import type { SshShell, SshTransportOptions } from './transport.js';
+import type { SshShell } from './transport.js';
+import type { SshTransportOptions } from '../ssh/connect.js';
+import { weakAlgorithmWarning } from '../ssh/algorithms.js';
 
 export interface IosXeSessionOptions extends SshTransportOptions {
   /** Needed when the account lands in user EXEC (`R1>`). */
@@ -157,10 +160,11 @@ export class IosXeSession {
     let session: IosXeSession | undefined;
     try {
       // The device prints its banner and prompt unasked; sending a return first would leave a second prompt behind.
-      const login = await channel.readUntil([ANY_PROMPT], {
+      const login = await readLogin(channel, {
+        device: options.device,
+        username: options.credentials.username,
+        ...(options.credentials.password !== undefined && { password: options.credentials.password }),
         timeoutMs: options.loginTimeoutMs ?? options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
-        command: '(login)',
-        waitedFor: 'first prompt',
         ...(options.signal && { signal: options.signal }),
       });
       session = new IosXeSession(options, shell, channel, redactor, transcript, lastLine(login.text).trim());
@@ -181,6 +185,11 @@ export class IosXeSession {
 
   get hostname(): string {
     return this.#hostname;
+  }
+
+  /** Set when the device could only be reached with SHA-1 key exchange or an ssh-rsa host key. */
+  get sshWarning(): string | undefined {
+    return weakAlgorithmWarning(this.#shell.negotiated);
   }
 
   get level(): PrivilegeLevel {

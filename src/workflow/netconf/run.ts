@@ -20,6 +20,7 @@ import { residue } from '../residue.js';
 import { errorDetail, VerificationError, WorkflowError } from '../errors.js';
 import type { ErrorDetail } from '../errors.js';
 import { planCommands, planFor } from '../plan.js';
+import { desiredForDevice, withPinFallback } from '../pins.js';
 import type { DevicePlan, Step } from '../plan.js';
 import { proofRecord, RunContext } from '../run-context.js';
 import type { Undone } from '../run-context.js';
@@ -109,7 +110,11 @@ async function runCli(run: NetconfRun, session: NetconfDeviceSession, steps: rea
   await session.cli.ensureExec();
 }
 
-export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOutcome> {
+export function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOutcome> {
+  return withPinFallback(job, runNetconfDeviceOnce);
+}
+
+async function runNetconfDeviceOnce(job: NetconfDeviceJob): Promise<DeviceOutcome> {
   const run = new NetconfRun(job);
   job.reporter.deviceStarted(job.device);
   let plan: DevicePlan | undefined;
@@ -125,7 +130,8 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
     before = await run.connect((s) => s.readFacts());
     const session = run.session as NetconfDeviceSession;
     stepNow = 'plan';
-    plan = planFor(job.device, before, job.desired, job.planOptions);
+    const deviceDesired = await desiredForDevice(session.cli, job.desired);
+    plan = planFor(job.device, before, deviceDesired, job.planOptions);
     diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session.cli) : []), ...plan.notes];
     const commands = planCommands(plan);
     const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
@@ -163,7 +169,7 @@ export async function runNetconfDevice(job: NetconfDeviceJob): Promise<DeviceOut
       stepNow = 'verify configuration';
       run.forward(stepNow);
       const after = await session.readFacts();
-      assertPlanApplied(job.device, stepNow, after, job.desired, job.planOptions, 'the device accepted an edit but did not apply it: compare get-config with the plan');
+      assertPlanApplied(job.device, stepNow, after, deviceDesired, job.planOptions, 'the device accepted an edit but did not apply it: compare get-config with the plan');
       const expected = plannedCertificates(plan);
       if (expected.length > 0) {
         // The CLI's view is the judge (real captures back its parser); the operational model, where populated, must agree.

@@ -15,7 +15,7 @@ import { NetconfClient, NetconfRpcError } from '../../transport/netconf/index.js
 import type { Datastore, RpcReply } from '../../transport/netconf/index.js';
 import { Redactor, Transcript } from '../../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../../transport/ssh-cli/index.js';
-import { hostKeyPolicy, openDeviceSession, sshCredentials, transcriptPath } from '../connect.js';
+import { openDeviceSession, sshRoute, transcriptPath } from '../connect.js';
 import type { SessionSettings } from '../connect.js';
 import { WorkflowError } from '../errors.js';
 import { CLI_FACTS_COMMAND, combineFacts } from './facts.js';
@@ -61,8 +61,7 @@ export class NetconfDeviceSession {
       device: device.name,
       host: device.host,
       port: device.netconfPort,
-      credentials: await sshCredentials(creds),
-      hostKey: hostKeyPolicy(device),
+      ...(await sshRoute(device, creds, settings)),
       secrets: settings.secrets ?? [],
       ...(settings.connectTimeoutMs !== undefined && { connectTimeoutMs: settings.connectTimeoutMs }),
       ...(settings.rpcTimeoutMs !== undefined && { rpcTimeoutMs: settings.rpcTimeoutMs }),

@@ -17,6 +17,7 @@ import { createPkiState } from '../../../src/lab/router/pki/state.js';
 import type { RouterState } from '../../../src/lab/router/state.js';
 import { SyslogBuffer } from '../../../src/lab/router/syslog.js';
 import { CommandLog } from '../../../src/lab/router/command-log.js';
+import { PROFILES } from '../../../src/lab/router/profiles/index.js';
 
 const USER = 'alerts';
 const PASSWORD = 'Secr3t-app-pw';
@@ -30,6 +31,7 @@ function routerState(): RouterState {
     eem: createEemState(),
     syslog: new SyslogBuffer(now),
     commands: new CommandLog(),
+    profile: PROFILES['iosxe-17'],
     faults: NO_FAULTS,
     now,
   };

@@ -119,6 +119,10 @@ export async function authenticate(router: RouterState, io: SessionIo, name: str
     io.print(REJECTED_26X);
     return;
   }
+  if ((router.profile.requiresFingerprintPin || router.faults.requireFingerprintPin === true) && !tp.fingerprint) {
+    io.print(REJECTED_26X);
+    return;
+  }
   if (tp.fingerprint) {
     if (!pinMatches(tp.fingerprint, cert)) {
       io.print(REJECTED_26X);

@@ -4,7 +4,8 @@
  * records the key in known_hosts.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export interface HostKeyPolicy {
   /** `SHA256:base64` as `ssh-keygen -lf` prints it; one or several (during a key roll). */
@@ -102,6 +103,8 @@ export async function readKnownHosts(file: string | undefined): Promise<string> 
   }
 }
 
+/** Creates a missing known_hosts folder (0700) and file (0600) as OpenSSH would, so a first run can record keys. */
 export async function recordHostKey(file: string, host: string, port: number, keyBlob: Buffer): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await appendFile(file, `${knownHostsLine(host, port, keyBlob)}\n`, { mode: 0o600 });
 }

@@ -1,0 +1,159 @@
+/**
+ * A real OpenSSH server (Debian's openssh-server, /usr/sbin/sshd) for jump host tests: started on loopback with
+ * its own sshd_config, host key and authorized key in a temp folder, in the foreground (`-D -e`), no system
+ * service. The test user is the user running the tests; it logs in with a key generated here.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { sha256Fingerprint } from '../../src/transport/ssh/index.js';
+
+export const SSHD = '/usr/sbin/sshd';
+
+export interface OpenSshOptions {
+  /** `AllowTcpForwarding no` when false. */
+  readonly forwarding?: boolean;
+  /** An sshd host key type ssh-keygen knows (ed25519 unless told). */
+  readonly hostKeyType?: 'ed25519' | 'rsa';
+  /** Reuse this port (to bring a killed jump host back where it was). */
+  readonly port?: number;
+  /** Reuse this folder's keys (a restarted jump host keeps its identity). */
+  readonly dir?: string;
+}
+
+export interface OpenSsh {
+  readonly host: string;
+  readonly port: number;
+  readonly dir: string;
+  readonly username: string;
+  /** The client private key in authorized_keys (OpenSSH format, file path and text). */
+  readonly clientKeyFile: string;
+  readonly hostKeyFingerprint: string;
+  readonly process: ChildProcess;
+  /** What sshd logged (`-e`: to stderr). */
+  log(): string;
+  /** Kills sshd and every session process it forked (a jump host that dies, not one that stops accepting). */
+  kill(): Promise<void>;
+  /** kill() and removes the folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * sshd refuses `Port 0`, so a free port is found by binding port 0 here first; another program could take it in
+ * between, which start() reports as sshd's own "Address already in use".
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Every process below `pid`, read from /proc (sshd's session processes call setsid(), so no process group holds them). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+export async function startOpenSsh(options: OpenSshOptions = {}): Promise<OpenSsh> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'certagent-sshd-'));
+  const hostKeyFile = join(dir, 'ssh_host_key');
+  const clientKeyFile = join(dir, 'client_key');
+  if (!existsSync(hostKeyFile)) execFileSync('ssh-keygen', ['-q', '-t', options.hostKeyType ?? 'ed25519', '-N', '', '-f', hostKeyFile]);
+  if (!existsSync(clientKeyFile)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', clientKeyFile]);
+  writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${clientKeyFile}.pub`));
+  // As root, sshd wants its privilege separation folder, which only the system service's start-up creates.
+  if (process.getuid?.() === 0 && !existsSync('/run/sshd')) mkdirSync('/run/sshd', { mode: 0o755 });
+  const port = options.port ?? (await freePort());
+  const config = join(dir, 'sshd_config');
+  writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKeyFile}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PidFile none',
+      'StrictModes no',
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      'PermitRootLogin prohibit-password',
+      `AllowTcpForwarding ${options.forwarding === false ? 'no' : 'yes'}`,
+      'MaxStartups 100',
+      'LogLevel VERBOSE',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(SSHD, ['-f', config, '-D', '-e'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const listening = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sshd did not listen on 127.0.0.1:${port} within 10 s; it logged: ${log}`)), 10_000);
+    child.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (/Server listening on 127\.0\.0\.1 port/.test(log)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sshd exited (${code}) before listening: ${log}`));
+    });
+  });
+  await listening;
+  const publicKey = readFileSync(`${hostKeyFile}.pub`, 'utf8').split(/\s+/)[1] ?? '';
+  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const kill = async (): Promise<void> => {
+    if (child.pid === undefined || child.exitCode !== null) return;
+    for (const pid of [child.pid, ...descendants(child.pid)]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await exited;
+  };
+  return {
+    host: '127.0.0.1',
+    port,
+    dir,
+    username: userInfo().username,
+    clientKeyFile,
+    hostKeyFingerprint: sha256Fingerprint(Buffer.from(publicKey, 'base64')),
+    process: child,
+    log: () => log,
+    kill,
+    stop: async () => {
+      await kill();
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
