@@ -8,20 +8,9 @@ import type { ParseArgsConfig } from 'node:util';
 import type { Device } from '../config/index.js';
 import { parseDuration } from '../config/index.js';
 import type { TextSink } from '../report/index.js';
-import {
-  DEFAULT_JOURNAL_DIR,
-  FailureBudgetError,
-  JournalError,
-  RunJournal,
-  decideResume,
-  deviceKey,
-  latestJournal,
-  newRunId,
-  parseFailureBudget,
-  playbookFingerprint,
-  readJournal,
-} from '../workflow/index.js';
-import type { DesiredState, FleetOptions, PlanOptions, WorkflowCommand } from '../workflow/index.js';
+import { DEFAULT_JOURNAL_DIR, FailureBudgetError, JournalError, RunJournal, decideResume, deviceKey, latestJournal, newRunId, parseFailureBudget, playbookFingerprint, readJournal } from '../fleet/index.js';
+import type { DesiredState, PlanOptions, WorkflowCommand } from '../workflow/index.js';
+import type { FleetOptions } from '../fleet/index.js';
 import { UsageError } from './command.js';
 
 export const FLEET_FLAGS = {

@@ -11,8 +11,10 @@ import { ConfigError, SecretResolver, loadInventory, loadPlaybook, parseDuration
 import type { Device, SecretSources } from '../../config/index.js';
 import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, runFleet, secretRedactor } from '../../workflow/index.js';
-import type { DesiredState, FleetOptions, WorkflowCommand } from '../../workflow/index.js';
+import { DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, secretRedactor } from '../../workflow/index.js';
+import { DEFAULT_CONCURRENCY, runFleet } from '../../fleet/index.js';
+import type { DesiredState, WorkflowCommand } from '../../workflow/index.js';
+import type { FleetOptions } from '../../fleet/index.js';
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';

@@ -11,16 +11,9 @@ import type { Device, ResolvedCredentials, SecretResolver } from '../config/inde
 import type { DeviceOutcome, DeviceResult, RunReporter, RunSummary } from '../report/events.js';
 import { budgetExceeded } from './budget.js';
 import type { FailureBudget } from './budget.js';
-import { openDeviceSession, transcriptPath } from './connect.js';
-import type { SessionSettings } from './connect.js';
-import { deviceDeadline, formatMs } from './deadline.js';
-import type { DesiredState } from './desired.js';
-import { runDevice } from './device-run.js';
-import { NetconfDeviceSession, runNetconfDevice } from './netconf/index.js';
-import type { DeviceJob, WorkflowCommand } from './job.js';
-import type { RetryPolicy } from './run-context.js';
+import { deviceDeadline, formatMs, openDeviceSession, transcriptPath, runDevice, NetconfDeviceSession, runNetconfDevice } from '../workflow/index.js';
+import type { SessionSettings, DesiredState, DeviceJob, WorkflowCommand, RetryPolicy, PlanOptions } from '../workflow/index.js';
 import type { FleetJournal } from './journal.js';
-import type { PlanOptions } from './plan.js';
 import { describeStage, planStages } from './stages.js';
 import type { Stage } from './stages.js';
 

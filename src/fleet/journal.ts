@@ -19,10 +19,8 @@ import { promisify } from 'node:util';
 import { Secret } from '../config/index.js';
 import type { Device } from '../config/index.js';
 import type { DeviceOutcome, DeviceResult, RunSummary } from '../report/events.js';
-import type { DesiredState } from './desired.js';
-import type { WorkflowCommand } from './job.js';
-import type { PlanOptions } from './plan.js';
 import { errorMessage } from '../shared/error-message.js';
+import type { DesiredState, PlanOptions, WorkflowCommand } from '../workflow/index.js';
 
 export const JOURNAL_FORMAT = 'certagent-journal/1';
 export const DEFAULT_JOURNAL_DIR = '.certagent/journal';
