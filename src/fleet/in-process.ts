@@ -11,8 +11,10 @@ import type { Device, ResolvedCredentials, SecretResolver } from '../config/inde
 import type { DeviceOutcome, DeviceResult, RunReporter, RunSummary } from '../report/events.js';
 import { budgetExceeded } from './budget.js';
 import type { FailureBudget } from './budget.js';
-import { deviceDeadline, formatMs, openDeviceSession, transcriptPath, runDevice, NetconfDeviceSession, runNetconfDevice } from '../workflow/index.js';
+import { formatMs } from '../workflow/index.js';
 import type { SessionSettings, DesiredState, DeviceJob, WorkflowCommand, RetryPolicy, PlanOptions } from '../workflow/index.js';
+import { runFleetDevice } from './device-job.js';
+import type { DeviceRunSettings } from './device-job.js';
 import type { FleetJournal } from './journal.js';
 import { describeStage, planStages } from './stages.js';
 import type { Stage } from './stages.js';
@@ -101,7 +103,20 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
 
   const byResult: Record<DeviceResult, number> = { changed: 0, unchanged: 0, failed: 0, 'rolled-back': 0, planned: 0, skipped: 0 };
   let failures = 0;
-  const settings: SessionSettings = { ...options.session, secrets };
+  const deviceSettings: DeviceRunSettings = {
+    command: options.command,
+    desired: options.desired,
+    dryRun: options.dryRun ?? false,
+    reporter: options.reporter,
+    session: { ...options.session, secrets },
+    ...(options.planOptions && { planOptions: options.planOptions }),
+    ...(options.alwaysProve !== undefined && { alwaysProve: options.alwaysProve }),
+    ...(options.retry && { retry: options.retry }),
+    ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.diagnose && { diagnose: options.diagnose }),
+    ...(options.refuse && { refuse: options.refuse }),
+    ...(options.deviceTimeoutMs !== undefined && { deviceTimeoutMs: options.deviceTimeoutMs }),
+  };
 
   const finish = async (outcome: DeviceOutcome): Promise<void> => {
     byResult[outcome.result]++;
@@ -130,31 +145,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       if (!stop.signal.aborted) stop.abort(`the journal cannot be written (${err instanceof Error ? err.message : String(err)})`);
       return skipped(device, stopReason(stop.signal));
     }
-    const deadline = options.deviceTimeoutMs === undefined ? undefined : deviceDeadline(device.name, options.deviceTimeoutMs);
-    const job: DeviceJob = {
-      device: device.name,
-      host: device.host,
-      command: options.command,
-      desired: options.desired,
-      dryRun: options.dryRun ?? false,
-      ...(options.planOptions && { planOptions: options.planOptions }),
-      ...(options.alwaysProve !== undefined && { alwaysProve: options.alwaysProve }),
-      open: () => openDeviceSession(device, creds, settings),
-      ...(options.retry && { retry: options.retry }),
-      reporter: options.reporter,
-      ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
-      ...(options.session?.transcriptDir !== undefined && { transcript: transcriptPath(options.session.transcriptDir, device.name) }),
-      ...(options.diagnose && { diagnose: options.diagnose }),
-      ...(options.refuse && { refuse: options.refuse }),
-      ...(deadline && { signal: deadline.signal }),
-      ...(options.saveAlways?.has(device.name) === true && { saveAlways: true }),
-    };
-    try {
-      // NETCONF devices: YANG edits on their NETCONF port, the CLI-only steps on their SSH port (workflow/netconf).
-      return device.transport === 'netconf' ? await runNetconfDevice({ ...job, open: () => NetconfDeviceSession.open(device, creds, settings) }) : await runDevice(job);
-    } finally {
-      deadline?.clear();
-    }
+    return runFleetDevice(device, creds, deviceSettings, options.saveAlways?.has(device.name) === true);
   };
 
   const runStage = async (stage: Stage): Promise<void> => {
