@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { type ConfigIssue, type Origin, at } from './issues.js';
-import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT } from './inventory.js';
+import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT, QUEUE_NAME } from './inventory.js';
 import { check, resolveFilePath, secretAt, secretRefSchema } from './schema.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -29,6 +29,8 @@ const connectionFields = {
   private_key: z.object({ file: z.string().min(1), passphrase: secretRefSchema.optional() }).strict().optional(),
   known_hosts: z.string().min(1).optional(),
   host_key_policy: z.enum(['strict', 'tofu']).optional(),
+  /** Over Redis (`--queue`), the queue whose workers run the device: a region's workers take only its devices. */
+  queue: z.string().regex(QUEUE_NAME, { error: 'must be a queue name: 1..64 letters, digits, . _ - (starting with a letter or digit)' }).optional(),
   vars: z.record(z.string(), z.unknown()).optional(),
 };
 
@@ -77,6 +79,7 @@ function layerOf(raw: RawConnection, origin: Origin, who: string, home: string):
   }
   if (raw.known_hosts !== undefined) fields.knownHosts = resolveFilePath(raw.known_hosts, origin.file, home);
   if (raw.host_key_policy !== undefined) fields.hostKeyPolicy = raw.host_key_policy;
+  if (raw.queue !== undefined) fields.queue = raw.queue;
   return { origin, fields };
 }
 

@@ -44,6 +44,8 @@ export interface Device {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly credentials: DeviceCredentials;
   readonly hostKey: HostKeyPolicy;
+  /** The queue whose workers run it over Redis (`--queue`); unset: the default queue. */
+  readonly queue?: string;
   readonly origin: Origin;
 }
 
@@ -69,6 +71,8 @@ export interface LayerFields {
   privateKey?: PrivateKeyRef;
   knownHosts?: string;
   hostKeyPolicy?: 'strict' | 'tofu';
+  /** The queue whose workers run the device when a run goes through Redis (`--queue`). */
+  queue?: string;
   vars: Record<string, unknown>;
 }
 
@@ -92,6 +96,9 @@ export interface DeviceDraft {
 }
 
 /** `SHA256:` and the unpadded base64 of 32 bytes, as OpenSSH prints it. */
+/** A queue name: it becomes part of Redis keys, where `:` separates the parts. */
+export const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export const HOST_KEY_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
 export function buildDevices(
@@ -184,6 +191,7 @@ function buildDevice(draft: DeviceDraft, defaultKnownHosts: string, issues: Conf
     vars: fields.vars,
     credentials,
     hostKey,
+    ...(fields.queue !== undefined && { queue: fields.queue }),
     origin: draft.origin,
   };
 }

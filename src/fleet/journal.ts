@@ -108,6 +108,11 @@ export function newRunId(command: WorkflowCommand, now: Date = new Date()): stri
   return `${command}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/** A run id as `newRunId` makes them (the word after `--resume` with `--queue`). */
+export function isRunId(text: string): boolean {
+  return /^(rollout|plan|rotate|fix)-\d{8}T\d{6}Z-[0-9a-f]{4}$/.test(text);
+}
+
 /** What a journal file says about a run so far. */
 export interface JournalState {
   readonly path: string;
