@@ -3,26 +3,12 @@
  * --queue`): the Redis URL, the password as a reference, the CA of a rediss:// server. Bad values and an unreachable
  * Redis are usage errors (exit 2): nothing is queued and no device is touched.
  */
-import type { ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../config/index.js';
 import type { SecretResolver } from '../config/index.js';
 import { QueueUnreachableError, QueueUrlError, parsePasswordRef, parseQueueUrl, pingRedis, resolveRedisPassword } from '../fleet/queue/index.js';
 import type { QueueConnectionOptions } from '../fleet/queue/index.js';
 import { UsageError } from './command.js';
-
-export const QUEUE_FLAGS = {
-  queue: { type: 'string' },
-  'redis-password': { type: 'string' },
-  'redis-ca': { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
-
-export type QueueFlagValues = { readonly [K in keyof typeof QUEUE_FLAGS]?: string };
-
-export const QUEUE_HELP = [
-  '      --queue URL          redis://HOST:PORT/DB or rediss://HOST:PORT/DB (TLS); no password in the URL',
-  '      --redis-password REF env:NAME or file:PATH holding the Redis password (AUTH / ACL user from the URL)',
-  '      --redis-ca FILE      CA certificate of a rediss:// server signed by a private CA',
-].join('\n');
+import type { QueueFlagValues } from './queue-flags.js';
 
 /** Where the queue is, its password resolved, and Redis answering; every problem a UsageError. */
 export async function connectQueue(values: QueueFlagValues, resolver: SecretResolver): Promise<QueueConnectionOptions> {

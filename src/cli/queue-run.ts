@@ -5,7 +5,6 @@
  * the journal its file, before `runQueued` enqueues anything.
  */
 import { existsSync } from 'node:fs';
-import type { ParseArgsConfig } from 'node:util';
 import type { Device, SecretResolver } from '../config/index.js';
 import { DEFAULT_JOURNAL_DIR, RunJournal, deviceKey, isRunId, newRunId, playbookFingerprint, readJournal } from '../fleet/index.js';
 import type { FleetResult } from '../fleet/index.js';
@@ -15,25 +14,8 @@ import type { RunReporter, TextSink } from '../report/index.js';
 import type { DesiredState, PlanOptions, RetryPolicy, WorkflowCommand } from '../workflow/index.js';
 import { UsageError } from './command.js';
 import type { FleetSettings as FleetStageSettings } from './fleet-options.js';
-import { QUEUE_FLAGS, QUEUE_HELP, connectQueue } from './queue-options.js';
-import type { QueueFlagValues } from './queue-options.js';
-
-export const QUEUE_RUN_FLAGS = {
-  ...QUEUE_FLAGS,
-  attempts: { type: 'string' },
-  'queue-concurrency': { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
-
-export type QueueRunFlagValues = QueueFlagValues & { readonly attempts?: string; readonly 'queue-concurrency'?: string };
-
-export const QUEUE_RUN_HELP = [
-  'Through Redis (workers on other machines run the devices; see certagent worker --help):',
-  QUEUE_HELP,
-  '      --concurrency N      with --queue: devices at once per queue, over all workers',
-  '      --queue-concurrency Q=N,...  another cap for these queues (a region\'s jump host or TACACS+ server)',
-  '      --attempts N         tries per device job before it fails for good (default 3; a worker that died counts)',
-  '      --resume RUN_ID      with --queue: re-attach to a run\'s jobs in Redis and finish its report',
-].join('\n');
+import { connectQueue } from './queue-options.js';
+import type { QueueRunFlagValues } from './queue-flags.js';
 
 export interface QueuedRunRequest {
   readonly command: WorkflowCommand;

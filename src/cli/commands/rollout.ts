@@ -14,7 +14,7 @@ import type { TextSink } from '../../report/index.js';
 import { DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, secretRedactor } from '../../workflow/index.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_JOURNAL_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV, ShardError, runFleet, selectShard, shardFrom, shardJournalDir } from '../../fleet/index.js';
 import type { Shard } from '../../fleet/index.js';
-import { PromptInQueueError, placeholderSources } from '../../fleet/queue/index.js';
+import { PromptInQueueError, placeholderSources } from '../../fleet/queue/secret-template.js';
 import type { DesiredState, WorkflowCommand } from '../../workflow/index.js';
 import type { FleetOptions } from '../../fleet/index.js';
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
@@ -22,8 +22,8 @@ import type { Command } from '../command.js';
 import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';
 import type { FleetFlagValues } from '../fleet-options.js';
 import { errorMessage } from '../../shared/error-message.js';
-import { QUEUE_RUN_FLAGS, QUEUE_RUN_HELP, prepareQueuedRun } from '../queue-run.js';
-import type { QueueRunFlagValues } from '../queue-run.js';
+import { QUEUE_RUN_FLAGS, QUEUE_RUN_HELP } from '../queue-flags.js';
+import type { QueueRunFlagValues } from '../queue-flags.js';
 
 /** What the commands take from the outside world; tests give their own. */
 export interface WorkflowCommandDeps {
@@ -161,8 +161,9 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   const redactor = new SecretRedactor(desired.secrets);
   const verbose = values.verbose?.length ?? 0;
   const planOptions = run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
+  // BullMQ and ioredis are loaded only for a run through Redis.
   const queuedRun = queued
-    ? await prepareQueuedRun({
+    ? await (await import('../queue-run.js')).prepareQueuedRun({
         command: run.command,
         dryRun: run.dryRun,
         devices,

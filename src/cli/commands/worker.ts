@@ -9,12 +9,12 @@ import type { ParseArgsConfig } from 'node:util';
 import { SecretResolver, parseDuration, processSecretSources } from '../../config/index.js';
 import type { SecretSources } from '../../config/index.js';
 import { DEFAULT_CONCURRENCY } from '../../fleet/index.js';
-import { DEFAULT_QUEUE, QueueWorker, queueNameProblem } from '../../fleet/queue/index.js';
+import { DEFAULT_QUEUE, queueNameProblem } from '../../fleet/queue/job.js';
 import { SecretRedactor, consoleLevel, createLogger } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
 import { EXIT_OK, UsageError } from '../command.js';
 import type { Command } from '../command.js';
-import { QUEUE_FLAGS, QUEUE_HELP, connectQueue } from '../queue-options.js';
+import { QUEUE_FLAGS, QUEUE_HELP } from '../queue-flags.js';
 
 const FLAGS = {
   ...QUEUE_FLAGS,
@@ -98,6 +98,9 @@ export function workerCommand(deps: WorkerCommandDeps = {}): Command {
       const stalledIntervalMs = seconds(values['stalled-interval'], '--stalled-interval', 30) * 1000;
       const maxStalledCount = whole(values['max-stalled'], '--max-stalled', 1, 0);
       const resolver = new SecretResolver(deps.secrets ?? processSecretSources());
+      // BullMQ and ioredis are loaded only when a worker really runs, not for every certagent command.
+      const { connectQueue } = await import('../queue-options.js');
+      const { QueueWorker } = await import('../../fleet/queue/consumer.js');
       const connection = await connectQueue(values, resolver);
       const redactor = new SecretRedactor(connection.password ? [connection.password] : []);
       const logger = createLogger({ redactor, level: consoleLevel({ verbose: values.verbose?.length ?? 0, ...(values.quiet !== undefined && { quiet: values.quiet }) }), ...(values['log-file'] !== undefined && { logFile: values['log-file'] }), console: deps.stderr ?? process.stderr });
