@@ -6,7 +6,7 @@
  * router done and saved, no trustpoint authenticated twice, and no secret anywhere in Redis.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJsonReport } from '../../src/report/json-report.js';
 import { startRedis } from '../helpers/redis-server.js';
@@ -136,11 +136,33 @@ describe('a fleet through BullMQ workers on a real Redis', () => {
     for (const d of parsed.devices) expect(d.result).toBe('unchanged');
   }, 120_000);
 
+  it('past the failure budget, jobs no worker started are removed and reported skipped; exit 1', async () => {
+    // A device nobody answers for, first in queue east: with one device at a time per queue the rest of east waits.
+    const ghost = join(e.dir, 'ghost-inventory.yaml');
+    const fingerprint = e.lab.devices[0]?.router.hostKeyFingerprint ?? '';
+    writeFileSync(ghost, readFileSync(e.inventoryFile, 'utf8').replace('devices:\n', `devices:\n  - name: ghost\n    queue: east\n    host: 127.0.0.1\n    port: 1\n    groups: [lab]\n    host_key: "${fingerprint}"\n`));
+    const report = join(e.dir, 'budget-report.jsonl');
+    const args = coordinatorArgs('rollout', '--json', report, '--max-failures', '0', '--queue-concurrency', 'east=1,west=1').map((a) => (a === e.inventoryFile ? ghost : a));
+    const run = runCli(args, coordinatorEnv, e.dir);
+    expect(await run.exited).toBe(1);
+    const parsed = parseJsonReport(readFileSync(report, 'utf8'));
+    expect(parsed.devices).toHaveLength(ROUTERS + 1);
+    expect(parsed.devices.find((d) => d.device === 'ghost')?.result).toBe('failed');
+    const skipped = parsed.devices.filter((d) => d.result === 'skipped');
+    expect(skipped.length).toBeGreaterThanOrEqual(5);
+    for (const d of skipped) expect(d.error?.message).toContain('not started: the run was stopped (failure budget exceeded');
+    for (const d of parsed.devices.filter((x) => x.result !== 'skipped' && x.device !== 'ghost')) expect(d.result).toBe('unchanged');
+    expect(parsed.summary?.stoppedEarly).toContain('failure budget exceeded');
+    // Removed from Redis, not merely ignored: no worker takes them later.
+    const dump = await dumpRedis(redis.port, redis.password);
+    for (const queue of ['east', 'west']) expect(dump.get(`bull:${queue}:wait`) ?? 'list []').toBe('list []');
+  }, 120_000);
+
   it('no secret value of the runs is anywhere in Redis: strings, hashes, lists, sets, zsets, streams', async () => {
     const dump = await dumpRedis(redis.port, redis.password);
     const keys = [...dump.keys()];
     // What is scanned holds the runs: their records, the device jobs with their results, the event streams.
-    expect(keys.filter((k) => k.startsWith('certagent:run:'))).toHaveLength(3);
+    expect(keys.filter((k) => k.startsWith('certagent:run:'))).toHaveLength(4);
     expect(keys.filter((k) => /^bull:(east|west):rollout-/.test(k)).length).toBeGreaterThanOrEqual(3 * ROUTERS);
     expect(keys).toContain('bull:east:events');
     const text = [...dump].map(([k, v]) => `${k} ${v}`).join('\n');
