@@ -22,9 +22,10 @@ export const QUEUE_RUN_FLAGS = {
   ...QUEUE_FLAGS,
   attempts: { type: 'string' },
   'queue-concurrency': { type: 'string' },
+  'redis-lost-after': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
-export type QueueRunFlagValues = QueueFlagValues & { readonly attempts?: string; readonly 'queue-concurrency'?: string };
+export type QueueRunFlagValues = QueueFlagValues & { readonly attempts?: string; readonly 'queue-concurrency'?: string; readonly 'redis-lost-after'?: string };
 
 export const QUEUE_RUN_HELP = [
   'Through Redis (workers on other machines run the devices; see certagent worker --help):',
@@ -32,5 +33,6 @@ export const QUEUE_RUN_HELP = [
   '      --concurrency N      with --queue: devices at once per queue, over all workers',
   "      --queue-concurrency Q=N,...  another cap for these queues (a region's jump host or TACACS+ server)",
   '      --attempts N         tries per device job before it fails for good (default 3; a worker that died counts)',
+  '      --redis-lost-after D Redis unanswered this long (default 60s): devices still out are reported of unknown outcome',
   "      --resume RUN_ID      with --queue: re-attach to a run's jobs in Redis and finish its report",
 ].join('\n');

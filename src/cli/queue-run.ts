@@ -5,6 +5,7 @@
  * the journal its file, before `runQueued` enqueues anything.
  */
 import { existsSync } from 'node:fs';
+import { parseDuration } from '../config/index.js';
 import type { Device, SecretResolver } from '../config/index.js';
 import { DEFAULT_JOURNAL_DIR, RunJournal, deviceKey, isRunId, newRunId, playbookFingerprint, readJournal } from '../fleet/index.js';
 import type { FleetResult } from '../fleet/index.js';
@@ -84,6 +85,12 @@ async function storedRun(connection: QueueConnectionOptions, runId: string): Pro
 export async function prepareQueuedRun(request: QueuedRunRequest): Promise<QueuedRun> {
   const { command, values } = request;
   const attemptCount = attempts(values.attempts);
+  let lostAfterMs: number | undefined;
+  if (values['redis-lost-after'] !== undefined) {
+    const seconds = parseDuration(values['redis-lost-after']);
+    if (seconds === undefined || seconds === 0) throw new UsageError(`--redis-lost-after must be a duration like 60s or 5m, not '${values['redis-lost-after']}'`);
+    lostAfterMs = seconds * 1000;
+  }
   if (request.resume === true) throw new UsageError('with --queue, --resume needs the run id the first run printed: --resume RUN_ID');
   if (request.resume !== undefined && !isRunId(request.resume)) throw new UsageError(`--resume ${request.resume}: with --queue, give the run id (e.g. ${command}-20261206T081500Z-3fa9)`);
   const connection = await connectQueue(values, request.resolver);
@@ -156,6 +163,7 @@ export async function prepareQueuedRun(request: QueuedRunRequest): Promise<Queue
           ...(stages.maxFailures !== undefined && { maxFailures: stages.maxFailures }),
           ...(stages.deadlineMs !== undefined && { deadlineMs: stages.deadlineMs }),
           signal,
+          ...(lostAfterMs !== undefined && { lostAfterMs }),
           note: (text) => request.stderr.write(`certagent ${command}: ${text}\n`),
         });
       } catch (err) {

@@ -99,6 +99,9 @@ export class QueueWorker {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
+    // Without Redis the close above never completes: drop the connections so the process can end.
+    await Promise.race([Promise.all(this.#workers.map((w) => w.disconnect().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    clearTimeout(timer);
     this.#client.disconnect();
   }
 

@@ -245,7 +245,8 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
           }
           break;
         }
-        if (Date.now() - quietSince >= (options.reconcileMs ?? 5_000)) {
+        // Only while Redis answers: a command sent to a lost Redis waits for its return, and the loop with it.
+        if (Date.now() - quietSince >= (options.reconcileMs ?? 5_000) && Date.now() - lastHealthy < 4_000) {
           quietSince = Date.now();
           await reconcile().catch(() => undefined);
         }

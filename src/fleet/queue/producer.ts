@@ -116,7 +116,9 @@ export class DeviceQueues {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all([...this.#queues.values()].map((q) => q.close().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
     clearTimeout(timer);
-    await Promise.all([...this.#queues.values()].map((q) => q.disconnect().catch(() => undefined)));
+    // BullMQ's disconnect first waits for a connection that may never come back: bounded too.
+    await Promise.race([Promise.all([...this.#queues.values()].map((q) => q.disconnect().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    clearTimeout(timer);
     this.#client.disconnect();
   }
 }
