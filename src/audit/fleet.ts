@@ -3,7 +3,7 @@
  * that runs devices at most N at once. The change runner (`runFleet`) is bound to the change workflow (journal,
  * stages, rollback) and moves to src/fleet/; this file is the only one of src/audit/ that follows it.
  */
-export { DEFAULT_CONCURRENCY } from '../workflow/index.js';
+export { DEFAULT_CONCURRENCY } from '../fleet/index.js';
 
 /** Runs `job` for every item, at most `concurrency` at once, in order of start; stops starting when `signal` aborts. */
 export async function forEachBounded<T>(items: readonly T[], concurrency: number, job: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {

@@ -3,6 +3,8 @@
  * latency allows and against a straightforward Netmiko script, with the agent's peak memory.
  *
  *   npm run bench -- [--devices N]... [--concurrency C] [--netmiko-devices S] [--command-ms MS] [--line-ms MS] [--out FILE]
+ *   npm run bench -- --queue [--devices N] [--concurrency C] [--workers W]... [--command-ms MS] [--line-ms MS]
+ *     the same fleet in-process and through W local BullMQ workers on a real Redis (default 1, 2, 4): queue-bench.ts
  *
  * For each fleet size N (default 100 and 1000) one lab is started in a child process with N + 2·S routers and the
  * latency given (default 30 ms per command line, 2 ms per output line). Then, on the same lab in the same run:
@@ -290,6 +292,8 @@ async function main(): Promise<void> {
       'command-ms': { type: 'string' },
       'line-ms': { type: 'string' },
       out: { type: 'string' },
+      queue: { type: 'boolean' },
+      workers: { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -306,6 +310,20 @@ async function main(): Promise<void> {
     commandMs: num(values['command-ms'], '--command-ms', 30, 0),
     lineMs: num(values['line-ms'], '--line-ms', 2, 0),
   };
+  if (values.queue) {
+    const { queueBench, renderQueueTable } = await import('./queue-bench.js');
+    const rows = await queueBench({
+      devices: num(values.devices?.[0], '--devices', 100, 1),
+      concurrency: num(values.concurrency, '--concurrency', 20, 1),
+      commandMs: options.commandMs,
+      lineMs: options.lineMs,
+      workers: (values.workers ?? ['1', '2', '4']).map((w) => num(w, '--workers', 1, 1)),
+    });
+    const out = values.out ?? join(root, 'bench', 'queue-results.json');
+    writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows }, null, 2)}\n`);
+    process.stdout.write(`${renderQueueTable(rows)}\n\nfigures written to ${out}\n`);
+    return;
+  }
   const results: BenchResult[] = [];
   for (const size of sizes) results.push(await benchOne(size, options));
   const out = values.out ?? join(root, 'bench', 'results.json');

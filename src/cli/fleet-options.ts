@@ -8,20 +8,9 @@ import type { ParseArgsConfig } from 'node:util';
 import type { Device } from '../config/index.js';
 import { parseDuration } from '../config/index.js';
 import type { TextSink } from '../report/index.js';
-import {
-  DEFAULT_JOURNAL_DIR,
-  FailureBudgetError,
-  JournalError,
-  RunJournal,
-  decideResume,
-  deviceKey,
-  latestJournal,
-  newRunId,
-  parseFailureBudget,
-  playbookFingerprint,
-  readJournal,
-} from '../workflow/index.js';
-import type { DesiredState, FleetOptions, PlanOptions, WorkflowCommand } from '../workflow/index.js';
+import { DEFAULT_JOURNAL_DIR, FailureBudgetError, JournalError, RunJournal, decideResume, deviceKey, isRunId, latestJournal, newRunId, parseFailureBudget, playbookFingerprint, readJournal } from '../fleet/index.js';
+import type { DesiredState, PlanOptions, WorkflowCommand } from '../workflow/index.js';
+import type { FleetOptions } from '../fleet/index.js';
 import { UsageError } from './command.js';
 
 export const FLEET_FLAGS = {
@@ -51,7 +40,8 @@ export const FLEET_HELP = [
 
 /**
  * Takes `--resume`, `--resume=FILE` or `--resume FILE` out of argv (parseArgs has no optional values). The word
- * after a bare `--resume` is its FILE only when it names an existing file, so `fix --resume R1` still means device R1.
+ * after a bare `--resume` is its FILE only when it names an existing file (or is a run id, for `--queue`), so
+ * `fix --resume R1` still means device R1.
  */
 export function takeResume(argv: readonly string[]): { argv: string[]; resume?: true | string } {
   const rest: string[] = [];
@@ -61,7 +51,7 @@ export function takeResume(argv: readonly string[]): { argv: string[]; resume?: 
     if (arg.startsWith('--resume=')) resume = arg.slice('--resume='.length);
     else if (arg === '--resume') {
       const next = argv[i + 1];
-      if (next !== undefined && !next.startsWith('-') && existsSync(next) && statSync(next).isFile()) {
+      if (next !== undefined && !next.startsWith('-') && ((existsSync(next) && statSync(next).isFile()) || isRunId(next))) {
         resume = next;
         i++;
       } else resume = true;

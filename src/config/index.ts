@@ -2,7 +2,7 @@
  * problem named by file and path, and secrets that cannot leak into logs. */
 export { loadInventory, loadPlaybook, readPlaybook, processSecretSources, terminalPrompt } from './loader.js';
 export type { LoadOptions, PlaybookLoadOptions } from './loader.js';
-export { selectDevices, DEFAULT_SSH_PORT, DEFAULT_NETCONF_PORT } from './inventory.js';
+export { selectDevices, DEFAULT_SSH_PORT, DEFAULT_NETCONF_PORT, QUEUE_NAME } from './inventory.js';
 export type { Device, DeviceCredentials, HostKeyPolicy, Inventory, Platform, PrivateKeyRef, Transport } from './inventory.js';
 export { describePath } from './jump-hosts.js';
 export type { JumpHost } from './jump-hosts.js';

@@ -6,7 +6,7 @@
  * CLI, for the steps without a YANG path) is `certagent_ssh_port` (default 22); `certagent_netconf_port` sets the
  * NETCONF port of a network_cli device run with `--transport netconf`. */
 import { type ConfigIssue, type Origin, at, issue } from './issues.js';
-import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT } from './inventory.js';
+import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT, QUEUE_NAME } from './inventory.js';
 import { ansibleJumpEntries } from './jump-hosts.js';
 import { check, resolveFilePath } from './schema.js';
 import { sshAlgorithmsOf, sshAlgorithmsSchema } from './ssh-algorithms.js';
@@ -353,6 +353,10 @@ function ansibleLayer(
       case 'certagent_host_key_policy':
         if (value === 'strict' || value === 'tofu') fields.hostKeyPolicy = value;
         else issues.push(issue(here, "must be 'strict' or 'tofu'"));
+        break;
+      case 'certagent_queue':
+        if (typeof value === 'string' && QUEUE_NAME.test(value)) fields.queue = value;
+        else issues.push(issue(here, 'must be a queue name: letters, digits, . _ - (starting with a letter or digit)'));
         break;
       case 'certagent_host_key':
         if (!isHost) issues.push(issue(here, 'pin host keys per host, not per group'));

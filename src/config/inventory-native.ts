@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { type ConfigIssue, type Origin, at } from './issues.js';
-import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT } from './inventory.js';
+import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT, QUEUE_NAME } from './inventory.js';
 import { jumpHostSchema, nativeJumpEntries } from './jump-hosts.js';
 import { check, resolveFilePath, secretAt, secretRefSchema } from './schema.js';
 import { sshAlgorithmsOf, sshAlgorithmsSchema } from './ssh-algorithms.js';
@@ -34,6 +34,8 @@ const connectionFields = {
   /** A bastion, or a list of them for a chain (first hop first). */
   jump_host: jumpHostSchema.optional(),
   ssh_algorithms: sshAlgorithmsSchema.optional(),
+  /** Over Redis (`--queue`), the queue whose workers run the device: a region's workers take only its devices. */
+  queue: z.string().regex(QUEUE_NAME, { error: 'must be a queue name: 1..64 letters, digits, . _ - (starting with a letter or digit)' }).optional(),
   vars: z.record(z.string(), z.unknown()).optional(),
 };
 
@@ -84,6 +86,7 @@ function layerOf(raw: RawConnection, origin: Origin, who: string, home: string):
   if (raw.host_key_policy !== undefined) fields.hostKeyPolicy = raw.host_key_policy;
   if (raw.jump_host !== undefined) fields.jumpHosts = nativeJumpEntries(raw.jump_host, at(origin, 'jump_host'), home);
   if (raw.ssh_algorithms !== undefined) fields.sshAlgorithms = sshAlgorithmsOf(raw.ssh_algorithms);
+  if (raw.queue !== undefined) fields.queue = raw.queue;
   return { origin, fields };
 }
 

@@ -51,6 +51,8 @@ export interface Device {
   readonly jumpHosts?: readonly JumpHost[];
   /** The inventory's `ssh_algorithms` override, if any. */
   readonly sshAlgorithms?: SshAlgorithmsConfig;
+  /** The queue whose workers run it over Redis (`--queue`); unset: the default queue. */
+  readonly queue?: string;
   readonly origin: Origin;
 }
 
@@ -84,6 +86,8 @@ export interface LayerFields {
   jumpHostKeys?: string[];
   jumpConcurrency?: number;
   sshAlgorithms?: SshAlgorithmsConfig;
+  /** The queue whose workers run the device when a run goes through Redis (`--queue`). */
+  queue?: string;
   vars: Record<string, unknown>;
 }
 
@@ -107,6 +111,8 @@ export interface DeviceDraft {
 }
 
 export { HOST_KEY_FINGERPRINT } from './schema.js';
+/** A queue name: it becomes part of Redis keys, where `:` separates the parts. */
+export const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function buildDevices(
   drafts: readonly DeviceDraft[],
@@ -213,6 +219,7 @@ function buildDevice(draft: DeviceDraft, defaultKnownHosts: string, issues: Conf
     hostKey,
     jumpHosts,
     ...(fields.sshAlgorithms && { sshAlgorithms: fields.sshAlgorithms }),
+    ...(fields.queue !== undefined && { queue: fields.queue }),
     origin: draft.origin,
   };
 }

@@ -1,4 +1,5 @@
-/** The per-device workflow (facts → plan → apply → verify → save, or roll back) and the fleet runner. */
+/** The per-device workflow (facts → plan → apply → verify → save, or roll back), called the same way by every
+ * fleet runner (src/fleet). */
 export { FACTS_COMMAND, parseFacts, UnreadableFactsError } from './facts.js';
 export type { DeviceFacts, InstalledTrustpoint, InstalledCertificate, InstalledApplet } from './facts.js';
 export { resolveDesired, installOrder, pinnedWhereNeeded } from './desired.js';
@@ -17,17 +18,10 @@ export { residue } from './residue.js';
 export { secretRedactor } from './job.js';
 export type { DeviceJob, WorkflowCommand } from './job.js';
 export type { RetryPolicy } from './run-context.js';
-export { runFleet, DEFAULT_CONCURRENCY } from './fleet.js';
-export type { FleetOptions, FleetResult } from './fleet.js';
+export { NetconfDeviceSession, runNetconfDevice } from './netconf/index.js';
 export { openDeviceSession, hostKeyPolicy, isTransient, transcriptPath } from './connect.js';
 export type { SessionSettings } from './connect.js';
 export * from './errors.js';
+export { DeviceDeadlineError, deviceDeadline, formatMs } from './deadline.js';
 export { ROTATE_KINDS, DEFAULT_RENEW_BEFORE_SECONDS, rotatePlanOptions } from './rotate.js';
 export { diagnoseDevice, diagnoseFacts, incurableFaults } from './fix.js';
-export { parseFailureBudget, budgetExceeded, FailureBudgetError } from './budget.js';
-export type { FailureBudget } from './budget.js';
-export { planStages, describeStage } from './stages.js';
-export type { Stage, StageOptions } from './stages.js';
-export { DeviceDeadlineError, deviceDeadline } from './deadline.js';
-export { RunJournal, JournalError, JOURNAL_FORMAT, DEFAULT_JOURNAL_DIR, playbookFingerprint, deviceKey, newRunId, parseJournal, readJournal, latestJournal, decideResume } from './journal.js';
-export type { FleetJournal, JournalRecord, JournalState, ResumeDecision, RunHeader } from './journal.js';

@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IosXeSession } from '../../src/transport/ssh-cli/index.js';
-import { resolveDesired, runFleet } from '../../src/workflow/index.js';
-import type { FleetOptions } from '../../src/workflow/index.js';
+import { resolveDesired } from '../../src/workflow/index.js';
+import { runFleet } from '../../src/fleet/index.js';
+import type { FleetOptions } from '../../src/fleet/index.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 

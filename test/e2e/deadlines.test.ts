@@ -4,8 +4,9 @@
  * #17 deadlines, #10 item 4). What is judged is read from the lab routers' own state.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveDesired, runFleet } from '../../src/workflow/index.js';
-import type { FleetOptions } from '../../src/workflow/index.js';
+import { resolveDesired } from '../../src/workflow/index.js';
+import { runFleet } from '../../src/fleet/index.js';
+import type { FleetOptions } from '../../src/fleet/index.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 

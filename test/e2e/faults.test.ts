@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SecretResolver } from '../../src/config/index.js';
 import { LAB_ENV } from '../../src/lab/index.js';
-import { resolveDesired, runFleet } from '../../src/workflow/index.js';
-import type { FleetOptions } from '../../src/workflow/index.js';
+import { resolveDesired } from '../../src/workflow/index.js';
+import { runFleet } from '../../src/fleet/index.js';
+import type { FleetOptions } from '../../src/fleet/index.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliSession } from '../../src/lab/router/session.js';
-import type { JournalRecord } from '../../src/workflow/index.js';
+import type { JournalRecord } from '../../src/fleet/index.js';
 
 type Execute = (this: { replay: boolean; runtime: { state: { hostname: string } } }, text: string) => Promise<void>;
 

@@ -5,8 +5,9 @@
  * that stops the run.
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { parseFailureBudget, resolveDesired, runFleet } from '../../src/workflow/index.js';
-import type { FleetOptions } from '../../src/workflow/index.js';
+import { resolveDesired } from '../../src/workflow/index.js';
+import { parseFailureBudget, runFleet } from '../../src/fleet/index.js';
+import type { FleetOptions } from '../../src/fleet/index.js';
 import type { LabOptions } from '../../src/lab/index.js';
 import { CommandCounter } from './fleet-helpers.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';

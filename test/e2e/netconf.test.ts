@@ -23,7 +23,8 @@ import {
   updateTrustpointFragment,
 } from '../../src/device/netconf/index.js';
 import { NetconfClient } from '../../src/transport/netconf/index.js';
-import { resolveDesired, runFleet } from '../../src/workflow/index.js';
+import { resolveDesired } from '../../src/workflow/index.js';
+import { runFleet } from '../../src/fleet/index.js';
 import { NetconfDeviceSession, runNetconfDevice } from '../../src/workflow/netconf/index.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';

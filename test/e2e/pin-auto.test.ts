@@ -3,7 +3,8 @@
  * attempt is refused at `crypto pki authenticate` and rolled back cleanly, the second pins every CA and goes through.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveDesired, runFleet } from '../../src/workflow/index.js';
+import { resolveDesired } from '../../src/workflow/index.js';
+import { runFleet } from '../../src/fleet/index.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 

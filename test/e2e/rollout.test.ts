@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveDesired, rotatePlanOptions, runFleet } from '../../src/workflow/index.js';
-import type { FleetOptions } from '../../src/workflow/index.js';
+import { resolveDesired, rotatePlanOptions } from '../../src/workflow/index.js';
+import { runFleet } from '../../src/fleet/index.js';
+import type { FleetOptions } from '../../src/fleet/index.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 

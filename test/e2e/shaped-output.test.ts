@@ -4,8 +4,9 @@
  * The outcome must be what it is with clean output: the same changes, the same proofs (#18 done-when, #11 chunking).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveDesired, rotatePlanOptions, runFleet } from '../../src/workflow/index.js';
-import type { FleetOptions } from '../../src/workflow/index.js';
+import { resolveDesired, rotatePlanOptions } from '../../src/workflow/index.js';
+import { runFleet } from '../../src/fleet/index.js';
+import type { FleetOptions } from '../../src/fleet/index.js';
 import type { LabOptions } from '../../src/lab/index.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';

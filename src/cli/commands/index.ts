@@ -9,6 +9,7 @@ import { probeCommand } from './probe.js';
 import { rolloutCommand } from './rollout.js';
 import { rotateCommand } from './rotate.js';
 import { validateCommand } from './validate.js';
+import { workerCommand } from './worker.js';
 
 /** Every sub-command, in the order `certagent --help` lists them. */
-export const commands: readonly Command[] = [rolloutCommand(), planCommand(), rotateCommand(), fixCommand(), auditCommand(), probeCommand, inspectCommand, labCommand, validateCommand(), demoCommand];
+export const commands: readonly Command[] = [rolloutCommand(), planCommand(), rotateCommand(), fixCommand(), auditCommand(), probeCommand, inspectCommand, labCommand, validateCommand(), workerCommand(), demoCommand];

@@ -11,8 +11,12 @@ import { ConfigError, SecretResolver, loadInventory, loadPlaybook, parseDuration
 import type { Device, SecretSources } from '../../config/index.js';
 import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, runFleet, secretRedactor } from '../../workflow/index.js';
-import type { DesiredState, FleetOptions, PinPolicy, WorkflowCommand } from '../../workflow/index.js';
+import { DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, secretRedactor } from '../../workflow/index.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_JOURNAL_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV, ShardError, runFleet, selectShard, shardFrom, shardJournalDir } from '../../fleet/index.js';
+import type { Shard } from '../../fleet/index.js';
+import { PromptInQueueError, placeholderSources } from '../../fleet/queue/secret-template.js';
+import type { DesiredState, PinPolicy, WorkflowCommand } from '../../workflow/index.js';
+import type { FleetOptions } from '../../fleet/index.js';
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { parseSize } from '../size.js';
@@ -20,6 +24,8 @@ import { takePinMode } from '../pin-mode.js';
 import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';
 import type { FleetFlagValues } from '../fleet-options.js';
 import { errorMessage } from '../../shared/error-message.js';
+import { QUEUE_RUN_FLAGS, QUEUE_RUN_HELP } from '../queue-flags.js';
+import type { QueueRunFlagValues } from '../queue-flags.js';
 
 /** What the commands take from the outside world; tests give their own. */
 export interface WorkflowCommandDeps {
@@ -46,13 +52,16 @@ const COMMON = {
   quiet: { type: 'boolean', short: 'q' },
   progress: { type: 'string' },
   transport: { type: 'string' },
+  shard: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...QUEUE_RUN_FLAGS,
 } as const satisfies ParseArgsConfig['options'];
 
 type Values = { [K in keyof typeof COMMON]?: (typeof COMMON)[K] extends { multiple: true } ? boolean[] : (typeof COMMON)[K] extends { type: 'boolean' } ? boolean : string } & {
   'dry-run'?: boolean;
   'renew-before'?: string;
-} & FleetFlagValues;
+} & FleetFlagValues &
+  QueueRunFlagValues;
 
 function parse(argv: readonly string[], extra: ParseArgsConfig['options'], positionals: number): { values: Values; positionals: string[] } {
   try {
@@ -114,6 +123,15 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   const fleet = fleetSettings(values);
   const stderr = deps.stderr ?? process.stderr;
   const resolver = new SecretResolver(deps.secrets ?? processSecretSources());
+  const queued = values.queue !== undefined;
+  let shard: Shard | undefined;
+  try {
+    shard = shardFrom(values.shard, process.env);
+  } catch (err) {
+    if (err instanceof ShardError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (shard && queued) throw new UsageError('--shard and --queue are two ways to spread a fleet: choose one');
 
   let devices: Device[];
   let desired: DesiredState;
@@ -121,16 +139,21 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   try {
     const inventory = await loadInventory(values.inventory);
     const limit = run.device ?? values.limit;
-    devices = withTransport(selectDevices(inventory, limit), values.transport);
+    devices = selectShard(withTransport(selectDevices(inventory, limit), values.transport), shard);
     if (run.device !== undefined && (devices.length !== 1 || devices[0]?.name !== run.device)) {
       throw new UsageError(`fix takes one device by its inventory name; '${run.device}' is not one (it matches ${devices.length} devices)`);
     }
-    const playbook = await loadPlaybook(values.playbook, { secrets: resolver });
+    // Through the queue the secrets stay references: each worker fills them from its own environment.
+    const playbook = await loadPlaybook(values.playbook, { secrets: queued ? new SecretResolver(placeholderSources()) : resolver });
     rotationDefault = playbook.rotation?.renewBeforeSeconds;
     desired = await resolveDesired(playbook, { pin: run.pin ?? 'auto' });
   } catch (err) {
     if (err instanceof ConfigError) {
       stderr.write(`certagent ${run.command}: ${escapeText(err.message)}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof PromptInQueueError) {
+      stderr.write(`certagent ${run.command}: ${err.message}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof ProbeError) {
@@ -144,8 +167,40 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   const redactor = new SecretRedactor(desired.secrets);
   const verbose = values.verbose?.length ?? 0;
   const planOptions = run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
-  // A dry run changes nothing, so there is nothing to resume: no journal.
-  const journaled = run.dryRun ? undefined : await openJournal({ command: run.command, desired, ...(planOptions && { planOptions }), devices, ...(values.journal !== undefined && { journalFile: values.journal }), ...(run.resume !== undefined && { resume: run.resume }), stderr });
+  // BullMQ and ioredis are loaded only for a run through Redis.
+  const queuedRun = queued
+    ? await (await import('../queue-run.js')).prepareQueuedRun({
+        command: run.command,
+        dryRun: run.dryRun,
+        devices,
+        desired,
+        ...(planOptions && { planOptions }),
+        ...(run.command === 'fix' && { alwaysProve: true }),
+        commandTimeoutMs,
+        ...(deps.fleet?.pollIntervalMs !== undefined && { pollIntervalMs: deps.fleet.pollIntervalMs }),
+        ...(deps.fleet?.retry && { retry: deps.fleet.retry }),
+        concurrency,
+        values,
+        ...(run.resume !== undefined && { resume: run.resume }),
+        ...(values.journal !== undefined && { journalFile: values.journal }),
+        stderr,
+        resolver,
+      })
+    : undefined;
+  // A dry run changes nothing, so there is nothing to resume: no journal. A shard keeps its journals apart.
+  const journaled =
+    run.dryRun || queued
+      ? undefined
+      : await openJournal({
+          command: run.command,
+          desired,
+          ...(planOptions && { planOptions }),
+          devices,
+          ...(values.journal !== undefined && { journalFile: values.journal }),
+          ...(run.resume !== undefined && { resume: run.resume }),
+          stderr,
+          ...(shard && { dir: shardJournalDir(DEFAULT_JOURNAL_DIR, shard) }),
+        });
   const output = createRunOutput({
     command: run.dryRun ? 'plan' : run.command === 'plan' ? 'plan' : run.command,
     redactor,
@@ -166,7 +221,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   try {
     const redact = secretRedactor(desired);
     const incurable = run.command === 'fix' ? incurableFaults(desired) : [];
-    const result = await runFleet({
+    const result = queuedRun ? await queuedRun.start(output.reporter, fleet, stop.signal) : await runFleet({
       command: run.command,
       devices: journaled?.devices ?? devices,
       ...fleet,
@@ -210,6 +265,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     journaled?.journal.close();
+    queuedRun?.journal?.close();
     await output.close();
   }
 }
@@ -231,8 +287,12 @@ const OPTIONS_HELP = [
   '      --progress MODE      auto, live, lines or none',
   '      --transport T        ssh or netconf for every device, instead of the inventory\'s (netconf: YANG',
   '                           edits on netconf_port, CA certificates and mail lines over SSH on port)',
+  '      --shard I/N          run only shard I (0..N-1) of the devices, by a stable hash of the name, in-process',
+  `                           with its own journal (default: ${SHARD_INDEX_ENV} and ${SHARD_COUNT_ENV} in an Indexed Job)`,
   '  -v, --verbose / -q, --quiet',
   FLEET_HELP,
+  '',
+  QUEUE_RUN_HELP,
 ].join('\n');
 
 export function workflowCommand(

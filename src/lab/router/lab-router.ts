@@ -118,6 +118,9 @@ export class LabRouter {
   private cliOutput = '';
   private readonly netconf: NetconfServer | undefined;
   private readonly netconfTcp: net.Server | undefined;
+  /** Told +1 when a CLI session (shell or exec) opens and -1 when it closes: how a test sees how many sessions a
+   * fleet run holds at once on a group of routers (a region's cap). */
+  onSessionCount: ((delta: 1 | -1) => void) | undefined;
 
   private constructor(options: LabRouterOptions, hostKey: string) {
     const features = options.features ?? defaultFeatures();
@@ -380,10 +383,12 @@ export class LabRouter {
       width,
     });
     this.sessions.add(session);
+    this.onSessionCount?.(1);
     channel.on('close', () => {
       open = false;
       session.close();
       this.sessions.delete(session);
+      this.onSessionCount?.(-1);
       this.runtime.releaseVty(vty);
     });
     return { session, vty };

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Device } from '../../src/config/index.js';
 import { Secret } from '../../src/config/index.js';
 import type { DesiredState } from '../../src/workflow/index.js';
-import { FailureBudgetError, budgetExceeded, decideResume, deviceKey, newRunId, parseFailureBudget, parseJournal, planStages, playbookFingerprint } from '../../src/workflow/index.js';
+import { FailureBudgetError, budgetExceeded, decideResume, deviceKey, newRunId, parseFailureBudget, parseJournal, planStages, playbookFingerprint } from '../../src/fleet/index.js';
 
 function device(name: string, host = '10.0.0.1'): Device {
   return {

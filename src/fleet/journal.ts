@@ -19,10 +19,8 @@ import { promisify } from 'node:util';
 import { Secret } from '../config/index.js';
 import type { Device } from '../config/index.js';
 import type { DeviceOutcome, DeviceResult, RunSummary } from '../report/events.js';
-import type { DesiredState } from './desired.js';
-import type { WorkflowCommand } from './job.js';
-import type { PlanOptions } from './plan.js';
 import { errorMessage } from '../shared/error-message.js';
+import type { DesiredState, PlanOptions, WorkflowCommand } from '../workflow/index.js';
 
 export const JOURNAL_FORMAT = 'certagent-journal/1';
 export const DEFAULT_JOURNAL_DIR = '.certagent/journal';
@@ -108,6 +106,11 @@ export function deviceKey(fingerprint: string, device: Device): string {
 export function newRunId(command: WorkflowCommand, now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${command}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** A run id as `newRunId` makes them (the word after `--resume` with `--queue`). */
+export function isRunId(text: string): boolean {
+  return /^(rollout|plan|rotate|fix)-\d{8}T\d{6}Z-[0-9a-f]{4}$/.test(text);
 }
 
 /** What a journal file says about a run so far. */

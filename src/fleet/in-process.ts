@@ -8,20 +8,15 @@
  */
 import { resolveCredentials } from '../config/index.js';
 import type { Device, ResolvedCredentials, SecretResolver } from '../config/index.js';
-import type { DeviceOutcome, DeviceResult, RunReporter, RunSummary } from '../report/events.js';
+import type { DeviceOutcome, RunReporter, RunSummary } from '../report/events.js';
 import { JumpPool } from '../transport/ssh/index.js';
-import { budgetExceeded } from './budget.js';
 import type { FailureBudget } from './budget.js';
-import { openDeviceSession, transcriptPath } from './connect.js';
-import type { SessionSettings } from './connect.js';
-import { deviceDeadline, formatMs } from './deadline.js';
-import type { DesiredState } from './desired.js';
-import { runDevice } from './device-run.js';
-import { NetconfDeviceSession, runNetconfDevice } from './netconf/index.js';
-import type { DeviceJob, WorkflowCommand } from './job.js';
-import type { RetryPolicy } from './run-context.js';
+import { formatMs } from '../workflow/index.js';
+import type { SessionSettings, DesiredState, DeviceJob, WorkflowCommand, RetryPolicy, PlanOptions } from '../workflow/index.js';
+import { FleetTally, isFailure, skippedOutcome, stopReason } from './tally.js';
+import { runFleetDevice } from './device-job.js';
+import type { DeviceRunSettings } from './device-job.js';
 import type { FleetJournal } from './journal.js';
-import type { PlanOptions } from './plan.js';
 import { describeStage, planStages } from './stages.js';
 import type { Stage } from './stages.js';
 
@@ -72,18 +67,6 @@ export interface FleetResult {
   readonly exitCode: 0 | 1;
 }
 
-const GOOD: readonly DeviceResult[] = ['changed', 'unchanged', 'planned'];
-const FAILED: readonly DeviceResult[] = ['failed', 'rolled-back'];
-
-function stopReason(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'stopped';
-}
-
-function skipped(device: Device, why: string): DeviceOutcome {
-  return { device: device.name, host: device.host, result: 'skipped', changes: [], roundTrips: 0, startedAt: new Date().toISOString(), durationMs: 0, error: { message: `${device.name}: not started: the run was stopped (${why})` } };
-}
-
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
   const devices = options.devices;
@@ -108,14 +91,26 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const runTimer = options.deadlineMs === undefined ? undefined : setTimeout(() => stop.abort(`the run deadline of ${formatMs(options.deadlineMs ?? 0)} passed`), options.deadlineMs);
 
-  const byResult: Record<DeviceResult, number> = { changed: 0, unchanged: 0, failed: 0, 'rolled-back': 0, planned: 0, skipped: 0 };
-  let failures = 0;
+  const tally = new FleetTally(devices.length, options.maxFailures);
   // One connection per jump host for the whole run, shared by the devices behind it.
   const jumpPool = new JumpPool();
-  const settings: SessionSettings = { ...options.session, secrets, jumpPool };
+  const deviceSettings: DeviceRunSettings = {
+    command: options.command,
+    desired: options.desired,
+    dryRun: options.dryRun ?? false,
+    reporter: options.reporter,
+    session: { ...options.session, secrets, jumpPool },
+    ...(options.planOptions && { planOptions: options.planOptions }),
+    ...(options.alwaysProve !== undefined && { alwaysProve: options.alwaysProve }),
+    ...(options.retry && { retry: options.retry }),
+    ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.diagnose && { diagnose: options.diagnose }),
+    ...(options.refuse && { refuse: options.refuse }),
+    ...(options.deviceTimeoutMs !== undefined && { deviceTimeoutMs: options.deviceTimeoutMs }),
+  };
 
   const finish = async (outcome: DeviceOutcome): Promise<void> => {
-    byResult[outcome.result]++;
+    const over = tally.add(outcome);
     options.reporter.deviceFinished(outcome);
     if (outcome.result !== 'skipped') {
       try {
@@ -125,11 +120,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
         if (!stop.signal.aborted) stop.abort(`the journal cannot be written (${err instanceof Error ? err.message : String(err)})`);
       }
     }
-    if (FAILED.includes(outcome.result)) {
-      failures++;
-      const over = options.maxFailures === undefined ? undefined : budgetExceeded(options.maxFailures, failures, devices.length);
-      if (over !== undefined && !stop.signal.aborted) stop.abort(over);
-    }
+    if (over !== undefined && !stop.signal.aborted) stop.abort(over);
   };
 
   const runOne = async (device: Device): Promise<DeviceOutcome> => {
@@ -139,33 +130,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     } catch (err) {
       // A device touched without its start on disk could be left unsaved by a crash where --resume would not look.
       if (!stop.signal.aborted) stop.abort(`the journal cannot be written (${err instanceof Error ? err.message : String(err)})`);
-      return skipped(device, stopReason(stop.signal));
+      return skippedOutcome(device, stopReason(stop.signal));
     }
-    const deadline = options.deviceTimeoutMs === undefined ? undefined : deviceDeadline(device.name, options.deviceTimeoutMs);
-    const job: DeviceJob = {
-      device: device.name,
-      host: device.host,
-      command: options.command,
-      desired: options.desired,
-      dryRun: options.dryRun ?? false,
-      ...(options.planOptions && { planOptions: options.planOptions }),
-      ...(options.alwaysProve !== undefined && { alwaysProve: options.alwaysProve }),
-      open: () => openDeviceSession(device, creds, settings),
-      ...(options.retry && { retry: options.retry }),
-      reporter: options.reporter,
-      ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
-      ...(options.session?.transcriptDir !== undefined && { transcript: transcriptPath(options.session.transcriptDir, device.name) }),
-      ...(options.diagnose && { diagnose: options.diagnose }),
-      ...(options.refuse && { refuse: options.refuse }),
-      ...(deadline && { signal: deadline.signal }),
-      ...(options.saveAlways?.has(device.name) === true && { saveAlways: true }),
-    };
-    try {
-      // NETCONF devices: YANG edits on their NETCONF port, the CLI-only steps on their SSH port (workflow/netconf).
-      return device.transport === 'netconf' ? await runNetconfDevice({ ...job, open: () => NetconfDeviceSession.open(device, creds, settings) }) : await runDevice(job);
-    } finally {
-      deadline?.clear();
-    }
+    return runFleetDevice(device, creds, deviceSettings, options.saveAlways?.has(device.name) === true);
   };
 
   const runStage = async (stage: Stage): Promise<void> => {
@@ -173,9 +140,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     const worker = async (): Promise<void> => {
       while (next < stage.end) {
         const device = devices[next++] as Device;
-        const outcome = stop.signal.aborted ? skipped(device, stopReason(stop.signal)) : await runOne(device);
+        const outcome = stop.signal.aborted ? skippedOutcome(device, stopReason(stop.signal)) : await runOne(device);
         await finish(outcome);
-        if (FAILED.includes(outcome.result) && stage.kind === 'canary' && !stop.signal.aborted) {
+        if (isFailure(outcome.result) && stage.kind === 'canary' && !stop.signal.aborted) {
           stop.abort(`the ${describeStage(stage)} failed on ${device.name} (${outcome.result}): no other device was started`);
         }
       }
@@ -191,17 +158,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     jumpPool.close();
   }
 
-  const summary: RunSummary = {
-    command,
-    startedAt,
-    durationMs: Date.now() - started,
-    devices: devices.length,
-    byResult,
-    ...(stop.signal.aborted && byResult.skipped > 0 && { stoppedEarly: stopReason(stop.signal) }),
-  };
+  const summary = tally.summary(command, startedAt, Date.now() - started, stop.signal.aborted ? stopReason(stop.signal) : undefined);
   options.reporter.runFinished(summary);
   // Without its end record the journal reads as a killed run, which --resume handles the same way.
   await options.journal?.runFinished(summary).catch(() => undefined);
-  const good = GOOD.reduce((n, r) => n + byResult[r], 0);
-  return { summary, exitCode: good === devices.length ? 0 : 1 };
+  return { summary, exitCode: tally.exitCode() };
 }

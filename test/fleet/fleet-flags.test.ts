@@ -19,6 +19,8 @@ describe('fleet flags', () => {
     expect(takeResume(['--resume=x.jsonl'])).toEqual({ argv: [], resume: 'x.jsonl' });
     expect(takeResume(['--resume'])).toEqual({ argv: [], resume: true });
     expect(takeResume(['-i', 'inv'])).toEqual({ argv: ['-i', 'inv'] });
+    // With --queue the word is a run id, which names no file.
+    expect(takeResume(['--resume', 'rollout-20261206T081500Z-3fa9', '-q'])).toEqual({ argv: ['-q'], resume: 'rollout-20261206T081500Z-3fa9' });
   });
 
   it('reads stages, budget and deadlines', () => {

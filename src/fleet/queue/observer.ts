@@ -1,0 +1,50 @@
+/**
+ * The coordinator's eyes on the queues (BullMQ's QueueEvents, the observer): which device a worker started, each
+ * step it reports, and how it ended, read from each queue's event stream from a given id on, so nothing that
+ * happens after the coordinator looked is missed.
+ */
+import { QueueEvents } from 'bullmq';
+import { redisOptions } from './connection.js';
+import type { QueueConnectionOptions } from './connection.js';
+import { QUEUE_PREFIX } from './job.js';
+
+export interface DeviceEventHandlers {
+  active(jobId: string): void;
+  progress(jobId: string, data: unknown): void;
+  completed(jobId: string, returnvalue: unknown): void;
+  failed(jobId: string, reason: string): void;
+  stalled(jobId: string): void;
+}
+
+export class DeviceEvents {
+  readonly #events: QueueEvents[] = [];
+
+  private constructor() {}
+
+  /** Listens to every queue from its `from` event id (see DeviceQueues.lastEventId). */
+  static async open(connection: QueueConnectionOptions, from: ReadonlyMap<string, string>, handlers: DeviceEventHandlers): Promise<DeviceEvents> {
+    const observer = new DeviceEvents();
+    for (const [queue, lastEventId] of from) {
+      const events = new QueueEvents(queue, { connection: redisOptions(connection), prefix: QUEUE_PREFIX, lastEventId });
+      events.on('error', () => undefined);
+      events.on('active', ({ jobId }) => handlers.active(jobId));
+      events.on('progress', ({ jobId, data }) => handlers.progress(jobId, data));
+      events.on('completed', ({ jobId, returnvalue }) => handlers.completed(jobId, returnvalue));
+      events.on('failed', ({ jobId, failedReason }) => handlers.failed(jobId, failedReason));
+      events.on('stalled', ({ jobId }) => handlers.stalled(jobId));
+      observer.#events.push(events);
+      await events.waitUntilReady();
+    }
+    return observer;
+  }
+
+  /** Closes within `ms` (Redis may be gone), then drops the connections. */
+  async close(ms = 3_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.#events.map((e) => e.close().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+    // BullMQ's disconnect first waits for a connection that may never come back: bounded too.
+    await Promise.race([Promise.all(this.#events.map((e) => e.disconnect().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    clearTimeout(timer);
+  }
+}
