@@ -5,16 +5,15 @@
  *   parent → child: {type:'counters'} (reply {type:'counters', ...} and reset), {type:'stop'}
  *   child → parent: {type:'ready', ...}, {type:'counters', ...}, {type:'error', message}
  *
- * To compute the lower bound from what the agent really sent, it counts what the lab charges latency for: each
- * command line a router executes (commandMs) and each output line it prints (lineMs). The counting wraps two
- * methods of the lab's CLI session class from outside; the lab itself is unchanged.
+ * To compute the lower bound from what the agent really sent, it counts what the lab charges latency for
+ * (lab-counters.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab } from '../lab/lab.js';
 import { labEnvironment } from '../lab/lab.js';
-import { CliSession } from '../lab/router/session.js';
+import { countLabLines, takeLabLineCounts } from './lab-counters.js';
 
 export interface LabProcessOptions {
   readonly devices: number;
@@ -47,26 +46,11 @@ export interface LabCounters {
   readonly cpuSeconds: number;
 }
 
-type SessionMethod = (this: { replay: boolean }, text: string) => Promise<void>;
-
-const counts = { commands: 0, outputLines: 0 };
 let cpuSince = process.cpuUsage();
-
-/** Counts, per call the lab delays, without changing what the method does. */
-function countCalls(name: 'execute' | 'emit', counter: 'commands' | 'outputLines'): void {
-  const proto = CliSession.prototype as unknown as Record<string, SessionMethod | undefined>;
-  const original = proto[name];
-  if (typeof original !== 'function') throw new Error(`bench lab: CliSession.prototype.${name} is gone; update src/bench/lab-process.ts to count the lab's delayed lines`);
-  proto[name] = function (this: { replay: boolean }, text: string): Promise<void> {
-    if (!this.replay) counts[counter]++;
-    return original.call(this, text);
-  };
-}
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as LabProcessOptions;
-  countCalls('execute', 'commands');
-  countCalls('emit', 'outputLines');
+  countLabLines();
   const dir = mkdtempSync(join(tmpdir(), 'certagent-bench-'));
   const lab = await startLab({ stateDir: join(dir, 'lab'), devices: options.devices, latency: { commandMs: options.commandMs, lineMs: options.lineMs } });
   const inventory = await lab.writeInventory(join(dir, 'inventory.yaml'));
@@ -83,8 +67,7 @@ async function main(): Promise<void> {
     enableSecret: lab.credentials.enableSecret,
     ports: Object.fromEntries(lab.devices.map((d) => [d.name, d.port])),
   };
-  counts.commands = 0;
-  counts.outputLines = 0;
+  takeLabLineCounts();
   const stop = async (): Promise<void> => {
     await lab.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -93,9 +76,7 @@ async function main(): Promise<void> {
   process.on('message', (message: { type?: string }) => {
     if (message.type === 'counters') {
       const cpu = process.cpuUsage(cpuSince);
-      const reply: LabCounters = { type: 'counters', commands: counts.commands, outputLines: counts.outputLines, mails: lab.mail.messages().length, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
-      counts.commands = 0;
-      counts.outputLines = 0;
+      const reply: LabCounters = { type: 'counters', ...takeLabLineCounts(), mails: lab.mail.messages().length, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
       cpuSince = process.cpuUsage();
       process.send?.(reply);
     } else if (message.type === 'stop') void stop();
