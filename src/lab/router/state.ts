@@ -20,6 +20,8 @@ export interface RouterState {
   readonly syslog: SyslogBuffer;
   /** Every CLI line and NETCONF operation sessions asked for (not startup-config replays). */
   readonly commands: CommandLog;
+  /** `no logging monitor`: syslog goes to no `terminal monitor` session (IOS's default is `logging monitor debugging`). */
+  monitorLoggingOff?: boolean;
   /** Faults this router shows; changeable at run time by tests and `certagent lab`. */
   faults: FaultPlan;
   /** The router's clock (tests may shift it to exercise expiry). */

@@ -209,6 +209,17 @@ export class IosXeSession {
     return { output, stepsSent: sent };
   }
 
+  /**
+   * Waits, sending nothing, until the text the device prints unasked (syslog on a `terminal monitor` session)
+   * satisfies `until`; returns that text, unredacted as `send` returns output (the transcript and errors are
+   * redacted). The device may reprint its prompt after such a line: the next exchange must not take that prompt
+   * for its own (a dialog step with `promptAfterLastLine` does not).
+   */
+  async waitForOutput(until: (text: string) => boolean, options: { readonly timeoutMs: number; readonly command: string; readonly waitedFor: string }): Promise<string> {
+    if (this.#lostStep) throw new SessionUnusableError(this.device, this.#redactor.redact(options.command), this.#lostStep);
+    return (await this.#channel.readUntil([until], options)).text;
+  }
+
   /** Back to privileged EXEC from any config mode (after a dialog failed half-way), as `end` does. */
   async ensureExec(options: SendOptions = {}): Promise<void> {
     if (this.#level === 'config') await this.#exchange('end\n', [this.#prompts.exec], 'end', options.timeoutMs);
