@@ -8,17 +8,23 @@
  * To compute the lower bound from what the agent really sent, it counts what the lab charges latency for
  * (lab-counters.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLab } from '../lab/lab.js';
-import { labEnvironment } from '../lab/lab.js';
+import { dirname, join } from 'node:path';
+import { DEFAULT_HOSTNAME_PREFIX, labEnvironment, labHostnames, startLab } from '../lab/lab.js';
+import type { LabCredentials } from '../lab/lab.js';
 import { countLabLines, takeLabLineCounts } from './lab-counters.js';
 
 export interface LabProcessOptions {
   readonly devices: number;
   readonly commandMs: number;
   readonly lineMs: number;
+  /** Router names are this plus a number (default lab-r): labs started side by side need different ones. */
+  readonly prefix?: string;
+  readonly credentials?: LabCredentials;
+  /** Routers that already hold a playbook: every router boots from this startup config (its `hostname` line
+   * replaced), with this mail chain store, so one playbook fits the routers of several lab processes. */
+  readonly seed?: { readonly startupConfig: string; readonly chainJson: string };
 }
 
 export interface LabReady {
@@ -32,6 +38,11 @@ export interface LabReady {
   readonly password: string;
   readonly enableSecret: string;
   readonly ports: Readonly<Record<string, number>>;
+  readonly credentials: LabCredentials;
+  /** Where a router keeps its saved config (`write memory`), by name. */
+  readonly startupFiles: Readonly<Record<string, string>>;
+  /** The mail chain store the playbook's certificates come from. */
+  readonly chainStore: string;
 }
 
 export interface LabCounters {
@@ -52,7 +63,25 @@ async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as LabProcessOptions;
   countLabLines();
   const dir = mkdtempSync(join(tmpdir(), 'certagent-bench-'));
-  const lab = await startLab({ stateDir: join(dir, 'lab'), devices: options.devices, latency: { commandMs: options.commandMs, lineMs: options.lineMs } });
+  const stateDir = join(dir, 'lab');
+  const prefix = options.prefix ?? DEFAULT_HOSTNAME_PREFIX;
+  const startupFile = (name: string): string => join(stateDir, 'routers', name, 'startup-config');
+  const chainStore = join(stateDir, 'mail', 'chain.json');
+  if (options.seed) {
+    mkdirSync(dirname(chainStore), { recursive: true });
+    writeFileSync(chainStore, options.seed.chainJson, { mode: 0o600 });
+    for (const name of labHostnames(options.devices, prefix)) {
+      mkdirSync(dirname(startupFile(name)), { recursive: true });
+      writeFileSync(startupFile(name), options.seed.startupConfig.replace(/^hostname .*$/m, `hostname ${name}`));
+    }
+  }
+  const lab = await startLab({
+    stateDir,
+    devices: options.devices,
+    hostnamePrefix: prefix,
+    latency: { commandMs: options.commandMs, lineMs: options.lineMs },
+    ...(options.credentials && { credentials: options.credentials }),
+  });
   const inventory = await lab.writeInventory(join(dir, 'inventory.yaml'));
   const playbook = await lab.writePlaybook(join(dir, 'playbook.yaml'));
   const ready: LabReady = {
@@ -66,6 +95,9 @@ async function main(): Promise<void> {
     password: lab.credentials.password,
     enableSecret: lab.credentials.enableSecret,
     ports: Object.fromEntries(lab.devices.map((d) => [d.name, d.port])),
+    credentials: lab.credentials,
+    startupFiles: Object.fromEntries(lab.devices.map((d) => [d.name, startupFile(d.name)])),
+    chainStore,
   };
   takeLabLineCounts();
   const stop = async (): Promise<void> => {

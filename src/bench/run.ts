@@ -114,15 +114,30 @@ export function nextMessage<T extends { type: string }>(child: ChildProcess, typ
   });
 }
 
-export async function counters(lab: ChildProcess): Promise<LabCounters> {
-  const reply = nextMessage<LabCounters>(lab, 'counters', 60_000);
-  lab.send({ type: 'counters' });
-  return reply;
+/** Every lab's counters since the last call, summed, and a fresh start. */
+export async function counters(labs: readonly ChildProcess[]): Promise<LabCounters> {
+  const replies = await Promise.all(
+    labs.map((lab) => {
+      const reply = nextMessage<LabCounters>(lab, 'counters', 60_000);
+      lab.send({ type: 'counters' });
+      return reply;
+    }),
+  );
+  return replies.reduce((sum, r) => ({ type: 'counters', commands: sum.commands + r.commands, outputLines: sum.outputLines + r.outputLines, mails: sum.mails + r.mails, cpuSeconds: sum.cpuSeconds + r.cpuSeconds }), {
+    type: 'counters',
+    commands: 0,
+    outputLines: 0,
+    mails: 0,
+    cpuSeconds: 0,
+  });
 }
 
-interface Context {
-  readonly lab: LabReady;
-  readonly child: ChildProcess;
+export interface Context {
+  /** The lab processes (several for a fleet one process cannot hold): their counters are summed. */
+  readonly labs: readonly ChildProcess[];
+  readonly inventory: string;
+  readonly playbook: string;
+  readonly env: Readonly<Record<string, string>>;
   readonly work: string;
   readonly pinning: Pinning;
   readonly commandMs: number;
@@ -131,18 +146,20 @@ interface Context {
 
 let runs = 0;
 
-/** The real CLI on `names`, measured; lines and lower bound from the lab's counters over the run. */
-export async function runCertagent(ctx: Context, command: 'rollout' | 'rotate', names: readonly string[], concurrency: number): Promise<AgentRun> {
+/** The real CLI on `names` (every router of the inventory: a number), measured; lines and lower bound from the
+ * labs' counters over the run. */
+export async function runCertagent(ctx: Context, command: 'rollout' | 'rotate', names: readonly string[] | number, concurrency: number): Promise<AgentRun> {
   const n = ++runs;
   const report = join(ctx.work, `report-${n}.jsonl`);
-  const args = [CLI, command, '-i', ctx.lab.inventory, '-p', ctx.lab.playbook, '--limit', names.join(','), '--concurrency', String(concurrency), '--json', report, '--journal', join(ctx.work, `journal-${n}.jsonl`), '--progress', 'none', '-q'];
-  await counters(ctx.child);
-  const run = await measured(process.execPath, args, { env: { ...process.env, ...ctx.lab.env }, ...(ctx.pinning.client !== undefined && { cpu: ctx.pinning.client }), reportFile: join(ctx.work, `time-${n}.txt`) });
-  const used = await counters(ctx.child);
-  if (run.exitCode !== 0) throw new Error(`bench: certagent ${command} on ${names.length} routers exited ${run.exitCode}: ${run.stderrTail}`);
+  const limit = typeof names === 'number' ? [] : ['--limit', names.join(',')];
+  const args = [CLI, command, '-i', ctx.inventory, '-p', ctx.playbook, ...limit, '--concurrency', String(concurrency), '--json', report, '--journal', join(ctx.work, `journal-${n}.jsonl`), '--progress', 'none', '-q'];
+  const size = typeof names === 'number' ? names : names.length;
+  await counters(ctx.labs);
+  const run = await measured(process.execPath, args, { env: { ...process.env, ...ctx.env }, ...(ctx.pinning.client !== undefined && { cpu: ctx.pinning.client }), reportFile: join(ctx.work, `time-${n}.txt`) });
+  const used = await counters(ctx.labs);
+  if (run.exitCode !== 0) throw new Error(`bench: certagent ${command} on ${size} routers exited ${run.exitCode}: ${run.stderrTail}`);
   const parsed = parseJsonReport(readFileSync(report, 'utf8'));
   const trips = parsed.devices.reduce((sum, d) => sum + d.roundTrips, 0);
-  const size = names.length;
   const lowerBound = (used.commands * ctx.commandMs + used.outputLines * ctx.lineMs) / 1000 / Math.min(concurrency, size);
   return {
     wallSeconds: round(run.wallSeconds, 2),
@@ -159,17 +176,17 @@ export async function runCertagent(ctx: Context, command: 'rollout' | 'rotate', 
   };
 }
 
-async function runPeer(ctx: Context, which: 'netmiko' | 'ansible', names: readonly string[], concurrency: number): Promise<PeerRun> {
+async function runPeer(ctx: Context, lab: LabReady, which: 'netmiko' | 'ansible', names: readonly string[], concurrency: number): Promise<PeerRun> {
   const job: NetmikoJob = {
-    devices: names.map((name) => ({ name, host: '127.0.0.1', port: ctx.lab.ports[name] ?? 0 })),
-    username: ctx.lab.username,
-    password: ctx.lab.password,
-    secret: ctx.lab.enableSecret,
+    devices: names.map((name) => ({ name, host: '127.0.0.1', port: lab.ports[name] ?? 0 })),
+    username: lab.username,
+    password: lab.password,
+    secret: lab.enableSecret,
     concurrency,
-    steps: await freshRouterSteps(ctx.lab.playbook, ctx.lab.env),
+    steps: await freshRouterSteps(lab.playbook, lab.env),
   };
   const cpu = ctx.pinning.client !== undefined ? { cpu: ctx.pinning.client } : {};
-  await counters(ctx.child);
+  await counters(ctx.labs);
   let seconds: number;
   let cpuSeconds: number;
   let ok: number;
@@ -212,7 +229,7 @@ async function runPeer(ctx: Context, which: 'netmiko' | 'ansible', names: readon
     ok = names.length - bad.length;
     failures = bad.map((device) => ({ device, error: `ansible-playbook exited ${run.exitCode}: ${run.stderrTail.trim().slice(-300)}` }));
   }
-  const used = await counters(ctx.child);
+  const used = await counters(ctx.labs);
   return {
     seconds: round(seconds, 2),
     devices: names.length,
@@ -250,7 +267,7 @@ async function benchOne(size: number, options: Options): Promise<BenchResult> {
   try {
     if (child.pid !== undefined) pinProcess(child.pid, pinning.lab);
     const lab = await nextMessage<LabReady>(child, 'ready', 600_000);
-    const ctx: Context = { lab, child, work, pinning, commandMs: options.commandMs, lineMs: options.lineMs };
+    const ctx: Context = { labs: [child], inventory: lab.inventory, playbook: lab.playbook, env: lab.env, work, pinning, commandMs: options.commandMs, lineMs: options.lineMs };
     const names = [...lab.names];
     const main = names.splice(0, size);
     const single = names.splice(0, 1);
@@ -277,8 +294,8 @@ async function benchOne(size: number, options: Options): Promise<BenchResult> {
         outputLinesPerDevice: mine.outputLinesPerDevice,
         failures: [],
       };
-      const netmiko = s > 0 ? await runPeer(ctx, 'netmiko', netmikoSubset, Math.min(c, s)) : undefined;
-      const ansible = a > 0 ? await runPeer(ctx, 'ansible', ansibleSubset, Math.min(c, a)) : undefined;
+      const netmiko = s > 0 ? await runPeer(ctx, lab, 'netmiko', netmikoSubset, Math.min(c, s)) : undefined;
+      const ansible = a > 0 ? await runPeer(ctx, lab, 'ansible', ansibleSubset, Math.min(c, a)) : undefined;
       comparison = {
         devices: peers,
         concurrency: c,
