@@ -214,20 +214,32 @@ async function runPeer(ctx: Context, lab: LabReady, which: 'netmiko' | 'ansible'
       ANSIBLE_NOCOLOR: '1',
       ANSIBLE_RETRY_FILES_ENABLED: 'False',
       ANSIBLE_STDOUT_CALLBACK: 'json',
+      // network_cli's 30 s default fails a dialog on a busy machine; certagent's own deadlines are longer too.
+      ANSIBLE_PERSISTENT_COMMAND_TIMEOUT: '120',
+      ANSIBLE_PERSISTENT_CONNECT_TIMEOUT: '120',
     };
     const run = await measured('ansible-playbook', ['-i', inventory, playbook, '--forks', String(concurrency)], { ...cpu, env, reportFile: join(ctx.work, 'time-ansible.txt') });
-    const stats = (() => {
-      try {
-        return (JSON.parse(run.stdout) as { stats?: Record<string, { failures?: number; unreachable?: number }> }).stats ?? {};
-      } catch {
-        return {};
+    type HostResult = { failed?: boolean; unreachable?: boolean; msg?: string; results?: HostResult[] };
+    type Report = { stats?: Record<string, { failures?: number; unreachable?: number }>; plays?: { tasks?: { task?: { name?: string }; hosts?: Record<string, HostResult> }[] }[] };
+    let report: Report = {};
+    try {
+      report = JSON.parse(run.stdout) as Report;
+    } catch {
+      // No JSON at all: every device counts as failed, with ansible-playbook's own last words.
+    }
+    const why = (name: string): string => {
+      for (const t of report.plays?.[0]?.tasks ?? []) {
+        const host = t.hosts?.[name];
+        const failedItem = host?.results?.find((r) => r.failed === true || r.unreachable === true);
+        if (host && (host.failed === true || host.unreachable === true || failedItem)) return `${t.task?.name ?? 'task'}: ${(failedItem?.msg ?? host.msg ?? '').slice(0, 300)}`;
       }
-    })();
-    const bad = names.filter((name) => (stats[name]?.failures ?? 1) > 0 || (stats[name]?.unreachable ?? 0) > 0);
+      return `ansible-playbook exited ${run.exitCode}: ${run.stderrTail.trim().slice(-300)}`;
+    };
+    const bad = names.filter((name) => (report.stats?.[name]?.failures ?? 1) > 0 || (report.stats?.[name]?.unreachable ?? 0) > 0);
     seconds = run.wallSeconds;
     cpuSeconds = run.cpuSeconds;
     ok = names.length - bad.length;
-    failures = bad.map((device) => ({ device, error: `ansible-playbook exited ${run.exitCode}: ${run.stderrTail.trim().slice(-300)}` }));
+    failures = bad.map((device) => ({ device, error: why(device) }));
   }
   const used = await counters(ctx.labs);
   return {
