@@ -20,6 +20,7 @@ import type { LabProcessOptions, LabReady } from './lab-process.js';
 import { choosePinning, loadAverage, pinProcess } from './measure.js';
 import { nextMessage, runCertagent } from './run.js';
 import type { AgentRun, Context } from './run.js';
+import { errorMessage } from '../shared/error-message.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -157,6 +158,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`${errorMessage(err)}\n`);
   process.exitCode = 1;
 });
