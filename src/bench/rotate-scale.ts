@@ -125,6 +125,8 @@ async function main(): Promise<void> {
     const ctx: Context = { labs, inventory, playbook: seeded.playbook, env: seeded.env, work, pinning, commandMs, lineMs };
     process.stderr.write(`bench:rotate: certagent rotate on ${devices} routers, concurrency ${concurrency}\n`);
     const rotate: AgentRun = await runCertagent(ctx, 'rotate', devices, concurrency);
+    // Said at once: the second run may be cut short (a time limit) and must not take this figure with it.
+    process.stderr.write(`bench:rotate: ${devices} routers at concurrency ${concurrency}: ${JSON.stringify(rotate)} (load average ${loadAverage()})\n`);
     let peak: AgentRun | undefined;
     if (rssConcurrency > 0) {
       process.stderr.write(`bench:rotate: again at concurrency ${rssConcurrency} for the peak RSS\n`);
