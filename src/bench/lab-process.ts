@@ -5,21 +5,26 @@
  *   parent → child: {type:'counters'} (reply {type:'counters', ...} and reset), {type:'stop'}
  *   child → parent: {type:'ready', ...}, {type:'counters', ...}, {type:'error', message}
  *
- * To compute the lower bound from what the agent really sent, it counts what the lab charges latency for: each
- * command line a router executes (commandMs) and each output line it prints (lineMs). The counting wraps two
- * methods of the lab's CLI session class from outside; the lab itself is unchanged.
+ * To compute the lower bound from what the agent really sent, it counts what the lab charges latency for
+ * (lab-counters.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLab } from '../lab/lab.js';
-import { labEnvironment } from '../lab/lab.js';
-import { CliSession } from '../lab/router/session.js';
+import { dirname, join } from 'node:path';
+import { DEFAULT_HOSTNAME_PREFIX, labEnvironment, labHostnames, startLab } from '../lab/lab.js';
+import type { LabCredentials } from '../lab/lab.js';
+import { countLabLines, takeLabLineCounts } from './lab-counters.js';
 
 export interface LabProcessOptions {
   readonly devices: number;
   readonly commandMs: number;
   readonly lineMs: number;
+  /** Router names are this plus a number (default lab-r): labs started side by side need different ones. */
+  readonly prefix?: string;
+  readonly credentials?: LabCredentials;
+  /** Routers that already hold a playbook: every router boots from this startup config (its `hostname` line
+   * replaced), with this mail chain store, so one playbook fits the routers of several lab processes. */
+  readonly seed?: { readonly startupConfig: string; readonly chainJson: string };
 }
 
 export interface LabReady {
@@ -33,6 +38,11 @@ export interface LabReady {
   readonly password: string;
   readonly enableSecret: string;
   readonly ports: Readonly<Record<string, number>>;
+  readonly credentials: LabCredentials;
+  /** Where a router keeps its saved config (`write memory`), by name. */
+  readonly startupFiles: Readonly<Record<string, string>>;
+  /** The mail chain store the playbook's certificates come from. */
+  readonly chainStore: string;
 }
 
 export interface LabCounters {
@@ -47,28 +57,31 @@ export interface LabCounters {
   readonly cpuSeconds: number;
 }
 
-type SessionMethod = (this: { replay: boolean }, text: string) => Promise<void>;
-
-const counts = { commands: 0, outputLines: 0 };
 let cpuSince = process.cpuUsage();
-
-/** Counts, per call the lab delays, without changing what the method does. */
-function countCalls(name: 'execute' | 'emit', counter: 'commands' | 'outputLines'): void {
-  const proto = CliSession.prototype as unknown as Record<string, SessionMethod | undefined>;
-  const original = proto[name];
-  if (typeof original !== 'function') throw new Error(`bench lab: CliSession.prototype.${name} is gone; update src/bench/lab-process.ts to count the lab's delayed lines`);
-  proto[name] = function (this: { replay: boolean }, text: string): Promise<void> {
-    if (!this.replay) counts[counter]++;
-    return original.call(this, text);
-  };
-}
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as LabProcessOptions;
-  countCalls('execute', 'commands');
-  countCalls('emit', 'outputLines');
+  countLabLines();
   const dir = mkdtempSync(join(tmpdir(), 'certagent-bench-'));
-  const lab = await startLab({ stateDir: join(dir, 'lab'), devices: options.devices, latency: { commandMs: options.commandMs, lineMs: options.lineMs } });
+  const stateDir = join(dir, 'lab');
+  const prefix = options.prefix ?? DEFAULT_HOSTNAME_PREFIX;
+  const startupFile = (name: string): string => join(stateDir, 'routers', name, 'startup-config');
+  const chainStore = join(stateDir, 'mail', 'chain.json');
+  if (options.seed) {
+    mkdirSync(dirname(chainStore), { recursive: true });
+    writeFileSync(chainStore, options.seed.chainJson, { mode: 0o600 });
+    for (const name of labHostnames(options.devices, prefix)) {
+      mkdirSync(dirname(startupFile(name)), { recursive: true });
+      writeFileSync(startupFile(name), options.seed.startupConfig.replace(/^hostname .*$/m, `hostname ${name}`));
+    }
+  }
+  const lab = await startLab({
+    stateDir,
+    devices: options.devices,
+    hostnamePrefix: prefix,
+    latency: { commandMs: options.commandMs, lineMs: options.lineMs },
+    ...(options.credentials && { credentials: options.credentials }),
+  });
   const inventory = await lab.writeInventory(join(dir, 'inventory.yaml'));
   const playbook = await lab.writePlaybook(join(dir, 'playbook.yaml'));
   const ready: LabReady = {
@@ -82,9 +95,11 @@ async function main(): Promise<void> {
     password: lab.credentials.password,
     enableSecret: lab.credentials.enableSecret,
     ports: Object.fromEntries(lab.devices.map((d) => [d.name, d.port])),
+    credentials: lab.credentials,
+    startupFiles: Object.fromEntries(lab.devices.map((d) => [d.name, startupFile(d.name)])),
+    chainStore,
   };
-  counts.commands = 0;
-  counts.outputLines = 0;
+  takeLabLineCounts();
   const stop = async (): Promise<void> => {
     await lab.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -93,9 +108,7 @@ async function main(): Promise<void> {
   process.on('message', (message: { type?: string }) => {
     if (message.type === 'counters') {
       const cpu = process.cpuUsage(cpuSince);
-      const reply: LabCounters = { type: 'counters', commands: counts.commands, outputLines: counts.outputLines, mails: lab.mail.messages().length, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
-      counts.commands = 0;
-      counts.outputLines = 0;
+      const reply: LabCounters = { type: 'counters', ...takeLabLineCounts(), mails: lab.mail.messages().length, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
       cpuSince = process.cpuUsage();
       process.send?.(reply);
     } else if (message.type === 'stop') void stop();

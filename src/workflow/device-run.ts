@@ -19,8 +19,10 @@ import { WorkflowError, VerificationError, errorDetail } from './errors.js';
 import type { ErrorDetail } from './errors.js';
 import { FACTS_COMMAND, parseFacts } from './facts.js';
 import type { DeviceFacts } from './facts.js';
-import { batches, planCommands, planFor } from './plan.js';
+import { readCheapFacts } from './cheap-facts.js';
+import { batches, planCommands, planFor, planNotes } from './plan.js';
 import type { DevicePlan, PlannedChange } from './plan.js';
+import { ROTATE_KINDS } from './rotate.js';
 import { proofRecord, RunContext } from './run-context.js';
 import type { Undone } from './run-context.js';
 import { refusedError } from './job.js';
@@ -48,9 +50,26 @@ class SshRun extends RunContext<IosXeSession> {
 }
 
 async function gather(session: IosXeSession): Promise<DeviceFacts> {
-  const facts = parseFacts(await session.send(FACTS_COMMAND));
+  return marked(session, parseFacts(await session.send(FACTS_COMMAND)));
+}
+
+function marked(session: IosXeSession, facts: DeviceFacts): DeviceFacts {
   for (const value of facts.environment.values()) if (value instanceof Secret) session.markSecret(value.reveal());
   return facts;
+}
+
+/** The full facts, the certificate hex read only of trustpoints that will change. */
+async function gatherCheaply(session: IosXeSession, desired: DesiredState): Promise<DeviceFacts> {
+  const read = await readCheapFacts(session, desired, { certificatesOnly: false });
+  if (read.kind !== 'facts') throw new Error('readCheapFacts answered without facts to a read that asked for them');
+  return marked(session, read.facts);
+}
+
+/** A run that can end after the fingerprints when every certificate is in place: it plans certificates only and
+ * has nothing else to do on the device (no proof, no save, no CUBE trunk, no diagnosis). */
+function certificatesOnly(job: DeviceJob): boolean {
+  const only = job.planOptions?.only;
+  return only !== undefined && only.every((k) => ROTATE_KINDS.includes(k)) && !job.alwaysProve && !job.saveAlways && !job.diagnose && !job.desired.cube;
 }
 
 /** The CUBE step's changes undone first: they were made last. */
@@ -142,8 +161,14 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
   let deviceDesired: DesiredState;
   try {
     run.forward('gather facts');
-    before = await run.connect(gather);
+    const read = await run.connect((s) => readCheapFacts(s, job.desired, { certificatesOnly: certificatesOnly(job) }));
     const session = run.session as IosXeSession;
+    if (read.kind === 'certificates-unchanged') {
+      const notes = planNotes(read.trustpoints, job.desired, job.planOptions);
+      await run.close();
+      return run.outcome('unchanged', [], { commands: [], ...(notes.length > 0 && { diagnoses: notes }) });
+    }
+    before = marked(session, read.facts);
     stepNow = 'plan';
     deviceDesired = await desiredForDevice(session, job.desired);
     plan = planFor(job.device, before, deviceDesired, job.planOptions);
@@ -184,7 +209,7 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     if (plan.changes.length > 0) {
       stepNow = 'verify configuration';
       run.forward(stepNow);
-      const after = await gather(session);
+      const after = await gatherCheaply(session, deviceDesired);
       assertPlanApplied(job.device, stepNow, after, deviceDesired, job.planOptions, 'read the transcript: the device accepted a command but did not apply it');
       const expected = plannedCertificates(plan);
       if (expected.length > 0) {

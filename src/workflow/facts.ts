@@ -5,7 +5,7 @@
  * applets, and the `ip host` lines: a single round trip. Parsing is pure.
  */
 import { createHash } from 'node:crypto';
-import { parseCertificate } from '../certs/x509.js';
+import { certificateParseCache } from '../certs/parse-cache.js';
 import type { CertificateFacts } from '../certs/types.js';
 import { Secret } from '../config/index.js';
 import { outputLines, parseEemConfig, withoutSyslogLines, parsePkiConfig, redactServerCredentials } from '../device/index.js';
@@ -77,7 +77,7 @@ export function installedCertificate(der: Buffer, serialHex: string): InstalledC
   }
   let facts: CertificateFacts;
   try {
-    facts = parseCertificate(der, `certificate ${serialHex}`);
+    facts = certificateParseCache.parse(der, `certificate ${serialHex}`);
   } catch (err) {
     return { unreadable: `certificate ${serialHex}: ${errorMessage(err)}` };
   }

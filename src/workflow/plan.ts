@@ -288,9 +288,22 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
     });
   }
 
+  notes.push(...planNotes(facts.trustpoints.keys(), desired, options));
+
+  const only = options.only;
+  const changes = all.filter(isChange).filter((c) => only === undefined || only.includes(c.kind));
+  checkRollbackMaterial(changes);
+  const unchanged = all.filter((x): x is ChangeRecord => !isChange(x));
+  return { changes, unchanged, notes };
+}
+
+/** What is worth telling about a device holding these trustpoints, whether or not anything changes: stale chain
+ * members left in place, and certificates the source gives that expire soon. */
+export function planNotes(trustpoints: Iterable<string>, desired: DesiredState, options: PlanOptions = {}): string[] {
+  const notes: string[] = [];
   const wanted = new Set(desired.trustpoints.map((t) => t.name));
   const prefixes = [...new Set(desired.trustpoints.flatMap((t) => (t.chainPrefix ? [t.chainPrefix] : [])))];
-  for (const name of facts.trustpoints.keys()) {
+  for (const name of trustpoints) {
     if (!wanted.has(name) && prefixes.some((p) => p !== '' && name.startsWith(p))) {
       notes.push(`trustpoint ${name} is no longer part of the chain; left in place (remove it by hand once nothing needs it)`);
     }
@@ -309,12 +322,7 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
       }
     }
   }
-
-  const only = options.only;
-  const changes = all.filter(isChange).filter((c) => only === undefined || only.includes(c.kind));
-  checkRollbackMaterial(changes);
-  const unchanged = all.filter((x): x is ChangeRecord => !isChange(x));
-  return { changes, unchanged, notes };
+  return notes;
 }
 
 /** `planDevice` for one device of a run: unreadable facts become that device's error, before any change. */

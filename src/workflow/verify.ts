@@ -2,9 +2,12 @@
  * Proof that the applet's mail went out. `event manager run` returns at once and the mail action reports a
  * failure only later, in the log (`%HA_EM-3-FMPD_SMTP` + `%HA_EM-3-FMPD_ERROR`); success logs nothing. So the
  * applet ends with certagent's marker action (see eem-render.ts), run with a fresh nonce: the marker line proves
- * success, a new forbidden line proves failure, and the log is polled with backoff until one of them or the deadline.
+ * success, a new forbidden line proves failure. Where the device streams its syslog to the session (`terminal
+ * monitor`), the outcome is seen as it is logged; elsewhere the log is polled with backoff until one of them or
+ * the deadline.
  */
-import { SHOW, outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials, runAppletCommand } from '../device/index.js';
+import { SHOW, monitorLoggingSeverity, outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials, runAppletCommand } from '../device/index.js';
+import { DeviceCommandError, DeviceTimeoutError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import type { DesiredState, VerifyPlan } from './desired.js';
 import { markerMessage } from './eem-render.js';
@@ -26,13 +29,18 @@ export interface ProofOptions {
   readonly marker: boolean;
   /** The device deadline: polling stops when it aborts. */
   readonly signal?: AbortSignal;
+  /** Watch the syslog stream (`terminal monitor`) where the device offers it; default true. */
+  readonly monitor?: boolean;
 }
 
 export interface Proof {
   readonly applet: string;
   readonly nonce: string;
   readonly markerLine?: string;
+  /** Looks at `show logging` after the run: 0 when the outcome was streamed. */
   readonly polls: number;
+  /** The outcome was seen on the `terminal monitor` stream. */
+  readonly streamed: boolean;
 }
 
 /** Lines of `after` beyond those already in `before` (counted, so a repeated identical line still counts as new). */
@@ -68,13 +76,88 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/**
+ * `show logging` cut to the EEM lines and the `Monitor logging:` line, which says whether a `terminal monitor`
+ * session would be shown the marker (genieparser capture: `Monitor logging: level debugging, 0 messages logged`).
+ */
+export const MONITOR_LOG_COMMAND = `${LOG_COMMAND}|Monitor logging`;
+
+/** `action syslog msg` logs at severity 6 (`%HA_EM-6-LOG`, dossier's EEM log captures). */
+const MARKER_SEVERITY = 6;
+
+/** Complete lines (the last one ended by a newline) of text the device printed. */
+function completeLines(text: string): string[] {
+  return outputLines(text.slice(0, text.lastIndexOf('\n') + 1));
+}
+
+function failed(session: IosXeSession, verify: VerifyPlan, options: ProofOptions, run: string, failures: readonly string[]): ProofError {
+  const said = failures.map((l) => options.redact(redactServerCredentials(l.trim()))).join('\n');
+  const reason = parseEemLogEntries(failures.join('\n')).find((e) => e.reason !== undefined)?.reason;
+  return new ProofError(
+    session.device,
+    run,
+    `${session.device}: applet ${verify.applet} failed${reason ? `: ${reason}` : ''} (the device logged it after '${run}')`,
+    'the mail did not go out: check that the mail server chain anchors on a trustpoint, the server name resolves (ip host), the account and sender; certagent fix shows a diagnosis',
+    said,
+  );
+}
+
+/** `terminal monitor`; false when the device refuses it (the proof then polls). */
+async function startMonitor(session: IosXeSession): Promise<boolean> {
+  try {
+    await session.send('terminal monitor');
+    return true;
+  } catch (err) {
+    if (err instanceof DeviceCommandError) return false;
+    throw err;
+  }
+}
+
+/**
+ * Waits for the marker or a failure line as the device streams its syslog to this session. Undefined when neither
+ * came before the deadline (the log then decides). `terminal no monitor` is read up to the prompt after its own
+ * echo, so a prompt the device reprinted after a streamed line cannot end it early.
+ */
+async function watchLog(session: IosXeSession, verify: VerifyPlan, run: string, runOutput: string, marker: string, deadline: number): Promise<string[] | undefined> {
+  const decisive = (line: string): boolean => line.includes(marker) || verify.forbiddenLogPatterns.some((p) => p.test(line));
+  try {
+    // IOS may print a line logged while the run command was still in hand before that command's prompt.
+    if (completeLines(runOutput).some(decisive)) return completeLines(runOutput);
+    const text = await session.waitForOutput(decisive, {
+      timeoutMs: Math.max(1, deadline - Date.now()),
+      command: run,
+      waitedFor: `'${marker}' or a logged failure on the terminal monitor`,
+    });
+    return completeLines(text);
+  } catch (err) {
+    if (err instanceof DeviceTimeoutError) return undefined;
+    throw err;
+  } finally {
+    await session.interact([{ send: 'terminal no monitor', expect: [] }]);
+  }
+}
+
+/**
+ * Runs the applet and proves its outcome. Where the device streams informational syslog to a `terminal monitor`
+ * session, the marker or a failure is seen the moment it is logged; otherwise (the marker-less failures-only mode,
+ * `no logging monitor`, a refused `terminal monitor`, or nothing streamed by the deadline) the log is polled.
+ */
 export async function proveApplet(session: IosXeSession, verify: VerifyPlan, options: ProofOptions): Promise<Proof> {
   const device = session.device;
   const run = runAppletCommand(verify.applet, options.nonce);
-  const baseline = await session.send(LOG_COMMAND);
-  await session.send(run);
   const marker = markerMessage(verify.applet, options.nonce);
+  const wantStream = options.marker && options.monitor !== false;
+  const baseline = await session.send(wantStream ? MONITOR_LOG_COMMAND : LOG_COMMAND);
+  const streaming = wantStream && (monitorLoggingSeverity(baseline) ?? -1) >= MARKER_SEVERITY && (await startMonitor(session));
+  const ranOutput = await session.send(run);
   const deadline = Date.now() + verify.waitForLogSeconds * 1000;
+  if (streaming) {
+    const streamed = await watchLog(session, verify, run, ranOutput, marker, deadline);
+    const done = streamed?.find((l) => l.includes(marker));
+    if (done !== undefined) return { applet: verify.applet, nonce: options.nonce, markerLine: options.redact(done.trim()), polls: 0, streamed: true };
+    const failures = streamed?.filter((l) => verify.forbiddenLogPatterns.some((p) => p.test(l))) ?? [];
+    if (failures.length > 0) throw failed(session, verify, options, run, failures);
+  }
   let interval = options.pollIntervalMs ?? 200;
   let polls = 0;
   let fresh: string[];
@@ -83,25 +166,14 @@ export async function proveApplet(session: IosXeSession, verify: VerifyPlan, opt
     polls++;
     fresh = newLines(baseline, text);
     const done = fresh.find((l) => l.includes(marker));
-    if (done !== undefined) return { applet: verify.applet, nonce: options.nonce, markerLine: options.redact(done.trim()), polls };
+    if (done !== undefined) return { applet: verify.applet, nonce: options.nonce, markerLine: options.redact(done.trim()), polls, streamed: false };
     const failures = fresh.filter((l) => verify.forbiddenLogPatterns.some((p) => p.test(l)));
-    if (failures.length > 0) {
-      const said = failures.map((l) => options.redact(redactServerCredentials(l.trim()))).join('\n');
-      const entries = parseEemLogEntries(failures.join('\n'));
-      const reason = entries.find((e) => e.reason !== undefined)?.reason;
-      throw new ProofError(
-        device,
-        run,
-        `${device}: applet ${verify.applet} failed${reason ? `: ${reason}` : ''} (the device logged it after '${run}')`,
-        'the mail did not go out: check that the mail server chain anchors on a trustpoint, the server name resolves (ip host), the account and sender; certagent fix shows a diagnosis',
-        said,
-      );
-    }
+    if (failures.length > 0) throw failed(session, verify, options, run, failures);
     if (Date.now() >= deadline) break;
     await delay(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal);
     interval = Math.min(interval * 2, options.maxPollIntervalMs ?? 2_000);
   }
-  if (!options.marker) return { applet: verify.applet, nonce: options.nonce, polls };
+  if (!options.marker) return { applet: verify.applet, nonce: options.nonce, polls, streamed: false };
   const seen = fresh.map((l) => options.redact(l.trim())).join('\n');
   throw new ProofError(
     device,

@@ -54,3 +54,21 @@ export function parseEemLogEntries(text: string): EemLogEntry[] {
   }
   return entries;
 }
+
+const SEVERITIES = ['emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging'] as const;
+
+/**
+ * The `Monitor logging:` line of `show logging`: the most verbose severity (0-7) syslog sends to `terminal monitor`
+ * sessions, or undefined when it sends none (`Monitor logging: disabled`, the form the genieparser capture shows for
+ * `Console logging: disabled`) or the line is missing.
+ */
+export function monitorLoggingSeverity(text: string): number | undefined {
+  for (const line of outputLines(text)) {
+    const m = /^\s*Monitor logging: level (\w+)/.exec(line);
+    if (m) {
+      const level = SEVERITIES.indexOf(m[1] as (typeof SEVERITIES)[number]);
+      return level < 0 ? undefined : level;
+    }
+  }
+  return undefined;
+}

@@ -124,7 +124,7 @@ const exec: EngineCommand[] = [
   {
     modes: [EXEC],
     syntax: 'show logging',
-    run: (ctx) => ctx.io.print(showLogging(ctx.router.syslog.entries(), ctx.router.syslog.count)),
+    run: (ctx) => ctx.io.print(showLogging(ctx.router.syslog.entries(), ctx.router.syslog.count, ctx.router.monitorLoggingOff !== true)),
   },
   {
     modes: [EXEC],
@@ -287,6 +287,15 @@ const config: EngineCommand[] = [
       const lines = ctx.runtime.base.lines;
       if (!lines.has(name)) lines.set(name, []);
       ctx.enterMode({ id: CONFIG_LINE, target: name });
+    },
+  },
+  {
+    // Only on/off is modelled: with a severity level the lab would still stream every line.
+    modes: [CONFIG],
+    syntax: 'logging monitor [<level>]',
+    negatable: true,
+    run(ctx) {
+      ctx.router.monitorLoggingOff = ctx.negated;
     },
   },
   ...IGNORED_GLOBAL.map((syntax): EngineCommand => ({ modes: [CONFIG], syntax, negatable: true, run: () => undefined })),

@@ -208,6 +208,7 @@ export class CliSession implements SessionControl {
 
   /** As IOS with `logging synchronous`: at an idle prompt the message goes on its own line and the prompt comes back. */
   private showLog(line: string): void {
+    if (this.runtime.state.monitorLoggingOff === true) return;
     if (!this.atPrompt) {
       this.heldLogs.push(line);
       return;

@@ -102,7 +102,8 @@ Configuration register is 0x2102
 `;
 }
 
-export function showLogging(entries: readonly string[], logged: number): string {
+/** `Monitor logging: disabled` after `no logging monitor`, as the genieparser capture prints `Console logging: disabled`. */
+export function showLogging(entries: readonly string[], logged: number, monitor = true): string {
   return `Syslog logging: enabled (0 messages dropped, 0 messages rate-limited, 0 flushes, 0 overruns, xml disabled, filtering disabled)
 
 No Active Message Discriminator.
@@ -114,8 +115,8 @@ No Inactive Message Discriminator.
 
     Console logging: level debugging, ${logged} messages logged, xml disabled,
                      filtering disabled
-    Monitor logging: level debugging, ${logged} messages logged, xml disabled,
-                     filtering disabled
+${monitor ? `    Monitor logging: level debugging, ${logged} messages logged, xml disabled,
+                     filtering disabled` : '    Monitor logging: disabled'}
     Buffer logging:  level debugging, ${logged} messages logged, xml disabled,
                     filtering disabled
     Exception Logging: size (4096 bytes)

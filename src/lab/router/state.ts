@@ -32,6 +32,8 @@ export interface RouterState {
   readonly commands: CommandLog;
   /** The configuration lock a CLI session holds (`configure terminal lock`): other sessions cannot enter config mode. */
   configLock?: ConfigLock;
+  /** `no logging monitor`: syslog goes to no `terminal monitor` session (IOS's default is `logging monitor debugging`). */
+  monitorLoggingOff?: boolean;
   /** Faults this router shows; changeable at run time by tests and `certagent lab`. */
   faults: FaultPlan;
   /** The IOS XE release it plays (SSH stack, `show version`, PKI strictness); fixed at start. */

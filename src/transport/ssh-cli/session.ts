@@ -80,6 +80,9 @@ export interface DialogResult {
   readonly stepsSent: number;
 }
 
+/** A line end with at most a partial line after it: a read for unasked output ends at every complete line. */
+const LINE_END = /\n[^\n]*$/;
+
 /** Questions IOS may ask after any command; one arriving where none was expected fails the command at once. */
 const QUESTION = new RegExp([DIALOG.yesNo, DIALOG.confirm, DIALOG.destinationFilename, DIALOG.password].map((q) => q.source).join('|'));
 
@@ -288,6 +291,29 @@ export class IosXeSession {
     const output = this.#redactor.redact(seen);
     this.#check(name, output);
     return { output, stepsSent: sent };
+  }
+
+  /**
+   * Waits, sending nothing, until a complete line the device prints unasked (syslog on a `terminal monitor`
+   * session) satisfies `decisive`; returns all the text read, unredacted as `send` returns output (the transcript
+   * and errors are redacted). Each read ends at a line end, and each line is tested once, so the work stays linear
+   * in what arrives. The device may reprint its prompt after such a line: the next exchange ends at its own
+   * end-of-command line, so that prompt cannot be taken for its answer.
+   */
+  async waitForOutput(decisive: (line: string) => boolean, options: { readonly timeoutMs: number; readonly command: string; readonly waitedFor: string; readonly signal?: AbortSignal }): Promise<string> {
+    if (this.#lostStep) throw new SessionUnusableError(this.device, this.#redactor.redact(options.command), this.#lostStep);
+    const deadline = Date.now() + options.timeoutMs;
+    let text = '';
+    let tested = 0;
+    for (;;) {
+      const read = await this.#channel.readUntil([LINE_END], { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+      text += read.text;
+      const end = text.lastIndexOf('\n');
+      if (end < tested) continue;
+      const lines = text.slice(tested, end).split('\n');
+      tested = end + 1;
+      if (lines.some((line) => decisive(line.replace(/\r$/, '')))) return text;
+    }
   }
 
   /** Back to privileged EXEC from any config mode (after a dialog failed half-way), as `end` does. */

@@ -4,6 +4,7 @@
  * exported identity is the certificate the router's chain holds, and where the exported files go.
  */
 import { toPem } from '../../certs/pem.js';
+import { certificateParseCache } from '../../certs/parse-cache.js';
 import { parseCertificate, parseCertificates } from '../../certs/x509.js';
 import { ConfigError } from '../../config/index.js';
 import type { CubeSpec, TlsTrunkCheck, VerifySpec } from '../../config/index.js';
@@ -236,7 +237,7 @@ export function identityFromChain(trustpoint: string, chain: CertificateChainCon
   const ca = own.type === 'self-signed' ? own : stored.find((c) => c.type === 'ca');
   if (!ca) return `trustpoint ${trustpoint} holds the router's certificate but not its CA: authenticate the issuing CA there`;
   const cert = parseCertificate(own.der, `${trustpoint} identity`);
-  const caFacts = parseCertificate(ca.der, `${trustpoint} CA`);
+  const caFacts = certificateParseCache.parse(ca.der, `${trustpoint} CA`);
   return { caPem: toPem(ca.der), certPem: toPem(own.der), selfSigned: own === ca, sha1: cert.sha1, caSha1: caFacts.sha1 };
 }
 
