@@ -1,7 +1,8 @@
 /**
  * The field in one fleet: routers playing IOS XE 16.9 (SHA-1 key exchange, ssh-rsa key), 17.x with login banners
  * that look like prompts, and 26.x (authenticate needs a pin) with AAA in-band Username:/Password:, all behind a
- * two-hop chain of REAL OpenSSH jump hosts (two private sshd on loopback). `validate` shows each path; the first jump
+ * two-hop chain of REAL OpenSSH jump hosts (two private sshd on loopback), every router streaming its output in
+ * random packets of 1..7 bytes (#11 done-when). `validate` shows each path; the first jump
  * host killed under a device's change rolls that device back once the jump host is back while the others are done
  * through a fresh connection; a rollout with one login per jump host, a re-run that changes nothing, and a rotate.
  */
@@ -42,7 +43,7 @@ describe('rollout through a two-hop chain of OpenSSH jump hosts', () => {
   let first: OpenSsh;
   let second: OpenSsh;
   beforeAll(async () => {
-    [e2e, first, second] = await Promise.all([startE2eLab({ faults: FLEET }), startOpenSsh(), startOpenSsh()]);
+    [e2e, first, second] = await Promise.all([startE2eLab({ faults: FLEET, output: { chunkMaxBytes: 7 } }), startOpenSsh(), startOpenSsh()]);
     const text = readFileSync(e2e.inventoryFile, 'utf8');
     writeFileSync(e2e.inventoryFile, text.replace(/^all:\n/m, `all:\n  jump_host:\n${jumpEntry(first)}\n${jumpEntry(second)}\n`));
   });
