@@ -95,8 +95,11 @@ describe('certificate findings', () => {
   const key = testKey('rsa', 'audit');
   function tp(name: string, spec: { notAfter: Date; hash?: 'sha1' | 'sha256'; key?: TestKey }) {
     const cert = issue({ subject: `${name} CA`, key: spec.key ?? key, ca: true, notBefore: new Date(NOW.getTime() - 400 * DAY), notAfter: spec.notAfter, ...(spec.hash && { hash: spec.hash }) });
-    const hex = cert.der.toString('hex').toUpperCase().match(/.{1,8}/g)?.join(' ') ?? '';
-    return `crypto pki trustpoint ${name}\n enrollment terminal\n!\ncrypto pki certificate chain ${name}\n certificate ca 01\n  ${hex}\n  \tquit\n`;
+    // Eight groups of eight hex digits a line, as IOS prints a chain (the parser reads no other layout).
+    const groups = cert.der.toString('hex').toUpperCase().match(/.{1,8}/g) ?? [];
+    const lines = [];
+    for (let i = 0; i < groups.length; i += 8) lines.push(`  ${groups.slice(i, i + 8).join(' ')}`);
+    return `crypto pki trustpoint ${name}\n enrollment terminal\n!\ncrypto pki certificate chain ${name}\n certificate ca 01\n${lines.join('\n')}\n  \tquit\n`;
   }
 
   it('names expired, expiring, SHA-1 and short keys in plain words; leaves good ones alone', () => {
