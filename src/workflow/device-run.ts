@@ -172,6 +172,16 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
       return run.outcome('unchanged', [], extra);
     }
     const wait = { ...job.retry, ...(job.signal && { signal: job.signal }) };
+    if (plan.changes.length > 0) {
+      // Another operator (or tool) may have changed the router since the facts were read (a diagnosis or the CUBE
+      // step ran in between, or simply someone at the console): what the plan would touch must still be as read.
+      stepNow = 're-check before changing';
+      run.forward(stepNow);
+      const moved = residue(before, await gather(session), plan.changes);
+      if (moved.length > 0) {
+        throw new WorkflowError(job.device, stepNow, `${job.device}: changed by someone else since certagent read it (${moved.join('; ')}); nothing was applied`, 'run again once the other change is finished: the plan is made from what the device holds then');
+      }
+    }
     for (const batch of batches(plan.changes)) {
       stepNow = stepName(batch.step);
       run.forward(stepNow);

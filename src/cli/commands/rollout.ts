@@ -4,6 +4,7 @@
  * (0 all good, 1 some device failed, 2 bad input or usage).
  */
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../../certs/probe.js';
@@ -13,6 +14,7 @@ import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../..
 import type { TextSink } from '../../report/index.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, runFleet, secretRedactor } from '../../workflow/index.js';
 import type { DesiredState, FleetOptions, PinPolicy, WorkflowCommand } from '../../workflow/index.js';
+import { FileDeviceLocks } from '../../fleet/locks/index.js';
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { parseSize } from '../size.js';
@@ -171,6 +173,8 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
       devices: journaled?.devices ?? devices,
       ...fleet,
       ...(journaled && { journal: journaled.journal, saveAlways: journaled.saveAlways }),
+      // A dry run only reads; every other run holds each router while it changes it.
+      ...(journaled && { locks: { locks: new FileDeviceLocks(), holder: { runId: journaled.journal.runId, command: run.command, pid: process.pid, hostname: hostname() } } }),
       desired,
       resolver,
       reporter: output.reporter,
