@@ -8,7 +8,7 @@ import { probe as probeServer } from '../certs/probe.js';
 import type { ProbeResult, ProbeTarget } from '../certs/probe.js';
 import type { CertificateFacts } from '../certs/types.js';
 import { parseCertificates, signatureVerifies } from '../certs/x509.js';
-import { ConfigError, Secret, environmentValue, expandChain, selectCertificates, describeSelect } from '../config/index.js';
+import { ConfigError, Secret, builtInRefusal, builtInTrustpoint, environmentValue, expandChain, selectCertificates, describeSelect } from '../config/index.js';
 import type { CertificateSource, ConfigIssue, Origin, Playbook, TrustpointOptions, TrustpointSpec } from '../config/index.js';
 import { desiredCube } from './cube/plan.js';
 import type { DesiredCube } from './cube/plan.js';
@@ -26,6 +26,8 @@ export interface DesiredTrustpoint {
   readonly pinIfNeeded?: string;
   /** The `name_prefix` of the chain entry it came from. */
   readonly chainPrefix?: string;
+  /** The playbook allows replacing it where the router owns it (`take_over: true`). */
+  readonly takeOver?: true;
 }
 
 export interface VerifyPlan {
@@ -137,7 +139,7 @@ async function resolveTrustpoint(spec: TrustpointSpec, reader: SourceReader, opt
   if (options.pin === 'always') pin = cert.sha1;
   else if (chainPrefix === undefined && fp && fp.algorithm !== 'sha256') pin = fp.hex;
   const pinIfNeeded = pin === undefined && options.pin === 'auto' ? cert.sha1 : undefined;
-  return { name: spec.name, cert, options: spec.options, ...(pin !== undefined && { pin }), ...(pinIfNeeded !== undefined && { pinIfNeeded }), ...(chainPrefix !== undefined && { chainPrefix }) };
+  return { name: spec.name, cert, options: spec.options, ...(pin !== undefined && { pin }), ...(pinIfNeeded !== undefined && { pinIfNeeded }), ...(chainPrefix !== undefined && { chainPrefix }), ...(spec.takeOver && { takeOver: true as const }) };
 }
 
 /** Whether any trustpoint would be pinned on a device that needs pins: only then is the device's release read. */
@@ -178,7 +180,11 @@ export async function resolveDesired(playbook: Playbook, options: DesiredOptions
       continue;
     }
     const certs = await reader.all(entry.source, entry.origin);
-    for (const spec of expandChain(entry, certs)) trustpoints.push(await resolveTrustpoint(spec, reader, options, entry.namePrefix));
+    for (const spec of expandChain(entry, certs)) {
+      const builtIn = builtInTrustpoint(spec.name);
+      if (builtIn !== undefined && !spec.takeOver) throw new ConfigError([problem(entry.origin, `the chain's name_prefix gives ${builtInRefusal(spec.name, builtIn)}`)]);
+      trustpoints.push(await resolveTrustpoint(spec, reader, options, entry.namePrefix));
+    }
   }
   const names = new Map<string, string>();
   for (const tp of trustpoints) {
