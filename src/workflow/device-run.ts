@@ -144,7 +144,6 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     run.forward('gather facts');
     before = await run.connect(gather);
     const session = run.session as IosXeSession;
-    const factsRoundTrips = session.roundTrips;
     stepNow = 'plan';
     deviceDesired = await desiredForDevice(session, job.desired);
     plan = planFor(job.device, before, deviceDesired, job.planOptions);
@@ -173,8 +172,8 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
       return run.outcome('unchanged', [], extra);
     }
     const wait = { ...job.retry, ...(job.signal && { signal: job.signal }) };
-    if (plan.changes.length > 0 && session.roundTrips > factsRoundTrips) {
-      // Commands ran since the facts (fix's diagnosis, the CUBE reads): someone at the console may have changed
+    if (plan.changes.length > 0 && (job.diagnose !== undefined || cube !== undefined)) {
+      // Steps ran since the facts (fix's diagnosis, the CUBE reads): someone at the console may have changed
       // the router meanwhile, so what the plan would touch must still be as read. Without such a gap the facts and
       // the first change are back to back, and the check after the changes re-reads the device anyway.
       stepNow = 're-check before changing';
