@@ -20,6 +20,7 @@ import type { Command } from '../command.js';
 import { parseSize } from '../size.js';
 import { takePinMode } from '../pin-mode.js';
 import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';
+import { runInputs, runOutputProblems } from '../run-files.js';
 import type { FleetFlagValues } from '../fleet-options.js';
 import { errorMessage } from '../../shared/error-message.js';
 
@@ -128,6 +129,8 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
       throw new UsageError(`fix takes one device by its inventory name; '${run.device}' is not one (it matches ${devices.length} devices)`);
     }
     const playbook = await loadPlaybook(values.playbook, { secrets: resolver });
+    const outputProblems = runOutputProblems(values, runInputs(inventory.file, playbook, inventory.devices));
+    if (outputProblems.length > 0) throw new UsageError(outputProblems.join('\n'));
     rotationDefault = playbook.rotation?.renewBeforeSeconds;
     desired = await resolveDesired(playbook, { pin: run.pin ?? 'auto' });
   } catch (err) {
