@@ -1,6 +1,6 @@
 /** certagent's configuration: inventories (certagent or Ansible YAML) and playbooks, validated with every
  * problem named by file and path, and secrets that cannot leak into logs. */
-export { loadInventory, loadPlaybook, readPlaybook, processSecretSources, terminalPrompt } from './loader.js';
+export { loadInventory, loadPlaybook, locateIssues, readPlaybook, processSecretSources, terminalPrompt } from './loader.js';
 export type { LoadOptions, PlaybookLoadOptions } from './loader.js';
 export { selectDevices, DEFAULT_SSH_PORT, DEFAULT_NETCONF_PORT } from './inventory.js';
 export type { Device, DeviceCredentials, HostKeyPolicy, Inventory, Platform, PrivateKeyRef, Transport } from './inventory.js';

@@ -125,6 +125,12 @@ async function saveAfterRollback(run: SshRun, undone: { records: ChangeRecord[];
   }
 }
 
+/** A rotation that leaves a managed trustpoint holding an expired certificate has not done its job: exit 1. */
+function failIfExpired(plan: DevicePlan, outcome: DeviceOutcome): DeviceOutcome {
+  if (plan.expired.length === 0 || outcome.result === 'failed' || outcome.result === 'rolled-back') return outcome;
+  return { ...outcome, result: 'failed', error: { message: `${outcome.device}: ${plan.expired.join('; ')}`, step: 'rotate', hint: 'an expired trust anchor is never what the mail server needs; replace or remove it' } };
+}
+
 export function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
   return withPinFallback(job, runDeviceOnce);
 }
@@ -159,7 +165,7 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
     if (job.dryRun) {
       await run.close();
-      return run.outcome(changing ? 'planned' : 'unchanged', [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? [])], extra);
+      return failIfExpired(plan, run.outcome(changing ? 'planned' : 'unchanged', [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? [])], extra));
     }
     const refused = refusedError(job);
     if (refused) {
@@ -169,7 +175,7 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     // With a CUBE the run goes on: the trunk is verified (and the export files written) on every run.
     if (plan.changes.length === 0 && !job.alwaysProve && !cube && !job.saveAlways) {
       await run.close();
-      return run.outcome('unchanged', [], extra);
+      return failIfExpired(plan, run.outcome('unchanged', [], extra));
     }
     const wait = { ...job.retry, ...(job.signal && { signal: job.signal }) };
     if (plan.changes.length > 0 && (job.diagnose !== undefined || cube !== undefined)) {
@@ -234,7 +240,7 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     const records: ChangeRecord[] = [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? []), ...cubeRecords];
     if (job.saveAlways && !changing) records.push({ object: 'startup-config', action: 'saved', detail: 'the device was under way when an earlier run stopped' });
     if (proof) records.push(proofRecord(proof));
-    return run.outcome(changing ? 'changed' : 'unchanged', records, { commands, ...(diagnoses.length > 0 && { diagnoses }) });
+    return failIfExpired(plan, run.outcome(changing ? 'changed' : 'unchanged', records, { commands, ...(diagnoses.length > 0 && { diagnoses }) }));
   } catch (err) {
     const detail: { -readonly [K in keyof ErrorDetail]: ErrorDetail[K] } = { ...errorDetail(err, stepNow) };
     const extra = { ...(plan && { commands: [...planCommands(plan), ...(cube?.commands ?? [])] }), ...(diagnoses && diagnoses.length > 0 && { diagnoses }) };

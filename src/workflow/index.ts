@@ -1,7 +1,7 @@
 /** The per-device workflow (facts → plan → apply → verify → save, or roll back) and the fleet runner. */
 export { FACTS_COMMAND, parseFacts, UnreadableFactsError } from './facts.js';
 export type { DeviceFacts, InstalledTrustpoint, InstalledCertificate, InstalledApplet } from './facts.js';
-export { resolveDesired, installOrder, pinnedWhereNeeded } from './desired.js';
+export { resolveDesired, resolveTrustpoints, installOrder, pinnedWhereNeeded } from './desired.js';
 export type { DesiredState, DesiredTrustpoint, DesiredOptions, PinPolicy, VerifyPlan } from './desired.js';
 export { renderApplet, sameApplet, markerMessage, markerLabel, MARKER_PREFIX } from './eem-render.js';
 export type { RenderedApplet } from './eem-render.js';

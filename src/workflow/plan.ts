@@ -51,6 +51,8 @@ export interface DevicePlan {
   readonly changes: readonly PlannedChange[];
   /** Changes the plan will not make: trustpoints the router owns, without the playbook's `take_over: true`. */
   readonly refused: readonly string[];
+  /** With `renewBeforeSeconds` (rotate): managed trustpoints that hold an expired certificate after this plan. */
+  readonly expired: readonly string[];
   /** Objects found as desired. */
   readonly unchanged: readonly ChangeRecord[];
   /** Things worth telling that need no change (stale chain members left in place, expiry warnings). */
@@ -338,7 +340,17 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
   const changes = all.filter(isChange).filter((c) => only === undefined || only.includes(c.kind));
   checkRollbackMaterial(changes);
   const unchanged = all.filter((x): x is ChangeRecord => !isChange(x));
-  return { changes, refused, unchanged, notes };
+  const expired: string[] = [];
+  if (options.renewBeforeSeconds !== undefined) {
+    const now = options.now ?? new Date();
+    for (const [name, tp] of facts.trustpoints) {
+      const managed = wanted.has(name) || prefixes.some((p) => p !== '' && name.startsWith(p));
+      const notAfter = tp.ca?.facts?.notAfter;
+      if (!managed || notAfter === undefined || notAfter.getTime() >= now.getTime() || changes.some((c) => c.trustpoint === name && c.kind !== 'options')) continue;
+      expired.push(`trustpoint ${name} holds ${tp.ca ? installedLabel(tp.ca) : 'a certificate'}, which expired ${notAfter.toISOString().slice(0, 10)}${wanted.has(name) ? '' : `; it is no longer part of the chain: remove it (no crypto pki trustpoint ${name})`}`);
+    }
+  }
+  return { changes, refused, expired, unchanged, notes };
 }
 
 /** `planDevice` for one device of a run: unreadable facts become that device's error, before any change. */

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../../certs/probe.js';
-import { ConfigError, SecretResolver, loadInventory, loadPlaybook, parseDuration, processSecretSources, selectDevices } from '../../config/index.js';
+import { ConfigError, SecretResolver, loadInventory, loadPlaybook, locateIssues, parseDuration, processSecretSources, selectDevices } from '../../config/index.js';
 import type { Device, SecretSources } from '../../config/index.js';
 import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
@@ -135,7 +135,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     desired = await resolveDesired(playbook, { pin: run.pin ?? 'auto' });
   } catch (err) {
     if (err instanceof ConfigError) {
-      stderr.write(`certagent ${run.command}: ${escapeText(err.message)}\n`);
+      stderr.write(`certagent ${run.command}: ${escapeText(new ConfigError(locateIssues(err.issues)).message)}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof ProbeError) {
