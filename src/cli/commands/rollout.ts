@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../../certs/probe.js';
-import { ConfigError, SecretResolver, loadInventory, loadPlaybook, locateIssues, parseDuration, processSecretSources, selectDevices } from '../../config/index.js';
+import { ConfigError, SecretResolver, loadInventory, resolveCredentials, loadPlaybook, locateIssues, parseDuration, processSecretSources, selectDevices } from '../../config/index.js';
 import type { Device, SecretSources } from '../../config/index.js';
 import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
@@ -19,7 +19,7 @@ import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.
 import type { Command } from '../command.js';
 import { parseSize } from '../size.js';
 import { takePinMode } from '../pin-mode.js';
-import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';
+import { FLEET_FLAGS, FLEET_HELP, fleetSettings, joinNegativeValues, openJournal, takeResume } from '../fleet-options.js';
 import { runInputs, runOutputProblems } from '../run-files.js';
 import type { FleetFlagValues } from '../fleet-options.js';
 import { errorMessage } from '../../shared/error-message.js';
@@ -129,6 +129,8 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
       throw new UsageError(`fix takes one device by its inventory name; '${run.device}' is not one (it matches ${devices.length} devices)`);
     }
     const playbook = await loadPlaybook(values.playbook, { secrets: resolver });
+    // Every credential now, before a journal or an output exists: a run refused here leaves nothing behind.
+    for (const device of devices) await resolveCredentials(device, resolver);
     const outputProblems = runOutputProblems(values, runInputs(inventory.file, playbook, inventory.devices));
     if (outputProblems.length > 0) throw new UsageError(outputProblems.join('\n'));
     rotationDefault = playbook.rotation?.renewBeforeSeconds;
@@ -256,7 +258,7 @@ export function workflowCommand(
     summary,
     usage,
     async run(argv) {
-      const { argv: unpinned, pin } = takePinMode(argv);
+      const { argv: unpinned, pin } = takePinMode(joinNegativeValues(argv));
       const { argv: rest, resume } = takeResume(unpinned);
       const { values, positionals: given } = parse(rest, extra, positionals);
       if (values.help) {
