@@ -146,6 +146,7 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
   let cubeStarted = false;
   let stepNow = 'connect';
   let deviceDesired: DesiredState;
+  let batchesSent = 0;
   try {
     run.forward('gather facts');
     before = await run.connect(gather);
@@ -196,6 +197,7 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
       await enterConfig(session, wait);
       for (const change of batch.changes) if (!started.includes(change)) started.push(change);
       await runStep(session, batch.step, wait);
+      batchesSent++;
     }
     await session.ensureExec();
     if (plan.changes.length > 0) {
@@ -245,7 +247,11 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     const detail: { -readonly [K in keyof ErrorDetail]: ErrorDetail[K] } = { ...errorDetail(err, stepNow) };
     const extra = { ...(plan && { commands: [...planCommands(plan), ...(cube?.commands ?? [])] }), ...(diagnoses && diagnoses.length > 0 && { diagnoses }) };
     const exported = cube?.exports ?? [];
-    if ((started.length === 0 && !cubeStarted) || before === undefined) {
+    // Lost or stuck at the very first `configure terminal`: no configuration line was sent, so there is nothing to
+    // restore (eight failed restores on a dead session would say the opposite).
+    const neverConfigured = batchesSent === 0 && (err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError) && err.command === 'configure terminal';
+    if (neverConfigured) detail.message = `${detail.message}; nothing was applied: the device never took a configuration line`;
+    if ((started.length === 0 && !cubeStarted) || before === undefined || neverConfigured) {
       await run.close();
       return run.outcome('failed', exported, { ...extra, error: detail });
     }
