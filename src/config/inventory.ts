@@ -240,6 +240,8 @@ export function selectDevices(inventory: Inventory, limit: string | undefined): 
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t !== '');
+  // Commas alone would otherwise mean "no term", and a run over the whole fleet.
+  if (terms.length === 0) throw new ConfigError([issue({ file: inventory.file, path: [] }, `--limit '${limit}' names no device or group`)]);
   const include = new Set<string>();
   const exclude = new Set<string>();
   const unknown: string[] = [];

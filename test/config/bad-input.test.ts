@@ -61,6 +61,7 @@ describe('files certagent refuses', () => {
     const file = tmp.write('two.yaml', native(`  - {name: lab-r1, host: 10.0.0.1, host_key: "${KEY}"}\n  - {name: lab-r2, host: 10.0.0.2, host_key: "${KEY}"}\n`));
     const inventory = await loadInventory(file);
     expect(() => selectDevices(inventory, '!lab-*')).toThrow("--limit '!lab-*' leaves no device: its exclusions remove every device it selects");
+    expect(() => selectDevices(inventory, ',,,')).toThrow("--limit ',,,' names no device or group");
   });
 
   it('a prompt without a terminal is a problem of the reference, not a crash', async () => {
