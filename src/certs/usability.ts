@@ -1,6 +1,6 @@
 /**
- * Whether a certificate can work as a trustpoint's CA certificate at all, before any router sees it: within its
- * validity period, and a CA (a server's own certificate only when the playbook pins it on purpose). IOS accepts an
+ * Whether a certificate can work as a trustpoint's CA certificate at all, before any router sees it: a CA within
+ * its validity period (a server's own certificate only when the playbook pins it on purpose). IOS accepts an
  * expired CA at `crypto pki authenticate` and fails only at the first TLS handshake, so this is certagent's check.
  * Pure.
  */
@@ -19,7 +19,12 @@ export function actsAsCa(cert: CertificateFacts): boolean {
 
 /** Why `cert` cannot be installed as a trustpoint's certificate, or undefined when it can. */
 export function unusableReason(cert: CertificateFacts, now: Date, pinLeaf: boolean): string | undefined {
-  const who = `${cert.commonName !== undefined ? `cn=${cert.commonName}` : 'the certificate'}, serial ${cert.serialHex}`;
+  if (!actsAsCa(cert)) {
+    // A server's own certificate, expired or not, is judged against the server it belongs to (the incurable-fault
+    // check of fix and rollout explains an expired one there); here only whether it may be pinned at all.
+    return pinLeaf ? undefined : `${describe(cert)} is not a CA certificate (a server's own certificate) where a CA is expected: give its issuer instead, or add pin_leaf: true to pin it on purpose (it breaks at the server's next renewal)`;
+  }
+  const who = describe(cert);
   if (cert.notAfter.getTime() < now.getTime()) {
     const days = Math.floor((now.getTime() - cert.notAfter.getTime()) / DAY_MS);
     return `${who} expired ${iosDate(cert.notAfter)} (${days} days ago): routers would fail every TLS handshake with it; take the current certificate from its issuer`;
@@ -27,8 +32,9 @@ export function unusableReason(cert: CertificateFacts, now: Date, pinLeaf: boole
   if (cert.notBefore.getTime() > now.getTime()) {
     return `${who} is not valid before ${iosDate(cert.notBefore)}: routers would refuse it until then; check the source (or the clock of this machine)`;
   }
-  if (!actsAsCa(cert) && !pinLeaf) {
-    return `${who} is not a CA certificate (a server's own certificate) where a CA is expected: give its issuer instead, or add pin_leaf: true to pin it on purpose (it breaks at the server's next renewal)`;
-  }
   return undefined;
+}
+
+function describe(cert: CertificateFacts): string {
+  return `${cert.commonName !== undefined ? `cn=${cert.commonName}` : 'the certificate'}, serial ${cert.serialHex}`;
 }

@@ -42,11 +42,6 @@ describe('files certagent refuses', () => {
     expect(err.message).toContain(`${file}:2: (top level): is not UTF-8 text: save it as UTF-8`);
   });
 
-  it('a folder given as the inventory', async () => {
-    const err = await configError(() => loadInventory(tmp.dir));
-    expect(err.message).toContain(`${tmp.dir}: (top level): is a folder, not a file`);
-  });
-
   it('a host carrying its port, and one router under two names', async () => {
     const file = tmp.write(
       'inv.yaml',
