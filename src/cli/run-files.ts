@@ -1,4 +1,6 @@
 /** The files a fleet command reads and the outputs its flags name, so that no output lands on an input. */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Device, PlaybookSpec, SecretRefAt } from '../config/index.js';
 import { outputPathProblems } from '../report/output-paths.js';
 import type { OutputPath } from '../report/output-paths.js';
@@ -27,11 +29,16 @@ export interface OutputFlags {
   readonly journal?: string | undefined;
 }
 
+/** Makes the missing folders of the report and log files, once their paths passed the check. */
+export function makeOutputFolders(flags: OutputFlags): void {
+  for (const path of [flags.json, flags['log-file']]) if (path !== undefined) mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+}
+
 /** The problems of the outputs a run's flags name (see outputPathProblems). */
 export function runOutputProblems(flags: OutputFlags, inputs: readonly string[]): string[] {
   const outputs: OutputPath[] = [];
-  if (flags.json !== undefined) outputs.push({ flag: '--json', path: flags.json, kind: 'file' });
-  if (flags['log-file'] !== undefined) outputs.push({ flag: '--log-file', path: flags['log-file'], kind: 'file' });
+  if (flags.json !== undefined) outputs.push({ flag: '--json', path: flags.json, kind: 'file', makesParents: true });
+  if (flags['log-file'] !== undefined) outputs.push({ flag: '--log-file', path: flags['log-file'], kind: 'file', makesParents: true });
   if (flags.journal !== undefined) outputs.push({ flag: '--journal', path: flags.journal, kind: 'file', makesParents: true });
   if (flags.transcripts !== undefined) outputs.push({ flag: '--transcripts', path: flags.transcripts, kind: 'folder' });
   return outputPathProblems(outputs, inputs);

@@ -229,7 +229,7 @@ export function generateCases(base: CaseFiles): BadCase[] {
   flag('--limit only commas', ro('--limit', ',,,'), "--limit ',,,' names no device or group");
   flag('--json onto the inventory', ro('--json', 'INV'), '--json');
   flag('--json onto a folder', ro('--json', 'DIR'), '--json');
-  flag('--json into a missing folder', ro('--json', 'DIR/nope/report.jsonl'), '--json');
+  flag('--json under a file', ro('--json', 'DIR/playbook.yaml/report.jsonl'), '--json');
   flag('--json onto /dev/zero', ro('--json', '/dev/zero'), '--json');
   flag('--log-file onto the playbook', ro('--log-file', 'PB'), '--log-file');
   flag('--log-file same as --json', ro('--log-file', 'DIR/same.jsonl', '--json', 'DIR/same.jsonl'), 'same path');

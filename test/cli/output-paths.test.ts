@@ -49,7 +49,7 @@ describe('outputPathProblems', () => {
     ]);
   });
 
-  it('refuses a missing folder, a file in the way of a folder, and two outputs on one path', () => {
+  it('refuses a missing folder (unless the output makes it), a file in the way of a folder, and two outputs on one path', () => {
     expect(
       outputPathProblems(
         [

@@ -20,7 +20,7 @@ import type { Command } from '../command.js';
 import { parseSize } from '../size.js';
 import { takePinMode } from '../pin-mode.js';
 import { FLEET_FLAGS, FLEET_HELP, fleetSettings, joinNegativeValues, openJournal, takeResume } from '../fleet-options.js';
-import { runInputs, runOutputProblems } from '../run-files.js';
+import { makeOutputFolders, runInputs, runOutputProblems } from '../run-files.js';
 import type { FleetFlagValues } from '../fleet-options.js';
 import { errorMessage } from '../../shared/error-message.js';
 
@@ -148,6 +148,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   }
 
   if (values.transcripts !== undefined) await mkdir(values.transcripts, { recursive: true, mode: 0o700 });
+  makeOutputFolders(values);
   const redactor = new SecretRedactor(desired.secrets);
   const verbose = values.verbose?.length ?? 0;
   const planOptions = run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
