@@ -103,10 +103,21 @@ export async function probe(target: ProbeTarget | string, options: ProbeOptions 
   } catch (err) {
     // A TLS 1.3-only server refuses the 1.2 handshake we prefer for an exact chain: ask again with 1.3.
     if (err instanceof ProbeError && err.stage === 'tls' && /protocol version|unsupported protocol|wrong version/i.test(err.message)) {
-      return attempt(t, options, 'TLSv1.3');
+      return attempt(t, options, 'TLSv1.3').catch((again: unknown) => {
+        throw plainTextServer(t, again);
+      });
     }
     throw err;
   }
+}
+
+/**
+ * OpenSSL reads an SMTP greeting ("220 ...") where a TLS record should be as a record of a wrong version: on an
+ * implicit-TLS probe that means the port speaks plain SMTP and wants STARTTLS.
+ */
+function plainTextServer(t: ProbeTarget, err: unknown): unknown {
+  if (t.mode !== 'implicit-tls' || !(err instanceof ProbeError) || !/wrong version|packet length too long|record layer/i.test(err.message)) return err;
+  return new ProbeError(label(t), 'tls', `the server answered in plain text, not with TLS: it speaks SMTP with STARTTLS on this port, not implicit TLS (smtps://); probe smtp://${label(t)} instead`);
 }
 
 function label(t: ProbeTarget): string {

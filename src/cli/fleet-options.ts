@@ -43,6 +43,23 @@ export const FLEET_HELP = [
  * after a bare `--resume` is its FILE only when it names an existing file (or is a run id, for `--queue`), so
  * `fix --resume R1` still means device R1.
  */
+/** Flags whose value may look like a negative number, which parseArgs would take for an option. */
+const NUMERIC_FLAGS = new Set(['--concurrency', '--command-timeout', '--canary', '--wave-size', '--max-failures', '--device-timeout', '--deadline', '--renew-before']);
+
+/** `--concurrency -3` as `--concurrency=-3`, so the value reaches certagent's own check and message. */
+export function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (NUMERIC_FLAGS.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 export function takeResume(argv: readonly string[]): { argv: string[]; resume?: true | string } {
   const rest: string[] = [];
   let resume: true | string | undefined;
@@ -54,6 +71,8 @@ export function takeResume(argv: readonly string[]): { argv: string[]; resume?: 
       if (next !== undefined && !next.startsWith('-') && ((existsSync(next) && statSync(next).isFile()) || isRunId(next))) {
         resume = next;
         i++;
+      } else if (next !== undefined && !next.startsWith('-') && /[/\\]|\.jsonl$/.test(next)) {
+        throw new UsageError(`--resume ${next}: no such journal file; give the journal path certagent printed, or --resume alone for the latest`);
       } else resume = true;
     } else rest.push(arg);
   }

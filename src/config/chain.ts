@@ -53,6 +53,8 @@ export function expandChain(chain: ChainSpec, certs: readonly SelectableCertific
       fingerprint: { algorithm: 'sha256', hex: cert.sha256.toUpperCase() },
       source: { kind: 'pem', pem: cert.pem },
       origin: chain.origin,
+      ...(chain.takeOver && { takeOver: true as const }),
+      ...(chain.pinLeaf && { pinLeaf: true as const }),
     };
   });
 }

@@ -1,6 +1,6 @@
 /** certagent's configuration: inventories (certagent or Ansible YAML) and playbooks, validated with every
  * problem named by file and path, and secrets that cannot leak into logs. */
-export { loadInventory, loadPlaybook, readPlaybook, processSecretSources, terminalPrompt } from './loader.js';
+export { loadInventory, loadPlaybook, locateIssues, readPlaybook, processSecretSources, terminalPrompt } from './loader.js';
 export type { LoadOptions, PlaybookLoadOptions } from './loader.js';
 export { selectDevices, DEFAULT_SSH_PORT, DEFAULT_NETCONF_PORT, QUEUE_NAME } from './inventory.js';
 export type { Device, DeviceCredentials, HostKeyPolicy, Inventory, Platform, PrivateKeyRef, Transport } from './inventory.js';
@@ -18,6 +18,9 @@ export { expandChain, selectCertificates, describeSelect } from './chain.js';
 export type { SelectableCertificate } from './chain.js';
 export { trustpointNameProblem, trustpointNameFromCommonName, TRUSTPOINT_NAME_MAX } from './trustpoint-name.js';
 export { parseDuration } from './duration.js';
+export { builtInTrustpoint, builtInRefusal } from './protected-trustpoints.js';
+export { MAX_CERTIFICATES_PER_SOURCE, MAX_FILE_BYTES, MAX_HOSTS_PER_PATTERN, MAX_YAML_ALIASES } from './limits.js';
+export { targetKey, normalizeHost } from './targets.js';
 export { DEFAULT_FORBIDDEN_LOG_PATTERN, DEFAULT_WAIT_FOR_LOG_SECONDS, parseFingerprint, parseProbeUrl } from './playbook.js';
 export { renderLabPlaybook, LAB_PLAYBOOK_DEFAULTS } from './lab-playbook.js';
 export type { LabPlaybookOptions } from './lab-playbook.js';

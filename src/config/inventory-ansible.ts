@@ -10,6 +10,8 @@ import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT, Q
 import { ansibleJumpEntries } from './jump-hosts.js';
 import { check, resolveFilePath } from './schema.js';
 import { sshAlgorithmsOf, sshAlgorithmsSchema } from './ssh-algorithms.js';
+import { MAX_HOSTS_PER_PATTERN } from './limits.js';
+import { hostProblem } from './targets.js';
 import type { SecretRefAt } from './secret.js';
 
 /** What the loader's `!vault` YAML tag produces: an ansible-vault encrypted value, which certagent cannot open. */
@@ -172,6 +174,11 @@ export function ansibleDrafts(value: unknown, file: string, home: string, issues
       if (typeof address.value === 'string' && address.value !== '' && !address.value.includes('{{')) hostAddress = address.value;
       else issues.push(issue(at(address.origin, 'ansible_host'), 'must be a host name or address (templates are not evaluated)'));
     }
+    const badHost = hostProblem(hostAddress, 'ansible_port');
+    if (badHost !== undefined) {
+      issues.push(issue(address === undefined ? host.origin : at(address.origin, 'ansible_host'), badHost));
+      continue;
+    }
     const pin = host.vars.length > 0 ? lastDefined(host.vars, 'certagent_host_key') : undefined;
     const hostKeys = pin === undefined ? undefined : hostKeyList(pin.value, at(pin.origin, 'certagent_host_key'), issues);
     drafts.push({
@@ -193,6 +200,30 @@ const HOST_RANGE = /\[([0-9]+|[a-zA-Z]):([0-9]+|[a-zA-Z])(?::([0-9]+))?\]/;
 /** Ansible's host ranges: `r[01:03]` is r01, r02, r03; `[a:c]` letters; `[0:10:5]` a stride. Returns the names, or
  * why the pattern is wrong. */
 export function expandHostPattern(pattern: string): string[] | string {
+  const count = patternSize(pattern);
+  if (typeof count === 'string') return count;
+  if (count > MAX_HOSTS_PER_PATTERN) return `expands to ${count} hosts; one pattern may give at most ${MAX_HOSTS_PER_PATTERN}: split it or narrow the range`;
+  return expandChecked(pattern);
+}
+
+/** How many names a pattern gives, without making them, or why its ranges are wrong. */
+function patternSize(pattern: string): number | string {
+  let total = 1;
+  for (const m of pattern.matchAll(new RegExp(HOST_RANGE, 'g'))) {
+    const [, from = '', to = '', strideText] = m;
+    const stride = strideText === undefined ? 1 : Number(strideText);
+    const numeric = /^\d+$/.test(from);
+    if (numeric !== /^\d+$/.test(to)) return `range [${from}:${to}] mixes digits and letters`;
+    if (stride < 1) return 'a range stride must be at least 1';
+    const start = numeric ? Number(from) : from.charCodeAt(0);
+    const end = numeric ? Number(to) : to.charCodeAt(0);
+    if (start > end) return `range [${from}:${to}] runs backwards`;
+    total *= Math.floor((end - start) / stride) + 1;
+  }
+  return total;
+}
+
+function expandChecked(pattern: string): string[] | string {
   const m = HOST_RANGE.exec(pattern);
   if (m === null) return [pattern];
   const [whole, from = '', to = '', strideText] = m;
@@ -207,7 +238,7 @@ export function expandHostPattern(pattern: string): string[] | string {
   const names: string[] = [];
   for (let i = start; i <= end; i += stride) {
     const item = numeric ? String(i).padStart(width, '0') : String.fromCharCode(i);
-    const rest = expandHostPattern(pattern.slice(0, m.index) + item + pattern.slice(m.index + whole.length));
+    const rest = expandChecked(pattern.slice(0, m.index) + item + pattern.slice(m.index + whole.length));
     if (typeof rest === 'string') return rest;
     names.push(...rest);
   }

@@ -12,6 +12,7 @@ import { type DeviceDraft, type Layer, type LayerFields, HOST_KEY_FINGERPRINT, Q
 import { jumpHostSchema, nativeJumpEntries } from './jump-hosts.js';
 import { check, resolveFilePath, secretAt, secretRefSchema } from './schema.js';
 import { sshAlgorithmsOf, sshAlgorithmsSchema } from './ssh-algorithms.js';
+import { hostProblem } from './targets.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const nameSchema = z.string().regex(NAME, { error: 'must start with a letter or digit and use only letters, digits, . _ -' });
@@ -104,6 +105,11 @@ export function nativeDrafts(value: unknown, file: string, home: string, issues:
     const origin = at(top, 'devices', index);
     const device = check(deviceSchema, item, origin, issues);
     if (device === undefined) return;
+    const badHost = hostProblem(device.host, 'port');
+    if (badHost !== undefined) {
+      issues.push({ file, path: [...origin.path, 'host'], message: badHost, severity: 'error' });
+      return;
+    }
     const groupLayers: Layer[] = [];
     for (const group of device.groups ?? []) {
       const def = groups?.[group];

@@ -5,6 +5,7 @@ import { buildJumpHosts } from './jump-hosts.js';
 import type { JumpHost, JumpHostEntry } from './jump-hosts.js';
 import type { SecretRefAt } from './secret.js';
 import type { SshAlgorithmsConfig } from './ssh-algorithms.js';
+import { duplicateTargets } from './targets.js';
 
 export type Platform = 'iosxe';
 export type Transport = 'ssh' | 'netconf';
@@ -131,6 +132,7 @@ export function buildDevices(
     const device = buildDevice(draft, defaultKnownHosts, issues);
     if (device !== undefined) devices.push(device);
   }
+  issues.push(...duplicateTargets(devices));
   return { devices, issues };
 }
 
@@ -245,6 +247,8 @@ export function selectDevices(inventory: Inventory, limit: string | undefined): 
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t !== '');
+  // Commas alone would otherwise mean "no term", and a run over the whole fleet.
+  if (terms.length === 0) throw new ConfigError([issue({ file: inventory.file, path: [] }, `--limit '${limit}' names no device or group`)]);
   const include = new Set<string>();
   const exclude = new Set<string>();
   const unknown: string[] = [];
@@ -272,7 +276,11 @@ export function selectDevices(inventory: Inventory, limit: string | undefined): 
     );
   }
   const onlyExclusions = terms.every((t) => t.startsWith('!'));
-  return inventory.devices.filter((d) => (onlyExclusions || include.has(d.name)) && !exclude.has(d.name));
+  const selected = inventory.devices.filter((d) => (onlyExclusions || include.has(d.name)) && !exclude.has(d.name));
+  if (selected.length === 0) {
+    throw new ConfigError([issue({ file: inventory.file, path: [] }, `--limit '${limit}' leaves no device: its exclusions remove every device it selects`)]);
+  }
+  return selected;
 }
 
 function listSome(names: readonly string[]): string {

@@ -52,6 +52,8 @@ trustpoints:
       bundle_file: ${quoted(o.chainFile)}
       select: all
       name_prefix: LAB-
+    # The chain includes the server's own certificate: pinned on purpose, as EEM needs (replaced at rotation).
+    pin_leaf: true
 
 eem:
   environment:

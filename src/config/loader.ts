@@ -9,6 +9,7 @@ import { type ConfigIssue, ConfigError, at, issue, throwIfErrors } from './issue
 import { type Inventory, buildDevices, groupIndex } from './inventory.js';
 import { listAnsibleInventory, inventoryFromAnsibleList } from './ansible-inventory-source.js';
 import type { AnsibleInventoryOptions } from './ansible-inventory-source.js';
+import { MAX_CERTIFICATES_PER_SOURCE, MAX_FILE_BYTES } from './limits.js';
 import { ansibleDrafts } from './inventory-ansible.js';
 import { nativeDrafts } from './inventory-native.js';
 import { buildPlaybook } from './playbook.js';
@@ -32,11 +33,27 @@ export interface PlaybookLoadOptions extends LoadOptions {
 }
 
 function readText(path: string): string {
+  const fail = (message: string, line?: number): never => {
+    throw new ConfigError([{ ...issue({ file: path, path: [] }, message), ...(line !== undefined && { line }) }]);
+  };
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    const stats = statSync(path);
+    if (!stats.isFile()) fail(stats.isDirectory() ? 'is a folder, not a file' : 'is not a regular file');
+    if (stats.size > MAX_FILE_BYTES) fail(`is ${stats.size} bytes; certagent reads files of at most ${MAX_FILE_BYTES} bytes (16 MiB)`);
+    bytes = readFileSync(path);
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError([issue({ file: path, path: [] }, `cannot read the file (${code ?? errorMessage(err)})`)]);
+    return fail(`cannot read the file (${code ?? errorMessage(err)})`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // The line of the first byte that is not UTF-8, found in the lenient decoding.
+    const lenient = bytes.toString('utf8');
+    const bad = lenient.indexOf('\uFFFD');
+    return fail('is not UTF-8 text: save it as UTF-8 (a Latin-1 or UTF-16 file reads as garbage, not as what was meant)', bad < 0 ? undefined : lenient.slice(0, bad).split('\n').length);
   }
 }
 
@@ -133,6 +150,24 @@ export async function loadInventory(path: string, options: LoadOptions = {}): Pr
   return { file, format, devices, groups: groupIndex(devices) };
 }
 
+/** Issues found after loading (certificate checks name only a path): each with the line of that path in its
+ * file, when the file still parses. */
+export function locateIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const parsed = new Map<string, ParsedYaml | undefined>();
+  return issues.map((i) => {
+    if (i.line !== undefined || i.file === '') return i;
+    if (!parsed.has(i.file)) {
+      try {
+        parsed.set(i.file, parseYaml(readFileSync(i.file, 'utf8'), i.file));
+      } catch {
+        parsed.set(i.file, undefined);
+      }
+    }
+    const yaml = parsed.get(i.file);
+    return yaml === undefined ? i : (withLines([i], yaml, i.file)[0] ?? i);
+  });
+}
+
 /** Files a playbook names must exist and hold certificates: found now, not halfway through a fleet. */
 function checkCertificateFiles(spec: PlaybookSpec): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -142,13 +177,23 @@ function checkCertificateFiles(spec: PlaybookSpec): ConfigIssue[] {
     const where = entry.kind === 'chain' ? at(entry.origin, 'chain', source.kind) : at(entry.origin, source.kind);
     let text: string;
     try {
-      text = readFileSync(source.path, 'utf8');
+      const stats = statSync(source.path);
+      if (!stats.isFile()) {
+        issues.push(issue(where, `${source.path} is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}, not a certificate file`));
+        continue;
+      }
+      if (stats.size > MAX_FILE_BYTES) {
+        issues.push(issue(where, `${source.path} is ${stats.size} bytes; certagent reads certificate files of at most ${MAX_FILE_BYTES} bytes (16 MiB)`));
+        continue;
+      }
+      text = readFileSync(source.path, 'latin1');
     } catch (err) {
       issues.push(issue(where, `cannot read ${source.path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`));
       continue;
     }
     const count = text.split('-----BEGIN CERTIFICATE-----').length - 1;
-    if (count === 0) issues.push(issue(where, `${source.path} holds no -----BEGIN CERTIFICATE----- block`));
+    if (count > MAX_CERTIFICATES_PER_SOURCE) issues.push(issue(where, `${source.path} holds ${count} certificates; certagent takes at most ${MAX_CERTIFICATES_PER_SOURCE} from one file`));
+    else if (count === 0) issues.push(issue(where, `${source.path} holds no -----BEGIN CERTIFICATE----- block`));
     else if (source.kind === 'pem_file' && entry.kind === 'trustpoint' && count > 1) {
       issues.push(issue(where, `${source.path} holds ${count} certificates; use bundle_file with select to pick one`));
     }

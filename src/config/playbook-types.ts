@@ -36,7 +36,15 @@ export interface Fingerprint {
   readonly hex: string;
 }
 
-export interface TrustpointSpec {
+/** What a playbook entry allows beyond the default: `take_over: true`, `pin_leaf: true`. */
+export interface TrustpointConsent {
+  /** Replace the trustpoint even when the router owns it (built in, or holding an identity). */
+  readonly takeOver?: true;
+  /** Accept a server's own (non-CA) certificate, pinned as a trust anchor. */
+  readonly pinLeaf?: true;
+}
+
+export interface TrustpointSpec extends TrustpointConsent {
   readonly kind: 'trustpoint';
   readonly name: string;
   readonly options: TrustpointOptions;
@@ -46,7 +54,7 @@ export interface TrustpointSpec {
 }
 
 /** Several trustpoints from one chain, named `name_prefix` + each certificate's CN once the chain is known. */
-export interface ChainSpec {
+export interface ChainSpec extends TrustpointConsent {
   readonly kind: 'chain';
   readonly namePrefix: string;
   readonly options: TrustpointOptions;

@@ -21,6 +21,7 @@ import type {
 } from './playbook-types.js';
 import { buildCube, buildCubeVerify, cubeVerifyFields } from './playbook-cube.js';
 import { ENV_NAME, check, resolveFilePath, secretAt, secretRefSchema } from './schema.js';
+import { builtInRefusal, builtInTrustpoint } from './protected-trustpoints.js';
 import { trustpointNameProblem } from './trustpoint-name.js';
 import { errorMessage } from '../shared/error-message.js';
 
@@ -42,14 +43,22 @@ const sourceFields = {
   select: z.string().min(1).optional(),
 };
 
+/** `take_over`: replace a trustpoint the router owns (built in, or holding an identity); `pin_leaf`: a server's own
+ * certificate where a CA certificate is expected. Both are refused unless said. */
+const consentFields = {
+  take_over: z.boolean().optional(),
+  pin_leaf: z.boolean().optional(),
+};
+
 const trustpointSchema = z
-  .object({ name: z.string(), fingerprint: z.string().optional(), ...optionFields, ...sourceFields })
+  .object({ name: z.string(), fingerprint: z.string().optional(), ...optionFields, ...sourceFields, ...consentFields })
   .strict();
 
 const chainSchema = z
   .object({
     chain: z.object({ name_prefix: z.string().optional(), ...sourceFields }).strict(),
     ...optionFields,
+    ...consentFields,
   })
   .strict();
 
@@ -246,6 +255,10 @@ function sourceOf(
   }
 }
 
+function consentOf(raw: { take_over?: boolean | undefined; pin_leaf?: boolean | undefined }): { takeOver?: true; pinLeaf?: true } {
+  return { ...(raw.take_over === true && { takeOver: true as const }), ...(raw.pin_leaf === true && { pinLeaf: true as const }) };
+}
+
 function buildTrustpoints(items: readonly unknown[], base: Origin, ctx: BuildContext): TrustpointEntry[] {
   const out: TrustpointEntry[] = [];
   const names = new Map<string, number>();
@@ -261,13 +274,15 @@ function buildTrustpoints(items: readonly unknown[], base: Origin, ctx: BuildCon
         return;
       }
       const source = sourceOf(raw.chain, at(origin, 'chain'), ctx, false);
-      if (source) out.push({ kind: 'chain', namePrefix: prefix, options: optionsOf(raw), source, origin });
+      if (source) out.push({ kind: 'chain', namePrefix: prefix, options: optionsOf(raw), source, origin, ...consentOf(raw) });
       return;
     }
     const raw = check(trustpointSchema, item, origin, ctx.issues);
     if (raw === undefined) return;
     const problem = trustpointNameProblem(raw.name);
     if (problem !== undefined) ctx.issues.push(issue(at(origin, 'name'), `trustpoint name '${raw.name}' ${problem}`));
+    const builtIn = builtInTrustpoint(raw.name);
+    if (builtIn !== undefined && raw.take_over !== true) ctx.issues.push(issue(at(origin, 'name'), builtInRefusal(raw.name, builtIn)));
     const earlier = names.get(raw.name.toLowerCase());
     if (earlier !== undefined) ctx.issues.push(issue(at(origin, 'name'), `trustpoint ${raw.name} is already declared at trustpoints[${earlier}]`));
     names.set(raw.name.toLowerCase(), index);
@@ -287,6 +302,7 @@ function buildTrustpoints(items: readonly unknown[], base: Origin, ctx: BuildCon
       ...(fingerprint && { fingerprint }),
       source,
       origin,
+      ...consentOf(raw),
     });
   });
   return out;

@@ -136,7 +136,13 @@ export class SecretResolver {
         return new Secret(value, describeRef(ref));
       }
       case 'prompt': {
-        const value = await this.#sources.prompt(`${at.purpose}: `);
+        let value: string;
+        try {
+          value = await this.#sources.prompt(`${at.purpose}: `);
+        } catch (err) {
+          // No terminal (cron, a pipe, Kubernetes): the reference cannot work there.
+          return (err as Error).message;
+        }
         if (value === '') return `no ${at.purpose} was entered at the prompt`;
         return new Secret(value, 'prompt');
       }

@@ -2,6 +2,7 @@
 import { LineCounter, isNode, parseDocument, type ScalarTag } from 'yaml';
 import type { ConfigIssue, PathSegment } from './issues.js';
 import { AnsibleVaultValue } from './inventory-ansible.js';
+import { MAX_YAML_ALIASES } from './limits.js';
 
 /** Ansible writes encrypted values as `!vault |`; they become markers that the Ansible reader refuses clearly. */
 const vaultTag: ScalarTag = {
@@ -38,7 +39,16 @@ export function parseYaml(text: string, file: string, version: '1.1' | '1.2' = '
     }
     return undefined;
   };
-  return { value: issues.length > 0 ? undefined : doc.toJS({ maxAliasCount: 100 }), lineOf, issues };
+  let value: unknown;
+  if (issues.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    } catch (err) {
+      // The yaml library stops alias expansion past the limit ("billion laughs") with a ReferenceError.
+      issues.push({ file, path: [], message: `YAML: ${(err as Error).message.split('\n')[0] ?? 'cannot be read'} (certagent allows ${MAX_YAML_ALIASES} aliases per file)`, severity: 'error' });
+    }
+  }
+  return { value, lineOf, issues };
 }
 
 export function withLines(issues: readonly ConfigIssue[], parsed: ParsedYaml, file: string): ConfigIssue[] {

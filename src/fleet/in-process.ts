@@ -7,6 +7,8 @@
  * says which. Exit code: 0 when every device ended changed, unchanged or planned; 1 otherwise.
  */
 import { resolveCredentials } from '../config/index.js';
+import { lockDevice } from './locks/index.js';
+import type { RunLocks } from './locks/index.js';
 import type { Device, ResolvedCredentials, SecretResolver } from '../config/index.js';
 import type { DeviceOutcome, RunReporter, RunSummary } from '../report/events.js';
 import { JumpPool } from '../transport/ssh/index.js';
@@ -60,6 +62,8 @@ export interface FleetOptions {
   readonly journal?: FleetJournal;
   /** Devices proven and saved even when nothing differs (under way when a resumed run was killed). */
   readonly saveAlways?: ReadonlySet<string>;
+  /** Each device's lock is taken before it is touched; a device another run holds fails with who holds it. */
+  readonly locks?: RunLocks;
 }
 
 export interface FleetResult {
@@ -124,6 +128,16 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   };
 
   const runOne = async (device: Device): Promise<DeviceOutcome> => {
+    const lease = options.locks ? await lockDevice(options.locks, device) : undefined;
+    if (lease && 'refused' in lease) return lease.refused;
+    try {
+      return await runLocked(device);
+    } finally {
+      await lease?.lock.release();
+    }
+  };
+
+  const runLocked = async (device: Device): Promise<DeviceOutcome> => {
     const creds = credentials.get(device.name) as ResolvedCredentials;
     try {
       await options.journal?.deviceStarted(device.name);

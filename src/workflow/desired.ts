@@ -7,9 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { probe as probeServer } from '../certs/probe.js';
 import type { ProbeResult, ProbeTarget } from '../certs/probe.js';
 import type { CertificateFacts } from '../certs/types.js';
+import { unusableReason } from '../certs/usability.js';
 import { parseCertificates, signatureVerifies } from '../certs/x509.js';
-import { ConfigError, Secret, environmentValue, expandChain, selectCertificates, describeSelect } from '../config/index.js';
-import type { CertificateSource, ConfigIssue, Origin, Playbook, TrustpointOptions, TrustpointSpec } from '../config/index.js';
+import { ConfigError, MAX_CERTIFICATES_PER_SOURCE, Secret, builtInRefusal, builtInTrustpoint, environmentValue, expandChain, selectCertificates, describeSelect } from '../config/index.js';
+import type { CertificateSource, ConfigIssue, Origin, Playbook, PlaybookSpec, TrustpointOptions, TrustpointSpec } from '../config/index.js';
 import { desiredCube } from './cube/plan.js';
 import type { DesiredCube } from './cube/plan.js';
 import { renderApplet } from './eem-render.js';
@@ -26,6 +27,8 @@ export interface DesiredTrustpoint {
   readonly pinIfNeeded?: string;
   /** The `name_prefix` of the chain entry it came from. */
   readonly chainPrefix?: string;
+  /** The playbook allows replacing it where the router owns it (`take_over: true`). */
+  readonly takeOver?: true;
 }
 
 export interface VerifyPlan {
@@ -57,6 +60,10 @@ export interface DesiredOptions {
   /** Replaces the live probe (tests, offline planning). */
   readonly probe?: (target: ProbeTarget) => Promise<ProbeResult>;
   readonly probeTimeoutMs?: number;
+  /** Leave probe sources out (`validate`: every check that needs no network). */
+  readonly offline?: boolean;
+  /** The time certificates must be valid at (now by default). */
+  readonly now?: Date;
 }
 
 function problem(origin: Origin, message: string): ConfigIssue {
@@ -70,11 +77,15 @@ async function readCertificates(path: string, origin: Origin): Promise<Certifica
   } catch (err) {
     throw new ConfigError([problem(origin, `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)]);
   }
+  let certs: CertificateFacts[];
   try {
-    return parseCertificates(text, path);
+    certs = parseCertificates(text, path);
   } catch (err) {
-    throw new ConfigError([problem(origin, `${path}: ${errorMessage(err)}`)]);
+    // The certificate parser's messages start with the file's name already.
+    throw new ConfigError([problem(origin, errorMessage(err))]);
   }
+  if (certs.length > MAX_CERTIFICATES_PER_SOURCE) throw new ConfigError([problem(origin, `${path} holds ${certs.length} certificates; certagent takes at most ${MAX_CERTIFICATES_PER_SOURCE} from one file`)]);
+  return certs;
 }
 
 /** Certificates of a source, all of them (selection is the caller's). Probes are made once per URL. */
@@ -127,6 +138,8 @@ async function resolveTrustpoint(spec: TrustpointSpec, reader: SourceReader, opt
     throw new ConfigError([problem(spec.origin, `${what} gives ${chosen.length} certificates for trustpoint ${spec.name}; it holds exactly one`)]);
   }
   const cert = chosen[0] as CertificateFacts;
+  const unusable = unusableReason(cert, options.now ?? new Date(), spec.pinLeaf === true);
+  if (unusable !== undefined) throw new ConfigError([problem(spec.origin, `trustpoint ${spec.name}: ${unusable}`)]);
   const fp = spec.fingerprint;
   if (fp && fingerprintOf(cert, fp.algorithm) !== fp.hex) {
     throw new ConfigError([
@@ -137,7 +150,7 @@ async function resolveTrustpoint(spec: TrustpointSpec, reader: SourceReader, opt
   if (options.pin === 'always') pin = cert.sha1;
   else if (chainPrefix === undefined && fp && fp.algorithm !== 'sha256') pin = fp.hex;
   const pinIfNeeded = pin === undefined && options.pin === 'auto' ? cert.sha1 : undefined;
-  return { name: spec.name, cert, options: spec.options, ...(pin !== undefined && { pin }), ...(pinIfNeeded !== undefined && { pinIfNeeded }), ...(chainPrefix !== undefined && { chainPrefix }) };
+  return { name: spec.name, cert, options: spec.options, ...(pin !== undefined && { pin }), ...(pinIfNeeded !== undefined && { pinIfNeeded }), ...(chainPrefix !== undefined && { chainPrefix }), ...(spec.takeOver && { takeOver: true as const }) };
 }
 
 /** Whether any trustpoint would be pinned on a device that needs pins: only then is the device's release read. */
@@ -169,26 +182,56 @@ function signsOrMayIssue(issuer: CertificateFacts, cert: CertificateFacts): bool
   return signatureVerifies(cert, issuer);
 }
 
-export async function resolveDesired(playbook: Playbook, options: DesiredOptions = {}): Promise<DesiredState> {
-  const reader = new SourceReader(options);
+/**
+ * The trustpoints of a playbook, certificates read and checked (parsed, selected, fingerprints, validity, CA or
+ * pinned leaf, names), every problem of every entry in one ConfigError. Runs before any device is reached; with
+ * `offline`, probe sources are left out, which is what `validate` checks.
+ */
+export async function resolveTrustpoints(playbook: Pick<PlaybookSpec, 'file' | 'trustpoints'>, options: DesiredOptions = {}, reader = new SourceReader(options)): Promise<DesiredTrustpoint[]> {
   const trustpoints: DesiredTrustpoint[] = [];
+  const issues: ConfigIssue[] = [];
+  const collect = async (work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      issues.push(...err.issues);
+    }
+  };
   for (const entry of playbook.trustpoints) {
+    if (options.offline && entry.source.kind === 'probe') continue;
     if (entry.kind === 'trustpoint') {
-      trustpoints.push(await resolveTrustpoint(entry, reader, options));
+      await collect(async () => void trustpoints.push(await resolveTrustpoint(entry, reader, options)));
       continue;
     }
-    const certs = await reader.all(entry.source, entry.origin);
-    for (const spec of expandChain(entry, certs)) trustpoints.push(await resolveTrustpoint(spec, reader, options, entry.namePrefix));
+    let specs: TrustpointSpec[] = [];
+    await collect(async () => {
+      specs = expandChain(entry, await reader.all(entry.source, entry.origin));
+    });
+    for (const spec of specs) {
+      await collect(async () => {
+        const builtIn = builtInTrustpoint(spec.name);
+        if (builtIn !== undefined && !spec.takeOver) throw new ConfigError([problem(entry.origin, `the chain's name_prefix gives ${builtInRefusal(spec.name, builtIn)}`)]);
+        trustpoints.push(await resolveTrustpoint(spec, reader, options, entry.namePrefix));
+      });
+    }
   }
-  const names = new Map<string, string>();
+  const names = new Map<string, DesiredTrustpoint>();
   for (const tp of trustpoints) {
     const other = names.get(tp.name.toLowerCase());
-    if (other !== undefined && other !== tp.cert.sha1) {
-      throw new ConfigError([{ file: playbook.file, path: ['trustpoints'], message: `two entries give trustpoint ${tp.name} different certificates`, severity: 'error' }]);
+    if (other !== undefined && other.cert.sha1 !== tp.cert.sha1) {
+      const how = (t: DesiredTrustpoint) => (t.chainPrefix !== undefined ? `the chain with name_prefix ${t.chainPrefix}` : 'an explicit entry');
+      issues.push({ file: playbook.file, path: ['trustpoints'], message: `trustpoint ${tp.name} is given two different certificates, by ${how(other)} and by ${how(tp)}: rename one (name or name_prefix)`, severity: 'error' });
     }
-    names.set(tp.name.toLowerCase(), tp.cert.sha1);
+    if (other === undefined) names.set(tp.name.toLowerCase(), tp);
   }
-  const unique = trustpoints.filter((tp, i) => trustpoints.findIndex((o) => o.name.toLowerCase() === tp.name.toLowerCase()) === i);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return trustpoints.filter((tp, i) => trustpoints.findIndex((o) => o.name.toLowerCase() === tp.name.toLowerCase()) === i);
+}
+
+export async function resolveDesired(playbook: Playbook, options: DesiredOptions = {}): Promise<DesiredState> {
+  const reader = new SourceReader(options);
+  const unique = await resolveTrustpoints(playbook, options, reader);
 
   const environment = new Map<string, string | Secret>();
   const secrets: Secret[] = [];

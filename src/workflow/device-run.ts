@@ -144,6 +144,12 @@ async function saveAfterRollback(run: SshRun, undone: { records: ChangeRecord[];
   }
 }
 
+/** A rotation that leaves a managed trustpoint holding an expired certificate has not done its job: exit 1. */
+function failIfExpired(plan: DevicePlan, outcome: DeviceOutcome): DeviceOutcome {
+  if (plan.expired.length === 0 || outcome.result === 'failed' || outcome.result === 'rolled-back') return outcome;
+  return { ...outcome, result: 'failed', error: { message: `${outcome.device}: ${plan.expired.join('; ')}`, step: 'rotate', hint: 'an expired trust anchor is never what the mail server needs; replace or remove it' } };
+}
+
 export function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
   return withPinFallback(job, runDeviceOnce);
 }
@@ -159,6 +165,7 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
   let cubeStarted = false;
   let stepNow = 'connect';
   let deviceDesired: DesiredState;
+  let batchesSent = 0;
   try {
     run.forward('gather facts');
     const read = await run.connect((s) => readCheapFacts(s, job.desired, { certificatesOnly: certificatesOnly(job) }));
@@ -184,7 +191,7 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
     if (job.dryRun) {
       await run.close();
-      return run.outcome(changing ? 'planned' : 'unchanged', [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? [])], extra);
+      return failIfExpired(plan, run.outcome(changing ? 'planned' : 'unchanged', [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? [])], extra));
     }
     const refused = refusedError(job);
     if (refused) {
@@ -194,9 +201,20 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     // With a CUBE the run goes on: the trunk is verified (and the export files written) on every run.
     if (plan.changes.length === 0 && !job.alwaysProve && !cube && !job.saveAlways) {
       await run.close();
-      return run.outcome('unchanged', [], extra);
+      return failIfExpired(plan, run.outcome('unchanged', [], extra));
     }
     const wait = { ...job.retry, ...(job.signal && { signal: job.signal }) };
+    if (plan.changes.length > 0 && (job.diagnose !== undefined || cube !== undefined)) {
+      // Steps ran since the facts (fix's diagnosis, the CUBE reads): someone at the console may have changed
+      // the router meanwhile, so what the plan would touch must still be as read. Without such a gap the facts and
+      // the first change are back to back, and the check after the changes re-reads the device anyway.
+      stepNow = 're-check before changing';
+      run.forward(stepNow);
+      const moved = residue(before, await gather(session), plan.changes);
+      if (moved.length > 0) {
+        throw new WorkflowError(job.device, stepNow, `${job.device}: changed by someone else since certagent read it (${moved.join('; ')}); nothing was applied`, 'run again once the other change is finished: the plan is made from what the device holds then');
+      }
+    }
     for (const batch of batches(plan.changes)) {
       stepNow = stepName(batch.step);
       run.forward(stepNow);
@@ -204,6 +222,7 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
       await enterConfig(session, wait);
       for (const change of batch.changes) if (!started.includes(change)) started.push(change);
       await runStep(session, batch.step, wait);
+      batchesSent++;
     }
     await session.ensureExec();
     if (plan.changes.length > 0) {
@@ -248,12 +267,16 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     const records: ChangeRecord[] = [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? []), ...cubeRecords];
     if (job.saveAlways && !changing) records.push({ object: 'startup-config', action: 'saved', detail: 'the device was under way when an earlier run stopped' });
     if (proof) records.push(proofRecord(proof));
-    return run.outcome(changing ? 'changed' : 'unchanged', records, { commands, ...(diagnoses.length > 0 && { diagnoses }) });
+    return failIfExpired(plan, run.outcome(changing ? 'changed' : 'unchanged', records, { commands, ...(diagnoses.length > 0 && { diagnoses }) }));
   } catch (err) {
     const detail: { -readonly [K in keyof ErrorDetail]: ErrorDetail[K] } = { ...errorDetail(err, stepNow) };
     const extra = { ...(plan && { commands: [...planCommands(plan), ...(cube?.commands ?? [])] }), ...(diagnoses && diagnoses.length > 0 && { diagnoses }) };
     const exported = cube?.exports ?? [];
-    if ((started.length === 0 && !cubeStarted) || before === undefined) {
+    // Lost or stuck at the very first `configure terminal`: no configuration line was sent, so there is nothing to
+    // restore (eight failed restores on a dead session would say the opposite).
+    const neverConfigured = batchesSent === 0 && (err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError) && err.command === 'configure terminal';
+    if (neverConfigured) detail.message = `${detail.message}; nothing was applied: the device never took a configuration line`;
+    if ((started.length === 0 && !cubeStarted) || before === undefined || neverConfigured) {
       await run.close();
       return run.outcome('failed', exported, { ...extra, error: detail });
     }

@@ -29,6 +29,8 @@ export interface InstalledTrustpoint {
   readonly ca?: InstalledCertificate;
   /** Why a certificate of its chain could not be read from the device's output: nothing may be planned from it. */
   readonly unreadable?: string;
+  /** Its chain holds the router's own certificate (an identity or self-signed one), not only a CA. */
+  readonly holdsIdentity?: true;
 }
 
 export interface InstalledApplet {
@@ -88,12 +90,13 @@ export function installedCertificate(der: Buffer, serialHex: string): InstalledC
 
 /** The trustpoint with its chain's CA certificate, or the reason a certificate of its chain cannot be read. */
 export function installedTrustpoint(name: string, config: TrustpointConfig, chain: readonly ChainCertificate[] | undefined): InstalledTrustpoint {
+  const identity = chain?.some((c) => c.type === 'identity' || c.type === 'self-signed') === true ? { holdsIdentity: true as const } : {};
   const broken = chain?.find((c) => c.unreadable !== undefined)?.unreadable;
-  if (broken !== undefined) return { name, config, unreadable: broken };
+  if (broken !== undefined) return { name, config, unreadable: broken, ...identity };
   const ca = chain?.find((c) => c.type === 'ca' && c.der.length > 0);
-  if (!ca) return { name, config };
+  if (!ca) return { name, config, ...identity };
   const read = installedCertificate(ca.der, ca.serialHex);
-  return 'unreadable' in read ? { name, config, unreadable: read.unreadable } : { name, config, ca: read };
+  return 'unreadable' in read ? { name, config, unreadable: read.unreadable, ...identity } : { name, config, ca: read, ...identity };
 }
 
 /** Throws for the first trustpoint whose certificate could not be read: facts that do not parse are never planned from. */

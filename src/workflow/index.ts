@@ -2,7 +2,7 @@
  * fleet runner (src/fleet). */
 export { FACTS_COMMAND, parseFacts, UnreadableFactsError } from './facts.js';
 export type { DeviceFacts, InstalledTrustpoint, InstalledCertificate, InstalledApplet } from './facts.js';
-export { resolveDesired, installOrder, pinnedWhereNeeded } from './desired.js';
+export { resolveDesired, resolveTrustpoints, installOrder, pinnedWhereNeeded } from './desired.js';
 export type { DesiredState, DesiredTrustpoint, DesiredOptions, PinPolicy, VerifyPlan } from './desired.js';
 export { renderApplet, sameApplet, markerMessage, markerLabel, MARKER_PREFIX } from './eem-render.js';
 export type { RenderedApplet } from './eem-render.js';

@@ -11,10 +11,11 @@ import { Secret } from '../config/index.js';
 import type { ChangeRecord } from '../report/events.js';
 import type { DesiredState, DesiredTrustpoint } from './desired.js';
 import { sameApplet } from './eem-render.js';
-import { FactsReadError } from './errors.js';
+import { FactsReadError, WorkflowError } from './errors.js';
 import { assertReadable, installedCertificate, UnreadableFactsError } from './facts.js';
 import type { DeviceFacts, InstalledCertificate, InstalledTrustpoint } from './facts.js';
 import { line, showLine, SECRET_PLACEHOLDER } from './lines.js';
+import { ownedByRouter } from './protected.js';
 import type { CommandLine } from './lines.js';
 
 export type Step =
@@ -48,6 +49,10 @@ export interface PlannedChange {
 
 export interface DevicePlan {
   readonly changes: readonly PlannedChange[];
+  /** Changes the plan will not make: trustpoints the router owns, without the playbook's `take_over: true`. */
+  readonly refused: readonly string[];
+  /** With `renewBeforeSeconds` (rotate): managed trustpoints that hold an expired certificate after this plan. */
+  readonly expired: readonly string[];
   /** Objects found as desired. */
   readonly unchanged: readonly ChangeRecord[];
   /** Things worth telling that need no change (stale chain members left in place, expiry warnings). */
@@ -131,10 +136,26 @@ function inTrustpoint(name: string, lines: readonly string[]): Step {
   return { kind: 'config', lines: [line(trustpointModeLine(name)), ...lines.map((l) => line(l)), line('exit')] };
 }
 
-function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChange | ChangeRecord {
+/**
+ * A change to a trustpoint the router owns: refused without `take_over: true`, and with it the record says so in
+ * capitals, so nobody reads past it in the plan.
+ */
+function guardOwned(tp: DesiredTrustpoint, current: InstalledTrustpoint | undefined, planned: PlannedChange | ChangeRecord): PlannedChange | ChangeRecord | { refused: string } {
+  if (current === undefined || !isChange(planned)) return planned;
+  const reasons = ownedByRouter(current);
+  if (reasons.length === 0) return planned;
+  if (!tp.takeOver) return { refused: `trustpoint ${tp.name} belongs to the router (${reasons.join(', ')}): certagent would ${planned.record.action === 'updated' ? 'change' : 'replace'} it; add take_over: true to its playbook entry only if you mean to` };
+  return { ...planned, record: { ...planned.record, detail: `TAKE OVER (${reasons.join(', ')}): ${planned.record.detail ?? ''}` } };
+}
+
+function planTrustpoint(tp: DesiredTrustpoint, facts: DeviceFacts): PlannedChange | ChangeRecord | { refused: string } {
+  const current = facts.trustpoints.get(tp.name);
+  return guardOwned(tp, current, planTrustpointChange(tp, current));
+}
+
+function planTrustpointChange(tp: DesiredTrustpoint, current: InstalledTrustpoint | undefined): PlannedChange | ChangeRecord {
   const object = `trustpoint ${tp.name}`;
   const sha1 = hexGroups(tp.cert.sha1);
-  const current = facts.trustpoints.get(tp.name);
   if (!current) {
     return {
       kind: 'create',
@@ -252,7 +273,12 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
     });
   }
 
-  for (const tp of desired.trustpoints) all.push(planTrustpoint(tp, facts));
+  const refused: string[] = [];
+  for (const tp of desired.trustpoints) {
+    const planned = planTrustpoint(tp, facts);
+    if ('refused' in planned) refused.push(planned.refused);
+    else all.push(planned);
+  }
 
   for (const [name, value] of desired.environment) {
     const old = facts.environment.get(name);
@@ -294,7 +320,23 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
   const changes = all.filter(isChange).filter((c) => only === undefined || only.includes(c.kind));
   checkRollbackMaterial(changes);
   const unchanged = all.filter((x): x is ChangeRecord => !isChange(x));
-  return { changes, unchanged, notes };
+  return { changes, refused, expired: expiredTrustpoints(facts, desired, changes, options), unchanged, notes };
+}
+
+/** Managed trustpoints the device holds with an expired certificate that no planned change replaces (rotate: exit 1). */
+function expiredTrustpoints(facts: DeviceFacts, desired: DesiredState, changes: readonly PlannedChange[], options: PlanOptions): string[] {
+  if (options.renewBeforeSeconds === undefined) return [];
+  const wanted = new Set(desired.trustpoints.map((t) => t.name));
+  const prefixes = [...new Set(desired.trustpoints.flatMap((t) => (t.chainPrefix ? [t.chainPrefix] : [])))];
+  const now = options.now ?? new Date();
+  const expired: string[] = [];
+  for (const [name, tp] of facts.trustpoints) {
+    const managed = wanted.has(name) || prefixes.some((p) => p !== '' && name.startsWith(p));
+    const notAfter = tp.ca?.facts?.notAfter;
+    if (!managed || notAfter === undefined || notAfter.getTime() >= now.getTime() || changes.some((c) => c.trustpoint === name && c.kind !== 'options')) continue;
+    expired.push(`trustpoint ${name} holds ${tp.ca ? installedLabel(tp.ca) : 'a certificate'}, which expired ${notAfter.toISOString().slice(0, 10)}${wanted.has(name) ? '' : `; it is no longer part of the chain: remove it (no crypto pki trustpoint ${name})`}`);
+  }
+  return expired;
 }
 
 /** What is worth telling about a device holding these trustpoints, whether or not anything changes: stale chain
@@ -327,8 +369,9 @@ export function planNotes(trustpoints: Iterable<string>, desired: DesiredState, 
 
 /** `planDevice` for one device of a run: unreadable facts become that device's error, before any change. */
 export function planFor(device: string, facts: DeviceFacts, desired: DesiredState, options?: PlanOptions): DevicePlan {
+  let plan: DevicePlan;
   try {
-    return planDevice(facts, desired, options);
+    plan = planDevice(facts, desired, options);
   } catch (err) {
     if (!(err instanceof UnreadableFactsError)) throw err;
     throw new FactsReadError(
@@ -340,6 +383,8 @@ export function planFor(device: string, facts: DeviceFacts, desired: DesiredStat
       { cause: err },
     );
   }
+  if (plan.refused.length > 0) throw new WorkflowError(device, 'plan', `${device}: ${plan.refused.join('; ')}`, 'nothing was sent: the playbook names a trustpoint the router uses for itself');
+  return plan;
 }
 
 /** The commands of a step as a person reads them; secrets as `<secret>`, the PEM paste summarised. */

@@ -70,6 +70,12 @@ describe('probe over SMTP STARTTLS (smtp-server on loopback)', () => {
     expect(names(r.chain)).toEqual(['mail.lab.test', 'Test Root RSA', 'Test Root EC', 'Test Issuing CA RSA']);
   });
 
+  it('says that an smtps:// probe reached a STARTTLS server, not what OpenSSL calls it (issue 10, item 9)', async () => {
+    const err = await probe(`smtps://127.0.0.1:${rsaPort}`, { timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProbeError);
+    expect((err as ProbeError).message).toBe(`127.0.0.1:${rsaPort}: the server answered in plain text, not with TLS: it speaks SMTP with STARTTLS on this port, not implicit TLS (smtps://); probe smtp://127.0.0.1:${rsaPort} instead`);
+  });
+
   it('says clearly when the server does not offer STARTTLS', async () => {
     const port = await smtpServer(rsa, [rsa.leaf.der], { hideSTARTTLS: true });
     const err = await probe(`smtp://127.0.0.1:${port}`, { timeoutMs: 5000 }).catch((e: unknown) => e);

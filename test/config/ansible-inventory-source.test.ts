@@ -31,7 +31,7 @@ describe('Ansible inventory sources through ansible-inventory', () => {
     const path = tmp.write(
       'hosts.ini',
       `[paris]
-p[1:3] ansible_host=10.0.1.1
+p[1:3]
 p4 ansible_host=10.0.1.4 ansible_port=2222 site_code=PAR4
 
 [lyon]

@@ -4,10 +4,11 @@
  * (0 all good, 1 some device failed, 2 bad input or usage).
  */
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../../certs/probe.js';
-import { ConfigError, SecretResolver, loadInventory, loadPlaybook, parseDuration, processSecretSources, selectDevices } from '../../config/index.js';
+import { ConfigError, SecretResolver, loadInventory, resolveCredentials, loadPlaybook, locateIssues, parseDuration, processSecretSources, selectDevices } from '../../config/index.js';
 import type { Device, SecretSources } from '../../config/index.js';
 import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
@@ -17,11 +18,13 @@ import type { Shard } from '../../fleet/index.js';
 import { PromptInQueueError, placeholderSources } from '../../fleet/queue/secret-template.js';
 import type { DesiredState, PinPolicy, WorkflowCommand } from '../../workflow/index.js';
 import type { FleetOptions } from '../../fleet/index.js';
+import { FileDeviceLocks } from '../../fleet/locks/index.js';
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { parseSize } from '../size.js';
 import { takePinMode } from '../pin-mode.js';
-import { FLEET_FLAGS, FLEET_HELP, fleetSettings, openJournal, takeResume } from '../fleet-options.js';
+import { FLEET_FLAGS, FLEET_HELP, fleetSettings, joinNegativeValues, openJournal, takeResume } from '../fleet-options.js';
+import { makeOutputFolders, runInputs, runOutputProblems } from '../run-files.js';
 import type { FleetFlagValues } from '../fleet-options.js';
 import { errorMessage } from '../../shared/error-message.js';
 import { QUEUE_RUN_FLAGS, QUEUE_RUN_HELP } from '../queue-flags.js';
@@ -145,11 +148,16 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     }
     // Through the queue the secrets stay references: each worker fills them from its own environment.
     const playbook = await loadPlaybook(values.playbook, { secrets: queued ? new SecretResolver(placeholderSources()) : resolver });
+    // Every credential now, before a journal or an output exists: a run refused here leaves nothing behind.
+    // Through the queue each worker resolves credentials in its own environment, so the coordinator may not.
+    if (!queued) for (const device of devices) await resolveCredentials(device, resolver);
+    const outputProblems = runOutputProblems(values, runInputs(inventory.file, playbook, inventory.devices));
+    if (outputProblems.length > 0) throw new UsageError(outputProblems.join('\n'));
     rotationDefault = playbook.rotation?.renewBeforeSeconds;
     desired = await resolveDesired(playbook, { pin: run.pin ?? 'auto' });
   } catch (err) {
     if (err instanceof ConfigError) {
-      stderr.write(`certagent ${run.command}: ${escapeText(err.message)}\n`);
+      stderr.write(`certagent ${run.command}: ${escapeText(new ConfigError(locateIssues(err.issues)).message)}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof PromptInQueueError) {
@@ -164,6 +172,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   }
 
   if (values.transcripts !== undefined) await mkdir(values.transcripts, { recursive: true, mode: 0o700 });
+  makeOutputFolders(values);
   const redactor = new SecretRedactor(desired.secrets);
   const verbose = values.verbose?.length ?? 0;
   const planOptions = run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
@@ -226,6 +235,8 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
       devices: journaled?.devices ?? devices,
       ...fleet,
       ...(journaled && { journal: journaled.journal, saveAlways: journaled.saveAlways }),
+      // A dry run only reads; every other run holds each router while it changes it.
+      ...(journaled && { locks: { locks: new FileDeviceLocks(), holder: { runId: journaled.journal.runId, command: run.command, pid: process.pid, hostname: hostname() } } }),
       desired,
       resolver,
       reporter: output.reporter,
@@ -309,7 +320,7 @@ export function workflowCommand(
     summary,
     usage,
     async run(argv) {
-      const { argv: unpinned, pin } = takePinMode(argv);
+      const { argv: unpinned, pin } = takePinMode(joinNegativeValues(argv));
       const { argv: rest, resume } = takeResume(unpinned);
       const { values, positionals: given } = parse(rest, extra, positionals);
       if (values.help) {

@@ -8,6 +8,7 @@ import {
   formatIssue,
   loadInventory,
   loadPlaybook,
+  locateIssues,
   processSecretSources,
   readPlaybook,
   resolveCredentials,
@@ -19,6 +20,7 @@ import {
   type TrustpointEntry,
 } from '../../config/index.js';
 import { errorMessage } from '../../shared/error-message.js';
+import { resolveTrustpoints } from '../../workflow/index.js';
 
 function describeEntry(entry: TrustpointEntry): string {
   const { source } = entry;
@@ -103,9 +105,11 @@ export function validateCommand(secrets: SecretSources = processSecretSources())
         try {
           const playbook = values.secrets ? await loadPlaybook(path, { secrets: resolver }) : await readPlaybook(path);
           out.push(...playbookLines(playbook));
+          // What a rollout checks before connecting, except live probes: certificates, fingerprints, selections, names.
+          await resolveTrustpoints(playbook, { offline: true });
         } catch (err) {
           if (!(err instanceof ConfigError)) throw err;
-          problems.push(err.message);
+          problems.push(new ConfigError(locateIssues(err.issues)).message);
         }
       }
       if (out.length > 0) console.log(out.join('\n'));

@@ -28,6 +28,7 @@ trustpoints:
       probe: smtp://${o.address}:${o.port}
       select: all
       name_prefix: SCN-
+    pin_leaf: true
 
 eem:
   environment:
