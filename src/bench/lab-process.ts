@@ -25,6 +25,8 @@ export interface LabProcessOptions {
   /** Routers that already hold a playbook: every router boots from this startup config (its `hostname` line
    * replaced), with this mail chain store, so one playbook fits the routers of several lab processes. */
   readonly seed?: { readonly startupConfig: string; readonly chainJson: string };
+  /** Every router streams its output in random packets of 1..N bytes (the lab's `--chunking N`). */
+  readonly chunkMaxBytes?: number;
 }
 
 export interface LabReady {
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
     devices: options.devices,
     hostnamePrefix: prefix,
     latency: { commandMs: options.commandMs, lineMs: options.lineMs },
+    ...(options.chunkMaxBytes !== undefined && { output: { chunkMaxBytes: options.chunkMaxBytes } }),
     ...(options.credentials && { credentials: options.credentials }),
   });
   const inventory = await lab.writeInventory(join(dir, 'inventory.yaml'));

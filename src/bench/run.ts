@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseJsonReport } from '../report/json-report.js';
 import { ansibleInventory, ansiblePlaybook } from './ansible-job.js';
-import type { LabCounters, LabReady } from './lab-process.js';
+import type { LabCounters, LabProcessOptions, LabReady } from './lab-process.js';
 import { choosePinning, loadAverage, measured, pinProcess } from './measure.js';
 import type { Pinning } from './measure.js';
 import { freshRouterSteps } from './netmiko-job.js';
@@ -72,6 +72,8 @@ export interface BenchResult {
   readonly devices: number;
   readonly concurrency: number;
   readonly latency: { readonly commandMs: number; readonly lineMs: number };
+  /** The lab streamed every output in random packets of 1..N bytes (absent: whole writes). */
+  readonly chunkMaxBytes?: number;
   /** CPUs the lab and the clients were pinned to (absent: not pinned). */
   readonly pinning: Pinning;
   /** 1-minute load average when the size started and ended: other work on the machine shows here. */
@@ -266,6 +268,7 @@ interface Options {
   readonly commandMs: number;
   readonly lineMs: number;
   readonly pin: boolean;
+  readonly chunkMaxBytes?: number;
 }
 
 async function benchOne(size: number, options: Options): Promise<BenchResult> {
@@ -276,8 +279,9 @@ async function benchOne(size: number, options: Options): Promise<BenchResult> {
   const pinning = choosePinning(options.pin);
   const loadStart = loadAverage();
   const work = mkdtempSync(join(tmpdir(), 'certagent-bench-run-'));
-  process.stderr.write(`bench: starting a lab of ${total} routers (${options.commandMs} ms per command line, ${options.lineMs} ms per output line), load average ${loadStart}\n`);
-  const child = fork(join(here, 'lab-process.js'), [JSON.stringify({ devices: total, commandMs: options.commandMs, lineMs: options.lineMs })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  process.stderr.write(`bench: starting a lab of ${total} routers (${options.commandMs} ms per command line, ${options.lineMs} ms per output line${options.chunkMaxBytes === undefined ? '' : `, output in packets of 1..${options.chunkMaxBytes} bytes`}), load average ${loadStart}\n`);
+  const labOptions: LabProcessOptions = { devices: total, commandMs: options.commandMs, lineMs: options.lineMs, ...(options.chunkMaxBytes !== undefined && { chunkMaxBytes: options.chunkMaxBytes }) };
+  const child = fork(join(here, 'lab-process.js'), [JSON.stringify(labOptions)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     if (child.pid !== undefined) pinProcess(child.pid, pinning.lab);
     const lab = await nextMessage<LabReady>(child, 'ready', 600_000);
@@ -325,6 +329,7 @@ async function benchOne(size: number, options: Options): Promise<BenchResult> {
       devices: size,
       concurrency: options.concurrency,
       latency: { commandMs: options.commandMs, lineMs: options.lineMs },
+      ...(options.chunkMaxBytes !== undefined && { chunkMaxBytes: options.chunkMaxBytes }),
       pinning,
       loadAverage: { start: loadStart, end: loadAverage() },
       rollout,
@@ -382,6 +387,7 @@ async function main(): Promise<void> {
       'command-ms': { type: 'string' },
       'line-ms': { type: 'string' },
       'no-pin': { type: 'boolean' },
+      chunking: { type: 'string' },
       out: { type: 'string' },
       queue: { type: 'boolean' },
       workers: { type: 'string', multiple: true },
@@ -403,6 +409,7 @@ async function main(): Promise<void> {
     commandMs: num(values['command-ms'], '--command-ms', 30, 0),
     lineMs: num(values['line-ms'], '--line-ms', 2, 0),
     pin: values['no-pin'] !== true,
+    ...(values.chunking !== undefined && { chunkMaxBytes: num(values.chunking, '--chunking', 64, 1) }),
   };
   if (values.queue) {
     const { queueBench, renderQueueTable } = await import('./queue-bench.js');
