@@ -30,15 +30,29 @@ const DAY = 86_400_000;
 function certificateFindings(tp: AuditedTrustpoint, c: AuditedCertificate, options: FindingOptions): Finding[] {
   const at = { trustpoint: tp.name };
   if (c.notAfter === undefined) {
-    return [{ kind: 'unreadable', ...at, message: `${tp.name}: the ${label(c)} does not parse as X.509; inspect it with 'show crypto pki certificates verbose ${tp.name}' and re-install it` }];
+    return [
+      {
+        kind: 'unreadable',
+        ...at,
+        message: `${tp.name}: the ${label(c)} does not parse as X.509; inspect it with 'show crypto pki certificates verbose ${tp.name}' and re-install it`,
+      },
+    ];
   }
   const out: Finding[] = [];
   const left = Date.parse(c.notAfter) - options.now.getTime();
   const date = c.notAfter.slice(0, 10);
   if (left <= 0) {
-    out.push({ kind: 'expired', ...at, message: `${tp.name}: the ${label(c)} expired on ${date} (${Math.floor(-left / DAY)} days ago); install its successor (certagent rotate)` });
+    out.push({
+      kind: 'expired',
+      ...at,
+      message: `${tp.name}: the ${label(c)} expired on ${date} (${Math.floor(-left / DAY)} days ago); install its successor (certagent rotate)`,
+    });
   } else if (left <= options.warnBeforeSeconds * 1000) {
-    out.push({ kind: 'expiring', ...at, message: `${tp.name}: the ${label(c)} expires on ${date}, in ${Math.floor(left / DAY)} days; rotate it before then (certagent rotate)` });
+    out.push({
+      kind: 'expiring',
+      ...at,
+      message: `${tp.name}: the ${label(c)} expires on ${date}, in ${Math.floor(left / DAY)} days; rotate it before then (certagent rotate)`,
+    });
   }
   const key = weakKey(c);
   if (key !== undefined) out.push({ kind: 'weak-key', ...at, message: `${tp.name}: the ${label(c)} has ${key}; replace it with one from a current CA` });
@@ -46,14 +60,16 @@ function certificateFindings(tp: AuditedTrustpoint, c: AuditedCertificate, optio
     out.push({
       kind: 'weak-signature',
       ...at,
-      message: `${tp.name}: the ${label(c)} is signed with ${c.signatureHash.toUpperCase()}, which clients refuse${c.selfSigned === true ? ' (a root\'s own signature is rarely checked, but its successor should use SHA-256)' : ''}; replace it with a SHA-256 one`,
+      message: `${tp.name}: the ${label(c)} is signed with ${c.signatureHash.toUpperCase()}, which clients refuse${c.selfSigned === true ? " (a root's own signature is rarely checked, but its successor should use SHA-256)" : ''}; replace it with a SHA-256 one`,
     });
   }
   return out;
 }
 
 export function trustpointFindings(trustpoints: readonly AuditedTrustpoint[], options: FindingOptions): Finding[] {
-  return trustpoints.filter((tp) => options.allTrustpoints === true || !tp.builtIn).flatMap((tp) => tp.certificates.flatMap((c) => certificateFindings(tp, c, options)));
+  return trustpoints
+    .filter((tp) => options.allTrustpoints === true || !tp.builtIn)
+    .flatMap((tp) => tp.certificates.flatMap((c) => certificateFindings(tp, c, options)));
 }
 
 export function mailFindings(device: string, mail: MailHealth): Finding[] {
@@ -74,7 +90,8 @@ export function soonestExpiry(trustpoints: readonly AuditedTrustpoint[], allTrus
   let best: { trustpoint: string; notAfter: string } | undefined;
   for (const tp of trustpoints) {
     if (tp.builtIn && !allTrustpoints) continue;
-    for (const c of tp.certificates) if (c.notAfter !== undefined && (best === undefined || c.notAfter < best.notAfter)) best = { trustpoint: tp.name, notAfter: c.notAfter };
+    for (const c of tp.certificates)
+      if (c.notAfter !== undefined && (best === undefined || c.notAfter < best.notAfter)) best = { trustpoint: tp.name, notAfter: c.notAfter };
   }
   return best;
 }

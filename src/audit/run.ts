@@ -43,7 +43,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const secrets = (options.desired?.secrets ?? []).map((s) => s.reveal());
   for (const s of secrets) options.registerSecret?.(s);
   const settings: SessionSettings = { ...options.session, secrets };
-  options.progress.runStarted('audit', options.devices.map((d) => d.name));
+  options.progress.runStarted(
+    'audit',
+    options.devices.map((d) => d.name),
+  );
   const counts: Partial<Record<FindingKind, number>> = {};
   let up = 0;
   let withFindings = 0;
@@ -99,7 +102,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   for (const device of options.devices) {
     if (begun.has(device.name)) continue;
     const at = new Date().toISOString();
-    finish(unreachableDevice({ device: device.name, host: device.host, transport: device.transport, commands: [], startedAt: at, durationMs: 0 }, `${device.name}: not started: the audit was stopped (${why})`));
+    finish(
+      unreachableDevice(
+        { device: device.name, host: device.host, transport: device.transport, commands: [], startedAt: at, durationMs: 0 },
+        `${device.name}: not started: the audit was stopped (${why})`,
+      ),
+    );
   }
 
   const finished = now();
@@ -114,6 +122,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     warnBeforeSeconds: options.warnBeforeSeconds,
   };
   options.reporter.auditFinished(summary);
-  options.progress.runFinished({ command: 'audit', startedAt: summary.startedAt, durationMs: summary.durationMs, devices: summary.devices, byResult: { changed: 0, unchanged: up, failed: summary.devices - up, 'rolled-back': 0, planned: 0, skipped: 0 } });
+  options.progress.runFinished({
+    command: 'audit',
+    startedAt: summary.startedAt,
+    durationMs: summary.durationMs,
+    devices: summary.devices,
+    byResult: { changed: 0, unchanged: up, failed: summary.devices - up, 'rolled-back': 0, planned: 0, skipped: 0 },
+  });
   return { summary, exitCode: withFindings > 0 ? 1 : 0 };
 }

@@ -31,7 +31,12 @@ function task(step: NetmikoStep, index: number): Record<string, unknown>[] {
       loop: [
         { command: 'configure terminal' },
         // The PEM, then the empty line that ends the paste (network_cli adds the last line end); then yes.
-        { command: `crypto pki authenticate ${step.trustpoint}`, check_all: true, prompt: [PASTE_PROMPT, ACCEPT_QUESTION], answer: [`${step.pem.trimEnd()}\n`, 'yes'] },
+        {
+          command: `crypto pki authenticate ${step.trustpoint}`,
+          check_all: true,
+          prompt: [PASTE_PROMPT, ACCEPT_QUESTION],
+          answer: [`${step.pem.trimEnd()}\n`, 'yes'],
+        },
         { command: 'end' },
       ],
     },
@@ -40,7 +45,10 @@ function task(step: NetmikoStep, index: number): Record<string, unknown>[] {
 
 export function ansiblePlaybook(steps: readonly NetmikoStep[]): string {
   const tasks = [...steps.flatMap(task), { name: 'write memory', 'cisco.ios.ios_command': { commands: ['write memory'] } }];
-  return stringify([{ name: 'certagent benchmark: the trustpoint steps of a fresh lab router', hosts: 'lab', gather_facts: false, tasks }], { lineWidth: 0, version: '1.1' }); // YAML 1.1 as Ansible reads it: 'yes' stays a string
+  return stringify([{ name: 'certagent benchmark: the trustpoint steps of a fresh lab router', hosts: 'lab', gather_facts: false, tasks }], {
+    lineWidth: 0,
+    version: '1.1',
+  }); // YAML 1.1 as Ansible reads it: 'yes' stays a string
 }
 
 /** An INI inventory of the job's routers (mode 0600: it holds the login and enable passwords). */

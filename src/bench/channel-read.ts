@@ -47,7 +47,7 @@ async function measure(Channel: ChannelClass, name: string, bytes: number, packe
   let peakRss = 0;
   const started = performance.now();
   let packets = 0;
-  for (let sent = 0; sent < bytes; ) {
+  for (let sent = 0; sent < bytes;) {
     const size = Math.min(packetSize(), bytes - sent);
     const at = sent % (body.length / 2);
     const piece = body.slice(at, at + size);
@@ -63,7 +63,14 @@ async function measure(Channel: ChannelClass, name: string, bytes: number, packe
   s.emit('data', Buffer.from(`\nR1#!${token}\r\nR1#`));
   await read;
   const ms = performance.now() - started;
-  return { case: name, mib: bytes / 2 ** 20, packets, ms: Math.round(ms), peakHeapMib: Math.round(peakHeap / 2 ** 20), peakRssMib: Math.round(peakRss / 2 ** 20) };
+  return {
+    case: name,
+    mib: bytes / 2 ** 20,
+    packets,
+    ms: Math.round(ms),
+    peakHeapMib: Math.round(peakHeap / 2 ** 20),
+    peakRssMib: Math.round(peakRss / 2 ** 20),
+  };
 }
 
 const { values } = parseArgs({ options: { mib: { type: 'string' }, 'small-kib': { type: 'string' }, channel: { type: 'string' } } });

@@ -34,7 +34,10 @@ function sample(finished: number): Sample {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { devices: { type: 'string' }, concurrency: { type: 'string' }, every: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { devices: { type: 'string' }, concurrency: { type: 'string' }, every: { type: 'string' }, out: { type: 'string' } },
+    strict: true,
+  });
   const devices = Number(values.devices ?? 1000);
   const concurrency = Number(values.concurrency ?? 50);
   const every = Number(values.every ?? 100);
@@ -44,7 +47,9 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'certagent-bench-memory-'));
   try {
     const lab = await new Promise<LabReady>((resolve, reject) => {
-      child.on('message', (m: { type?: string; message?: string }) => (m.type === 'ready' ? resolve(m as LabReady) : m.type === 'error' ? reject(new Error(m.message)) : undefined));
+      child.on('message', (m: { type?: string; message?: string }) =>
+        m.type === 'ready' ? resolve(m as LabReady) : m.type === 'error' ? reject(new Error(m.message)) : undefined,
+      );
       child.once('exit', (code) => reject(new Error(`bench:memory: the lab process exited (${code}) before it was ready`)));
     });
     const sources = envSources(lab.env);
@@ -67,11 +72,22 @@ async function main(): Promise<void> {
       },
       runFinished: (summary) => inner.runFinished(summary),
     };
-    const result = await runFleet({ command: 'rollout', devices: inventory.devices, desired, resolver: new SecretResolver(sources), reporter, concurrency, registerSecret: (v) => redactor.add(v) });
+    const result = await runFleet({
+      command: 'rollout',
+      devices: inventory.devices,
+      desired,
+      resolver: new SecretResolver(sources),
+      reporter,
+      concurrency,
+      registerSecret: (v) => redactor.add(v),
+    });
     await output.close();
-    process.stdout.write(`finished  heap after GC MiB  RSS MiB\n${samples.map((s) => `${String(s.finished).padStart(8)}  ${String(s.heapUsedMiB).padStart(17)}  ${String(s.rssMiB).padStart(7)}`).join('\n')}\n`);
+    process.stdout.write(
+      `finished  heap after GC MiB  RSS MiB\n${samples.map((s) => `${String(s.finished).padStart(8)}  ${String(s.heapUsedMiB).padStart(17)}  ${String(s.rssMiB).padStart(7)}`).join('\n')}\n`,
+    );
     process.stdout.write(`results: ${JSON.stringify(result.summary.byResult)}\n`);
-    if (values.out !== undefined) writeFileSync(values.out, `${JSON.stringify({ devices, concurrency, samples, results: result.summary.byResult }, null, 2)}\n`);
+    if (values.out !== undefined)
+      writeFileSync(values.out, `${JSON.stringify({ devices, concurrency, samples, results: result.summary.byResult }, null, 2)}\n`);
   } finally {
     child.send({ type: 'stop' });
     rmSync(work, { recursive: true, force: true });

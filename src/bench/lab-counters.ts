@@ -21,7 +21,8 @@ let installed = false;
 function countCalls(name: 'execute' | 'emit', counter: keyof typeof counts): void {
   const proto = CliSession.prototype as unknown as Record<string, SessionMethod | undefined>;
   const original = proto[name];
-  if (typeof original !== 'function') throw new Error(`lab counters: CliSession.prototype.${name} is gone; update src/bench/lab-counters.ts to count the lab's delayed lines`);
+  if (typeof original !== 'function')
+    throw new Error(`lab counters: CliSession.prototype.${name} is gone; update src/bench/lab-counters.ts to count the lab's delayed lines`);
   proto[name] = function (this: { replay: boolean }, text: string): Promise<void> {
     if (!this.replay) counts[counter]++;
     return original.call(this, text);

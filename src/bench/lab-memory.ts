@@ -70,7 +70,12 @@ async function runClients(targets: readonly Target[]): Promise<void> {
           clients.push(client);
           let seen = '';
           const timer = setTimeout(
-            () => reject(new Error(`${target.name} (${target.host}:${target.port}): no "${target.name}#" prompt within ${PROMPT_TIMEOUT_MS} ms; seen: ${JSON.stringify(seen.slice(-200))}`)),
+            () =>
+              reject(
+                new Error(
+                  `${target.name} (${target.host}:${target.port}): no "${target.name}#" prompt within ${PROMPT_TIMEOUT_MS} ms; seen: ${JSON.stringify(seen.slice(-200))}`,
+                ),
+              ),
             PROMPT_TIMEOUT_MS,
           );
           client.on('error', (error) => {

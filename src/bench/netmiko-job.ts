@@ -8,7 +8,8 @@ import { loadPlaybook } from '../config/index.js';
 import type { SecretSources } from '../config/index.js';
 import { batches, parseFacts, planDevice, resolveDesired, revealLine } from '../workflow/index.js';
 
-export type NetmikoStep = { readonly kind: 'config'; readonly lines: readonly string[] } | { readonly kind: 'authenticate'; readonly trustpoint: string; readonly pem: string };
+export type NetmikoStep =
+  { readonly kind: 'config'; readonly lines: readonly string[] } | { readonly kind: 'authenticate'; readonly trustpoint: string; readonly pem: string };
 
 export interface NetmikoJob {
   readonly devices: readonly { readonly name: string; readonly host: string; readonly port: number }[];
@@ -20,7 +21,11 @@ export interface NetmikoJob {
 }
 
 export function envSources(env: Readonly<Record<string, string>>): SecretSources {
-  return { env: (name) => env[name], readFile: (path) => readFileSync(path, 'utf8'), prompt: () => Promise.reject(new Error('the benchmark asks no questions')) };
+  return {
+    env: (name) => env[name],
+    readFile: (path) => readFileSync(path, 'utf8'),
+    prompt: () => Promise.reject(new Error('the benchmark asks no questions')),
+  };
 }
 
 /** The steps of certagent's plan for a router holding none of the playbook yet. */

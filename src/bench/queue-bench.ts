@@ -47,7 +47,9 @@ const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 
 
 function cpuSecondsOf(pid: number | undefined): number {
   try {
-    const fields = readFileSync(`/proc/${pid ?? -1}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    const fields = readFileSync(`/proc/${pid ?? -1}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
@@ -95,7 +97,11 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** Runs the CLI to its end on the agent's CPUs, sampling its CPU time until it exits. */
-async function timed(args: readonly string[], env: NodeJS.ProcessEnv, agentCpus: string): Promise<{ seconds: number; cpu: number; code: number | null; stderr: string }> {
+async function timed(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  agentCpus: string,
+): Promise<{ seconds: number; cpu: number; code: number | null; stderr: string }> {
   const started = process.hrtime.bigint();
   const child = pinned(agentCpus, [CLI, ...args], env);
   let stderr = '';
@@ -113,7 +119,12 @@ export async function queueBench(options: QueueBenchOptions): Promise<QueueBench
   const agentCpus = last === 0 ? '0' : `0-${last - 1}`;
   const work = mkdtempSync(join(tmpdir(), 'certagent-bench-queue-'));
   const redis = await startRedis();
-  const lab = pinned(String(last), [join(here, 'lab-process.js'), JSON.stringify({ devices: options.devices * runs, commandMs: options.commandMs, lineMs: options.lineMs })], process.env, true);
+  const lab = pinned(
+    String(last),
+    [join(here, 'lab-process.js'), JSON.stringify({ devices: options.devices * runs, commandMs: options.commandMs, lineMs: options.lineMs })],
+    process.env,
+    true,
+  );
   lab.stderr?.pipe(process.stderr);
   const rows: QueueBenchRow[] = [];
   try {
@@ -125,16 +136,41 @@ export async function queueBench(options: QueueBenchOptions): Promise<QueueBench
       return reply;
     };
     const subset = (i: number): string => ready.names.slice(i * options.devices, (i + 1) * options.devices).join(',');
-    const common = (i: number, tag: string): string[] => ['rollout', '-i', ready.inventory, '-p', ready.playbook, '--limit', subset(i), '--concurrency', String(options.concurrency), '--progress', 'none', '-q', '--json', join(work, `${tag}.jsonl`), '--journal', join(work, `${tag}-journal.jsonl`)];
+    const common = (i: number, tag: string): string[] => [
+      'rollout',
+      '-i',
+      ready.inventory,
+      '-p',
+      ready.playbook,
+      '--limit',
+      subset(i),
+      '--concurrency',
+      String(options.concurrency),
+      '--progress',
+      'none',
+      '-q',
+      '--json',
+      join(work, `${tag}.jsonl`),
+      '--journal',
+      join(work, `${tag}-journal.jsonl`),
+    ];
     let inProcessSeconds = 0;
     for (let i = 0; i < runs; i++) {
       const count = i === 0 ? 0 : (options.workers[i - 1] as number);
       const tag = count === 0 ? 'in-process' : `${count}-workers`;
-      process.stderr.write(`bench --queue: ${options.devices} routers ${count === 0 ? 'in-process' : `through ${count} worker${count === 1 ? '' : 's'}`}, concurrency ${options.concurrency}\n`);
+      process.stderr.write(
+        `bench --queue: ${options.devices} routers ${count === 0 ? 'in-process' : `through ${count} worker${count === 1 ? '' : 's'}`}, concurrency ${options.concurrency}\n`,
+      );
       const workers: ChildProcess[] = [];
       for (let w = 0; w < count; w++) {
         const each = Math.ceil(options.concurrency / count);
-        workers.push(pinned(agentCpus, [CLI, 'worker', '--queue', redis.url, '--redis-password', 'env:REDIS_PASSWORD', '--concurrency', String(each), '--name', `bench-w${w + 1}`], env));
+        workers.push(
+          pinned(
+            agentCpus,
+            [CLI, 'worker', '--queue', redis.url, '--redis-password', 'env:REDIS_PASSWORD', '--concurrency', String(each), '--name', `bench-w${w + 1}`],
+            env,
+          ),
+        );
       }
       // Workers are long-running: their start is not part of a run.
       await Promise.all(workers.map((w) => workerReady(w)));
@@ -176,6 +212,16 @@ export async function queueBench(options: QueueBenchOptions): Promise<QueueBench
 
 export function renderQueueTable(rows: readonly QueueBenchRow[]): string {
   const head = ['runner', 'devices', 'conc.', 'wall s', 'lower bound s', 'ratio', 'queue overhead ms/dev', 'agent CPU ms/dev', 'Redis CPU ms/dev'];
-  const body = rows.map((r) => [r.runner, String(r.devices), String(r.concurrency), String(r.wallSeconds), String(r.lowerBoundSeconds), `${r.ratioToLowerBound}×`, r.runner === 'in-process' ? '-' : String(r.overheadMsPerDevice), String(r.agentCpuMsPerDevice), String(r.redisCpuMsPerDevice)]);
+  const body = rows.map((r) => [
+    r.runner,
+    String(r.devices),
+    String(r.concurrency),
+    String(r.wallSeconds),
+    String(r.lowerBoundSeconds),
+    `${r.ratioToLowerBound}×`,
+    r.runner === 'in-process' ? '-' : String(r.overheadMsPerDevice),
+    String(r.agentCpuMsPerDevice),
+    String(r.redisCpuMsPerDevice),
+  ]);
   return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }

@@ -45,7 +45,21 @@ async function startOnce(dir: string, password: string): Promise<{ child: ChildP
   const port = await freePort();
   const config = join(dir, 'redis.conf');
   // What production needs too (README "Scaling out"): no eviction of queue keys, a password; persistence off here for speed.
-  writeFileSync(config, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'save ""', 'appendonly no', 'maxmemory-policy noeviction', `requirepass ${password}`, 'daemonize no', 'loglevel notice', ''].join('\n'));
+  writeFileSync(
+    config,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      'save ""',
+      'appendonly no',
+      'maxmemory-policy noeviction',
+      `requirepass ${password}`,
+      'daemonize no',
+      'loglevel notice',
+      '',
+    ].join('\n'),
+  );
   const child = spawn(REDIS_SERVER, [config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const ready = await new Promise<boolean>((resolve) => {

@@ -74,7 +74,13 @@ async function seed(work: string, cpu: number | undefined): Promise<Seed> {
       copyFileSync(join(dirname(lab.playbook), chainLine[1]), join(work, chainLine[1]));
     }
     const name = lab.names[0] ?? '';
-    return { startupConfig: readFileSync(lab.startupFiles[name] ?? '', 'utf8'), chainJson: readFileSync(lab.chainStore, 'utf8'), credentials: lab.credentials, env: lab.env, playbook };
+    return {
+      startupConfig: readFileSync(lab.startupFiles[name] ?? '', 'utf8'),
+      chainJson: readFileSync(lab.chainStore, 'utf8'),
+      credentials: lab.credentials,
+      env: lab.env,
+      playbook,
+    };
   } finally {
     await stopLabs([template]);
   }
@@ -114,10 +120,24 @@ async function main(): Promise<void> {
     process.stderr.write(`bench:rotate: seeding from a template router (load average ${loadStart})\n`);
     const seeded = await seed(work, pinning.lab);
     const count = Math.ceil(devices / perLab);
-    process.stderr.write(`bench:rotate: starting ${devices} routers in ${count} lab processes (${commandMs} ms per command line, ${lineMs} ms per output line)\n`);
+    process.stderr.write(
+      `bench:rotate: starting ${devices} routers in ${count} lab processes (${commandMs} ms per command line, ${lineMs} ms per output line)\n`,
+    );
     for (let i = 0; i < count; i++) {
       const n = Math.min(perLab, devices - i * perLab);
-      labs.push(startLabProcess({ devices: n, commandMs, lineMs, prefix: `lab${i + 1}-r`, credentials: seeded.credentials, seed: { startupConfig: seeded.startupConfig, chainJson: seeded.chainJson } }, pinning.lab));
+      labs.push(
+        startLabProcess(
+          {
+            devices: n,
+            commandMs,
+            lineMs,
+            prefix: `lab${i + 1}-r`,
+            credentials: seeded.credentials,
+            seed: { startupConfig: seeded.startupConfig, chainJson: seeded.chainJson },
+          },
+          pinning.lab,
+        ),
+      );
     }
     const ready = await Promise.all(labs.map((lab) => nextMessage<LabReady>(lab, 'ready', 1_800_000)));
     const inventory = join(work, 'inventory.yaml');

@@ -127,13 +127,22 @@ export async function counters(labs: readonly ChildProcess[]): Promise<LabCounte
       return reply;
     }),
   );
-  return replies.reduce((sum, r) => ({ type: 'counters', commands: sum.commands + r.commands, outputLines: sum.outputLines + r.outputLines, mails: sum.mails + r.mails, cpuSeconds: sum.cpuSeconds + r.cpuSeconds }), {
-    type: 'counters',
-    commands: 0,
-    outputLines: 0,
-    mails: 0,
-    cpuSeconds: 0,
-  });
+  return replies.reduce(
+    (sum, r) => ({
+      type: 'counters',
+      commands: sum.commands + r.commands,
+      outputLines: sum.outputLines + r.outputLines,
+      mails: sum.mails + r.mails,
+      cpuSeconds: sum.cpuSeconds + r.cpuSeconds,
+    }),
+    {
+      type: 'counters',
+      commands: 0,
+      outputLines: 0,
+      mails: 0,
+      cpuSeconds: 0,
+    },
+  );
 }
 
 export interface Context {
@@ -156,10 +165,31 @@ export async function runCertagent(ctx: Context, command: 'rollout' | 'rotate', 
   const n = ++runs;
   const report = join(ctx.work, `report-${n}.jsonl`);
   const limit = typeof names === 'number' ? [] : ['--limit', names.join(',')];
-  const args = [CLI, command, '-i', ctx.inventory, '-p', ctx.playbook, ...limit, '--concurrency', String(concurrency), '--json', report, '--journal', join(ctx.work, `journal-${n}.jsonl`), '--progress', 'none', '-q'];
+  const args = [
+    CLI,
+    command,
+    '-i',
+    ctx.inventory,
+    '-p',
+    ctx.playbook,
+    ...limit,
+    '--concurrency',
+    String(concurrency),
+    '--json',
+    report,
+    '--journal',
+    join(ctx.work, `journal-${n}.jsonl`),
+    '--progress',
+    'none',
+    '-q',
+  ];
   const size = typeof names === 'number' ? names : names.length;
   await counters(ctx.labs);
-  const run = await measured(process.execPath, args, { env: { ...process.env, ...ctx.env }, ...(ctx.pinning.client !== undefined && { cpu: ctx.pinning.client }), reportFile: join(ctx.work, `time-${n}.txt`) });
+  const run = await measured(process.execPath, args, {
+    env: { ...process.env, ...ctx.env },
+    ...(ctx.pinning.client !== undefined && { cpu: ctx.pinning.client }),
+    reportFile: join(ctx.work, `time-${n}.txt`),
+  });
   const used = await counters(ctx.labs);
   if (run.exitCode !== 0) throw new Error(`bench: certagent ${command} on ${size} routers exited ${run.exitCode}: ${run.stderrTail}`);
   const parsed = parseJsonReport(readFileSync(report, 'utf8'));
@@ -222,9 +252,16 @@ async function runPeer(ctx: Context, lab: LabReady, which: 'netmiko' | 'ansible'
       ANSIBLE_PERSISTENT_COMMAND_TIMEOUT: '120',
       ANSIBLE_PERSISTENT_CONNECT_TIMEOUT: '120',
     };
-    const run = await measured('ansible-playbook', ['-i', inventory, playbook, '--forks', String(concurrency)], { ...cpu, env, reportFile: join(ctx.work, 'time-ansible.txt') });
+    const run = await measured('ansible-playbook', ['-i', inventory, playbook, '--forks', String(concurrency)], {
+      ...cpu,
+      env,
+      reportFile: join(ctx.work, 'time-ansible.txt'),
+    });
     type HostResult = { failed?: boolean; unreachable?: boolean; msg?: string; results?: HostResult[] };
-    type Report = { stats?: Record<string, { failures?: number; unreachable?: number }>; plays?: { tasks?: { task?: { name?: string }; hosts?: Record<string, HostResult> }[] }[] };
+    type Report = {
+      stats?: Record<string, { failures?: number; unreachable?: number }>;
+      plays?: { tasks?: { task?: { name?: string }; hosts?: Record<string, HostResult> }[] }[];
+    };
     let report: Report = {};
     try {
       report = JSON.parse(run.stdout) as Report;
@@ -235,7 +272,8 @@ async function runPeer(ctx: Context, lab: LabReady, which: 'netmiko' | 'ansible'
       for (const t of report.plays?.[0]?.tasks ?? []) {
         const host = t.hosts?.[name];
         const failedItem = host?.results?.find((r) => r.failed === true || r.unreachable === true);
-        if (host && (host.failed === true || host.unreachable === true || failedItem)) return `${t.task?.name ?? 'task'}: ${(failedItem?.msg ?? host.msg ?? '').slice(0, 300)}`;
+        if (host && (host.failed === true || host.unreachable === true || failedItem))
+          return `${t.task?.name ?? 'task'}: ${(failedItem?.msg ?? host.msg ?? '').slice(0, 300)}`;
       }
       return `ansible-playbook exited ${run.exitCode}: ${run.stderrTail.trim().slice(-300)}`;
     };
@@ -279,13 +317,29 @@ async function benchOne(size: number, options: Options): Promise<BenchResult> {
   const pinning = choosePinning(options.pin);
   const loadStart = loadAverage();
   const work = mkdtempSync(join(tmpdir(), 'certagent-bench-run-'));
-  process.stderr.write(`bench: starting a lab of ${total} routers (${options.commandMs} ms per command line, ${options.lineMs} ms per output line${options.chunkMaxBytes === undefined ? '' : `, output in packets of 1..${options.chunkMaxBytes} bytes`}), load average ${loadStart}\n`);
-  const labOptions: LabProcessOptions = { devices: total, commandMs: options.commandMs, lineMs: options.lineMs, ...(options.chunkMaxBytes !== undefined && { chunkMaxBytes: options.chunkMaxBytes }) };
+  process.stderr.write(
+    `bench: starting a lab of ${total} routers (${options.commandMs} ms per command line, ${options.lineMs} ms per output line${options.chunkMaxBytes === undefined ? '' : `, output in packets of 1..${options.chunkMaxBytes} bytes`}), load average ${loadStart}\n`,
+  );
+  const labOptions: LabProcessOptions = {
+    devices: total,
+    commandMs: options.commandMs,
+    lineMs: options.lineMs,
+    ...(options.chunkMaxBytes !== undefined && { chunkMaxBytes: options.chunkMaxBytes }),
+  };
   const child = fork(join(here, 'lab-process.js'), [JSON.stringify(labOptions)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     if (child.pid !== undefined) pinProcess(child.pid, pinning.lab);
     const lab = await nextMessage<LabReady>(child, 'ready', 600_000);
-    const ctx: Context = { labs: [child], inventory: lab.inventory, playbook: lab.playbook, env: lab.env, work, pinning, commandMs: options.commandMs, lineMs: options.lineMs };
+    const ctx: Context = {
+      labs: [child],
+      inventory: lab.inventory,
+      playbook: lab.playbook,
+      env: lab.env,
+      work,
+      pinning,
+      commandMs: options.commandMs,
+      lineMs: options.lineMs,
+    };
     const names = [...lab.names];
     const main = names.splice(0, size);
     const single = names.splice(0, 1);
@@ -345,7 +399,21 @@ async function benchOne(size: number, options: Options): Promise<BenchResult> {
 }
 
 export function renderTable(results: readonly BenchResult[]): string {
-  const head = ['devices', 'conc.', 'run', 'wall s', 'dev/min', 'lower bound s', 'ratio', 'RT/dev', 'lines/dev', 'agent CPU ms/dev', 'peak RSS MiB', 'CPU s agent/lab', 'load'];
+  const head = [
+    'devices',
+    'conc.',
+    'run',
+    'wall s',
+    'dev/min',
+    'lower bound s',
+    'ratio',
+    'RT/dev',
+    'lines/dev',
+    'agent CPU ms/dev',
+    'peak RSS MiB',
+    'CPU s agent/lab',
+    'load',
+  ];
   const rows = results.flatMap((r) =>
     (['rollout', 'rotateUnchanged'] as const).map((which) => {
       const run = r[which];
@@ -370,10 +438,25 @@ export function renderTable(results: readonly BenchResult[]): string {
   const peers = results.flatMap((r) => {
     const c = r.comparison;
     if (!c) return [];
-    const row = (name: string, p: PeerRun | undefined) => (p ? [[name, `${p.devices}`, String(c.concurrency), String(p.seconds), `${p.ok}/${p.devices}`, String(p.cpuSeconds), String(p.commandLinesPerDevice), p === c.certagent ? '1×' : `${round(p.seconds / c.certagent.seconds)}×`]] : []);
+    const row = (name: string, p: PeerRun | undefined) =>
+      p
+        ? [
+            [
+              name,
+              `${p.devices}`,
+              String(c.concurrency),
+              String(p.seconds),
+              `${p.ok}/${p.devices}`,
+              String(p.cpuSeconds),
+              String(p.commandLinesPerDevice),
+              p === c.certagent ? '1×' : `${round(p.seconds / c.certagent.seconds)}×`,
+            ],
+          ]
+        : [];
     return [...row('certagent', c.certagent), ...row('Netmiko', c.netmiko), ...row('Ansible', c.ansible)];
   });
-  const peerTable = peers.length > 0 ? `\n\n${table(peers, ['client', 'routers', 'conc.', 'wall s', 'ok', 'CPU s', 'command lines/dev', 'time vs certagent'])}` : '';
+  const peerTable =
+    peers.length > 0 ? `\n\n${table(peers, ['client', 'routers', 'conc.', 'wall s', 'ok', 'CPU s', 'command lines/dev', 'time vs certagent'])}` : '';
   return `${table(rows, head)}${peerTable}`;
 }
 
@@ -421,14 +504,20 @@ async function main(): Promise<void> {
       workers: (values.workers ?? ['1', '2', '4']).map((w) => num(w, '--workers', 1, 1)),
     });
     const out = values.out ?? join(root, 'bench', 'queue-results.json');
-    writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows }, null, 2)}\n`);
+    writeFileSync(
+      out,
+      `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows }, null, 2)}\n`,
+    );
     process.stdout.write(`${renderQueueTable(rows)}\n\nfigures written to ${out}\n`);
     return;
   }
   const results: BenchResult[] = [];
   for (const size of sizes) results.push(await benchOne(size, options));
   const out = values.out ?? join(root, 'bench', 'results.json');
-  writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version }, results }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', node: process.version }, results }, null, 2)}\n`,
+  );
   process.stdout.write(`${renderTable(results)}\n\nfigures written to ${out}\n`);
 }
 

@@ -159,8 +159,12 @@ function leafOnly(chain: Chain): Diagnosis {
 
 function addressMismatch(host: HostCheck): Diagnosis {
   const carried = [...host.names.dns, ...host.names.ip];
-  const names = carried.length > 0 ? `it names ${carried.join(', ')}` : `it has no subject alternative names${host.names.cn ? ` and its CN is ${host.names.cn}` : ''}`;
-  const cnNote = !host.cnFallback && host.names.cn !== undefined && !carried.includes(host.names.cn) ? ` (its CN ${host.names.cn} does not count because the certificate has SANs)` : '';
+  const names =
+    carried.length > 0 ? `it names ${carried.join(', ')}` : `it has no subject alternative names${host.names.cn ? ` and its CN is ${host.names.cn}` : ''}`;
+  const cnNote =
+    !host.cnFallback && host.names.cn !== undefined && !carried.includes(host.names.cn)
+      ? ` (its CN ${host.names.cn} does not count because the certificate has SANs)`
+      : '';
   return {
     code: 'address-mismatch',
     severity: 'error',

@@ -28,7 +28,8 @@ export class CertificateParseCache {
     private readonly parser: CertificateParser = parseCertificate,
     private readonly maxEntries = 1024,
   ) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`CertificateParseCache: maxEntries must be a whole number of at least 1, not ${maxEntries}`);
+    if (!Number.isInteger(maxEntries) || maxEntries < 1)
+      throw new RangeError(`CertificateParseCache: maxEntries must be a whole number of at least 1, not ${maxEntries}`);
   }
 
   /** The parser's answer for these bytes. A DER that does not parse is not kept: its error names `source`, which

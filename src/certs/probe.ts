@@ -117,7 +117,11 @@ export async function probe(target: ProbeTarget | string, options: ProbeOptions 
  */
 function plainTextServer(t: ProbeTarget, err: unknown): unknown {
   if (t.mode !== 'implicit-tls' || !(err instanceof ProbeError) || !/wrong version|packet length too long|record layer/i.test(err.message)) return err;
-  return new ProbeError(label(t), 'tls', `the server answered in plain text, not with TLS: it speaks SMTP with STARTTLS on this port, not implicit TLS (smtps://); probe smtp://${label(t)} instead`);
+  return new ProbeError(
+    label(t),
+    'tls',
+    `the server answered in plain text, not with TLS: it speaks SMTP with STARTTLS on this port, not implicit TLS (smtps://); probe smtp://${label(t)} instead`,
+  );
 }
 
 function label(t: ProbeTarget): string {
@@ -300,11 +304,20 @@ class SmtpReader {
         if (!expected.includes(code)) throw new ProbeError(this.where, stage, `${what} was ${collected.join(' / ')}`);
         return collected;
       }
-      if (this.closed) throw new ProbeError(this.where, stage, `${this.closed.message} while waiting for ${what}${collected.length ? ` (received: ${collected.join(' / ')})` : ''}`);
+      if (this.closed)
+        throw new ProbeError(
+          this.where,
+          stage,
+          `${this.closed.message} while waiting for ${what}${collected.length ? ` (received: ${collected.join(' / ')})` : ''}`,
+        );
       const left = deadline - Date.now();
       if (left <= 0) {
         const seen = [...collected, this.buffer].filter((s) => s !== '').join(' / ');
-        throw new ProbeError(this.where, stage, `timed out after ${this.timeoutMs} ms waiting for ${what} (received: ${seen === '' ? 'nothing' : `'${seen.slice(0, 120)}'`})`);
+        throw new ProbeError(
+          this.where,
+          stage,
+          `timed out after ${this.timeoutMs} ms waiting for ${what} (received: ${seen === '' ? 'nothing' : `'${seen.slice(0, 120)}'`})`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);

@@ -62,7 +62,10 @@ export function planTrustpoints(chain: Chain, options: PlanOptions = {}): Trustp
   }
   if (!chain.complete && cas.length > 0) {
     const top = cas[0]?.cert;
-    if (top) warnings.push(`The root CA (${formatDn(top.issuer)}) is not in the chain; the device anchors on ${formatDn(top.subject)} instead (use chain-validation stop).`);
+    if (top)
+      warnings.push(
+        `The root CA (${formatDn(top.issuer)}) is not in the chain; the device anchors on ${formatDn(top.subject)} instead (use chain-validation stop).`,
+      );
   }
 
   if (leaf && (leaf.role === 'leaf' || leaf.role === 'self-signed-leaf')) {

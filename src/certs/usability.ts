@@ -22,7 +22,9 @@ export function unusableReason(cert: CertificateFacts, now: Date, pinLeaf: boole
   if (!actsAsCa(cert)) {
     // A server's own certificate, expired or not, is judged against the server it belongs to (the incurable-fault
     // check of fix and rollout explains an expired one there); here only whether it may be pinned at all.
-    return pinLeaf ? undefined : `${describe(cert)} is not a CA certificate (a server's own certificate) where a CA is expected: give its issuer instead, or add pin_leaf: true to pin it on purpose (it breaks at the server's next renewal)`;
+    return pinLeaf
+      ? undefined
+      : `${describe(cert)} is not a CA certificate (a server's own certificate) where a CA is expected: give its issuer instead, or add pin_leaf: true to pin it on purpose (it breaks at the server's next renewal)`;
   }
   const who = describe(cert);
   if (cert.notAfter.getTime() < now.getTime()) {

@@ -25,14 +25,7 @@ import {
 import type { Extension, GeneralName, Name } from '@peculiar/asn1-x509';
 import { CertificateInputError } from './errors.js';
 import { splitCertificates, toPem } from './pem.js';
-import type {
-  CertificateFacts,
-  DistinguishedName,
-  HashName,
-  PublicKeyFacts,
-  SignatureAlgorithmFacts,
-  SubjectAltNames,
-} from './types.js';
+import type { CertificateFacts, DistinguishedName, HashName, PublicKeyFacts, SignatureAlgorithmFacts, SubjectAltNames } from './types.js';
 import { errorMessage } from '../shared/error-message.js';
 
 /** Short names as IOS prints them in `show crypto pki certificates`. */
@@ -193,7 +186,11 @@ function extension<T>(exts: readonly Extension[], oid: string, type: new () => T
 
 function distinguishedName(name: Name): DistinguishedName {
   return Array.from(name).flatMap((rdn) =>
-    Array.from(rdn, (atv, i) => ({ type: NAME_TYPES[atv.type] ?? atv.type, value: atv.value.toString(), ...(i > 0 ? { sameRdnAsPrevious: true as const } : {}) })),
+    Array.from(rdn, (atv, i) => ({
+      type: NAME_TYPES[atv.type] ?? atv.type,
+      value: atv.value.toString(),
+      ...(i > 0 ? { sameRdnAsPrevious: true as const } : {}),
+    })),
   );
 }
 

@@ -8,7 +8,20 @@ import type { ParseArgsConfig } from 'node:util';
 import type { Device } from '../config/index.js';
 import { parseDuration } from '../config/index.js';
 import type { TextSink } from '../report/index.js';
-import { DEFAULT_JOURNAL_DIR, FailureBudgetError, JournalError, RunJournal, decideResume, deviceKey, isRunId, latestJournal, newRunId, parseFailureBudget, playbookFingerprint, readJournal } from '../fleet/index.js';
+import {
+  DEFAULT_JOURNAL_DIR,
+  FailureBudgetError,
+  JournalError,
+  RunJournal,
+  decideResume,
+  deviceKey,
+  isRunId,
+  latestJournal,
+  newRunId,
+  parseFailureBudget,
+  playbookFingerprint,
+  readJournal,
+} from '../fleet/index.js';
 import type { DesiredState, PlanOptions, WorkflowCommand } from '../workflow/index.js';
 import type { FleetOptions } from '../fleet/index.js';
 import { UsageError } from './command.js';
@@ -44,7 +57,16 @@ export const FLEET_HELP = [
  * `fix --resume R1` still means device R1.
  */
 /** Flags whose value may look like a negative number, which parseArgs would take for an option. */
-const NUMERIC_FLAGS = new Set(['--concurrency', '--command-timeout', '--canary', '--wave-size', '--max-failures', '--device-timeout', '--deadline', '--renew-before']);
+const NUMERIC_FLAGS = new Set([
+  '--concurrency',
+  '--command-timeout',
+  '--canary',
+  '--wave-size',
+  '--max-failures',
+  '--device-timeout',
+  '--deadline',
+  '--renew-before',
+]);
 
 /** `--concurrency -3` as `--concurrency=-3`, so the value reaches certagent's own check and message. */
 export function joinNegativeValues(argv: readonly string[]): string[] {
@@ -145,17 +167,37 @@ export async function openJournal(request: JournalRequest): Promise<{ journal: R
       const state = readJournal(path);
       const decision = decideResume(state, command, fingerprint, request.devices);
       if (decision.fresh === undefined) {
-        const journal = await RunJournal.open(path, { runId: state.runId, command, playbook: fingerprint, startedAt: new Date().toISOString(), devices: decision.run.length, attempt: state.attempts + 1 }, keyOf);
+        const journal = await RunJournal.open(
+          path,
+          {
+            runId: state.runId,
+            command,
+            playbook: fingerprint,
+            startedAt: new Date().toISOString(),
+            devices: decision.run.length,
+            attempt: state.attempts + 1,
+          },
+          keyOf,
+        );
         const unsaved = decision.unsaved;
-        const inFlight = unsaved.length > 0 ? `; ${unsaved.length} were under way when it stopped (${unsaved.slice(0, 5).join(', ')}${unsaved.length > 5 ? ', …' : ''}) and are proven and saved even if nothing differs` : '';
-        stderr.write(`certagent ${command}: resuming run ${state.runId} from ${path}: ${decision.skipped} devices already done, ${decision.run.length} to run${inFlight}\n`);
+        const inFlight =
+          unsaved.length > 0
+            ? `; ${unsaved.length} were under way when it stopped (${unsaved.slice(0, 5).join(', ')}${unsaved.length > 5 ? ', …' : ''}) and are proven and saved even if nothing differs`
+            : '';
+        stderr.write(
+          `certagent ${command}: resuming run ${state.runId} from ${path}: ${decision.skipped} devices already done, ${decision.run.length} to run${inFlight}\n`,
+        );
         return { journal, devices: decision.run, saveAlways: new Set(unsaved) };
       }
       stderr.write(`certagent ${command}: not resuming: ${decision.fresh}\n`);
     }
     const runId = newRunId(command);
     const path = request.journalFile ?? `${dir}/${runId}.jsonl`;
-    const journal = await RunJournal.open(path, { runId, command, playbook: fingerprint, startedAt: new Date().toISOString(), devices: request.devices.length, attempt: 1 }, keyOf);
+    const journal = await RunJournal.open(
+      path,
+      { runId, command, playbook: fingerprint, startedAt: new Date().toISOString(), devices: request.devices.length, attempt: 1 },
+      keyOf,
+    );
     stderr.write(`certagent ${command}: journal ${path} (after an interruption: certagent ${command} ... --resume ${path})\n`);
     return { journal, devices: request.devices, saveAlways: new Set() };
   } catch (err) {

@@ -17,7 +17,11 @@ export async function connectQueue(values: QueueFlagValues, resolver: SecretReso
     const location = parseQueueUrl(values.queue);
     const ref = values['redis-password'] === undefined ? undefined : parsePasswordRef(values['redis-password']);
     const password = await resolveRedisPassword(ref, resolver);
-    const connection: QueueConnectionOptions = { location, ...(password && { password }), ...(values['redis-ca'] !== undefined && { caFile: values['redis-ca'] }) };
+    const connection: QueueConnectionOptions = {
+      location,
+      ...(password && { password }),
+      ...(values['redis-ca'] !== undefined && { caFile: values['redis-ca'] }),
+    };
     await pingRedis(connection);
     return connection;
   } catch (err) {

@@ -75,7 +75,8 @@ async function storedRun(connection: QueueConnectionOptions, runId: string): Pro
   const queues = new DeviceQueues(connection);
   try {
     const spec = await queues.readRun(runId);
-    if (spec === undefined) throw new UsageError(`--resume ${runId}: no such run in Redis at ${connection.location.url} (runs are kept 7 days; is it another Redis or database?)`);
+    if (spec === undefined)
+      throw new UsageError(`--resume ${runId}: no such run in Redis at ${connection.location.url} (runs are kept 7 days; is it another Redis or database?)`);
     return spec;
   } finally {
     await queues.close();
@@ -88,11 +89,13 @@ export async function prepareQueuedRun(request: QueuedRunRequest): Promise<Queue
   let lostAfterMs: number | undefined;
   if (values['redis-lost-after'] !== undefined) {
     const seconds = parseDuration(values['redis-lost-after']);
-    if (seconds === undefined || seconds === 0) throw new UsageError(`--redis-lost-after must be a duration like 60s or 5m, not '${values['redis-lost-after']}'`);
+    if (seconds === undefined || seconds === 0)
+      throw new UsageError(`--redis-lost-after must be a duration like 60s or 5m, not '${values['redis-lost-after']}'`);
     lostAfterMs = seconds * 1000;
   }
   if (request.resume === true) throw new UsageError('with --queue, --resume needs the run id the first run printed: --resume RUN_ID');
-  if (request.resume !== undefined && !isRunId(request.resume)) throw new UsageError(`--resume ${request.resume}: with --queue, give the run id (e.g. ${command}-20261206T081500Z-3fa9)`);
+  if (request.resume !== undefined && !isRunId(request.resume))
+    throw new UsageError(`--resume ${request.resume}: with --queue, give the run id (e.g. ${command}-20261206T081500Z-3fa9)`);
   const connection = await connectQueue(values, request.resolver);
   const fingerprint = stableFingerprint(request);
   const runId = request.resume ?? newRunId(command);
@@ -101,11 +104,16 @@ export async function prepareQueuedRun(request: QueuedRunRequest): Promise<Queue
   if (request.resume !== undefined) {
     const stored = await storedRun(connection, runId);
     if (stored.fingerprint !== fingerprint || stored.command !== command) {
-      throw new UsageError(`--resume ${runId}: that run was started with another command or playbook; resume it with the same command and -p, or start a new run`);
+      throw new UsageError(
+        `--resume ${runId}: that run was started with another command or playbook; resume it with the same command and -p, or start a new run`,
+      );
     }
     const byName = new Map(request.devices.map((d) => [d.name, d]));
     const missing = stored.devices.filter((d) => !byName.has(d.name)).map((d) => d.name);
-    if (missing.length > 0) throw new UsageError(`--resume ${runId}: the inventory and --limit no longer select ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} of that run`);
+    if (missing.length > 0)
+      throw new UsageError(
+        `--resume ${runId}: the inventory and --limit no longer select ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} of that run`,
+      );
     devices = stored.devices.map((d) => byName.get(d.name) as Device);
   }
   const queued: QueuedDevice[] = devices.map((device) => ({ device, queue: device.queue ?? DEFAULT_QUEUE }));
@@ -117,7 +125,11 @@ export async function prepareQueuedRun(request: QueuedRunRequest): Promise<Queue
     const attempt = request.resume !== undefined && existsSync(path) ? readJournal(path).attempts + 1 : 1;
     const keys = new Map(devices.map((d) => [d.name, deviceKey(fingerprint, d)]));
     try {
-      journal = await RunJournal.open(path, { runId, command, playbook: fingerprint, startedAt: new Date().toISOString(), devices: devices.length, attempt }, (name) => keys.get(name) ?? '');
+      journal = await RunJournal.open(
+        path,
+        { runId, command, playbook: fingerprint, startedAt: new Date().toISOString(), devices: devices.length, attempt },
+        (name) => keys.get(name) ?? '',
+      );
     } catch (err) {
       throw new UsageError((err as Error).message);
     }

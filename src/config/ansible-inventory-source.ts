@@ -82,16 +82,39 @@ export function listAnsibleInventory(source: string, options: AnsibleInventoryOp
     execFile(
       command,
       ['-i', source, '--list', '--export'],
-      { timeout: options.timeoutMs ?? ANSIBLE_INVENTORY_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' } },
+      {
+        timeout: options.timeoutMs ?? ANSIBLE_INVENTORY_TIMEOUT_MS,
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' },
+      },
       (err, stdout, stderr) => {
         if (err) {
           const e = err as NodeJS.ErrnoException & { killed?: boolean };
           if (e.code === 'ENOENT') {
-            reject(new ConfigError([issue(origin, `is not a YAML inventory certagent reads itself, and ${command} is not installed to read it: install Ansible (Debian: apt-get install ansible-core; or pip install ansible-core), or give a certagent or Ansible YAML inventory`)]));
+            reject(
+              new ConfigError([
+                issue(
+                  origin,
+                  `is not a YAML inventory certagent reads itself, and ${command} is not installed to read it: install Ansible (Debian: apt-get install ansible-core; or pip install ansible-core), or give a certagent or Ansible YAML inventory`,
+                ),
+              ]),
+            );
           } else if (e.killed === true) {
-            reject(new ConfigError([issue(origin, `${command} did not finish within ${Math.round((options.timeoutMs ?? ANSIBLE_INVENTORY_TIMEOUT_MS) / 1000)} s; check the source (a dynamic inventory's API) and try again`)]));
+            reject(
+              new ConfigError([
+                issue(
+                  origin,
+                  `${command} did not finish within ${Math.round((options.timeoutMs ?? ANSIBLE_INVENTORY_TIMEOUT_MS) / 1000)} s; check the source (a dynamic inventory's API) and try again`,
+                ),
+              ]),
+            );
           } else {
-            const said = stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-5).join(' / ');
+            const said = stderr
+              .trim()
+              .split('\n')
+              .filter((l) => l.trim() !== '')
+              .slice(-5)
+              .join(' / ');
             reject(new ConfigError([issue(origin, `${command} -i ${source} --list failed: ${said || e.message}`)]));
           }
           return;
@@ -99,7 +122,12 @@ export function listAnsibleInventory(source: string, options: AnsibleInventoryOp
         // A source Ansible cannot parse still exits 0 with an empty inventory and a warning on stderr.
         if (/\[WARNING\]: *(?:Unable to parse |No inventory was parsed)/.test(stderr)) {
           // Ansible's own words name the plugin, the file and the line it stumbled on.
-          const said = stderr.split('\n').map((l) => l.replace(/^\[WARNING\]: *(?:\* *)?/, '').trim()).filter((l) => l !== '').slice(0, 6).join(' / ');
+          const said = stderr
+            .split('\n')
+            .map((l) => l.replace(/^\[WARNING\]: *(?:\* *)?/, '').trim())
+            .filter((l) => l !== '')
+            .slice(0, 6)
+            .join(' / ');
           reject(new ConfigError([issue(origin, `${command} could not read it: ${said}`)]));
           return;
         }

@@ -72,9 +72,7 @@ export function checkVariables(eem: EemSpec<unknown>): ConfigIssue[] {
         for (const name of variablesIn(text)) {
           if (name in eem.environment || BUILTIN_VARIABLE.test(name)) continue;
           const where = field === '' ? action.origin : at(action.origin, field);
-          issues.push(
-            issue(where, `uses $${name}, which eem.environment does not define: define ${name} there or remove ${field || 'the reference'}`),
-          );
+          issues.push(issue(where, `uses $${name}, which eem.environment does not define: define ${name} there or remove ${field || 'the reference'}`));
         }
       }
     }
@@ -101,9 +99,7 @@ export function checkCliText(eem: EemSpec<unknown>): ConfigIssue[] {
 }
 
 function lineBreakIssues(name: string, value: string | Secret, origin: Origin): ConfigIssue[] {
-  return /[\r\n]/.test(plain(value))
-    ? [issue(origin, `${name} spans several lines; event manager environment takes one line`)]
-    : [];
+  return /[\r\n]/.test(plain(value)) ? [issue(origin, `${name} spans several lines; event manager environment takes one line`)] : [];
 }
 
 /** The one variable a field consists of (`$_email_server`), if that is all it is. */
@@ -184,10 +180,7 @@ export function checkEemLimits(eem: EemSpec<ResolvedEemEnvironmentEntry>): Confi
       const from = expand(action.from, eem.environment).trim();
       if (userIsAddress && from.toLowerCase() !== user.toLowerCase()) {
         issues.push(
-          issue(
-            at(origin, 'from'),
-            `differs from the account that authenticates (${serverName} user): the server refuses a sender other than the account`,
-          ),
+          issue(at(origin, 'from'), `differs from the account that authenticates (${serverName} user): the server refuses a sender other than the account`),
         );
       } else if (!userIsAddress && from.includes('@') && from.split('@')[0]?.toLowerCase() !== user.toLowerCase()) {
         issues.push(

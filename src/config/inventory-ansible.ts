@@ -256,10 +256,7 @@ function portValue(value: unknown): number | undefined {
   return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
 }
 
-function lastDefined(
-  levels: readonly { values: Record<string, unknown>; origin: Origin }[],
-  key: string,
-): { value: unknown; origin: Origin } | undefined {
+function lastDefined(levels: readonly { values: Record<string, unknown>; origin: Origin }[], key: string): { value: unknown; origin: Origin } | undefined {
   for (let i = levels.length - 1; i >= 0; i--) {
     const level = levels[i];
     if (level !== undefined && key in level.values) return { value: level.values[key], origin: level.origin };
@@ -297,29 +294,17 @@ function secretVar(
   }
   const m = LOOKUP.exec(value.trim());
   if (m === null) {
-    const why = value.includes('{{')
-      ? "only {{ lookup('env', 'NAME') }} and {{ lookup('file', 'path') }} are understood"
-      : 'a clear-text password is refused';
+    const why = value.includes('{{') ? "only {{ lookup('env', 'NAME') }} and {{ lookup('file', 'path') }} are understood" : 'a clear-text password is refused';
     issues.push(issue(origin, `${why}; ${help}`));
     return undefined;
   }
   const kind = m[2];
   const arg = m[4] ?? '';
-  const ref =
-    kind === 'env'
-      ? { kind: 'env' as const, name: arg }
-      : { kind: 'file' as const, path: resolveFilePath(arg, origin.file, home) };
+  const ref = kind === 'env' ? { kind: 'env' as const, name: arg } : { kind: 'file' as const, path: resolveFilePath(arg, origin.file, home) };
   return { ref, origin, purpose };
 }
 
-function ansibleLayer(
-  vars: Record<string, unknown>,
-  origin: Origin,
-  who: string,
-  isHost: boolean,
-  home: string,
-  issues: ConfigIssue[],
-): Layer {
+function ansibleLayer(vars: Record<string, unknown>, origin: Origin, who: string, isHost: boolean, home: string, issues: ConfigIssue[]): Layer {
   const fields: LayerFields = { vars: {} };
   const label = isHost ? who : `group ${who}`;
   for (const [key, value] of Object.entries(vars)) {

@@ -29,7 +29,10 @@ const connectionFields = {
   username: z.string().min(1).optional(),
   password: secretRefSchema.optional(),
   enable_secret: secretRefSchema.optional(),
-  private_key: z.object({ file: z.string().min(1), passphrase: secretRefSchema.optional() }).strict().optional(),
+  private_key: z
+    .object({ file: z.string().min(1), passphrase: secretRefSchema.optional() })
+    .strict()
+    .optional(),
   known_hosts: z.string().min(1).optional(),
   host_key_policy: z.enum(['strict', 'tofu']).optional(),
   /** A bastion, or a list of them for a chain (first hop first). */

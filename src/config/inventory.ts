@@ -115,10 +115,7 @@ export { HOST_KEY_FINGERPRINT } from './schema.js';
 /** A queue name: it becomes part of Redis keys, where `:` separates the parts. */
 export const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export function buildDevices(
-  drafts: readonly DeviceDraft[],
-  defaultKnownHosts: string,
-): { devices: Device[]; issues: ConfigIssue[] } {
+export function buildDevices(drafts: readonly DeviceDraft[], defaultKnownHosts: string): { devices: Device[]; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const devices: Device[] = [];
   const seen = new Map<string, Origin>();
@@ -163,12 +160,7 @@ function buildDevice(draft: DeviceDraft, defaultKnownHosts: string, issues: Conf
       issues.push(issue(draft.origin, `device '${draft.name}' has no username: set username at device, group or all level`));
     }
     if (fields.password === undefined && fields.privateKey === undefined) {
-      issues.push(
-        issue(
-          draft.origin,
-          `device '${draft.name}' has neither password nor private_key: reference one, e.g. password: {env: ROUTER_PASSWORD}`,
-        ),
-      );
+      issues.push(issue(draft.origin, `device '${draft.name}' has neither password nor private_key: reference one, e.g. password: {env: ROUTER_PASSWORD}`));
     }
   }
   let hostKey: HostKeyPolicy;
@@ -235,7 +227,10 @@ export function groupIndex(devices: readonly Device[]): Record<string, string[]>
 }
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -268,10 +263,7 @@ export function selectDevices(inventory: Inventory, limit: string | undefined): 
     const names = inventory.devices.map((d) => d.name);
     throw new ConfigError(
       unknown.map((term) =>
-        issue(
-          { file: inventory.file, path: [] },
-          `--limit '${term}' matches no device or group; devices: ${listSome(names)}; groups: ${listSome(groupNames)}`,
-        ),
+        issue({ file: inventory.file, path: [] }, `--limit '${term}' matches no device or group; devices: ${listSome(names)}; groups: ${listSome(groupNames)}`),
       ),
     );
   }

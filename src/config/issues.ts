@@ -52,10 +52,7 @@ export class ConfigError extends Error {
   constructor(issues: readonly ConfigIssue[]) {
     const errors = issues.filter((i) => i.severity === 'error');
     const files = [...new Set(errors.map((i) => i.file))].join(', ');
-    super(
-      `${errors.length} problem${errors.length === 1 ? '' : 's'} in ${files}:\n` +
-        issues.map((i) => `  ${formatIssue(i)}`).join('\n'),
-    );
+    super(`${errors.length} problem${errors.length === 1 ? '' : 's'} in ${files}:\n` + issues.map((i) => `  ${formatIssue(i)}`).join('\n'));
     this.issues = issues;
   }
 }

@@ -48,7 +48,10 @@ const jumpEntrySchema = z
     port: z.number().int().min(1).max(65535, { error: 'must be a port number 1..65535' }).optional(),
     username: z.string().min(1).optional(),
     password: secretRefSchema.optional(),
-    private_key: z.object({ file: z.string().min(1), passphrase: secretRefSchema.optional() }).strict().optional(),
+    private_key: z
+      .object({ file: z.string().min(1), passphrase: secretRefSchema.optional() })
+      .strict()
+      .optional(),
     host_key: z.union([fingerprint, z.array(fingerprint).min(1)]).optional(),
     known_hosts: z.string().min(1).optional(),
     host_key_policy: z.enum(['strict', 'tofu']).optional(),
@@ -80,7 +83,9 @@ export function nativeJumpEntries(raw: RawJumpHost, origin: Origin, home: string
       ...(entry.private_key && {
         privateKey: {
           path: resolveFilePath(entry.private_key.file, here.file, home),
-          ...(entry.private_key.passphrase && { passphrase: secretAt(entry.private_key.passphrase, at(here, 'private_key', 'passphrase'), `private key passphrase for ${who}`, home) }),
+          ...(entry.private_key.passphrase && {
+            passphrase: secretAt(entry.private_key.passphrase, at(here, 'private_key', 'passphrase'), `private key passphrase for ${who}`, home),
+          }),
         },
       }),
       ...(entry.host_key !== undefined && { hostKeys: [entry.host_key].flat() }),
@@ -179,14 +184,28 @@ function proxyCommand(value: string, origin: Origin, home: string): { host: stri
   if (!forwards || destination === undefined) return unsafe;
   const hop = parseDestination(destination);
   if (typeof hop === 'string') return hop;
-  return [{ ...hop, ...(port !== undefined && { port }), ...((username ?? hop.username) !== undefined && { username: username ?? hop.username }), ...(privateKey && { privateKey }) }];
+  return [
+    {
+      ...hop,
+      ...(port !== undefined && { port }),
+      ...((username ?? hop.username) !== undefined && { username: username ?? hop.username }),
+      ...(privateKey && { privateKey }),
+    },
+  ];
 }
 
 /**
  * The jump hosts an Ansible `ansible_ssh_common_args` / `ansible_ssh_extra_args` value names. Any other option
  * is an error: certagent would otherwise connect differently from what the inventory asks for.
  */
-export function ansibleJumpEntries(value: unknown, origin: Origin, variable: string, who: string, home: string, issues: ConfigIssue[]): JumpHostEntry[] | undefined {
+export function ansibleJumpEntries(
+  value: unknown,
+  origin: Origin,
+  variable: string,
+  who: string,
+  home: string,
+  issues: ConfigIssue[],
+): JumpHostEntry[] | undefined {
   const fail = (why: string): undefined => {
     issues.push(issue(origin, `${who}: ${variable} cannot be used by certagent: ${why}`));
     return undefined;
@@ -206,7 +225,12 @@ export function ansibleJumpEntries(value: unknown, origin: Origin, variable: str
     const m = /^(\w+)\s*[= ]\s*(.*)$/s.exec(option ?? '');
     if (m === null) return fail(`'-o ${option ?? ''}' is not KEY=VALUE`);
     const key = (m[1] as string).toLowerCase();
-    const hops = key === 'proxyjump' ? proxyJump(m[2] as string) : key === 'proxycommand' ? proxyCommand(m[2] as string, origin, home) : `ssh option ${m[1]} has no certagent equivalent (host keys: certagent_host_key, certagent_known_hosts, certagent_host_key_policy)`;
+    const hops =
+      key === 'proxyjump'
+        ? proxyJump(m[2] as string)
+        : key === 'proxycommand'
+          ? proxyCommand(m[2] as string, origin, home)
+          : `ssh option ${m[1]} has no certagent equivalent (host keys: certagent_host_key, certagent_known_hosts, certagent_host_key_policy)`;
     if (typeof hops === 'string') return fail(hops);
     found.push(...hops);
   }
@@ -236,13 +260,23 @@ export function buildJumpHosts(entries: readonly JumpHostEntry[], defaults: Jump
       continue;
     }
     if (password === undefined && privateKey === undefined) {
-      issues.push(issue(entry.origin, `device '${device}': jump host ${entry.host} has neither password nor private_key: reference one (certagent_jump_password or certagent_jump_private_key_file in Ansible inventories)`));
+      issues.push(
+        issue(
+          entry.origin,
+          `device '${device}': jump host ${entry.host} has neither password nor private_key: reference one (certagent_jump_password or certagent_jump_private_key_file in Ansible inventories)`,
+        ),
+      );
       continue;
     }
     const pins = entry.hostKeys ?? (entries.length === 1 ? defaults.hostKeys : undefined);
     const knownHosts = entry.knownHosts ?? defaults.knownHosts;
     const policy = entry.hostKeyPolicy ?? defaults.hostKeyPolicy;
-    const hostKey: HostKeyPolicy = pins !== undefined && pins.length > 0 ? { mode: 'pinned', fingerprints: pins } : policy === 'tofu' ? { mode: 'tofu', knownHosts } : { mode: 'strict', knownHosts };
+    const hostKey: HostKeyPolicy =
+      pins !== undefined && pins.length > 0
+        ? { mode: 'pinned', fingerprints: pins }
+        : policy === 'tofu'
+          ? { mode: 'tofu', knownHosts }
+          : { mode: 'strict', knownHosts };
     hosts.push({
       name: `${username}@${entry.host}:${entry.port}`,
       host: entry.host,

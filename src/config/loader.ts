@@ -53,7 +53,10 @@ function readText(path: string): string {
     // The line of the first byte that is not UTF-8, found in the lenient decoding.
     const lenient = bytes.toString('utf8');
     const bad = lenient.indexOf('\uFFFD');
-    return fail('is not UTF-8 text: save it as UTF-8 (a Latin-1 or UTF-16 file reads as garbage, not as what was meant)', bad < 0 ? undefined : lenient.slice(0, bad).split('\n').length);
+    return fail(
+      'is not UTF-8 text: save it as UTF-8 (a Latin-1 or UTF-16 file reads as garbage, not as what was meant)',
+      bad < 0 ? undefined : lenient.slice(0, bad).split('\n').length,
+    );
   }
 }
 
@@ -192,7 +195,8 @@ function checkCertificateFiles(spec: PlaybookSpec): ConfigIssue[] {
       continue;
     }
     const count = text.split('-----BEGIN CERTIFICATE-----').length - 1;
-    if (count > MAX_CERTIFICATES_PER_SOURCE) issues.push(issue(where, `${source.path} holds ${count} certificates; certagent takes at most ${MAX_CERTIFICATES_PER_SOURCE} from one file`));
+    if (count > MAX_CERTIFICATES_PER_SOURCE)
+      issues.push(issue(where, `${source.path} holds ${count} certificates; certagent takes at most ${MAX_CERTIFICATES_PER_SOURCE} from one file`));
     else if (count === 0) issues.push(issue(where, `${source.path} holds no -----BEGIN CERTIFICATE----- block`));
     else if (source.kind === 'pem_file' && entry.kind === 'trustpoint' && count > 1) {
       issues.push(issue(where, `${source.path} holds ${count} certificates; use bundle_file with select to pick one`));

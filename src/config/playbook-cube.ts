@@ -85,7 +85,10 @@ function trustpointName(name: string, origin: Origin, ctx: CubeBuildContext): bo
 /** A contiguous IPv4 mask: ones then zeros. */
 function isMask(text: string): boolean {
   if (!isIPv4(text)) return false;
-  const bits = text.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
+  const bits = text
+    .split('.')
+    .map((o) => Number(o).toString(2).padStart(8, '0'))
+    .join('');
   return /^1*0*$/.test(bits);
 }
 

@@ -5,9 +5,7 @@ import type { Secret, SecretRefAt } from './secret.js';
 
 /** Which certificates of a chain or bundle: the server's own (`leaf`), the self-signed top (`root`), the CA
  * certificates between (`intermediates`), everything (`all`), or those whose subject CN is the given text. */
-export type CertificateSelect =
-  | { readonly kind: 'leaf' | 'root' | 'intermediates' | 'all' }
-  | { readonly kind: 'cn'; readonly cn: string };
+export type CertificateSelect = { readonly kind: 'leaf' | 'root' | 'intermediates' | 'all' } | { readonly kind: 'cn'; readonly cn: string };
 
 export type ProbeProtocol = 'smtp-starttls' | 'smtps';
 
@@ -86,15 +84,7 @@ export type ResolvedEemEnvironmentEntry =
       readonly origin: Origin;
     };
 
-export type SyslogPriority =
-  | 'emergencies'
-  | 'alerts'
-  | 'critical'
-  | 'errors'
-  | 'warnings'
-  | 'notifications'
-  | 'informational'
-  | 'debugging';
+export type SyslogPriority = 'emergencies' | 'alerts' | 'critical' | 'errors' | 'warnings' | 'notifications' | 'informational' | 'debugging';
 
 export type EemAction =
   | {

@@ -50,9 +50,7 @@ const consentFields = {
   pin_leaf: z.boolean().optional(),
 };
 
-const trustpointSchema = z
-  .object({ name: z.string(), fingerprint: z.string().optional(), ...optionFields, ...sourceFields, ...consentFields })
-  .strict();
+const trustpointSchema = z.object({ name: z.string(), fingerprint: z.string().optional(), ...optionFields, ...sourceFields, ...consentFields }).strict();
 
 const chainSchema = z
   .object({
@@ -66,9 +64,7 @@ const textOrRef = z.union([z.string(), z.number().transform(String), secretRefSc
   error: () => 'must be text or a secret reference ({env: VARIABLE}, {file: path} or {prompt: true})',
 });
 
-const serverSchema = z
-  .object({ user: textOrRef.optional(), password: secretRefSchema.optional(), host: z.string().min(1) })
-  .strict();
+const serverSchema = z.object({ user: textOrRef.optional(), password: secretRefSchema.optional(), host: z.string().min(1) }).strict();
 
 const mailSchema = z
   .object({
@@ -83,16 +79,7 @@ const mailSchema = z
   })
   .strict();
 
-const priorities = [
-  'emergencies',
-  'alerts',
-  'critical',
-  'errors',
-  'warnings',
-  'notifications',
-  'informational',
-  'debugging',
-] as const;
+const priorities = ['emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging'] as const;
 
 const actionSchema = z
   .object({
@@ -101,7 +88,10 @@ const actionSchema = z
       .pipe(z.string().regex(/^[A-Za-z0-9._]{1,16}$/, { error: 'must be 1..16 letters, digits, . or _' }))
       .optional(),
     mail: mailSchema.optional(),
-    syslog: z.object({ msg: z.string().min(1), priority: z.enum(priorities).optional() }).strict().optional(),
+    syslog: z
+      .object({ msg: z.string().min(1), priority: z.enum(priorities).optional() })
+      .strict()
+      .optional(),
     cli: z.string().min(1).optional(),
     puts: z.string().optional(),
   })
@@ -180,7 +170,10 @@ export function parseProbeUrl(text: string): CertificateSource | string {
 
 /** MD5 (32), SHA-1 (40) or SHA-256 (64) hex digits; spaces and colons as IOS and OpenSSL print them are ignored. */
 export function parseFingerprint(text: string): Fingerprint | undefined {
-  const hex = text.replace(/^(sha256|sha1|md5)[:=]\s*/i, '').replace(/[\s:]/g, '').toUpperCase();
+  const hex = text
+    .replace(/^(sha256|sha1|md5)[:=]\s*/i, '')
+    .replace(/[\s:]/g, '')
+    .toUpperCase();
   if (!/^[0-9A-F]+$/.test(hex)) return undefined;
   const algorithm = hex.length === 32 ? 'md5' : hex.length === 40 ? 'sha1' : hex.length === 64 ? 'sha256' : undefined;
   return algorithm === undefined ? undefined : { algorithm, hex };
@@ -219,9 +212,7 @@ function sourceOf(
     return undefined;
   }
   if (single && select?.kind === 'all') {
-    ctx.issues.push(
-      issue(at(origin, 'select'), 'a trustpoint holds one CA certificate; select one (leaf, root or a CN) or use chain: for several'),
-    );
+    ctx.issues.push(issue(at(origin, 'select'), 'a trustpoint holds one CA certificate; select one (leaf, root or a CN) or use chain: for several'));
     return undefined;
   }
   if (single && select === undefined && (kind === 'bundle_file' || kind === 'probe')) {
@@ -378,9 +369,7 @@ function buildApplets(items: readonly unknown[], base: Origin, ctx: BuildContext
         return;
       }
       if (previous !== undefined && label <= previous) {
-        ctx.issues.push(
-          issue(at(aOrigin, 'label'), `label ${label} does not sort after ${previous}: EEM runs actions in label order, not file order`),
-        );
+        ctx.issues.push(issue(at(aOrigin, 'label'), `label ${label} does not sort after ${previous}: EEM runs actions in label order, not file order`));
       }
       previous = label;
       const kind = kinds[0];
@@ -400,7 +389,13 @@ function buildApplets(items: readonly unknown[], base: Origin, ctx: BuildContext
           origin: at(aOrigin, 'mail'),
         });
       } else if (kind === 'syslog' && action.syslog) {
-        actions.push({ kind, label, msg: action.syslog.msg, ...(action.syslog.priority && { priority: action.syslog.priority }), origin: at(aOrigin, 'syslog') });
+        actions.push({
+          kind,
+          label,
+          msg: action.syslog.msg,
+          ...(action.syslog.priority && { priority: action.syslog.priority }),
+          origin: at(aOrigin, 'syslog'),
+        });
       } else if (kind === 'cli' && action.cli !== undefined) {
         actions.push({ kind, label, command: action.cli, origin: at(aOrigin, 'cli') });
       } else if (kind === 'puts' && action.puts !== undefined) {
@@ -481,7 +476,10 @@ export function buildPlaybook(value: unknown, file: string, home: string): { pla
   }
   const cube = raw.cube === undefined ? undefined : buildCube(raw.cube, at(top, 'cube'), trustpoints, ctx);
   const verify = raw.verify
-    ? { ...buildVerify(raw.verify, at(top, 'verify'), eem, ctx), ...buildCubeVerify(raw.verify, at(top, 'verify'), cube, raw.cube !== undefined, trustpoints, ctx) }
+    ? {
+        ...buildVerify(raw.verify, at(top, 'verify'), eem, ctx),
+        ...buildCubeVerify(raw.verify, at(top, 'verify'), cube, raw.cube !== undefined, trustpoints, ctx),
+      }
     : undefined;
   let rotation: RotationSpec | undefined;
   if (raw.rotation) {

@@ -12,11 +12,7 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const SECRET_REF_HELP = 'write {env: VARIABLE}, {file: path} or {prompt: true}; clear-text secrets are refused';
 
 export const secretRefSchema = z.union(
-  [
-    z.object({ env: z.string().regex(ENV_NAME) }).strict(),
-    z.object({ file: z.string().min(1) }).strict(),
-    z.object({ prompt: z.literal(true) }).strict(),
-  ],
+  [z.object({ env: z.string().regex(ENV_NAME) }).strict(), z.object({ file: z.string().min(1) }).strict(), z.object({ prompt: z.literal(true) }).strict()],
   { error: () => `must be a secret reference: ${SECRET_REF_HELP}` },
 );
 
@@ -36,12 +32,7 @@ export function toSecretRef(raw: RawSecretRef, declaringFile: string, home: stri
   return { kind: 'prompt' };
 }
 
-export function secretAt(
-  raw: RawSecretRef,
-  origin: Origin,
-  purpose: string,
-  home: string,
-): SecretRefAt {
+export function secretAt(raw: RawSecretRef, origin: Origin, purpose: string, home: string): SecretRefAt {
   return { ref: toSecretRef(raw, origin.file, home), origin, purpose };
 }
 
@@ -69,12 +60,7 @@ function describeIssue(zi: z.core.$ZodIssue): { path: PathSegment[]; message: st
 }
 
 /** Runs a schema and reports every finding under `base`; returns the parsed value only when all is well. */
-export function check<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  base: Origin,
-  issues: ConfigIssue[],
-): T | undefined {
+export function check<T>(schema: z.ZodType<T>, value: unknown, base: Origin, issues: ConfigIssue[]): T | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const zi of result.error.issues) {

@@ -36,10 +36,7 @@ export class Secret {
   }
 }
 
-export type SecretRef =
-  | { readonly kind: 'env'; readonly name: string }
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'prompt' };
+export type SecretRef = { readonly kind: 'env'; readonly name: string } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'prompt' };
 
 /** A reference together with the place that declared it, so a failure names file and path. */
 export interface SecretRefAt {

@@ -45,7 +45,12 @@ export function parseYaml(text: string, file: string, version: '1.1' | '1.2' = '
       value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
     } catch (err) {
       // The yaml library stops alias expansion past the limit ("billion laughs") with a ReferenceError.
-      issues.push({ file, path: [], message: `YAML: ${(err as Error).message.split('\n')[0] ?? 'cannot be read'} (certagent allows ${MAX_YAML_ALIASES} aliases per file)`, severity: 'error' });
+      issues.push({
+        file,
+        path: [],
+        message: `YAML: ${(err as Error).message.split('\n')[0] ?? 'cannot be read'} (certagent allows ${MAX_YAML_ALIASES} aliases per file)`,
+        severity: 'error',
+      });
     }
   }
   return { value, lineOf, issues };

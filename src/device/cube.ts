@@ -68,9 +68,7 @@ const EXPORT_ERRORS: readonly RegExp[] = [
 ];
 
 function normalizedPem(block: string): string {
-  const body = block
-    .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
-    .replace(/\s+/g, '');
+  const body = block.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new CubeParseError('crypto pki export: a PEM block holds characters that are not base64');
   return `-----BEGIN CERTIFICATE-----\n${(body.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
 }
@@ -175,7 +173,10 @@ interface Column {
 
 /** Columns from a header line and the `===` line under it: the `=` runs give the spans, the header the names. */
 function tableColumns(header: string, rule: string): Column[] {
-  const names = header.trim().split(/\s+/).filter((n) => n !== '(contd.)');
+  const names = header
+    .trim()
+    .split(/\s+/)
+    .filter((n) => n !== '(contd.)');
   const spans = [...rule.matchAll(/=+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
   return spans.slice(0, names.length).map((span, i) => ({ name: names[i] ?? '', ...span }));
 }
@@ -334,7 +335,9 @@ export function parseSipUaConnections(text: string): SipConnections {
   const required = (key: CounterKey): number => {
     const value = counts[key];
     if (value !== undefined) return value;
-    throw new CubeParseError(`show sip-ua connections: the "${Object.keys(COUNTER_KEYS).find((k) => COUNTER_KEYS[k] === key) ?? key}" counter is missing; is this the output of show sip-ua connections?`);
+    throw new CubeParseError(
+      `show sip-ua connections: the "${Object.keys(COUNTER_KEYS).find((k) => COUNTER_KEYS[k] === key) ?? key}" counter is missing; is this the output of show sip-ua connections?`,
+    );
   };
   const counters: SipTransportCounters = {
     totalActiveConnections: required('totalActiveConnections'),
@@ -365,9 +368,7 @@ export interface TrunkTlsState {
 /** Whether the TLS trunk to CUCM at `address` is up: an Established row towards its port, or from it to ours. */
 export function trunkTlsState(connections: SipConnections, address: string, port = 5061): TrunkTlsState {
   const agent = connections.remoteAgents.find((a) => a.address === address);
-  const connection = agent?.connections.find(
-    (c) => c.state === 'Established' && (c.remotePort === port || (c.localAddress ?? '').endsWith(`:${port}`)),
-  );
+  const connection = agent?.connections.find((c) => c.state === 'Established' && (c.remotePort === port || (c.localAddress ?? '').endsWith(`:${port}`)));
   return {
     established: connection !== undefined,
     ...(connection ? { connection } : {}),
@@ -393,7 +394,8 @@ export function explainTrunkState(before: SipTransportCounters | undefined, afte
   if (rose('tlsClientHandshakeFailures')) {
     return `TLS handshake with ${target} failed: either the CallManager certificate trustpoint does not hold CUCM's current CallManager certificate, or CUCM's CallManager-trust does not hold the CUBE certificate (and its CA) exported from the signaling trustpoint`;
   }
-  if (rose('connFailures')) return `no TCP connection to ${target}: CUCM does not listen there (SIP trunk security profile not TLS, or port not 5061) or a firewall drops it`;
+  if (rose('connFailures'))
+    return `no TCP connection to ${target}: CUCM does not listen there (SIP trunk security profile not TLS, or port not 5061) or a firewall drops it`;
   if (rose('tlsServerHandshakeFailures')) return `CUCM's TLS connections to the CUBE fail: the CUBE does not trust the certificate CUCM presents`;
   const agent = after.remoteAgents.some((a) => a.address === address);
   return agent

@@ -171,7 +171,7 @@ export const ERROR_LINE_MAX = 512;
  */
 export function findDeviceError(output: string): { readonly pattern: ErrorPattern; readonly text: string } | undefined {
   let best: { readonly pattern: ErrorPattern; readonly text: string; readonly rank: number } | undefined;
-  for (let from = 0; from < output.length; ) {
+  for (let from = 0; from < output.length;) {
     const nl = output.indexOf('\n', from);
     const end = nl < 0 ? output.length : nl;
     const line = output.slice(from, Math.min(end, from + ERROR_LINE_MAX));

@@ -12,7 +12,8 @@ export function outputLines(text: string): string[] {
  * ShowLogging golden output; `Jun  5 05:10:59.519 EST: %SYS-5-CONFIG_I: ...` with a time zone). No config line
  * starts like this, so parsers of config text may drop such lines wherever they fall.
  */
-const SYSLOG_LINE = /^(?:\d{1,10}: )?[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{1,6})?: %[A-Z0-9_]{1,32}-(?:[A-Z0-9_]{1,32}-)?\d-[A-Z0-9_]{1,40}: /;
+const SYSLOG_LINE =
+  /^(?:\d{1,10}: )?[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{1,6})?: %[A-Z0-9_]{1,32}-(?:[A-Z0-9_]{1,32}-)?\d-[A-Z0-9_]{1,40}: /;
 
 export function isSyslogLine(line: string): boolean {
   return SYSLOG_LINE.test(line);

@@ -28,7 +28,18 @@ async function main(): Promise<void> {
     const env = labEnvironment(lab.credentials);
     const secrets = { env: (n: string) => env[n], readFile: (p: string) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) };
     const deps = { secrets, stdout: quiet, stderr: quiet };
-    const rolled = await rolloutCommand(deps).run(['-i', inventory, '-p', playbook, '--limit', '!edge-r008', '--progress', 'none', '--journal', join(dir, 'journal.jsonl')]);
+    const rolled = await rolloutCommand(deps).run([
+      '-i',
+      inventory,
+      '-p',
+      playbook,
+      '--limit',
+      '!edge-r008',
+      '--progress',
+      'none',
+      '--journal',
+      join(dir, 'journal.jsonl'),
+    ]);
     if (rolled !== 0) throw new Error(`the lab rollout ended with exit ${rolled}`);
 
     lab.device('edge-r005').router.state.pki.trustpoints.delete('LAB-Lab-Root-R1-CA-1C3');
@@ -49,7 +60,16 @@ async function main(): Promise<void> {
     const browser = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 900 },
     });
     try {

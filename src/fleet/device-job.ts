@@ -49,7 +49,9 @@ export async function runFleetDevice(device: Device, creds: ResolvedCredentials,
     ...(saveAlways && { saveAlways: true }),
   };
   try {
-    return device.transport === 'netconf' ? await runNetconfDevice({ ...job, open: () => NetconfDeviceSession.open(device, creds, settings.session) }) : await runDevice(job);
+    return device.transport === 'netconf'
+      ? await runNetconfDevice({ ...job, open: () => NetconfDeviceSession.open(device, creds, settings.session) })
+      : await runDevice(job);
   } finally {
     deadline?.clear();
   }

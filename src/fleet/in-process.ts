@@ -86,14 +86,20 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const started = Date.now();
   const startedAt = new Date().toISOString();
   const command = options.command === 'rollout' && options.dryRun ? 'plan' : options.command;
-  options.reporter.runStarted(command, devices.map((d) => d.name));
+  options.reporter.runStarted(
+    command,
+    devices.map((d) => d.name),
+  );
 
   // One stop for every cause: the caller's signal, the run deadline, the canary, the failure budget. The first wins.
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const runTimer = options.deadlineMs === undefined ? undefined : setTimeout(() => stop.abort(`the run deadline of ${formatMs(options.deadlineMs ?? 0)} passed`), options.deadlineMs);
+  const runTimer =
+    options.deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => stop.abort(`the run deadline of ${formatMs(options.deadlineMs ?? 0)} passed`), options.deadlineMs);
 
   const tally = new FleetTally(devices.length, options.maxFailures);
   // One connection per jump host for the whole run, shared by the devices behind it.

@@ -9,7 +9,20 @@ export { parseFailureBudget, budgetExceeded, FailureBudgetError } from './budget
 export type { FailureBudget } from './budget.js';
 export { planStages, describeStage } from './stages.js';
 export type { Stage, StageOptions } from './stages.js';
-export { RunJournal, JournalError, JOURNAL_FORMAT, DEFAULT_JOURNAL_DIR, playbookFingerprint, deviceKey, newRunId, isRunId, parseJournal, readJournal, latestJournal, decideResume } from './journal.js';
+export {
+  RunJournal,
+  JournalError,
+  JOURNAL_FORMAT,
+  DEFAULT_JOURNAL_DIR,
+  playbookFingerprint,
+  deviceKey,
+  newRunId,
+  isRunId,
+  parseJournal,
+  readJournal,
+  latestJournal,
+  decideResume,
+} from './journal.js';
 export type { FleetJournal, JournalRecord, JournalState, ResumeDecision, RunHeader } from './journal.js';
 export { SHARD_COUNT_ENV, SHARD_INDEX_ENV, ShardError, inShard, selectShard, shardFrom, shardJournalDir } from './shard.js';
 export type { Shard } from './shard.js';

@@ -45,7 +45,15 @@ export interface RunHeader {
 export type JournalRecord =
   | RunHeader
   | { readonly type: 'start'; readonly device: string; readonly at: string }
-  | { readonly type: 'device'; readonly device: string; readonly key: string; readonly result: DeviceResult; readonly at: string; readonly durationMs: number; readonly roundTrips: number }
+  | {
+      readonly type: 'device';
+      readonly device: string;
+      readonly key: string;
+      readonly result: DeviceResult;
+      readonly at: string;
+      readonly durationMs: number;
+      readonly roundTrips: number;
+    }
   | { readonly type: 'end'; readonly at: string; readonly reason: string; readonly byResult: RunSummary['byResult'] };
 
 /** A journal file cannot be read or is not a certagent journal. */
@@ -65,7 +73,10 @@ function canonical(value: unknown): string {
   if (value instanceof Set) return canonical([...value]);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
-  return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  return `{${entries
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+    .join(',')}}`;
 }
 
 const HASHED: ReadonlySet<string> = new Set(['trustpoints', 'environment', 'applets', 'ipHosts', 'verify', 'served', 'secrets']);
@@ -89,7 +100,9 @@ export function playbookFingerprint(desired: DesiredState, command: WorkflowComm
       environment: [...desired.environment].map(([k, v]) => [k, plain(v)]),
       applets: desired.applets.map((a) => ({ name: a.name, lines: a.lines, marker: a.marker })),
       ipHosts: [...desired.ipHosts],
-      verify: desired.verify ? { applet: desired.verify.applet, wait: desired.verify.waitForLogSeconds, forbidden: desired.verify.forbiddenLogPatterns.map(String) } : null,
+      verify: desired.verify
+        ? { applet: desired.verify.applet, wait: desired.verify.waitForLogSeconds, forbidden: desired.verify.forbiddenLogPatterns.map(String) }
+        : null,
       // Sections added later (a CUBE step, ...) count too; what the mail server served is only for diagnoses.
       more: Object.entries(desired).filter(([k]) => !HASHED.has(k)),
     }),
@@ -104,7 +117,10 @@ export function deviceKey(fingerprint: string, device: Device): string {
 
 /** `rollout-20261123T081500Z-3fa9`: sortable, and two runs started in the same second differ. */
 export function newRunId(command: WorkflowCommand, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${command}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
@@ -158,7 +174,16 @@ export function parseJournal(path: string, text: string): JournalState {
     } else if (record.type === 'end') lastEnd = record.reason;
   });
   if (header === undefined) throw new JournalError(`${path} has no run line: it is empty or not a certagent journal`);
-  return { path, runId: header.runId, command: header.command, playbook: header.playbook, attempts, done, interrupted: [...inFlight], ...(lastEnd !== undefined && { lastEnd }) };
+  return {
+    path,
+    runId: header.runId,
+    command: header.command,
+    playbook: header.playbook,
+    attempts,
+    done,
+    interrupted: [...inFlight],
+    ...(lastEnd !== undefined && { lastEnd }),
+  };
 }
 
 export function readJournal(path: string): JournalState {
@@ -249,12 +274,25 @@ export class RunJournal implements FleetJournal {
   }
 
   async deviceFinished(outcome: DeviceOutcome): Promise<void> {
-    this.#write({ type: 'device', device: outcome.device, key: this.#keyOf(outcome.device), result: outcome.result, at: new Date().toISOString(), durationMs: outcome.durationMs, roundTrips: outcome.roundTrips });
+    this.#write({
+      type: 'device',
+      device: outcome.device,
+      key: this.#keyOf(outcome.device),
+      result: outcome.result,
+      at: new Date().toISOString(),
+      durationMs: outcome.durationMs,
+      roundTrips: outcome.roundTrips,
+    });
     await this.#flush();
   }
 
   async runFinished(summary: RunSummary): Promise<void> {
-    this.#write({ type: 'end', at: new Date().toISOString(), reason: summary.stoppedEarly === undefined ? 'completed' : `stopped: ${summary.stoppedEarly}`, byResult: summary.byResult });
+    this.#write({
+      type: 'end',
+      at: new Date().toISOString(),
+      reason: summary.stoppedEarly === undefined ? 'completed' : `stopped: ${summary.stoppedEarly}`,
+      byResult: summary.byResult,
+    });
     await this.#flush();
     this.close();
   }
@@ -279,9 +317,15 @@ export interface ResumeDecision {
 
 /** Which devices a resumed run still has to do. Pure. */
 export function decideResume(state: JournalState, command: WorkflowCommand, fingerprint: string, devices: readonly Device[]): ResumeDecision {
-  if (state.command !== command) return { run: devices, skipped: 0, unsaved: [], fresh: `${state.path} is a ${state.command} run, not ${command}: this is a new run` };
+  if (state.command !== command)
+    return { run: devices, skipped: 0, unsaved: [], fresh: `${state.path} is a ${state.command} run, not ${command}: this is a new run` };
   if (state.playbook !== fingerprint) {
-    return { run: devices, skipped: 0, unsaved: [], fresh: `the playbook's desired state (certificates, options, environment, applets) differs from run ${state.runId}: this is a new run over every device` };
+    return {
+      run: devices,
+      skipped: 0,
+      unsaved: [],
+      fresh: `the playbook's desired state (certificates, options, environment, applets) differs from run ${state.runId}: this is a new run over every device`,
+    };
   }
   const run = devices.filter((d) => state.done.get(d.name) !== deviceKey(fingerprint, d));
   const names = new Set(run.map((d) => d.name));

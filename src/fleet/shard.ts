@@ -37,7 +37,9 @@ export function shardFrom(text: string | undefined, env: Readonly<Record<string,
   if (index === undefined || index === '') return undefined;
   const count = env[SHARD_COUNT_ENV];
   if (count === undefined || count === '') {
-    throw new ShardError(`${SHARD_INDEX_ENV} is set (an Indexed Job) but ${SHARD_COUNT_ENV} is not: set it to the Job's completions, or give --shard INDEX/COUNT`);
+    throw new ShardError(
+      `${SHARD_INDEX_ENV} is set (an Indexed Job) but ${SHARD_COUNT_ENV} is not: set it to the Job's completions, or give --shard INDEX/COUNT`,
+    );
   }
   return shardOf(Number(index), Number(count), `${SHARD_INDEX_ENV}=${index} ${SHARD_COUNT_ENV}=${count}`);
 }

@@ -20,7 +20,16 @@ export function stopReason(signal: AbortSignal): string {
 }
 
 export function skippedOutcome(device: { readonly name: string; readonly host: string }, why: string): DeviceOutcome {
-  return { device: device.name, host: device.host, result: 'skipped', changes: [], roundTrips: 0, startedAt: new Date().toISOString(), durationMs: 0, error: { message: `${device.name}: not started: the run was stopped (${why})` } };
+  return {
+    device: device.name,
+    host: device.host,
+    result: 'skipped',
+    changes: [],
+    roundTrips: 0,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    error: { message: `${device.name}: not started: the run was stopped (${why})` },
+  };
 }
 
 export class FleetTally {
@@ -41,7 +50,14 @@ export class FleetTally {
   }
 
   summary(command: RunSummary['command'], startedAt: string, durationMs: number, stopped?: string): RunSummary {
-    return { command, startedAt, durationMs, devices: this.total, byResult: this.byResult, ...(stopped !== undefined && this.byResult.skipped > 0 && { stoppedEarly: stopped }) };
+    return {
+      command,
+      startedAt,
+      durationMs,
+      devices: this.total,
+      byResult: this.byResult,
+      ...(stopped !== undefined && this.byResult.skipped > 0 && { stoppedEarly: stopped }),
+    };
   }
 
   exitCode(): 0 | 1 {

@@ -13,7 +13,16 @@ import { LabMailServer } from './mail/mail-server.js';
 import { generateMailChain, loadMailChain, MAIL_SERVER_NAME, saveMailChain, writePrivate, type LabMailChain } from './mail-chain-store.js';
 import { LabRouter } from './router/lab-router.js';
 import { startTlsScenarios, type TlsScenarioLab } from './tls-scenarios/index.js';
-import { CUBE_HOSTNAME_PREFIX, CUBE_IDENTITY_TRUSTPOINT, CUCM_ADDRESS, CUCM_PORT, prepareCubeKit, renderLabCubePlaybook, type CubeKit, type CubeLabFiles } from './cube/index.js';
+import {
+  CUBE_HOSTNAME_PREFIX,
+  CUBE_IDENTITY_TRUSTPOINT,
+  CUCM_ADDRESS,
+  CUCM_PORT,
+  prepareCubeKit,
+  renderLabCubePlaybook,
+  type CubeKit,
+  type CubeLabFiles,
+} from './cube/index.js';
 import type { Feature } from './router/feature.js';
 import type { FaultPlan } from './router/faults.js';
 import type { ProfileName } from './router/profiles/index.js';
@@ -185,13 +194,10 @@ export function labEnvironment(credentials: LabCredentials): Readonly<Record<str
 }
 
 function envFileText(credentials: LabCredentials): string {
-  return renderEnvFile(
-    labEnvironment(credentials),
-    [
-      'certagent lab secrets: `source` this file before running certagent against the lab.',
-      `Router account: ${credentials.username} (privilege 15). Kept across lab restarts; delete it for new secrets.`,
-    ],
-  );
+  return renderEnvFile(labEnvironment(credentials), [
+    'certagent lab secrets: `source` this file before running certagent against the lab.',
+    `Router account: ${credentials.username} (privilege 15). Kept across lab restarts; delete it for new secrets.`,
+  ]);
 }
 
 const PORTS_FILE = 'ports.json';
@@ -258,7 +264,10 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   if (basePort > 0 && basePort + count - 1 > 65535) throw new RangeError(`startLab: ${count} routers from port ${basePort} go past 65535`);
   const smtpPort = wholeNumber('smtpPort', options.smtpPort ?? 0, 0, 65535);
   const concurrency = wholeNumber('startConcurrency', options.startConcurrency ?? DEFAULT_START_CONCURRENCY, 1, 10_000);
-  for (const [what, ms] of [['latency.commandMs', options.latency?.commandMs], ['latency.lineMs', options.latency?.lineMs]] as const) {
+  for (const [what, ms] of [
+    ['latency.commandMs', options.latency?.commandMs],
+    ['latency.lineMs', options.latency?.lineMs],
+  ] as const) {
     if (ms !== undefined) wholeNumber(what, ms, 0, 600_000);
   }
   const hostnames = labHostnames(count, options.hostnamePrefix);
@@ -343,7 +352,10 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       await Promise.all(started.map((r) => r.stop()));
     });
   } catch (error) {
-    await mailStart.then((m) => m.stop(), () => undefined);
+    await mailStart.then(
+      (m) => m.stop(),
+      () => undefined,
+    );
     throw error;
   }
   let mail: LabMailServer;
@@ -356,7 +368,12 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   let scenarios: TlsScenarioLab | undefined;
   if (options.tlsScenarios === true) {
     try {
-      scenarios = await startTlsScenarios({ dir: join(stateDir, 'tls-scenarios'), host: reachable, userEnv: LAB_ENV.smtpUser, passwordEnv: LAB_ENV.smtpPassword });
+      scenarios = await startTlsScenarios({
+        dir: join(stateDir, 'tls-scenarios'),
+        host: reachable,
+        userEnv: LAB_ENV.smtpUser,
+        passwordEnv: LAB_ENV.smtpPassword,
+      });
     } catch (error) {
       await Promise.all([...routers.map((r) => r.stop()), mail.stop()]);
       throw error;
@@ -367,7 +384,21 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   await writeFile(portsFile, `${JSON.stringify(ports, null, 2)}\n`);
   const cubes = cubeKit ? { kit: cubeKit, count: cubeNames.length } : undefined;
   if (cubes) for (const router of routers.slice(hostnames.length)) cubes.kit.attach(router);
-  return new RunningLab(names, routers, mail, reachable, chain, credentials, files, chainStore, options.latency ?? {}, options.faults ?? {}, options.netconf === true, cubes, scenarios);
+  return new RunningLab(
+    names,
+    routers,
+    mail,
+    reachable,
+    chain,
+    credentials,
+    files,
+    chainStore,
+    options.latency ?? {},
+    options.faults ?? {},
+    options.netconf === true,
+    cubes,
+    scenarios,
+  );
 }
 
 class RunningLab implements Lab {
@@ -493,7 +524,12 @@ class RunningLab implements Lab {
   }
 
   stop(): Promise<void> {
-    this.#stopping ??= Promise.all([...this.routers.map((r) => r.stop()), ...this.cubes.map((d) => d.router.stop()), this.mail.stop(), this.tlsScenarios?.stop()]).then(() => undefined);
+    this.#stopping ??= Promise.all([
+      ...this.routers.map((r) => r.stop()),
+      ...this.cubes.map((d) => d.router.stop()),
+      this.mail.stop(),
+      this.tlsScenarios?.stop(),
+    ]).then(() => undefined);
     return this.#stopping;
   }
 }

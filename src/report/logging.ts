@@ -136,21 +136,29 @@ export function createLogger(options: LoggerOptions): CertagentLogger {
   const color = options.color ?? useColor(consoleSink);
   const now = options.now ?? (() => new Date());
   const transports: TransportStream[] = [
-    new SinkTransport(consoleSink, {
-      level: options.level ?? 'info',
-      format: winston.format.combine(consoleFormat(color, now, consoleSink.isTTY === true), redactLine(options.redactor)),
-    }, () => undefined),
+    new SinkTransport(
+      consoleSink,
+      {
+        level: options.level ?? 'info',
+        format: winston.format.combine(consoleFormat(color, now, consoleSink.isTTY === true), redactLine(options.redactor)),
+      },
+      () => undefined,
+    ),
   ];
   const file = options.logFile === undefined ? undefined : new FileSink(options.logFile, { append: true });
   if (file) {
     transports.push(
-      new SinkTransport(file, {
-        level: options.fileLevel ?? 'debug',
-        format: winston.format.combine(winston.format.timestamp(), winston.format.json(), redactLine(options.redactor)),
-      }, (err) => {
-        const why = options.redactor.redact(errorMessage(err));
-        consoleSink.write(`certagent: cannot write the log file ${file.path} (${why}); it is no longer written, the run goes on\n`);
-      }),
+      new SinkTransport(
+        file,
+        {
+          level: options.fileLevel ?? 'debug',
+          format: winston.format.combine(winston.format.timestamp(), winston.format.json(), redactLine(options.redactor)),
+        },
+        (err) => {
+          const why = options.redactor.redact(errorMessage(err));
+          consoleSink.write(`certagent: cannot write the log file ${file.path} (${why}); it is no longer written, the run goes on\n`);
+        },
+      ),
     );
   }
   // winston formats every record before its transports look at levels: drop what no transport wants

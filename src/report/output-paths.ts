@@ -85,7 +85,8 @@ export function outputPathProblems(outputs: readonly OutputPath[], inputs: reado
       if (stats && !stats.isDirectory()) problems.push(`${output.flag} ${output.path}: ${above} is ${describeType(stats)}, not a folder`);
     }
     const sameAs = outputs.find((o) => o !== output && o.path !== '' && resolve(o.path) === path);
-    if (sameAs !== undefined && outputs.indexOf(sameAs) < outputs.indexOf(output)) problems.push(`${output.flag} ${output.path} is the same path as ${sameAs.flag}: give each output its own path`);
+    if (sameAs !== undefined && outputs.indexOf(sameAs) < outputs.indexOf(output))
+      problems.push(`${output.flag} ${output.path} is the same path as ${sameAs.flag}: give each output its own path`);
   }
   return problems;
 }

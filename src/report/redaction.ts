@@ -75,7 +75,10 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   },
   {
     what: '`snmp-server community VALUE`, `crypto isakmp key VALUE`, `key config-key password-encrypt VALUE`',
-    pattern: new RegExp(`(\\bsnmp-server[ \\t]+community[ \\t]+|\\bcrypto[ \\t]+isakmp[ \\t]+key[ \\t]+${TYPE}|\\bkey[ \\t]+config-key[ \\t]+password-encrypt[ \\t]+)${VALUE}`, 'gi'),
+    pattern: new RegExp(
+      `(\\bsnmp-server[ \\t]+community[ \\t]+|\\bcrypto[ \\t]+isakmp[ \\t]+key[ \\t]+${TYPE}|\\bkey[ \\t]+config-key[ \\t]+password-encrypt[ \\t]+)${VALUE}`,
+      'gi',
+    ),
     replace: `$1${REDACTED}`,
   },
 ];

@@ -68,7 +68,13 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
   const json = options.jsonFile === undefined ? undefined : JsonReportWriter.toFile(options.jsonFile);
   let logger: CertagentLogger;
   try {
-    logger = createLogger({ redactor: options.redactor, level: options.level, logFile: options.logFile, console: progress?.above ?? stderr, color: useColor(stderr, env) });
+    logger = createLogger({
+      redactor: options.redactor,
+      level: options.level,
+      logFile: options.logFile,
+      console: progress?.above ?? stderr,
+      color: useColor(stderr, env),
+    });
   } catch (err) {
     json?.close();
     throw err;
@@ -78,7 +84,9 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
   else if (mode !== 'none') reporters.push(new PlainLinesReporter({ out: stderr, steps: options.steps }));
   const color = useColor(stdout, env);
   const dryRun = options.dryRun ?? options.command === 'plan';
-  reporters.push(dryRun ? new DryRunReporter({ out: stdout, color, maxRows: options.maxRows }) : new FinalReportReporter({ out: stdout, color, maxRows: options.maxRows }));
+  reporters.push(
+    dryRun ? new DryRunReporter({ out: stdout, color, maxRows: options.maxRows }) : new FinalReportReporter({ out: stdout, color, maxRows: options.maxRows }),
+  );
   if (json) reporters.push(json);
   if (html) reporters.push(html);
   reporters.push(new LoggingReporter(logger));
@@ -93,7 +101,11 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
       closed ??= (async () => {
         progress?.runFinished();
         json?.close();
-        await html?.write().catch((err: unknown) => stderr.write(`certagent: ${options.htmlFile ?? ''} could not be written (${err instanceof Error ? err.message : String(err)})\n`));
+        await html
+          ?.write()
+          .catch((err: unknown) =>
+            stderr.write(`certagent: ${options.htmlFile ?? ''} could not be written (${err instanceof Error ? err.message : String(err)})\n`),
+          );
         await logger.shutdown();
       })();
       return closed;

@@ -93,12 +93,22 @@ async function authenticate(session: IosXeSession, step: Extract<Step, { kind: '
       failure === undefined ? undefined : { cause: failure },
     );
   }
-  if (failure instanceof DeviceCommandError && (failure.errorId === 'fingerprint-required' || failure.errorId === 'certificate-rejected' || failure.errorId === 'error')) {
+  if (
+    failure instanceof DeviceCommandError &&
+    (failure.errorId === 'fingerprint-required' || failure.errorId === 'certificate-rejected' || failure.errorId === 'error')
+  ) {
     const advice =
       failure.errorId === 'fingerprint-required'
         ? 'this IOS XE release accepts a CA only with a pinned fingerprint: add fingerprint: to the trustpoint or run with --pin-fingerprints'
         : failure.advice;
-    throw new CertificateRefusedError(session.device, command, `${session.device}: '${command}' refused ${step.label}: ${failure.deviceSays}`, advice, afterPaste(failure.output), { cause: failure });
+    throw new CertificateRefusedError(
+      session.device,
+      command,
+      `${session.device}: '${command}' refused ${step.label}: ${failure.deviceSays}`,
+      advice,
+      afterPaste(failure.output),
+      { cause: failure },
+    );
   }
   if (failure !== undefined) throw failure;
   const seen = parseAuthenticateOutput(output);

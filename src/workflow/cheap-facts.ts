@@ -66,8 +66,7 @@ export function provenIdentical(status: readonly TrustpointStatus[], wanted: rea
 
 export type CheapRead =
   /** Every wanted certificate is on the device: `trustpoints` are the names the device shows (for the plan's notes). */
-  | { readonly kind: 'certificates-unchanged'; readonly trustpoints: readonly string[] }
-  | { readonly kind: 'facts'; readonly facts: DeviceFacts };
+  { readonly kind: 'certificates-unchanged'; readonly trustpoints: readonly string[] } | { readonly kind: 'facts'; readonly facts: DeviceFacts };
 
 export interface CheapReadOptions {
   /** Only certificates are planned (`rotate`): when all are in place, nothing else needs reading. */

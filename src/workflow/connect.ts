@@ -51,12 +51,24 @@ export async function sshCredentials(creds: Omit<ResolvedCredentials, 'jumpHosts
 }
 
 /** How a device is reached, the same for its CLI and its NETCONF session: account, host key, algorithms, jump hosts. */
-export async function sshRoute(device: Device, creds: ResolvedCredentials, settings: SessionSettings): Promise<Pick<SshTransportOptions, 'credentials' | 'hostKey' | 'algorithms' | 'jump'>> {
+export async function sshRoute(
+  device: Device,
+  creds: ResolvedCredentials,
+  settings: SessionSettings,
+): Promise<Pick<SshTransportOptions, 'credentials' | 'hostKey' | 'algorithms' | 'jump'>> {
   const hops: JumpHop[] = [];
   for (const [i, jump] of (device.jumpHosts ?? []).entries()) {
     const resolved = creds.jumpHosts?.[i];
-    if (resolved === undefined) throw new ConnectError(device.name, `the credentials of jump host ${jump.name} were not resolved`, { hop: jump.name, transient: false });
-    hops.push({ name: jump.name, host: jump.host, port: jump.port, credentials: await sshCredentials(resolved), hostKey: hostKeyPolicy(jump), concurrency: jump.concurrency });
+    if (resolved === undefined)
+      throw new ConnectError(device.name, `the credentials of jump host ${jump.name} were not resolved`, { hop: jump.name, transient: false });
+    hops.push({
+      name: jump.name,
+      host: jump.host,
+      port: jump.port,
+      credentials: await sshCredentials(resolved),
+      hostKey: hostKeyPolicy(jump),
+      concurrency: jump.concurrency,
+    });
   }
   return {
     credentials: await sshCredentials(creds),

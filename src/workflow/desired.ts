@@ -9,7 +9,17 @@ import type { ProbeResult, ProbeTarget } from '../certs/probe.js';
 import type { CertificateFacts } from '../certs/types.js';
 import { unusableReason } from '../certs/usability.js';
 import { parseCertificates, signatureVerifies } from '../certs/x509.js';
-import { ConfigError, MAX_CERTIFICATES_PER_SOURCE, Secret, builtInRefusal, builtInTrustpoint, environmentValue, expandChain, selectCertificates, describeSelect } from '../config/index.js';
+import {
+  ConfigError,
+  MAX_CERTIFICATES_PER_SOURCE,
+  Secret,
+  builtInRefusal,
+  builtInTrustpoint,
+  environmentValue,
+  expandChain,
+  selectCertificates,
+  describeSelect,
+} from '../config/index.js';
 import type { CertificateSource, ConfigIssue, Origin, Playbook, PlaybookSpec, TrustpointOptions, TrustpointSpec } from '../config/index.js';
 import { desiredCube } from './cube/plan.js';
 import type { DesiredCube } from './cube/plan.js';
@@ -84,7 +94,10 @@ async function readCertificates(path: string, origin: Origin): Promise<Certifica
     // The certificate parser's messages start with the file's name already.
     throw new ConfigError([problem(origin, errorMessage(err))]);
   }
-  if (certs.length > MAX_CERTIFICATES_PER_SOURCE) throw new ConfigError([problem(origin, `${path} holds ${certs.length} certificates; certagent takes at most ${MAX_CERTIFICATES_PER_SOURCE} from one file`)]);
+  if (certs.length > MAX_CERTIFICATES_PER_SOURCE)
+    throw new ConfigError([
+      problem(origin, `${path} holds ${certs.length} certificates; certagent takes at most ${MAX_CERTIFICATES_PER_SOURCE} from one file`),
+    ]);
   return certs;
 }
 
@@ -143,14 +156,25 @@ async function resolveTrustpoint(spec: TrustpointSpec, reader: SourceReader, opt
   const fp = spec.fingerprint;
   if (fp && fingerprintOf(cert, fp.algorithm) !== fp.hex) {
     throw new ConfigError([
-      problem(spec.origin, `the certificate for ${spec.name} (${cert.commonName ?? 'no CN'}) has ${fp.algorithm.toUpperCase()} ${fingerprintOf(cert, fp.algorithm)}, not the pinned ${fp.hex}: the source changed or is not the one meant`),
+      problem(
+        spec.origin,
+        `the certificate for ${spec.name} (${cert.commonName ?? 'no CN'}) has ${fp.algorithm.toUpperCase()} ${fingerprintOf(cert, fp.algorithm)}, not the pinned ${fp.hex}: the source changed or is not the one meant`,
+      ),
     ]);
   }
   let pin: string | undefined;
   if (options.pin === 'always') pin = cert.sha1;
   else if (chainPrefix === undefined && fp && fp.algorithm !== 'sha256') pin = fp.hex;
   const pinIfNeeded = pin === undefined && options.pin === 'auto' ? cert.sha1 : undefined;
-  return { name: spec.name, cert, options: spec.options, ...(pin !== undefined && { pin }), ...(pinIfNeeded !== undefined && { pinIfNeeded }), ...(chainPrefix !== undefined && { chainPrefix }), ...(spec.takeOver && { takeOver: true as const }) };
+  return {
+    name: spec.name,
+    cert,
+    options: spec.options,
+    ...(pin !== undefined && { pin }),
+    ...(pinIfNeeded !== undefined && { pinIfNeeded }),
+    ...(chainPrefix !== undefined && { chainPrefix }),
+    ...(spec.takeOver && { takeOver: true as const }),
+  };
 }
 
 /** Whether any trustpoint would be pinned on a device that needs pins: only then is the device's release read. */
@@ -187,7 +211,11 @@ function signsOrMayIssue(issuer: CertificateFacts, cert: CertificateFacts): bool
  * pinned leaf, names), every problem of every entry in one ConfigError. Runs before any device is reached; with
  * `offline`, probe sources are left out, which is what `validate` checks.
  */
-export async function resolveTrustpoints(playbook: Pick<PlaybookSpec, 'file' | 'trustpoints'>, options: DesiredOptions = {}, reader = new SourceReader(options)): Promise<DesiredTrustpoint[]> {
+export async function resolveTrustpoints(
+  playbook: Pick<PlaybookSpec, 'file' | 'trustpoints'>,
+  options: DesiredOptions = {},
+  reader = new SourceReader(options),
+): Promise<DesiredTrustpoint[]> {
   const trustpoints: DesiredTrustpoint[] = [];
   const issues: ConfigIssue[] = [];
   const collect = async (work: () => Promise<void>): Promise<void> => {
@@ -211,7 +239,8 @@ export async function resolveTrustpoints(playbook: Pick<PlaybookSpec, 'file' | '
     for (const spec of specs) {
       await collect(async () => {
         const builtIn = builtInTrustpoint(spec.name);
-        if (builtIn !== undefined && !spec.takeOver) throw new ConfigError([problem(entry.origin, `the chain's name_prefix gives ${builtInRefusal(spec.name, builtIn)}`)]);
+        if (builtIn !== undefined && !spec.takeOver)
+          throw new ConfigError([problem(entry.origin, `the chain's name_prefix gives ${builtInRefusal(spec.name, builtIn)}`)]);
         trustpoints.push(await resolveTrustpoint(spec, reader, options, entry.namePrefix));
       });
     }
@@ -221,7 +250,12 @@ export async function resolveTrustpoints(playbook: Pick<PlaybookSpec, 'file' | '
     const other = names.get(tp.name.toLowerCase());
     if (other !== undefined && other.cert.sha1 !== tp.cert.sha1) {
       const how = (t: DesiredTrustpoint) => (t.chainPrefix !== undefined ? `the chain with name_prefix ${t.chainPrefix}` : 'an explicit entry');
-      issues.push({ file: playbook.file, path: ['trustpoints'], message: `trustpoint ${tp.name} is given two different certificates, by ${how(other)} and by ${how(tp)}: rename one (name or name_prefix)`, severity: 'error' });
+      issues.push({
+        file: playbook.file,
+        path: ['trustpoints'],
+        message: `trustpoint ${tp.name} is given two different certificates, by ${how(other)} and by ${how(tp)}: rename one (name or name_prefix)`,
+        severity: 'error',
+      });
     }
     if (other === undefined) names.set(tp.name.toLowerCase(), tp);
   }

@@ -32,7 +32,6 @@ import { residue } from './residue.js';
 import { assertPlanApplied, CERTIFICATES_COMMAND, certificateMismatches, plannedCertificates } from './verify.js';
 import { errorMessage } from '../shared/error-message.js';
 
-
 class SshRun extends RunContext<IosXeSession> {
   /** The current session, or a new one when the current is lost (a cheap command tells). */
   async fresh(): Promise<IosXeSession> {
@@ -105,7 +104,11 @@ async function rollback(run: SshRun, started: readonly PlannedChange[], before: 
         }
       }
     }
-    records.push({ object: change.record.object, action: failures.length === 0 ? 'restored' : 'restore failed', ...(failures.length > 0 && { detail: failures.join('; ') }) });
+    records.push({
+      object: change.record.object,
+      action: failures.length === 0 ? 'restored' : 'restore failed',
+      ...(failures.length > 0 && { detail: failures.join('; ') }),
+    });
   }
   try {
     await session.ensureExec();
@@ -118,7 +121,13 @@ async function rollback(run: SshRun, started: readonly PlannedChange[], before: 
 
 /** A `write memory` that ended this way may have stored the configuration before it failed. */
 export function writeMayHaveHappened(err: unknown): boolean {
-  return err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError || err instanceof SessionUnusableError || err instanceof ReadAbortedError || err instanceof OutputLimitError;
+  return (
+    err instanceof DeviceTimeoutError ||
+    err instanceof ConnectionClosedError ||
+    err instanceof SessionUnusableError ||
+    err instanceof ReadAbortedError ||
+    err instanceof OutputLimitError
+  );
 }
 
 /**
@@ -130,7 +139,9 @@ export function writeMayHaveHappened(err: unknown): boolean {
 async function saveAfterRollback(run: SshRun, undone: { records: ChangeRecord[]; left: string[] }): Promise<void> {
   const device = run.job.device;
   if (undone.left.length > 0) {
-    undone.left.push(`startup-config may hold the changes: the interrupted 'write memory' may have saved them; compare startup-config with running-config on ${device}`);
+    undone.left.push(
+      `startup-config may hold the changes: the interrupted 'write memory' may have saved them; compare startup-config with running-config on ${device}`,
+    );
     return;
   }
   run.step('write memory (again, after the rollback)');
@@ -138,16 +149,30 @@ async function saveAfterRollback(run: SshRun, undone: { records: ChangeRecord[];
     const session = await run.fresh();
     const saved = await session.send(WRITE_MEMORY, { timeoutMs: saveTimeoutMs(session.commandTimeoutMs) });
     if (!saveSucceeded(saved)) throw new Error(`'write memory' did not confirm [OK]: ${saved.trim()}`);
-    undone.records.push({ object: 'startup-config', action: 'saved', detail: "saved again after the rollback: the interrupted 'write memory' may have stored the changes" });
+    undone.records.push({
+      object: 'startup-config',
+      action: 'saved',
+      detail: "saved again after the rollback: the interrupted 'write memory' may have stored the changes",
+    });
   } catch (err) {
-    undone.left.push(`startup-config may hold the undone changes (the interrupted 'write memory' may have saved them) and saving again failed: ${errorMessage(err)}`);
+    undone.left.push(
+      `startup-config may hold the undone changes (the interrupted 'write memory' may have saved them) and saving again failed: ${errorMessage(err)}`,
+    );
   }
 }
 
 /** A rotation that leaves a managed trustpoint holding an expired certificate has not done its job: exit 1. */
 function failIfExpired(plan: DevicePlan, outcome: DeviceOutcome): DeviceOutcome {
   if (plan.expired.length === 0 || outcome.result === 'failed' || outcome.result === 'rolled-back') return outcome;
-  return { ...outcome, result: 'failed', error: { message: `${outcome.device}: ${plan.expired.join('; ')}`, step: 'rotate', hint: 'an expired trust anchor is never what the mail server needs; replace or remove it' } };
+  return {
+    ...outcome,
+    result: 'failed',
+    error: {
+      message: `${outcome.device}: ${plan.expired.join('; ')}`,
+      step: 'rotate',
+      hint: 'an expired trust anchor is never what the mail server needs; replace or remove it',
+    },
+  };
 }
 
 export function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
@@ -184,14 +209,22 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
       run.forward(stepNow);
       cube = await prepareCube(session, job.desired.cube, { dryRun: job.dryRun, configure: job.command !== 'rotate' });
     }
-    diagnoses = [...(job.diagnose ? await job.diagnose(before, plan, session) : []), ...plan.notes, ...(cube?.notes ?? []), ...(session.sshWarning !== undefined ? [session.sshWarning] : [])];
+    diagnoses = [
+      ...(job.diagnose ? await job.diagnose(before, plan, session) : []),
+      ...plan.notes,
+      ...(cube?.notes ?? []),
+      ...(session.sshWarning !== undefined ? [session.sshWarning] : []),
+    ];
     const commands = [...planCommands(plan), ...(cube?.commands ?? [])];
     const cubeChanges = cube ? cubeChangeRecords(cube) : [];
     const changing = plan.changes.length > 0 || cubeChanges.length > 0;
     const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
     if (job.dryRun) {
       await run.close();
-      return failIfExpired(plan, run.outcome(changing ? 'planned' : 'unchanged', [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? [])], extra));
+      return failIfExpired(
+        plan,
+        run.outcome(changing ? 'planned' : 'unchanged', [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? [])], extra),
+      );
     }
     const refused = refusedError(job);
     if (refused) {
@@ -212,7 +245,12 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
       run.forward(stepNow);
       const moved = residue(before, await gather(session), plan.changes);
       if (moved.length > 0) {
-        throw new WorkflowError(job.device, stepNow, `${job.device}: changed by someone else since certagent read it (${moved.join('; ')}); nothing was applied`, 'run again once the other change is finished: the plan is made from what the device holds then');
+        throw new WorkflowError(
+          job.device,
+          stepNow,
+          `${job.device}: changed by someone else since certagent read it (${moved.join('; ')}); nothing was applied`,
+          'run again once the other change is finished: the plan is made from what the device holds then',
+        );
       }
     }
     for (const batch of batches(plan.changes)) {
@@ -235,7 +273,12 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
         // What the PKI subsystem itself reports (the running config shows only what was stored): serials and fingerprints as planned.
         const wrong = certificateMismatches(await session.send(CERTIFICATES_COMMAND), expected);
         if (wrong.length > 0) {
-          throw new VerificationError(job.device, CERTIFICATES_COMMAND, `${job.device}: '${CERTIFICATES_COMMAND}' shows other certificates than planned: ${wrong.join('; ')}`, 'read the transcript; the trustpoints may have been changed by someone else during the run');
+          throw new VerificationError(
+            job.device,
+            CERTIFICATES_COMMAND,
+            `${job.device}: '${CERTIFICATES_COMMAND}' shows other certificates than planned: ${wrong.join('; ')}`,
+            'read the transcript; the trustpoints may have been changed by someone else during the run',
+          );
         }
       }
     }
@@ -260,12 +303,19 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
       run.forward(stepNow);
       const saved = await session.send(WRITE_MEMORY, { timeoutMs: saveTimeoutMs(session.commandTimeoutMs) });
       if (!saveSucceeded(saved)) {
-        throw new WorkflowError(job.device, stepNow, `${job.device}: 'write memory' did not confirm [OK]`, 'check NVRAM space and the device log', saved.trim());
+        throw new WorkflowError(
+          job.device,
+          stepNow,
+          `${job.device}: 'write memory' did not confirm [OK]`,
+          'check NVRAM space and the device log',
+          saved.trim(),
+        );
       }
     }
     await run.close();
     const records: ChangeRecord[] = [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? []), ...cubeRecords];
-    if (job.saveAlways && !changing) records.push({ object: 'startup-config', action: 'saved', detail: 'the device was under way when an earlier run stopped' });
+    if (job.saveAlways && !changing)
+      records.push({ object: 'startup-config', action: 'saved', detail: 'the device was under way when an earlier run stopped' });
     if (proof) records.push(proofRecord(proof));
     return failIfExpired(plan, run.outcome(changing ? 'changed' : 'unchanged', records, { commands, ...(diagnoses.length > 0 && { diagnoses }) }));
   } catch (err) {
@@ -274,7 +324,8 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     const exported = cube?.exports ?? [];
     // Lost or stuck at the very first `configure terminal`: no configuration line was sent, so there is nothing to
     // restore (eight failed restores on a dead session would say the opposite).
-    const neverConfigured = batchesSent === 0 && (err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError) && err.command === 'configure terminal';
+    const neverConfigured =
+      batchesSent === 0 && (err instanceof DeviceTimeoutError || err instanceof ConnectionClosedError) && err.command === 'configure terminal';
     if (neverConfigured) detail.message = `${detail.message}; nothing was applied: the device never took a configuration line`;
     if ((started.length === 0 && !cubeStarted) || before === undefined || neverConfigured) {
       await run.close();

@@ -45,7 +45,12 @@ export class FactsReadError extends WorkflowError {}
 export function errorDetail(err: unknown, step?: string): ErrorDetail {
   const at = step === undefined ? {} : { step };
   if (err instanceof WorkflowError) {
-    return { message: err.message, step: err.step, ...(err.deviceText !== undefined && { deviceText: err.deviceText }), ...(err.advice !== undefined && { hint: err.advice }) };
+    return {
+      message: err.message,
+      step: err.step,
+      ...(err.deviceText !== undefined && { deviceText: err.deviceText }),
+      ...(err.advice !== undefined && { hint: err.advice }),
+    };
   }
   if (err instanceof DeviceSessionError) {
     return { message: err.message, ...at, ...(err.deviceSays !== undefined && { deviceText: err.deviceSays }), hint: err.advice };

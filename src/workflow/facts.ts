@@ -75,7 +75,9 @@ function derLength(der: Buffer): number | undefined {
 export function installedCertificate(der: Buffer, serialHex: string): InstalledCertificate | { readonly unreadable: string } {
   const announced = derLength(der);
   if (announced !== der.length) {
-    return { unreadable: `certificate ${serialHex}: its ${der.length} bytes are not one DER certificate${announced === undefined ? '' : ` (the header says ${announced})`}` };
+    return {
+      unreadable: `certificate ${serialHex}: its ${der.length} bytes are not one DER certificate${announced === undefined ? '' : ` (the header says ${announced})`}`,
+    };
   }
   let facts: CertificateFacts;
   try {

@@ -61,7 +61,13 @@ export function incurableFaults(desired: DesiredState, now = new Date()): Diagno
 }
 
 /** The findings, and what the device itself logged about its last mail attempts (one round trip). */
-export async function diagnoseDevice(session: IosXeSession, facts: DeviceFacts, plan: DevicePlan, desired: DesiredState, redact: (text: string) => string): Promise<string[]> {
+export async function diagnoseDevice(
+  session: IosXeSession,
+  facts: DeviceFacts,
+  plan: DevicePlan,
+  desired: DesiredState,
+  redact: (text: string) => string,
+): Promise<string[]> {
   const findings = diagnoseFacts(facts, plan, desired);
   const entries = parseEemLogEntries(await session.send(LOG_COMMAND)).filter((e) => e.kind !== 'LOG');
   const last = entries.slice(-2);

@@ -140,11 +140,18 @@ function inTrustpoint(name: string, lines: readonly string[]): Step {
  * A change to a trustpoint the router owns: refused without `take_over: true`, and with it the record says so in
  * capitals, so nobody reads past it in the plan.
  */
-function guardOwned(tp: DesiredTrustpoint, current: InstalledTrustpoint | undefined, planned: PlannedChange | ChangeRecord): PlannedChange | ChangeRecord | { refused: string } {
+function guardOwned(
+  tp: DesiredTrustpoint,
+  current: InstalledTrustpoint | undefined,
+  planned: PlannedChange | ChangeRecord,
+): PlannedChange | ChangeRecord | { refused: string } {
   if (current === undefined || !isChange(planned)) return planned;
   const reasons = ownedByRouter(current);
   if (reasons.length === 0) return planned;
-  if (!tp.takeOver) return { refused: `trustpoint ${tp.name} belongs to the router (${reasons.join(', ')}): certagent would ${planned.record.action === 'updated' ? 'change' : 'replace'} it; add take_over: true to its playbook entry only if you mean to` };
+  if (!tp.takeOver)
+    return {
+      refused: `trustpoint ${tp.name} belongs to the router (${reasons.join(', ')}): certagent would ${planned.record.action === 'updated' ? 'change' : 'replace'} it; add take_over: true to its playbook entry only if you mean to`,
+    };
   return { ...planned, record: { ...planned.record, detail: `TAKE OVER (${reasons.join(', ')}): ${planned.record.detail ?? ''}` } };
 }
 
@@ -246,7 +253,8 @@ function checkRollbackMaterial(changes: readonly PlannedChange[]): void {
       if (step.kind !== 'authenticate') continue;
       const read = installedCertificate(step.der, step.serialHex);
       if ('unreadable' in read) throw new UnreadableFactsError(step.trustpoint, `the copy kept to restore it is not a certificate (${read.unreadable})`);
-      if (read.sha1 !== step.sha1) throw new UnreadableFactsError(step.trustpoint, `the copy kept to restore it has SHA1 ${hexGroups(read.sha1)}, not ${hexGroups(step.sha1)}`);
+      if (read.sha1 !== step.sha1)
+        throw new UnreadableFactsError(step.trustpoint, `the copy kept to restore it has SHA1 ${hexGroups(read.sha1)}, not ${hexGroups(step.sha1)}`);
     }
   }
 }
@@ -292,7 +300,9 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
       name,
       record: { object, action: old === undefined ? 'created' : 'changed', detail: `${showValue(old)} → ${showValue(value)}` },
       steps: [{ kind: 'config', lines: [line(`event manager environment ${name} `, value)] }],
-      rollback: [{ kind: 'config', lines: [old === undefined ? line(`no event manager environment ${name}`) : line(`event manager environment ${name} `, old)] }],
+      rollback: [
+        { kind: 'config', lines: [old === undefined ? line(`no event manager environment ${name}`) : line(`event manager environment ${name} `, old)] },
+      ],
     });
   }
 
@@ -308,7 +318,11 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
     all.push({
       kind: 'applet',
       name: applet.name,
-      record: { object, action: old ? 'replaced' : 'created', detail: `${applet.parsed.actions.length} actions${applet.marker ? ' (the last one certagent\'s proof marker)' : ''}` },
+      record: {
+        object,
+        action: old ? 'replaced' : 'created',
+        detail: `${applet.parsed.actions.length} actions${applet.marker ? " (the last one certagent's proof marker)" : ''}`,
+      },
       steps: [{ kind: 'config', lines: [...removeOld, ...body(applet.lines)] }],
       rollback: [{ kind: 'config', lines: [line(`no event manager applet ${applet.name}`), ...(old ? body(old.lines) : [])] }],
     });
@@ -333,8 +347,11 @@ function expiredTrustpoints(facts: DeviceFacts, desired: DesiredState, changes: 
   for (const [name, tp] of facts.trustpoints) {
     const managed = wanted.has(name) || prefixes.some((p) => p !== '' && name.startsWith(p));
     const notAfter = tp.ca?.facts?.notAfter;
-    if (!managed || notAfter === undefined || notAfter.getTime() >= now.getTime() || changes.some((c) => c.trustpoint === name && c.kind !== 'options')) continue;
-    expired.push(`trustpoint ${name} holds ${tp.ca ? installedLabel(tp.ca) : 'a certificate'}, which expired ${notAfter.toISOString().slice(0, 10)}${wanted.has(name) ? '' : `; it is no longer part of the chain: remove it (no crypto pki trustpoint ${name})`}`);
+    if (!managed || notAfter === undefined || notAfter.getTime() >= now.getTime() || changes.some((c) => c.trustpoint === name && c.kind !== 'options'))
+      continue;
+    expired.push(
+      `trustpoint ${name} holds ${tp.ca ? installedLabel(tp.ca) : 'a certificate'}, which expired ${notAfter.toISOString().slice(0, 10)}${wanted.has(name) ? '' : `; it is no longer part of the chain: remove it (no crypto pki trustpoint ${name})`}`,
+    );
   }
   return expired;
 }
@@ -383,7 +400,13 @@ export function planFor(device: string, facts: DeviceFacts, desired: DesiredStat
       { cause: err },
     );
   }
-  if (plan.refused.length > 0) throw new WorkflowError(device, 'plan', `${device}: ${plan.refused.join('; ')}`, 'nothing was sent: the playbook names a trustpoint the router uses for itself');
+  if (plan.refused.length > 0)
+    throw new WorkflowError(
+      device,
+      'plan',
+      `${device}: ${plan.refused.join('; ')}`,
+      'nothing was sent: the playbook names a trustpoint the router uses for itself',
+    );
   return plan;
 }
 

@@ -28,7 +28,14 @@ function proofMode(applet: string, before: DeviceFacts, plan: DevicePlan, desire
  * Runs the playbook's applet and proves the mail went out, as far as the device can show it; says in `diagnoses`
  * why the proof was weaker or impossible. `forward` starts the step.
  */
-export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'desired' | 'pollIntervalMs' | 'signal'>, before: DeviceFacts, plan: DevicePlan, diagnoses: string[], forward: (step: string) => void): Promise<Proof | undefined> {
+export async function proveMail(
+  session: IosXeSession,
+  job: Pick<DeviceJob, 'desired' | 'pollIntervalMs' | 'signal'>,
+  before: DeviceFacts,
+  plan: DevicePlan,
+  diagnoses: string[],
+  forward: (step: string) => void,
+): Promise<Proof | undefined> {
   const verify = job.desired.verify;
   if (!verify) return undefined;
   const mode = proofMode(verify.applet, before, plan, job.desired);
@@ -38,7 +45,9 @@ export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'des
   }
   forward(`run applet ${verify.applet}`);
   if (mode === 'failures-only') {
-    diagnoses.push(`applet ${verify.applet} on the device differs from the playbook's (no certagent marker): only a logged failure can show, so the proof waited the whole ${verify.waitForLogSeconds} s`);
+    diagnoses.push(
+      `applet ${verify.applet} on the device differs from the playbook's (no certagent marker): only a logged failure can show, so the proof waited the whole ${verify.waitForLogSeconds} s`,
+    );
   }
   return proveApplet(session, verify, {
     nonce: randomBytes(4).toString('hex'),
@@ -48,4 +57,3 @@ export async function proveMail(session: IosXeSession, job: Pick<DeviceJob, 'des
     ...(job.signal && { signal: job.signal }),
   });
 }
-

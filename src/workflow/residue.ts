@@ -18,7 +18,10 @@ export function residue(before: DeviceFacts, after: DeviceFacts, changes: readon
     if (kind === 'trustpoint') {
       const a = before.trustpoints.get(name);
       const b = after.trustpoints.get(name);
-      if (!a !== !b || a?.ca?.sha1 !== b?.ca?.sha1) out.push(`trustpoint ${name} is ${b ? (b.ca ? `holding SHA1 ${b.ca.sha1}` : 'present without certificate') : 'missing'}, was ${a ? (a.ca ? `holding SHA1 ${a.ca.sha1}` : 'present without certificate') : 'absent'}`);
+      if (!a !== !b || a?.ca?.sha1 !== b?.ca?.sha1)
+        out.push(
+          `trustpoint ${name} is ${b ? (b.ca ? `holding SHA1 ${b.ca.sha1}` : 'present without certificate') : 'missing'}, was ${a ? (a.ca ? `holding SHA1 ${a.ca.sha1}` : 'present without certificate') : 'absent'}`,
+        );
     } else if (kind === 'environment') {
       if (plain(before.environment.get(name)) !== plain(after.environment.get(name))) out.push(`environment ${name} differs from before`);
     } else if (kind === 'applet') {
@@ -29,4 +32,3 @@ export function residue(before: DeviceFacts, after: DeviceFacts, changes: readon
   }
   return out;
 }
-

@@ -174,7 +174,11 @@ export class RunContext<S extends RunSession> {
     if (undone.left.length > 0) {
       return this.outcome('failed', undone.records, {
         ...extra,
-        error: { ...detail, message: `${detail.message}; rollback incomplete: ${undone.left.join('; ')}`, hint: 'the device is half-configured: read the transcript and fix it by hand, or re-run' },
+        error: {
+          ...detail,
+          message: `${detail.message}; rollback incomplete: ${undone.left.join('; ')}`,
+          hint: 'the device is half-configured: read the transcript and fix it by hand, or re-run',
+        },
       });
     }
     return this.outcome('rolled-back', undone.records, { ...extra, error: detail });
@@ -183,6 +187,9 @@ export class RunContext<S extends RunSession> {
 
 /** The report line of a mail proof. */
 export function proofRecord(proof: Proof): ChangeRecord {
-  const detail = proof.markerLine !== undefined ? `mail sent (run ${proof.nonce})` : `no failure logged (run ${proof.nonce}); the applet has no certagent marker to prove success`;
+  const detail =
+    proof.markerLine !== undefined
+      ? `mail sent (run ${proof.nonce})`
+      : `no failure logged (run ${proof.nonce}); the applet has no certagent marker to prove success`;
   return { object: `applet ${proof.applet}`, action: 'proven', detail };
 }

@@ -6,7 +6,15 @@
  * monitor`), the outcome is seen as it is logged; elsewhere the log is polled with backoff until one of them or
  * the deadline.
  */
-import { SHOW, monitorLoggingSeverity, outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, redactServerCredentials, runAppletCommand } from '../device/index.js';
+import {
+  SHOW,
+  monitorLoggingSeverity,
+  outputLines,
+  parseEemLogEntries,
+  parseShowCryptoPkiCertificates,
+  redactServerCredentials,
+  runAppletCommand,
+} from '../device/index.js';
 import { DeviceCommandError, DeviceTimeoutError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import type { DesiredState, VerifyPlan } from './desired.js';
@@ -118,7 +126,14 @@ async function startMonitor(session: IosXeSession): Promise<boolean> {
  * came before the deadline (the log then decides). `terminal no monitor` is read up to the prompt after its own
  * echo, so a prompt the device reprinted after a streamed line cannot end it early.
  */
-async function watchLog(session: IosXeSession, verify: VerifyPlan, run: string, runOutput: string, marker: string, deadline: number): Promise<string[] | undefined> {
+async function watchLog(
+  session: IosXeSession,
+  verify: VerifyPlan,
+  run: string,
+  runOutput: string,
+  marker: string,
+  deadline: number,
+): Promise<string[] | undefined> {
   const decisive = (line: string): boolean => line.includes(marker) || verify.forbiddenLogPatterns.some((p) => p.test(line));
   try {
     // IOS may print a line logged while the run command was still in hand before that command's prompt.
@@ -221,10 +236,22 @@ export function certificateMismatches(shown: string, expected: readonly Expected
 }
 
 /** Re-plans from the facts read after the changes: anything still planned was accepted but not applied. */
-export function assertPlanApplied(device: string, step: string, after: DeviceFacts, desired: DesiredState, options: PlanOptions | undefined, advice: string): void {
+export function assertPlanApplied(
+  device: string,
+  step: string,
+  after: DeviceFacts,
+  desired: DesiredState,
+  options: PlanOptions | undefined,
+  advice: string,
+): void {
   const left = planFor(device, after, desired, { ...options, renewBeforeSeconds: undefined }).changes;
   if (left.length > 0) {
-    throw new VerificationError(device, step, `${device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`, advice);
+    throw new VerificationError(
+      device,
+      step,
+      `${device}: after the changes the device still differs: ${left.map((c) => `${c.record.object} (${c.record.action})`).join(', ')}`,
+      advice,
+    );
   }
 }
 

@@ -52,10 +52,11 @@ function runCase(c: BadCase, dir: string, env: NodeJS.ProcessEnv): Promise<Ran> 
 describe('adversarial inputs against the lab', () => {
   let e2e: E2eLab;
   let cases: BadCase[];
-  const state = (): string[] => e2e.lab.devices.map((d) => {
-    const startup = join(e2e.lab.files.stateDir, 'routers', d.name, 'startup-config');
-    return `${d.router.runningConfig().replace(/^! Last configuration change.*\n/m, '')}\n--- startup ---\n${existsSync(startup) ? readFileSync(startup, 'utf8') : '(none)'}`;
-  });
+  const state = (): string[] =>
+    e2e.lab.devices.map((d) => {
+      const startup = join(e2e.lab.files.stateDir, 'routers', d.name, 'startup-config');
+      return `${d.router.runningConfig().replace(/^! Last configuration change.*\n/m, '')}\n--- startup ---\n${existsSync(startup) ? readFileSync(startup, 'utf8') : '(none)'}`;
+    });
   let baseline: string[];
   let playbookText: string;
 
@@ -75,13 +76,31 @@ describe('adversarial inputs against the lab', () => {
     cases.push({
       name: 'device side: a trustpoint the router owns (rsakeypair) named in the playbook',
       args: ['rollout', '-i', 'INV', '-p', 'PB', '--limit', 'lab-r001', '--progress', 'none'],
-      files: { 'playbook.yaml': base.playbook.replace('trustpoints:\n', 'trustpoints:\n  - name: VPN-ID\n    pem_file: /usr/share/ca-certificates/mozilla/GTS_Root_R1.crt\n') },
+      files: {
+        'playbook.yaml': base.playbook.replace(
+          'trustpoints:\n',
+          'trustpoints:\n  - name: VPN-ID\n    pem_file: /usr/share/ca-certificates/mozilla/GTS_Root_R1.crt\n',
+        ),
+      },
       exit: 1,
       names: 'trustpoint VPN-ID belongs to the router (rsakeypair VPN-ID 2048)',
     });
-    cases.push({ name: 'device side: every router busy with another run', args: ['rollout', '-i', 'INV', '-p', 'PB', '--progress', 'none'], env: { CERTAGENT_LOCK_DIR: join(e2e.dir, 'held-locks') }, exit: 1, names: 'device busy: run held-by-test (rollout) started at' });
+    cases.push({
+      name: 'device side: every router busy with another run',
+      args: ['rollout', '-i', 'INV', '-p', 'PB', '--progress', 'none'],
+      env: { CERTAGENT_LOCK_DIR: join(e2e.dir, 'held-locks') },
+      exit: 1,
+      names: 'device busy: run held-by-test (rollout) started at',
+    });
     const locks = new FileDeviceLocks(join(e2e.dir, 'held-locks'));
-    for (const d of e2e.lab.devices) await locks.acquire(`127.0.0.1:${d.port}`, { runId: 'held-by-test', command: 'rollout', pid: process.pid, hostname: (await import('node:os')).hostname(), startedAt: new Date().toISOString() });
+    for (const d of e2e.lab.devices)
+      await locks.acquire(`127.0.0.1:${d.port}`, {
+        runId: 'held-by-test',
+        command: 'rollout',
+        pid: process.pid,
+        hostname: (await import('node:os')).hostname(),
+        startedAt: new Date().toISOString(),
+      });
     baseline = state();
   });
   afterAll(async () => {
@@ -112,7 +131,8 @@ describe('adversarial inputs against the lab', () => {
         // Each case its own lock folder: cases that reach a router run side by side and must not find it busy.
         const ran = await runCase(c, dir, { ...env, CERTAGENT_LOCK_DIR: join(dir, 'locks') });
         const took = Date.now() - began;
-        if (process.env['CERTAGENT_ADVERSARIAL_TIMES'] !== undefined) writeFileSync(process.env['CERTAGENT_ADVERSARIAL_TIMES'], `${took} ${ran.code} ${c.name}\n`, { flag: 'a' });
+        if (process.env['CERTAGENT_ADVERSARIAL_TIMES'] !== undefined)
+          writeFileSync(process.env['CERTAGENT_ADVERSARIAL_TIMES'], `${took} ${ran.code} ${c.name}\n`, { flag: 'a' });
         const problems: string[] = [];
         if (ran.code !== c.exit) problems.push(`exit ${String(ran.code)}, not ${c.exit}`);
         const named = typeof c.names === 'string' ? ran.output.includes(c.names) : c.names.test(ran.output);

@@ -41,8 +41,10 @@ export function generateCases(base: CaseFiles): BadCase[] {
   const rollout = (name: string, files: Record<string, string | Buffer>, names: string | RegExp, extra: Partial<BadCase> = {}): void => {
     cases.push({ name, args: ['rollout', '-i', 'INV', '-p', 'PB', '--progress', 'none'], files, exit: 2, names, ...extra });
   };
-  const inv = (name: string, text: string | Buffer, names: string | RegExp = 'inventory.yaml'): void => rollout(`inventory: ${name}`, { 'inventory.yaml': text }, names);
-  const pb = (name: string, text: string | Buffer, names: string | RegExp = 'playbook.yaml', files: Record<string, string | Buffer> = {}): void => rollout(`playbook: ${name}`, { 'playbook.yaml': text, ...files }, names);
+  const inv = (name: string, text: string | Buffer, names: string | RegExp = 'inventory.yaml'): void =>
+    rollout(`inventory: ${name}`, { 'inventory.yaml': text }, names);
+  const pb = (name: string, text: string | Buffer, names: string | RegExp = 'playbook.yaml', files: Record<string, string | Buffer> = {}): void =>
+    rollout(`playbook: ${name}`, { 'playbook.yaml': text, ...files }, names);
   const I = base.inventory;
   const P = base.playbook;
   const firstDevice = / {2}- name: lab-r001\n {4}host: 127\.0\.0\.1\n {4}port: (\d+)\n/;
@@ -54,7 +56,11 @@ export function generateCases(base: CaseFiles): BadCase[] {
   inv('unclosed flow sequence', replaceOnce(I, 'groups: [lab]', 'groups: [lab'), /inventory\.yaml:\d+/);
   inv('tab indentation', replaceOnce(I, '    host: 127.0.0.1', '\thost: 127.0.0.1'), /inventory\.yaml:\d+/);
   inv('duplicate key', replaceOnce(I, '    host: 127.0.0.1\n', '    host: 127.0.0.1\n    host: 127.0.0.2\n'), /inventory\.yaml:\d+/);
-  inv('alias bomb', `a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ndevices: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`, 'aliases');
+  inv(
+    'alias bomb',
+    `a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ndevices: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`,
+    'aliases',
+  );
   inv('Latin-1 bytes', Buffer.concat([Buffer.from(I.replace('groups: [lab]', 'groups: [lab]  # caf')), Buffer.from([0xe9, 0x0a])]), 'not UTF-8');
   inv('UTF-16 with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(I, 'utf16le')]), 'inventory.yaml');
   inv('empty file', '', 'inventory.yaml');
@@ -84,7 +90,13 @@ export function generateCases(base: CaseFiles): BadCase[] {
   ] as const) {
     inv(`duplicate target: ${spelling}`, withDevice(device(`    host: ${host}\n    port: ${port1}\n    host_key: "${KEY}"\n`)), /same router as 'lab-r001'/);
   }
-  inv('duplicate target by name case and trailing dot', withDevice(`${device(`    host: Router.Example.\n    port: 22\n    host_key: "${KEY}"\n`)}${device(`    host: router.example\n    port: 22\n    host_key: "${KEY}"\n`).replace('name: extra', 'name: extra2')}`), /same router as 'extra'/);
+  inv(
+    'duplicate target by name case and trailing dot',
+    withDevice(
+      `${device(`    host: Router.Example.\n    port: 22\n    host_key: "${KEY}"\n`)}${device(`    host: router.example\n    port: 22\n    host_key: "${KEY}"\n`).replace('name: extra', 'name: extra2')}`,
+    ),
+    /same router as 'extra'/,
+  );
   inv('bad host_key', replaceOnce(I, /host_key: "SHA256:[^"]+"/, 'host_key: "MD5:aa:bb"'), 'host_key');
   inv('host_key and tofu', replaceOnce(I, '  transport: ssh\n', '  transport: ssh\n  host_key_policy: tofu\n'), 'tofu');
   inv('bad transport', replaceOnce(I, 'transport: ssh', 'transport: telnet'), 'transport');
@@ -100,21 +112,30 @@ export function generateCases(base: CaseFiles): BadCase[] {
   inv('group with bad netconf_port', replaceOnce(I, '\ndevices:', '\ngroups:\n  lab: { netconf_port: 0 }\ndevices:'), 'netconf_port');
   inv('unknown top-level key', `${I}extras: 1\n`, 'extras');
   // --- Ansible inventories
-  const ansible = (hosts: string, vars = '') => `all:\n  vars:\n    ansible_user: admin\n    ansible_password: "{{ lookup('env', 'LAB_PASSWORD') }}"\n${vars}  hosts:\n${hosts}`;
+  const ansible = (hosts: string, vars = '') =>
+    `all:\n  vars:\n    ansible_user: admin\n    ansible_password: "{{ lookup('env', 'LAB_PASSWORD') }}"\n${vars}  hosts:\n${hosts}`;
   inv('ansible: a hundred million hosts', ansible('    r[0:99999999]:\n'), 'at most 10000');
   inv('ansible: nested ranges beyond the limit', ansible('    r[0:999]x[0:999]:\n'), 'at most 10000');
   inv('ansible: range backwards', ansible('    r[9:1]:\n'), 'runs backwards');
   inv('ansible: range mixing digits and letters', ansible('    r[1:z]:\n'), 'mixes digits and letters');
   inv('ansible: stride 0', ansible('    r[1:9:0]:\n'), 'stride');
   inv('ansible: host with port', ansible(`    r1:\n      ansible_host: "127.0.0.1:${port1}"\n`), 'put the port in ansible_port:');
-  inv('ansible: templated host', ansible("    r1:\n      ansible_host: \"{{ inventory_hostname }}.lab\"\n"), 'templates');
+  inv('ansible: templated host', ansible('    r1:\n      ansible_host: "{{ inventory_hostname }}.lab"\n'), 'templates');
   inv('ansible: vault value', ansible('    r1:\n      ansible_password: !vault |\n        $ANSIBLE_VAULT;1.1;AES256\n        6134\n'), 'vault');
   inv('ansible: bad ansible_port', ansible('    r1:\n      ansible_port: http\n'), 'ansible_port');
-  inv('ansible: duplicate targets', ansible(`    r1:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port1}\n    r2:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port1}\n`), /same router as 'r1'/);
+  inv(
+    'ansible: duplicate targets',
+    ansible(`    r1:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port1}\n    r2:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port1}\n`),
+    /same router as 'r1'/,
+  );
 
   // --- playbooks: syntax, encodings, structure
   pb('unclosed quote', replaceOnce(P, 'name: lab-secure-email', 'name: "lab-secure-email'), /playbook\.yaml:\d+/);
-  pb('alias bomb', `a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\ntrustpoints: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`, 'aliases');
+  pb(
+    'alias bomb',
+    `a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\ntrustpoints: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`,
+    'aliases',
+  );
   pb('Latin-1 description', Buffer.concat([Buffer.from(P.replace(/^description: .*$/m, 'description: caf')), Buffer.from([0xe9, 0x0a])]), 'not UTF-8');
   pb('empty playbook', '', 'declares nothing');
   pb('a list', '- trustpoints\n', 'playbook.yaml');
@@ -126,8 +147,12 @@ export function generateCases(base: CaseFiles): BadCase[] {
   pb('revocation_check bad', replaceOnce(P, '    pin_leaf: true', '    pin_leaf: true\n    revocation_check: maybe'), 'revocation_check');
   pb('take_over as text', replaceOnce(P, '    pin_leaf: true', '    pin_leaf: true\n    take_over: "yes"'), 'take_over');
   // --- playbooks: certificate sources
-  const explicit = (entry: string, files: Record<string, string | Buffer> = {}, names: string | RegExp = 'playbook.yaml', what = entry.split('\n')[0] ?? entry): void =>
-    pb(`trustpoint ${what}`, replaceOnce(P, 'trustpoints:\n', `trustpoints:\n${entry}\n`), names, files);
+  const explicit = (
+    entry: string,
+    files: Record<string, string | Buffer> = {},
+    names: string | RegExp = 'playbook.yaml',
+    what = entry.split('\n')[0] ?? entry,
+  ): void => pb(`trustpoint ${what}`, replaceOnce(P, 'trustpoints:\n', `trustpoints:\n${entry}\n`), names, files);
   const gts = '/usr/share/ca-certificates/mozilla/GTS_Root_R1.crt';
   explicit('  - name: SLA-TrustPoint\n    pem_file: ' + gts, {}, 'built into IOS XE');
   explicit('  - name: TP-self-signed-1357684700\n    pem_file: ' + gts, {}, 'built into IOS XE');
@@ -176,13 +201,30 @@ export function generateCases(base: CaseFiles): BadCase[] {
   ] as const) {
     explicit(`  - name: CA-probe\n    probe: "${url}"\n    select: root`, {}, 'probe', `probe with ${what}`);
   }
-  const expired = issue({ subject: [['cn', 'Expired Root']], key: testKey('ec', 'adv-expired'), ca: true, notBefore: new Date(Date.now() - 400 * DAY), notAfter: new Date(Date.now() - 2 * DAY) });
-  const future = issue({ subject: [['cn', 'Future Root']], key: testKey('ec', 'adv-future'), ca: true, notBefore: new Date(Date.now() + 3 * DAY), notAfter: new Date(Date.now() + 400 * DAY) });
+  const expired = issue({
+    subject: [['cn', 'Expired Root']],
+    key: testKey('ec', 'adv-expired'),
+    ca: true,
+    notBefore: new Date(Date.now() - 400 * DAY),
+    notAfter: new Date(Date.now() - 2 * DAY),
+  });
+  const future = issue({
+    subject: [['cn', 'Future Root']],
+    key: testKey('ec', 'adv-future'),
+    ca: true,
+    notBefore: new Date(Date.now() + 3 * DAY),
+    notAfter: new Date(Date.now() + 400 * DAY),
+  });
   const leaf = testChain('ec', 'mail.adversarial.test', { label: 'adv' }).leaf;
   explicit('  - name: CA-expired\n    pem_file: x.pem', { 'x.pem': toPem(expired.der) }, 'expired', 'expired CA');
   explicit('  - name: CA-future\n    pem_file: x.pem', { 'x.pem': toPem(future.der) }, 'not valid before', 'not-yet-valid CA');
   explicit('  - name: CA-leaf2\n    pem_file: x.pem', { 'x.pem': toPem(leaf.der) }, 'not a CA certificate', 'leaf as CA');
-  explicit('  - chain:\n      bundle_file: x.pem\n      name_prefix: SLA-\n    take_over: false', { 'x.pem': toPem(issue({ subject: [['cn', 'TrustPoint']], key: testKey('ec', 'adv-sla'), ca: true }).der) }, 'built into IOS XE', 'chain naming SLA-TrustPoint');
+  explicit(
+    '  - chain:\n      bundle_file: x.pem\n      name_prefix: SLA-\n    take_over: false',
+    { 'x.pem': toPem(issue({ subject: [['cn', 'TrustPoint']], key: testKey('ec', 'adv-sla'), ca: true }).der) },
+    'built into IOS XE',
+    'chain naming SLA-TrustPoint',
+  );
   pb('chain select nothing', replaceOnce(P, 'select: all', 'select: Nobody'), 'selects no certificate');
   pb('chain leaf without pin_leaf', replaceOnce(P, '    pin_leaf: true\n', ''), 'pin_leaf: true');
   pb('chain bundle missing', replaceOnce(P, /bundle_file: ".*"/, 'bundle_file: "nowhere.pem"'), 'nowhere.pem');
@@ -195,7 +237,11 @@ export function generateCases(base: CaseFiles): BadCase[] {
   pb('applet without actions', replaceOnce(P, / {6}actions:\n[\s\S]*?\n\nverify:/, '      actions: []\n\nverify:'), 'lists no action');
   pb('action with two kinds', replaceOnce(P, '        - mail:', '        - puts: hi\n          mail:'), 'one action per entry');
   pb('mail port 0', replaceOnce(P, / {12}port: \d+/, '            port: 0'), 'port');
-  pb('label out of order', replaceOnce(P, '        - mail:', '        - label: "0050"\n          puts: a\n        - label: "0020"\n          mail:'), 'does not sort after');
+  pb(
+    'label out of order',
+    replaceOnce(P, '        - mail:', '        - label: "0050"\n          puts: a\n        - label: "0020"\n          mail:'),
+    'does not sort after',
+  );
   pb('verify unknown applet', replaceOnce(P, 'run_applet: SendSecureEmailEEM', 'run_applet: Nope'), 'Nope');
   pb('wait_for_log_seconds 0', replaceOnce(P, /wait_for_log_seconds: \d+/, 'wait_for_log_seconds: 0'), 'wait_for_log_seconds');
   pb('forbidden pattern not a regex', replaceOnce(P, 'verify:\n', 'verify:\n  forbidden_log_patterns: "(unclosed"\n'), 'regular expression');
@@ -248,9 +294,27 @@ export function generateCases(base: CaseFiles): BadCase[] {
   flag('inspect missing file', ['inspect', 'DIR/none.pem'], 'none.pem');
   flag('inspect a YAML file', ['inspect', 'PB'], 'playbook.yaml');
   // --- validate catches the same problems
-  cases.push({ name: 'validate: duplicate target', args: ['validate', '-i', 'INV'], files: { 'inventory.yaml': withDevice(device(`    host: "::ffff:127.0.0.1"\n    port: ${port1}\n    host_key: "${KEY}"\n`)) }, exit: 2, names: /same router as 'lab-r001'/ });
-  cases.push({ name: 'validate: expired CA', args: ['validate', '-p', 'PB'], files: { 'playbook.yaml': replaceOnce(P, 'trustpoints:\n', 'trustpoints:\n  - name: CA-expired\n    pem_file: x.pem\n'), 'x.pem': toPem(expired.der) }, exit: 2, names: 'expired' });
-  cases.push({ name: 'validate: fingerprint mismatch', args: ['validate', '-p', 'PB'], files: { 'playbook.yaml': replaceOnce(P, 'trustpoints:\n', `trustpoints:\n  - name: CA-fp\n    pem_file: ${gts}\n    fingerprint: "${'1'.repeat(40)}"\n`) }, exit: 2, names: 'not the pinned' });
+  cases.push({
+    name: 'validate: duplicate target',
+    args: ['validate', '-i', 'INV'],
+    files: { 'inventory.yaml': withDevice(device(`    host: "::ffff:127.0.0.1"\n    port: ${port1}\n    host_key: "${KEY}"\n`)) },
+    exit: 2,
+    names: /same router as 'lab-r001'/,
+  });
+  cases.push({
+    name: 'validate: expired CA',
+    args: ['validate', '-p', 'PB'],
+    files: { 'playbook.yaml': replaceOnce(P, 'trustpoints:\n', 'trustpoints:\n  - name: CA-expired\n    pem_file: x.pem\n'), 'x.pem': toPem(expired.der) },
+    exit: 2,
+    names: 'expired',
+  });
+  cases.push({
+    name: 'validate: fingerprint mismatch',
+    args: ['validate', '-p', 'PB'],
+    files: { 'playbook.yaml': replaceOnce(P, 'trustpoints:\n', `trustpoints:\n  - name: CA-fp\n    pem_file: ${gts}\n    fingerprint: "${'1'.repeat(40)}"\n`) },
+    exit: 2,
+    names: 'not the pinned',
+  });
 
   // --- environment
   const envCase = (name: string, env: Record<string, string | undefined>, names: string | RegExp, exit: 1 | 2 = 2): void => {

@@ -46,7 +46,14 @@ describe('certificates from the running config (genielibs 17.9.1 capture)', () =
       expect(openssl(entry.der, '-text')).toContain(`Public-Key: (${audited?.keyBits ?? 0} bit)`);
     }
     const sla = trustpoints.find((t) => t.name === 'SLA-TrustPoint')?.certificates[0];
-    expect(sla).toMatchObject({ subjectCn: 'Cisco Licensing Root CA', issuerCn: 'Cisco Licensing Root CA', keyType: 'rsa', keyBits: 2048, signatureHash: 'sha256', selfSigned: true });
+    expect(sla).toMatchObject({
+      subjectCn: 'Cisco Licensing Root CA',
+      issuerCn: 'Cisco Licensing Root CA',
+      keyType: 'rsa',
+      keyBits: 2048,
+      signatureHash: 'sha256',
+      selfSigned: true,
+    });
   });
 
   it('judges built-in trustpoints only when asked', () => {
@@ -86,7 +93,8 @@ describe('mail health from the device log', () => {
   });
 
   it('never keeps the SMTP password of the server string', () => {
-    const line = '*Dec  6 20:17:37.657: %HA_EM-3-FMPD_SMTP: Error occurred when sending mail to SMTP server: alerts:Sup3rS3cret@smtp.example.com : error in connecting to SMTP server';
+    const line =
+      '*Dec  6 20:17:37.657: %HA_EM-3-FMPD_SMTP: Error occurred when sending mail to SMTP server: alerts:Sup3rS3cret@smtp.example.com : error in connecting to SMTP server';
     expect(JSON.stringify(mailHealth(line))).not.toContain('Sup3rS3cret');
   });
 });
@@ -94,9 +102,20 @@ describe('mail health from the device log', () => {
 describe('certificate findings', () => {
   const key = testKey('rsa', 'audit');
   function tp(name: string, spec: { notAfter: Date; hash?: 'sha1' | 'sha256'; key?: TestKey }) {
-    const cert = issue({ subject: `${name} CA`, key: spec.key ?? key, ca: true, notBefore: new Date(NOW.getTime() - 400 * DAY), notAfter: spec.notAfter, ...(spec.hash && { hash: spec.hash }) });
+    const cert = issue({
+      subject: `${name} CA`,
+      key: spec.key ?? key,
+      ca: true,
+      notBefore: new Date(NOW.getTime() - 400 * DAY),
+      notAfter: spec.notAfter,
+      ...(spec.hash && { hash: spec.hash }),
+    });
     // Eight groups of eight hex digits a line, as IOS prints a chain (the parser reads no other layout).
-    const groups = cert.der.toString('hex').toUpperCase().match(/.{1,8}/g) ?? [];
+    const groups =
+      cert.der
+        .toString('hex')
+        .toUpperCase()
+        .match(/.{1,8}/g) ?? [];
     const lines = [];
     for (let i = 0; i < groups.length; i += 8) lines.push(`  ${groups.slice(i, i + 8).join(' ')}`);
     return `crypto pki trustpoint ${name}\n enrollment terminal\n!\ncrypto pki certificate chain ${name}\n certificate ca 01\n${lines.join('\n')}\n  \tquit\n`;
@@ -117,7 +136,10 @@ describe('certificate findings', () => {
     expect(findings[0]?.message).toMatch(/^OLD: the CA certificate cn=OLD CA \(serial [0-9A-F]+\) expired on 2026-12-03 \(3 days ago\); install its successor/);
     expect(findings[1]?.message).toContain('expires on 2026-12-16, in 10 days');
     expect(findings[3]?.message).toContain('an RSA key of 1024 bits (2048 or more is needed)');
-    expect(soonestExpiry(trustpoints, false)).toEqual({ trustpoint: 'OLD', notAfter: new Date(NOW.getTime() - 3 * DAY).toISOString().replace(/\.\d+Z$/, '.000Z') });
+    expect(soonestExpiry(trustpoints, false)).toEqual({
+      trustpoint: 'OLD',
+      notAfter: new Date(NOW.getTime() - 3 * DAY).toISOString().replace(/\.\d+Z$/, '.000Z'),
+    });
     expect(trustpointFindings(trustpoints, { now: NOW, warnBeforeSeconds: 5 * 86_400 }).map((f) => f.kind)).not.toContain('expiring');
   });
 });

@@ -27,13 +27,35 @@ const ORIGIN = { file: 'test.yaml', path: [] };
 const OPTIONS = { enrollment: 'terminal', revocationCheck: 'none', chainValidation: 'stop' } as const;
 
 function pkiConfig(name: string, cert: CertificateFacts): string {
-  return [`crypto pki trustpoint ${name}`, ' enrollment terminal', ' revocation-check none', ' chain-validation stop', `crypto pki certificate chain ${name}`, ` certificate ca ${cert.serialHex}`, ...iosHexLines(cert.der).map((l) => `  ${l}`), '  \tquit'].join('\n');
+  return [
+    `crypto pki trustpoint ${name}`,
+    ' enrollment terminal',
+    ' revocation-check none',
+    ' chain-validation stop',
+    `crypto pki certificate chain ${name}`,
+    ` certificate ca ${cert.serialHex}`,
+    ...iosHexLines(cert.der).map((l) => `  ${l}`),
+    '  \tquit',
+  ].join('\n');
 }
 
 const applet = (subject: string): EemApplet => ({
   name: 'SendSecureEmailEEM',
   event: { kind: 'none' },
-  actions: [{ kind: 'mail', label: '0010', server: '$_email_server', to: '$_email_to', from: '$_email_from', subject, body: 'hello', secure: 'tls', port: 587, origin: ORIGIN }],
+  actions: [
+    {
+      kind: 'mail',
+      label: '0010',
+      server: '$_email_server',
+      to: '$_email_to',
+      from: '$_email_from',
+      subject,
+      body: 'hello',
+      secure: 'tls',
+      port: 587,
+      origin: ORIGIN,
+    },
+  ],
   origin: ORIGIN,
 });
 
@@ -45,7 +67,10 @@ describe('drift against the playbook', () => {
     ];
     const desired: DesiredState = {
       trustpoints,
-      environment: new Map<string, string | Secret>([['_email_to', 'noc@example.net'], ['_email_server', new Secret('alerts:Sup3r-Secret@smtp.example.net', 'env SMTP')]]),
+      environment: new Map<string, string | Secret>([
+        ['_email_to', 'noc@example.net'],
+        ['_email_server', new Secret('alerts:Sup3r-Secret@smtp.example.net', 'env SMTP')],
+      ]),
       applets: [renderApplet(applet('router alert'), true)],
       ipHosts: new Map(),
       secrets: [],
@@ -59,11 +84,13 @@ describe('drift against the playbook', () => {
     ].join('\n');
     const lines = driftLines(parseFacts(running), desired);
     expect(lines).toEqual([
-      expect.stringMatching(/^trustpoint GMAIL-GTS-Root-R1 holds a different CA certificate \(cn=ISRG Root X1, serial 008210CFB0D240E3594463E0BB63828B00 → cn=GTS Root R1, serial [0-9A-F]+, SHA1 [0-9A-F ]+\)$/),
+      expect.stringMatching(
+        /^trustpoint GMAIL-GTS-Root-R1 holds a different CA certificate \(cn=ISRG Root X1, serial 008210CFB0D240E3594463E0BB63828B00 → cn=GTS Root R1, serial [0-9A-F]+, SHA1 [0-9A-F ]+\)$/,
+      ),
       // GlobalSign Root CA's well-known SHA1, B1:BC:96:8B:...:82:9C, in IOS's groups.
       'trustpoint GMAIL-GlobalSign missing (cn=GlobalSign Root CA, serial 040000000001154B5AC394, SHA1 B1BC968B D4F49D62 2AA89A81 F2150152 A41D829C)',
       'environment _email_to differs (ops@example.net → noc@example.net)',
-      'applet SendSecureEmailEEM differs (2 actions (the last one certagent\'s proof marker))',
+      "applet SendSecureEmailEEM differs (2 actions (the last one certagent's proof marker))",
       "trustpoint GMAIL-Old-Intermediate extra (not in the playbook's chain any more)",
     ]);
     expect(lines.join('\n')).not.toContain('Sup3r-Secret');

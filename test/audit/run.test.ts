@@ -8,7 +8,13 @@ import type { Device } from '../../src/config/index.js';
 import type { AuditSummary, DeviceAudit } from '../../src/report/audit/types.js';
 import type { RunReporter } from '../../src/report/events.js';
 
-const silent: RunReporter = { runStarted: () => undefined, deviceStarted: () => undefined, deviceStep: () => undefined, deviceFinished: () => undefined, runFinished: () => undefined };
+const silent: RunReporter = {
+  runStarted: () => undefined,
+  deviceStarted: () => undefined,
+  deviceStep: () => undefined,
+  deviceFinished: () => undefined,
+  runFinished: () => undefined,
+};
 
 function device(name: string, port: number, passwordEnv = 'PW'): Device {
   return {
@@ -20,7 +26,10 @@ function device(name: string, port: number, passwordEnv = 'PW'): Device {
     transport: 'ssh',
     groups: [],
     vars: {},
-    credentials: { username: 'admin', password: { ref: { kind: 'env', name: passwordEnv }, origin: { file: 'inv.yaml', path: [] }, purpose: `password for ${name}` } },
+    credentials: {
+      username: 'admin',
+      password: { ref: { kind: 'env', name: passwordEnv }, origin: { file: 'inv.yaml', path: [] }, purpose: `password for ${name}` },
+    },
     hostKey: { mode: 'pinned', fingerprints: ['SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'] },
     origin: { file: 'inv.yaml', path: [] },
   };
@@ -29,7 +38,11 @@ function device(name: string, port: number, passwordEnv = 'PW'): Device {
 async function audit(devices: Device[], signal?: AbortSignal): Promise<{ audits: DeviceAudit[]; summary?: AuditSummary; exitCode: number }> {
   const audits: DeviceAudit[] = [];
   let summary: AuditSummary | undefined;
-  const resolver = new SecretResolver({ env: (n) => (n === 'PW' ? 'pw-value-123' : undefined), readFile: () => '', prompt: () => Promise.reject(new Error('no prompt')) });
+  const resolver = new SecretResolver({
+    env: (n) => (n === 'PW' ? 'pw-value-123' : undefined),
+    readFile: () => '',
+    prompt: () => Promise.reject(new Error('no prompt')),
+  });
   const result = await runAudit({
     devices,
     resolver,

@@ -34,7 +34,10 @@ describe.each(['rsa', 'ec'] as const)('buildChain with %s keys', (kind) => {
   it('detects a gap: leaf and root without the intermediate', () => {
     const built = buildChain([leaf, root]);
     expect(built.members.map((m) => m.cert.commonName)).toEqual(['mail.example.test']);
-    expect(built.problems).toEqual([{ kind: 'incomplete', index: 0 }, { kind: 'unrelated', positions: [2] }]);
+    expect(built.problems).toEqual([
+      { kind: 'incomplete', index: 0 },
+      { kind: 'unrelated', positions: [2] },
+    ]);
     expect(built.complete).toBe(false);
   });
 
@@ -92,8 +95,20 @@ describe('buildChain edge cases', () => {
 
   it('flags expired and not-yet-valid members against the given time', () => {
     const now = new Date();
-    const expiredCa = issue({ subject: 'Expired CA', key: intKey, issuer: { cert: root }, ca: true, notBefore: new Date(now.getTime() - 400 * DAY), notAfter: new Date(now.getTime() - DAY) });
-    const futureLeaf = issue({ subject: 'future.example.test', key: testKey('ec', 'future'), issuer: { cert: expiredCa }, notBefore: new Date(now.getTime() + DAY) });
+    const expiredCa = issue({
+      subject: 'Expired CA',
+      key: intKey,
+      issuer: { cert: root },
+      ca: true,
+      notBefore: new Date(now.getTime() - 400 * DAY),
+      notAfter: new Date(now.getTime() - DAY),
+    });
+    const futureLeaf = issue({
+      subject: 'future.example.test',
+      key: testKey('ec', 'future'),
+      issuer: { cert: expiredCa },
+      notBefore: new Date(now.getTime() + DAY),
+    });
     const built = buildChain([parse(futureLeaf.der), parse(expiredCa.der), parse(root.der)], { now });
     expect(built.problems).toEqual([
       { kind: 'not-yet-valid', index: 0 },
@@ -112,13 +127,20 @@ describe('buildChain edge cases', () => {
     ]);
     const [globalSign] = parseCertificates(readFileSync('/usr/share/ca-certificates/mozilla/GlobalSign_Root_CA.crt', 'utf8'), 'GlobalSign_Root_CA.crt');
     expect(buildChain([globalSign!]).problems).toEqual([]);
-    const iosv = parseCertificates(readFileSync(new URL('../fixtures/certs/transcript_crypto_pki_authenticate_pem_iosv_1.txt', import.meta.url), 'utf8'), 'iosv');
+    const iosv = parseCertificates(
+      readFileSync(new URL('../fixtures/certs/transcript_crypto_pki_authenticate_pem_iosv_1.txt', import.meta.url), 'utf8'),
+      'iosv',
+    );
     expect(buildChain(iosv).problems).toEqual([]);
   });
 
   it('flags a member whose named issuer does not verify its signature', () => {
     const realCa = issue({ subject: 'Real CA', key: intKey, issuer: { cert: root }, ca: true });
-    const forged = issue({ subject: 'forged.example.test', key: testKey('ec', 'forged'), issuer: { cert: pseudoIssuer('Real CA', testKey('ec', 'attacker'), keyId(intKey)) } });
+    const forged = issue({
+      subject: 'forged.example.test',
+      key: testKey('ec', 'forged'),
+      issuer: { cert: pseudoIssuer('Real CA', testKey('ec', 'attacker'), keyId(intKey)) },
+    });
     const built = buildChain([parse(forged.der), parse(realCa.der), parse(root.der)]);
     expect(built.problems).toEqual([{ kind: 'bad-signature', index: 0 }]);
   });

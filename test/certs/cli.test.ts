@@ -21,7 +21,13 @@ writeFileSync(bundle, `leaf\n${toPem(chain.leaf.der)}intermediate\n${toPem(chain
 writeFileSync(rootFile, toPem(chain.root.der));
 writeFileSync(broken, toPem(chain.leaf.der) + toPem(chain.intermediate.der).split('\n').slice(0, 4).join('\n'));
 
-const smtp = new SMTPServer({ secure: false, key: keyPem(chain.leaf.key), cert: toPemBundle([chain.leaf.der, chain.intermediate.der]), authOptional: true, logger: false });
+const smtp = new SMTPServer({
+  secure: false,
+  key: keyPem(chain.leaf.key),
+  cert: toPemBundle([chain.leaf.der, chain.intermediate.der]),
+  authOptional: true,
+  logger: false,
+});
 let port = 0;
 
 beforeAll(async () => {
@@ -69,7 +75,12 @@ describe('certagent inspect', () => {
   it('gives JSON with --json and judges a host against a trust file', async () => {
     const r = await run(inspectCommand, [bundle, '--json', '--host', '10.9.9.9', '--trust', rootFile]);
     expect(r.code).toBe(1);
-    const json = JSON.parse(r.out) as { ok: boolean; diagnoses: { code: string }[]; chain: { members: { role: string }[] }; trustpoints: { trustpoints: { name: string }[] } };
+    const json = JSON.parse(r.out) as {
+      ok: boolean;
+      diagnoses: { code: string }[];
+      chain: { members: { role: string }[] };
+      trustpoints: { trustpoints: { name: string }[] };
+    };
     expect(json.ok).toBe(false);
     expect(json.diagnoses.map((d) => d.code)).toEqual(['address-mismatch']);
     expect(json.chain.members.map((m) => m.role)).toEqual(['leaf', 'intermediate', 'root']);

@@ -27,9 +27,13 @@ describe('diagnose', () => {
     const v = diagnose({ sent: [self], address: 'selfie.example.test', trusted: [root] });
     expect(codes(v.diagnoses)).toEqual(['self-signed-untrusted']);
     expect(v.ok).toBe(false);
-    expect(v.diagnoses[0]?.summary).toBe("The server's certificate CN=selfie.example.test is self-signed (depth 0) and not trusted: none of the device's 1 trusted certificates is in it.");
+    expect(v.diagnoses[0]?.summary).toBe(
+      "The server's certificate CN=selfie.example.test is self-signed (depth 0) and not trusted: none of the device's 1 trusted certificates is in it.",
+    );
     expect(expresswayLog(v.diagnoses[0])).toEqual(['certificate verify failed', 'Error=self signed certificate', 'depth=0']);
-    expect(v.diagnoses[0]?.deviceLog.some((l) => l.device === 'ios-xe' && l.text.startsWith('%HA_EM-3-FMPD_SMTP: Error occurred when sending mail to SMTP server:'))).toBe(true);
+    expect(
+      v.diagnoses[0]?.deviceLog.some((l) => l.device === 'ios-xe' && l.text.startsWith('%HA_EM-3-FMPD_SMTP: Error occurred when sending mail to SMTP server:')),
+    ).toBe(true);
     // Pinned (trusted) self-signed certificates are fine.
     expect(diagnose({ sent: [self], address: 'selfie.example.test', trusted: [self] }).ok).toBe(true);
   });
@@ -62,14 +66,27 @@ describe('diagnose', () => {
   it('expired and not-yet-valid certificates, with dates as IOS prints them', () => {
     const now = new Date();
     const old = parseCertificate(
-      issue({ subject: 'smtp.example.test', key: testKey('ec', 'diag-old'), issuer: { cert: chain.intermediate }, dns: ['smtp.example.test'], notBefore: new Date(now.getTime() - 100 * 86_400_000), notAfter: new Date(now.getTime() - 3 * 86_400_000 - 1000) }).der,
+      issue({
+        subject: 'smtp.example.test',
+        key: testKey('ec', 'diag-old'),
+        issuer: { cert: chain.intermediate },
+        dns: ['smtp.example.test'],
+        notBefore: new Date(now.getTime() - 100 * 86_400_000),
+        notAfter: new Date(now.getTime() - 3 * 86_400_000 - 1000),
+      }).der,
     );
     const v = diagnose({ sent: [old, intermediate], address: 'smtp.example.test', trusted: [root], now });
     expect(codes(v.diagnoses)).toEqual(['expired']);
     expect(v.diagnoses[0]?.summary).toMatch(/^CN=smtp\.example\.test \(depth 0\) expired \d\d:\d\d:\d\d UTC \w{3} \d{1,2} \d{4} \(3 days ago\)\.$/);
     expect(expresswayLog(v.diagnoses[0])).toContain('Error=certificate has expired');
     const early = parseCertificate(
-      issue({ subject: 'smtp.example.test', key: testKey('ec', 'diag-early'), issuer: { cert: chain.intermediate }, dns: ['smtp.example.test'], notBefore: new Date(now.getTime() + 86_400_000) }).der,
+      issue({
+        subject: 'smtp.example.test',
+        key: testKey('ec', 'diag-early'),
+        issuer: { cert: chain.intermediate },
+        dns: ['smtp.example.test'],
+        notBefore: new Date(now.getTime() + 86_400_000),
+      }).der,
     );
     const future = diagnose({ sent: [early, intermediate], address: 'smtp.example.test', trusted: [root], now });
     expect(codes(future.diagnoses)).toEqual(['not-yet-valid']);
@@ -87,7 +104,10 @@ describe('diagnose', () => {
   });
 
   it('reports weak signatures and stray or out-of-order certificates as warnings', () => {
-    const weak = parseCertificate(issue({ subject: 'smtp.example.test', key: testKey('ec', 'diag-weak'), issuer: { cert: chain.intermediate }, dns: ['smtp.example.test'], hash: 'sha1' }).der);
+    const weak = parseCertificate(
+      issue({ subject: 'smtp.example.test', key: testKey('ec', 'diag-weak'), issuer: { cert: chain.intermediate }, dns: ['smtp.example.test'], hash: 'sha1' })
+        .der,
+    );
     const stray = parseCertificate(issue({ subject: 'Stray', key: testKey('ec', 'diag-stray'), ca: true }).der);
     const v = diagnose({ sent: [intermediate, weak, stray], address: 'smtp.example.test', trusted: [root] });
     expect(codes(v.diagnoses)).toEqual(['weak-signature', 'unrelated-certificates', 'out-of-order']);

@@ -19,7 +19,10 @@ import {
 import { planTrustpoints } from '../../src/certs/trustpoints.js';
 import { parseCertificates } from '../../src/certs/x509.js';
 
-const [gts1c3, gtsR1Cross] = parseCertificates(readFileSync(new URL('../fixtures/certs/gts_ca_1c3_and_r1_cross.pem', import.meta.url), 'utf8'), 'gts_ca_1c3_and_r1_cross.pem');
+const [gts1c3, gtsR1Cross] = parseCertificates(
+  readFileSync(new URL('../fixtures/certs/gts_ca_1c3_and_r1_cross.pem', import.meta.url), 'utf8'),
+  'gts_ca_1c3_and_r1_cross.pem',
+);
 const debian = (name: string) => parseCertificates(readFileSync(`/usr/share/ca-certificates/mozilla/${name}`, 'utf8'), name)[0]!;
 const gtsR1 = debian('GTS_Root_R1.crt');
 const globalSign = debian('GlobalSign_Root_CA.crt');

@@ -72,7 +72,12 @@ describe('running-config certificate hex', () => {
     expect(block).toContain(`    Fingerprint MD5: ${iosFingerprint(cert.der, 'md5')} \n`);
     expect(block).toContain(`    Fingerprint SHA1: ${iosFingerprint(cert.der, 'sha1')} \n`);
     const trustpoints = fixture('genie_show_crypto_pki_trustpoints_1.txt');
-    const expected = ['Trustpoint SLA-TrustPoint:', '    Subject Name:', ...iosDnLines(cert.subject).map((l) => `    ${l}`), `          Serial Number (hex): ${cert.serialHex}`].join('\n');
+    const expected = [
+      'Trustpoint SLA-TrustPoint:',
+      '    Subject Name:',
+      ...iosDnLines(cert.subject).map((l) => `    ${l}`),
+      `          Serial Number (hex): ${cert.serialHex}`,
+    ].join('\n');
     expect(trustpoints).toContain(expected);
     expect(cert.serialHex).toBe('01');
   });
@@ -116,7 +121,12 @@ describe('show crypto pki certificates fields', () => {
     expect(iosDnLines([{ type: 'unstructuredName', value: 'bfl-cpoc-d14-8235-02.lab.local' }], { unstructuredName: 'unstructuredname' })).toEqual([
       'unstructuredname=bfl-cpoc-d14-8235-02.lab.local',
     ]);
-    expect(iosDnOneLine([{ type: 'o', value: 'Cisco' }, { type: 'cn', value: 'ACT2 SUDI CA' }])).toBe('cn=ACT2 SUDI CA,o=Cisco');
+    expect(
+      iosDnOneLine([
+        { type: 'o', value: 'Cisco' },
+        { type: 'cn', value: 'ACT2 SUDI CA' },
+      ]),
+    ).toBe('cn=ACT2 SUDI CA,o=Cisco');
   });
 
   it('prints validity dates as HH:MM:SS UTC Mon D YYYY with the day unpadded', () => {

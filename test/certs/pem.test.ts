@@ -45,7 +45,10 @@ describe('splitCertificates', () => {
   });
 
   it('accepts bare base64 as pasted into IOS and binary DER', () => {
-    const bare = toPem(a).split('\n').filter((l) => !l.startsWith('-----')).join('\n');
+    const bare = toPem(a)
+      .split('\n')
+      .filter((l) => !l.startsWith('-----'))
+      .join('\n');
     expect(splitCertificates(bare, 'bare.txt')[0]?.der.equals(a)).toBe(true);
     expect(splitCertificates(a, 'cert.der')[0]?.der.equals(a)).toBe(true);
     expect(splitCertificates(new Uint8Array(Buffer.from(toPem(a))), 'bytes.pem')[0]?.der.equals(a)).toBe(true);
@@ -54,14 +57,18 @@ describe('splitCertificates', () => {
   it('names the file and position of a certificate without END line', () => {
     const truncated = toPem(a) + toPem(b).split('\n').slice(0, 5).join('\n');
     const err = thrown(() => splitCertificates(truncated, 'chain.pem'));
-    expect(err.message).toBe(`chain.pem: certificate 2: the certificate starting at line ${aLines + 1} has no -----END CERTIFICATE----- line (file truncated?)`);
+    expect(err.message).toBe(
+      `chain.pem: certificate 2: the certificate starting at line ${aLines + 1} has no -----END CERTIFICATE----- line (file truncated?)`,
+    );
     expect(err.position).toBe(2);
     expect(err.source).toBe('chain.pem');
   });
 
   it('names a BEGIN inside an unfinished block', () => {
     const broken = toPem(a).replace('-----END CERTIFICATE-----\n', '') + toPem(b);
-    expect(() => splitCertificates(broken, 'x.pem')).toThrow(`x.pem: certificate 1: the certificate starting at line 1 has no END line before the next BEGIN at line ${aLines}`);
+    expect(() => splitCertificates(broken, 'x.pem')).toThrow(
+      `x.pem: certificate 1: the certificate starting at line 1 has no END line before the next BEGIN at line ${aLines}`,
+    );
   });
 
   it('names invalid base64 inside a block (real genieparser capture with corrupted PEM)', () => {
@@ -72,7 +79,9 @@ describe('splitCertificates', () => {
 
   it('names a block whose base64 is well formed but not a certificate', () => {
     const junk = `-----BEGIN CERTIFICATE-----\n${Buffer.from('hello world, not a certificate').toString('base64')}\n-----END CERTIFICATE-----\n`;
-    expect(() => parseCertificates(toPem(a) + junk, 'mixed.pem')).toThrow(new RegExp(`^mixed\\.pem: certificate 2: not a valid X\\.509 certificate .* \\(block starting at line ${aLines + 1}\\)$`));
+    expect(() => parseCertificates(toPem(a) + junk, 'mixed.pem')).toThrow(
+      new RegExp(`^mixed\\.pem: certificate 2: not a valid X\\.509 certificate .* \\(block starting at line ${aLines + 1}\\)$`),
+    );
   });
 
   it('says when there is no certificate at all, or only other PEM blocks', () => {

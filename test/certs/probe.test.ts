@@ -73,7 +73,9 @@ describe('probe over SMTP STARTTLS (smtp-server on loopback)', () => {
   it('says that an smtps:// probe reached a STARTTLS server, not what OpenSSL calls it (issue 10, item 9)', async () => {
     const err = await probe(`smtps://127.0.0.1:${rsaPort}`, { timeoutMs: 5000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProbeError);
-    expect((err as ProbeError).message).toBe(`127.0.0.1:${rsaPort}: the server answered in plain text, not with TLS: it speaks SMTP with STARTTLS on this port, not implicit TLS (smtps://); probe smtp://127.0.0.1:${rsaPort} instead`);
+    expect((err as ProbeError).message).toBe(
+      `127.0.0.1:${rsaPort}: the server answered in plain text, not with TLS: it speaks SMTP with STARTTLS on this port, not implicit TLS (smtps://); probe smtp://127.0.0.1:${rsaPort} instead`,
+    );
   });
 
   it('says clearly when the server does not offer STARTTLS', async () => {
@@ -81,7 +83,9 @@ describe('probe over SMTP STARTTLS (smtp-server on loopback)', () => {
     const err = await probe(`smtp://127.0.0.1:${port}`, { timeoutMs: 5000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProbeError);
     expect((err as ProbeError).stage).toBe('starttls');
-    expect((err as ProbeError).message).toMatch(new RegExp(`^127\\.0\\.0\\.1:${port}: the server does not offer STARTTLS \\(its EHLO reply lists: .*PIPELINING`));
+    expect((err as ProbeError).message).toMatch(
+      new RegExp(`^127\\.0\\.0\\.1:${port}: the server does not offer STARTTLS \\(its EHLO reply lists: .*PIPELINING`),
+    );
   });
 });
 
@@ -96,7 +100,9 @@ describe('probe over implicit TLS', () => {
   });
 
   it('falls back to TLS 1.3 for a server that refuses 1.2 and still returns the chain', async () => {
-    const server = createTlsServer({ key: keyPem(rsa.leaf.key), cert: toPemBundle([rsa.leaf.der, rsa.intermediate.der]), minVersion: 'TLSv1.3' }, (s) => s.end());
+    const server = createTlsServer({ key: keyPem(rsa.leaf.key), cert: toPemBundle([rsa.leaf.der, rsa.intermediate.der]), minVersion: 'TLSv1.3' }, (s) =>
+      s.end(),
+    );
     const port = await listen(server);
     const r = await probe(`tls://127.0.0.1:${port}`, { timeoutMs: 5000 });
     expect(r.protocol).toBe('TLSv1.3');
@@ -134,13 +140,17 @@ describe('probe failures', () => {
   it('reports a non-SMTP peer and a refused EHLO with the server text', async () => {
     const http = createNetServer((s) => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
     const port = await listen(http);
-    await expect(probe(`smtp://127.0.0.1:${port}`, { timeoutMs: 2000 })).rejects.toThrow(`127.0.0.1:${port}: not an SMTP server: expected the SMTP greeting, received 'HTTP/1.1 400 Bad Request'`);
+    await expect(probe(`smtp://127.0.0.1:${port}`, { timeoutMs: 2000 })).rejects.toThrow(
+      `127.0.0.1:${port}: not an SMTP server: expected the SMTP greeting, received 'HTTP/1.1 400 Bad Request'`,
+    );
     const grumpy = createNetServer((s) => {
       s.write('220 grumpy ESMTP\r\n');
       s.on('data', () => s.write('554 5.7.1 go away\r\n'));
     });
     const grumpyPort = await listen(grumpy);
-    await expect(probe(`smtp://127.0.0.1:${grumpyPort}`, { timeoutMs: 2000 })).rejects.toThrow(`127.0.0.1:${grumpyPort}: the reply to EHLO was 554 5.7.1 go away`);
+    await expect(probe(`smtp://127.0.0.1:${grumpyPort}`, { timeoutMs: 2000 })).rejects.toThrow(
+      `127.0.0.1:${grumpyPort}: the reply to EHLO was 554 5.7.1 go away`,
+    );
   });
 
   it('reports a refused connection', async () => {

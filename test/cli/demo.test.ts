@@ -55,7 +55,11 @@ describe('certagent demo', () => {
 
   it('reads --tour: one tour, all three in order, or a usage error', () => {
     expect(parseDemoArgs([])).toEqual({ tours: ['secure-email'], devices: 3 });
-    expect(parseDemoArgs(['--tour', 'all', '--devices', '1', '--state-dir', 'd'])).toEqual({ tours: ['secure-email', 'cube', 'diagnose'], devices: 1, stateDir: 'd' });
+    expect(parseDemoArgs(['--tour', 'all', '--devices', '1', '--state-dir', 'd'])).toEqual({
+      tours: ['secure-email', 'cube', 'diagnose'],
+      devices: 1,
+      stateDir: 'd',
+    });
     expect(() => parseDemoArgs(['--tour', 'voip'])).toThrow(new UsageError('--tour must be secure-email, cube, diagnose or all, not "voip"'));
   });
 

@@ -87,7 +87,12 @@ describe('outputPathProblems', () => {
     ['--json', 'inventory.yaml'],
     ['--log-file', 'playbook.yaml'],
   ])('the CLI refuses %s %s with exit 2 and leaves it alone', (flag, target) => {
-    const run = spawnSync(process.execPath, [CLI, 'rollout', '-i', 'inventory.yaml', '-p', 'playbook.yaml', flag, target], { cwd: dir, env: { ...process.env, OUT_TEST_PASSWORD: 'x', CERTAGENT_LOCK_DIR: at('locks') }, encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, [CLI, 'rollout', '-i', 'inventory.yaml', '-p', 'playbook.yaml', flag, target], {
+      cwd: dir,
+      env: { ...process.env, OUT_TEST_PASSWORD: 'x', CERTAGENT_LOCK_DIR: at('locks') },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`certagent rollout: ${flag} ${target} is the input file ${at(target)}: certagent never writes over what it reads`);
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -46,7 +46,10 @@ trustpoints:
     pem_file: ${GTS}
 `,
 );
-writeFileSync(at('inventory.yaml'), `all:\n  username: admin\n  password: {env: PARITY_PASSWORD}\ndevices:\n  - name: r1\n    host: 127.0.0.1\n    port: 1\n    host_key: "SHA256:${'A'.repeat(43)}"\n`);
+writeFileSync(
+  at('inventory.yaml'),
+  `all:\n  username: admin\n  password: {env: PARITY_PASSWORD}\ndevices:\n  - name: r1\n    host: 127.0.0.1\n    port: 1\n    host_key: "SHA256:${'A'.repeat(43)}"\n`,
+);
 
 const EXPECTED = [
   /playbook\.yaml:3: trustpoints\[0\]: .*bad-base64\.pem: certificate 1: invalid base64 .*'!!!!\*\*\*\*####'/,
@@ -58,7 +61,12 @@ const EXPECTED = [
 ];
 
 function cli(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, PARITY_PASSWORD: 'x', CERTAGENT_LOCK_DIR: at('locks') }, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    env: { ...process.env, PARITY_PASSWORD: 'x', CERTAGENT_LOCK_DIR: at('locks') },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 describe('validate and rollout refuse the same playbook', () => {

@@ -47,4 +47,3 @@ export async function compareWithAnsible(path: string, localTemp: string): Promi
     expect([device.name, [...device.groups].sort()]).toEqual([device.name, groupsOf(list, device.name)]);
   }
 }
-

@@ -55,7 +55,12 @@ region=paris
     const inventory = await loadInventory(path, { home: '/home/ops' });
     expect(inventory.format).toBe('ansible');
     const p4 = inventory.devices.find((d) => d.name === 'p4');
-    expect(p4).toMatchObject({ host: '10.0.1.4', port: 2222, vars: { site_code: 'PAR4', region: 'paris' }, credentials: { username: 'netops', password: { ref: { kind: 'env', name: 'FR_PASSWORD' } } } });
+    expect(p4).toMatchObject({
+      host: '10.0.1.4',
+      port: 2222,
+      vars: { site_code: 'PAR4', region: 'paris' },
+      credentials: { username: 'netops', password: { ref: { kind: 'env', name: 'FR_PASSWORD' } } },
+    });
     expect(inventory.groups.france).toEqual(expect.arrayContaining(['p1', 'p2', 'p3', 'p4', 'l1']));
   });
 

@@ -16,13 +16,13 @@ function make(cn: string, issuer: Issued | undefined, ca: boolean, serial: strin
   cert.serialNumber = serial;
   cert.validity.notBefore = new Date(Date.now() - 86400000);
   cert.validity.notAfter = new Date(Date.now() + 365 * 86400000);
-  const subject = [{ name: 'commonName', value: cn }, { name: 'organizationName', value: 'certagent lab' }];
+  const subject = [
+    { name: 'commonName', value: cn },
+    { name: 'organizationName', value: 'certagent lab' },
+  ];
   cert.setSubject(subject);
   cert.setIssuer(issuer ? issuer.cert.subject.attributes : subject);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: ca, critical: true },
-    ...(ca ? [] : [{ name: 'subjectAltName', altNames: [{ type: 2, value: cn }] }]),
-  ]);
+  cert.setExtensions([{ name: 'basicConstraints', cA: ca, critical: true }, ...(ca ? [] : [{ name: 'subjectAltName', altNames: [{ type: 2, value: cn }] }])]);
   cert.sign(issuer ? issuer.keys.privateKey : keys.privateKey, forge.md.sha256.create());
   return { cert, keys };
 }

@@ -20,7 +20,11 @@ export function scratch(): { dir: string; write(name: string, text: string): str
   };
 }
 
-export function sources(env: Record<string, string>, files: Record<string, string> = {}, answers: string[] = []): SecretSources & {
+export function sources(
+  env: Record<string, string>,
+  files: Record<string, string> = {},
+  answers: string[] = [],
+): SecretSources & {
   questions: string[];
 } {
   const questions: string[] = [];

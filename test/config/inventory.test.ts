@@ -96,7 +96,9 @@ devices:
     );
     const err = await configError(() => loadInventory(path, { home }));
     const text = err.message;
-    expect(text).toContain(`${path}:3: all.password: must be a secret reference: write {env: VARIABLE}, {file: path} or {prompt: true}; clear-text secrets are refused`);
+    expect(text).toContain(
+      `${path}:3: all.password: must be a secret reference: write {env: VARIABLE}, {file: path} or {prompt: true}; clear-text secrets are refused`,
+    );
     expect(text).toContain(`${path}:9: devices[1].port: must be a port number 1..65535`);
     expect(text).toContain(`${path}:10: devices[2].name: must start with a letter or digit`);
     expect(text).toContain(`devices[2].platform: must be 'iosxe'`);
@@ -127,7 +129,7 @@ devices:
 `,
     );
     const err = await configError(() => loadInventory(path, { home }));
-    expect(err.message).toContain('devices[0]: device \'r1\' has no username');
+    expect(err.message).toContain("devices[0]: device 'r1' has no username");
     expect(err.message).toContain("devices[0]: device 'r1' has neither password nor private_key");
     expect(err.message).toContain("devices[1].host_key: device 'r2' pins host_key but host_key_policy tofu is set");
     expect(err.message).toContain("devices[2]: device name 'r2' is already used");
@@ -164,8 +166,6 @@ describe('--limit', () => {
 
   it('names an unknown device or group and lists what exists', async () => {
     const inv = await loadInventory(`${repo}inventory/example.yaml`, { home });
-    expect(() => selectDevices(inv, 'br1,brnach')).toThrow(
-      "--limit 'brnach' matches no device or group; devices: br1, br2, core1, lab1; groups: branch, core",
-    );
+    expect(() => selectDevices(inv, 'br1,brnach')).toThrow("--limit 'brnach' matches no device or group; devices: br1, br2, core1, lab1; groups: branch, core");
   });
 });

@@ -16,7 +16,15 @@ describe('jump hosts in certagent YAML', () => {
     const inv = await loadInventory(`${repo}inventory/jump-hosts.yaml`, { home });
     const dc = byName(inv.devices, 'dc-r1');
     expect(dc.jumpHosts).toEqual([
-      { name: 'jump@bastion.example.net:22', host: 'bastion.example.net', port: 22, username: 'jump', privateKey: { path: '/home/ops/.ssh/id_bastion' }, hostKey: { mode: 'pinned', fingerprints: [PIN] }, concurrency: 10 },
+      {
+        name: 'jump@bastion.example.net:22',
+        host: 'bastion.example.net',
+        port: 22,
+        username: 'jump',
+        privateKey: { path: '/home/ops/.ssh/id_bastion' },
+        hostKey: { mode: 'pinned', fingerprints: [PIN] },
+        concurrency: 10,
+      },
     ]);
     const plant = byName(inv.devices, 'plant-r1');
     expect((plant.jumpHosts ?? []).map((j) => [j.name, j.concurrency, j.hostKey.mode])).toEqual([
@@ -68,7 +76,15 @@ describe('jump hosts in Ansible inventories', () => {
   it('reads ProxyJump chains and the safe ProxyCommand form from the shipped example', async () => {
     const inv = await loadInventory(`${repo}inventory/ansible-jump-hosts.yaml`, { home });
     expect(byName(inv.devices, 'dc-r1').jumpHosts).toEqual([
-      { name: 'jump@bastion.example.net:22', host: 'bastion.example.net', port: 22, username: 'jump', privateKey: { path: '/home/ops/.ssh/id_bastion' }, hostKey: { mode: 'pinned', fingerprints: [PIN] }, concurrency: 10 },
+      {
+        name: 'jump@bastion.example.net:22',
+        host: 'bastion.example.net',
+        port: 22,
+        username: 'jump',
+        privateKey: { path: '/home/ops/.ssh/id_bastion' },
+        hostKey: { mode: 'pinned', fingerprints: [PIN] },
+        concurrency: 10,
+      },
     ]);
     expect((byName(inv.devices, 'plant-r1').jumpHosts ?? []).map((j) => j.name)).toEqual(['jump@bastion.example.net:22', 'plantjump@10.20.0.5:2222']);
     const legacy = byName(inv.devices, 'legacy-r1').jumpHosts;
@@ -91,7 +107,9 @@ describe('jump hosts in Ansible inventories', () => {
     );
     const err = await configError(() => loadInventory(path, { home }));
     const text = err.issues.map(formatIssue).join('\n');
-    expect(text).toMatch(/a1\.ansible_ssh_common_args: a1: ansible_ssh_common_args cannot be used by certagent: ssh option StrictHostKeyChecking has no certagent equivalent/);
+    expect(text).toMatch(
+      /a1\.ansible_ssh_common_args: a1: ansible_ssh_common_args cannot be used by certagent: ssh option StrictHostKeyChecking has no certagent equivalent/,
+    );
     expect(text).toMatch(/a2\.ansible_ssh_extra_args: a2: ansible_ssh_extra_args cannot be used by certagent: only ProxyCommand="ssh -W %h:%p/);
     expect(text).toMatch(/a3\.ansible_ssh_common_args\[0\]: device 'a3': jump host bastion has no username: write user@bastion/);
     expect(text).toMatch(/a4: ansible_ssh_common_args cannot be used by certagent: port 70000 of 'j@b1:70000' is not 1\.\.65535/);

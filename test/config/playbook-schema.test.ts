@@ -117,10 +117,7 @@ ip_hosts:
   });
 
   it('refuses a clear-text password in the environment without repeating it', async () => {
-    const path = tmp.write(
-      'clear.yaml',
-      'eem:\n  environment:\n    _email_server: { user: u, password: Pl4in-Text, host: smtp.example.com }\n',
-    );
+    const path = tmp.write('clear.yaml', 'eem:\n  environment:\n    _email_server: { user: u, password: Pl4in-Text, host: smtp.example.com }\n');
     const err = await configError(() => readPlaybook(path, { home }));
     expect(err.message).toContain('eem.environment._email_server.password: must be a secret reference');
     expect(err.message).not.toContain('Pl4in-Text');
@@ -153,7 +150,9 @@ describe('EEM limits, after secrets are resolved', () => {
   it('refuses @ in the user or the password (CSCwe75439), naming the path but not the value', async () => {
     const path = tmp.write('at.yaml', mailPlaybook());
     const err = await configError(() => loadPlaybook(path, { home, secrets: secrets('alerts@example.com', 'p@ss-Secret') }));
-    expect(err.message).toMatch(/eem\.environment\._email_server\.user: contains '@': IOS splits the mail server string user:password@host at the first '@' \(Cisco bug CSCwe75439\)/);
+    expect(err.message).toMatch(
+      /eem\.environment\._email_server\.user: contains '@': IOS splits the mail server string user:password@host at the first '@' \(Cisco bug CSCwe75439\)/,
+    );
     expect(err.message).toMatch(/eem\.environment\._email_server\.password: contains '@'/);
     expect(err.message).not.toContain('p@ss-Secret');
   });
@@ -200,7 +199,10 @@ describe('EEM limits, after secrets are resolved', () => {
   });
 
   it('refuses credentials written into the mail server field', async () => {
-    const path = tmp.write('literal.yaml', mailPlaybook({ mail: 'secure: tls, port: 587' }).replace('server: $_email_server', 'server: "u:p@smtp.example.com"'));
+    const path = tmp.write(
+      'literal.yaml',
+      mailPlaybook({ mail: 'secure: tls, port: 587' }).replace('server: $_email_server', 'server: "u:p@smtp.example.com"'),
+    );
     const err = await configError(() => loadPlaybook(path, { home, secrets: secrets('alerts') }));
     expect(err.message).toContain('mail.server: holds credentials in clear text');
   });

@@ -90,9 +90,7 @@ describe('playbooks/secure-email.yaml', () => {
   });
 
   it('names each unset environment variable with the path that references it', async () => {
-    const err = await configError(() =>
-      loadPlaybook(`${repo}playbooks/secure-email.yaml`, { home, secrets: sources({ GMAIL_SMTP_USER: 'alerts' }) }),
-    );
+    const err = await configError(() => loadPlaybook(`${repo}playbooks/secure-email.yaml`, { home, secrets: sources({ GMAIL_SMTP_USER: 'alerts' }) }));
     expect(err.message).toMatch(/eem\.environment\._email_server\.password: environment variable GMAIL_APP_PASSWORD .* is not set/);
     expect(err.message).toMatch(/eem\.environment\._email_from: environment variable GMAIL_FROM .* is not set/);
     expect(err.message).toMatch(/eem\.environment\._email_to: environment variable ALERT_TO .* is not set/);

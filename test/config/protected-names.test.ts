@@ -17,7 +17,9 @@ describe('built-in trustpoint names', () => {
   ])('%s is refused with its line', async (name, what) => {
     const file = tmp.write(`${name}.yaml`, `name: p\ntrustpoints:\n  - name: ${name}\n    pem_file: ${PEM}\n`);
     const err = await configError(() => readPlaybook(file));
-    expect(err.message).toContain(`${file}:3: trustpoints[0].name: trustpoint ${name} is built into IOS XE (${what}): certagent does not replace it; add take_over: true to this entry only if you mean to`);
+    expect(err.message).toContain(
+      `${file}:3: trustpoints[0].name: trustpoint ${name} is built into IOS XE (${what}): certagent does not replace it; add take_over: true to this entry only if you mean to`,
+    );
   });
 
   it('take_over: true lets it through, and is carried to the spec', async () => {

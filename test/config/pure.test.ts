@@ -1,12 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  formatPath,
-  parseDuration,
-  parseFingerprint,
-  parseProbeUrl,
-  trustpointNameFromCommonName,
-  trustpointNameProblem,
-} from '../../src/config/index.js';
+import { formatPath, parseDuration, parseFingerprint, parseProbeUrl, trustpointNameFromCommonName, trustpointNameProblem } from '../../src/config/index.js';
 
 describe('durations', () => {
   it('reads days, hours, weeks and combinations as seconds', () => {

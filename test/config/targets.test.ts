@@ -32,7 +32,8 @@ describe('targets', () => {
         file: '/inv.yaml',
         path: ['devices', 1],
         severity: 'error',
-        message: "device 'r1-again' (::ffff:127.0.0.1 port 2201) is the same router as 'r1' at devices[0] (127.0.0.1 port 2201): both would change it at once; list each router once",
+        message:
+          "device 'r1-again' (::ffff:127.0.0.1 port 2201) is the same router as 'r1' at devices[0] (127.0.0.1 port 2201): both would change it at once; list each router once",
       },
     ]);
   });

@@ -112,7 +112,10 @@ describe('deploy/kubernetes', () => {
     expect(referenced.length).toBeGreaterThan(0);
     for (const pod of pods) {
       const secretVolumes = new Set((pod.spec.volumes ?? []).filter((v) => v.secret !== undefined).map((v) => v.name));
-      const mounts = pod.spec.containers.flatMap((c) => c.volumeMounts ?? []).filter((m) => secretVolumes.has(m.name)).map((m) => m.mountPath);
+      const mounts = pod.spec.containers
+        .flatMap((c) => c.volumeMounts ?? [])
+        .filter((m) => secretVolumes.has(m.name))
+        .map((m) => m.mountPath);
       expect(mounts.length).toBeGreaterThan(0);
       const used = pod.spec.containers.flatMap((c) => (c.args ?? []).filter((a) => a.startsWith('file:')).map((a) => a.slice('file:'.length)));
       for (const path of [...referenced, ...used]) expect(mounts.some((m) => path.startsWith(`${m}/`))).toBe(true);

@@ -128,6 +128,6 @@ describe('parseShowCryptoPkiCertificates on real captures', () => {
   });
 
   it('returns nothing for output without certificate blocks', () => {
-    expect(parseShowCryptoPkiCertificates('\n% Invalid input detected at \'^\' marker.\n')).toEqual([]);
+    expect(parseShowCryptoPkiCertificates("\n% Invalid input detected at '^' marker.\n")).toEqual([]);
   });
 });

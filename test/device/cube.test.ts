@@ -152,7 +152,7 @@ describe('parseSipUaConnections on real captures', () => {
   });
 
   it('refuses text that is not this show', () => {
-    expect(() => parseSipUaConnections('% Invalid input detected at \'^\' marker.\n')).toThrow(/total active connections" counter is missing/);
+    expect(() => parseSipUaConnections("% Invalid input detected at '^' marker.\n")).toThrow(/total active connections" counter is missing/);
   });
 });
 

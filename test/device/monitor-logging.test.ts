@@ -9,7 +9,9 @@ describe('monitorLoggingSeverity', () => {
   });
 
   it('reads the line cut out by the proof`s include filter, and a level below informational', () => {
-    expect(monitorLoggingSeverity('    Monitor logging: level informational, 12 messages logged, xml disabled,\n*Dec  6 20:17:37.657: %HA_EM-6-LOG: x')).toBe(6);
+    expect(monitorLoggingSeverity('    Monitor logging: level informational, 12 messages logged, xml disabled,\n*Dec  6 20:17:37.657: %HA_EM-6-LOG: x')).toBe(
+      6,
+    );
     expect(monitorLoggingSeverity('    Monitor logging: level errors, 3 messages logged, xml disabled,')).toBe(3);
   });
 

@@ -15,7 +15,11 @@ describe('parsePkiConfig', () => {
       hash: 'sha256',
       subjectName: 'cn=IOS-Self-Signed-Certificate-1357684700',
     });
-    expect(config.trustpoints[1]).toMatchObject({ enrollment: 'pkcs12', revocationCheck: 'crl', lines: ['enrollment pkcs12', 'revocation-check crl', 'hash sha256'] });
+    expect(config.trustpoints[1]).toMatchObject({
+      enrollment: 'pkcs12',
+      revocationCheck: 'crl',
+      lines: ['enrollment pkcs12', 'revocation-check crl', 'hash sha256'],
+    });
     expect(config.chains).toHaveLength(2);
     const sla = config.chains[1];
     expect(sla?.trustpoint).toBe('SLA-TrustPoint');
@@ -24,7 +28,12 @@ describe('parsePkiConfig', () => {
     expect(cert).toMatchObject({ type: 'ca', serialHex: '01' });
     expect(cert?.der.length).toBe(805);
     // The dossier recomputed this MD5 from the same hex; show crypto pki trustpoints status prints it too.
-    expect(createHash('md5').update(cert?.der ?? Buffer.alloc(0)).digest('hex').toUpperCase()).toBe('1468DC18250BDFCF769C29DFE1F7E5A8');
+    expect(
+      createHash('md5')
+        .update(cert?.der ?? Buffer.alloc(0))
+        .digest('hex')
+        .toUpperCase(),
+    ).toBe('1468DC18250BDFCF769C29DFE1F7E5A8');
     const facts = parseCertificate(cert?.der ?? Buffer.alloc(0));
     expect(facts.commonName).toBe('Cisco Licensing Root CA');
     const selfSigned = config.chains[0]?.certificates[0];
@@ -84,7 +93,11 @@ describe('parsePkiConfig on interrupted output', () => {
   const clean = parsePkiConfig(loadCapture('genielibs_show_running_config_crypto_pki_excerpt_17_9_1.txt')).chains[1]?.certificates[0];
 
   it('skips a syslog line printed between two hex lines: the DER is the same', () => {
-    for (const line of [SYSLOG, 'Jun  5 05:10:59.519 EST: %SYS-5-CONFIG_I: Configured from console by cisco on console', '000123: *Jun  5 05:10:59.519: %LINK-3-UPDOWN: Interface GigabitEthernet1, changed state to up']) {
+    for (const line of [
+      SYSLOG,
+      'Jun  5 05:10:59.519 EST: %SYS-5-CONFIG_I: Configured from console by cisco on console',
+      '000123: *Jun  5 05:10:59.519: %LINK-3-UPDOWN: Interface GigabitEthernet1, changed state to up',
+    ]) {
       const cert = parsePkiConfig(interruptedCapture((l, at) => l.splice(at, 0, line))).chains[1]?.certificates[0];
       expect(cert?.unreadable).toBeUndefined();
       expect(cert?.der.equals(clean?.der ?? Buffer.alloc(1))).toBe(true);

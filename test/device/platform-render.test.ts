@@ -63,7 +63,9 @@ describe('error patterns', () => {
 
   it('classifies the 26.x rejection transcript', () => {
     expect(findDeviceError(loadCapture('transcript_crypto_pki_authenticate_fingerprint_required_26x_1.txt'))?.pattern.id).toBe('fingerprint-required');
-    expect(findDeviceError('Trustpoint CA certificate is rejected. Abort.\n% Error in saving certificate: status = FAIL')?.pattern.id).toBe('certificate-rejected');
+    expect(findDeviceError('Trustpoint CA certificate is rejected. Abort.\n% Error in saving certificate: status = FAIL')?.pattern.id).toBe(
+      'certificate-rejected',
+    );
   });
 
   it('does not take syslog lines or successful dialogs for errors', () => {
@@ -104,7 +106,11 @@ describe('renderings', () => {
   });
 
   it('reads how an authenticate dialog ended', () => {
-    expect(parseAuthenticateOutput(loadCapture('transcript_crypto_pki_authenticate_pem_iosv_1.txt'))).toMatchObject({ asked: true, accepted: true, imported: true });
+    expect(parseAuthenticateOutput(loadCapture('transcript_crypto_pki_authenticate_pem_iosv_1.txt'))).toMatchObject({
+      asked: true,
+      accepted: true,
+      imported: true,
+    });
     expect(parseAuthenticateOutput(loadCapture('transcript_crypto_pki_authenticate_fingerprint_pinned_26x_1.txt'))).toMatchObject({
       asked: false,
       validatedByDevice: true,
@@ -114,7 +120,9 @@ describe('renderings', () => {
 
   it('renders removal, EEM environment and the mail applet with IOS quoting', () => {
     expect(removeTrustpointDialog('CA-OLD').map((s) => s.send)).toEqual(['no crypto pki trustpoint CA-OLD', 'yes']);
-    expect(eemEnvironmentLines({ _email_server: 'alerts:pw@smtp.example.net' })).toEqual(['event manager environment _email_server alerts:pw@smtp.example.net']);
+    expect(eemEnvironmentLines({ _email_server: 'alerts:pw@smtp.example.net' })).toEqual([
+      'event manager environment _email_server alerts:pw@smtp.example.net',
+    ]);
     const lines = eemMailAppletLines({
       name: 'SendSecureEmailEEM',
       server: '$_email_server',
@@ -133,5 +141,4 @@ describe('renderings', () => {
     expect(splitIosWords(lines[2] ?? '')).toContain('certagent test');
     expect(() => eemMailAppletLines({ name: 'A', server: 's', to: 't', from: 'f', subject: 'say "hi"', body: '' })).toThrow(/double quote/);
   });
-
 });

@@ -27,7 +27,8 @@ describe('authenticate and proof against a lab router', () => {
     const [device] = (await e2e.inventory()).devices;
     if (!device) throw new Error('no device');
     const [root, other] = parseCertificates(
-      readFileSync('/usr/share/ca-certificates/mozilla/GTS_Root_R1.crt', 'utf8') + readFileSync('/usr/share/ca-certificates/mozilla/GlobalSign_Root_CA.crt', 'utf8'),
+      readFileSync('/usr/share/ca-certificates/mozilla/GTS_Root_R1.crt', 'utf8') +
+        readFileSync('/usr/share/ca-certificates/mozilla/GlobalSign_Root_CA.crt', 'utf8'),
       'mozilla',
     );
     if (!root || !other) throw new Error('certificates missing');
@@ -37,11 +38,24 @@ describe('authenticate and proof against a lab router', () => {
       router.setFaults({ quietDecline });
       const session = await openDeviceSession(device, await resolveCredentials(device, e2e.resolver()));
       try {
-        await runStep(session, { kind: 'config', lines: [{ parts: ['crypto pki trustpoint CA-CHECK'] }, { parts: ['enrollment terminal'] }, { parts: ['exit'] }] });
+        await runStep(session, {
+          kind: 'config',
+          lines: [{ parts: ['crypto pki trustpoint CA-CHECK'] }, { parts: ['enrollment terminal'] }, { parts: ['exit'] }],
+        });
         // The DER pasted is GTS Root R1, the fingerprints expected are GlobalSign's: as if the paste were altered.
-        const error = await runStep(session, { kind: 'authenticate', trustpoint: 'CA-CHECK', der: root.der, md5: other.md5, sha1: other.sha1, serialHex: other.serialHex, label: 'cn=GTS Root R1' }).catch((e: unknown) => e);
+        const error = await runStep(session, {
+          kind: 'authenticate',
+          trustpoint: 'CA-CHECK',
+          der: root.der,
+          md5: other.md5,
+          sha1: other.sha1,
+          serialHex: other.serialHex,
+          label: 'cn=GTS Root R1',
+        }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(FingerprintMismatchError);
-        expect((error as Error).message).toMatch(/the device computed MD5 05FED0BF 71A8A376 63DA01E0 D852DC40 SHA1 E58C1CC4 .* certagent computed MD5 3E455215 .*; answered no/);
+        expect((error as Error).message).toMatch(
+          /the device computed MD5 05FED0BF 71A8A376 63DA01E0 D852DC40 SHA1 E58C1CC4 .* certagent computed MD5 3E455215 .*; answered no/,
+        );
         expect(session.level).toBe('exec');
         expect(await session.send('show running-config | section crypto pki certificate chain CA-CHECK')).not.toMatch(/certificate ca/);
       } finally {
@@ -55,7 +69,14 @@ describe('authenticate and proof against a lab router', () => {
     const inventory = await e2e.inventory();
     const desired = await resolveDesired(await e2e.playbook(), { pin: 'always' });
     const reporter = new RecordingReporter();
-    const result = await runFleet({ command: 'rollout', devices: inventory.devices.filter((d) => d.name === 'lab-r001'), desired, resolver: e2e.resolver(), reporter, pollIntervalMs: 50 });
+    const result = await runFleet({
+      command: 'rollout',
+      devices: inventory.devices.filter((d) => d.name === 'lab-r001'),
+      desired,
+      resolver: e2e.resolver(),
+      reporter,
+      pollIntervalMs: 50,
+    });
     expect(reporter.lines.filter((l) => /failed|rolled-back/.test(l))).toEqual([]);
     expect(result.exitCode).toBe(0);
     const root = desired.trustpoints.find((t) => t.name === 'LAB-Lab-Root-R1');
@@ -72,10 +93,14 @@ describe('authenticate and proof against a lab router', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as { port: number }).port;
     try {
-      const text = readFileSync(e2e.playbookFile, 'utf8').replace(/port: \d+/, `port: ${port}`).replace(/wait_for_log_seconds: \d+/, 'wait_for_log_seconds: 2');
+      const text = readFileSync(e2e.playbookFile, 'utf8')
+        .replace(/port: \d+/, `port: ${port}`)
+        .replace(/wait_for_log_seconds: \d+/, 'wait_for_log_seconds: 2');
       const file = e2e.playbookFile.replace(/\.yaml$/, '-silent.yaml');
       writeFileSync(file, text);
-      const playbook = await loadPlaybook(file, { secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) } });
+      const playbook = await loadPlaybook(file, {
+        secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) },
+      });
       const reporter = new RecordingReporter();
       const started = Date.now();
       const result = await runFleet({
@@ -106,7 +131,9 @@ describe('authenticate and proof against a lab router', () => {
     // Nothing listens on port 9: the router's SMTP connection is refused.
     writeFileSync(broken, text.replace(/port: \d+/, 'port: 9'));
     const inventory = await e2e.inventory();
-    const playbook = await loadPlaybook(broken, { secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) } });
+    const playbook = await loadPlaybook(broken, {
+      secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) },
+    });
     const reporter = new RecordingReporter();
     const router = e2e.lab.device('lab-r002').router;
     const before = router.runningConfig().replace(/^! Last configuration change.*\n!\n/m, '');
@@ -121,8 +148,12 @@ describe('authenticate and proof against a lab router', () => {
     expect(result.exitCode).toBe(1);
     const outcome = reporter.outcome('lab-r002');
     expect(outcome.result).toBe('rolled-back');
-    expect(outcome.error?.message).toMatch(/^lab-r002: applet SendSecureEmailEEM failed: error in connecting to SMTP server \(the device logged it after 'event manager run SendSecureEmailEEM [0-9a-f]{8}'\)$/);
-    expect(outcome.error?.deviceText).toContain(`%HA_EM-3-FMPD_SMTP: Error occurred when sending mail to SMTP server: ${e2e.lab.credentials.smtpUser}:<redacted>@smtp.lab.example : error in connecting to SMTP server`);
+    expect(outcome.error?.message).toMatch(
+      /^lab-r002: applet SendSecureEmailEEM failed: error in connecting to SMTP server \(the device logged it after 'event manager run SendSecureEmailEEM [0-9a-f]{8}'\)$/,
+    );
+    expect(outcome.error?.deviceText).toContain(
+      `%HA_EM-3-FMPD_SMTP: Error occurred when sending mail to SMTP server: ${e2e.lab.credentials.smtpUser}:<redacted>@smtp.lab.example : error in connecting to SMTP server`,
+    );
     expect(outcome.error?.deviceText).toContain('%HA_EM-3-FMPD_ERROR: Error executing applet SendSecureEmailEEM statement 0010');
     expect(JSON.stringify(outcome)).not.toContain(e2e.lab.credentials.smtpPassword);
     expect(router.runningConfig().replace(/^! Last configuration change.*\n!\n/m, '')).toBe(before);

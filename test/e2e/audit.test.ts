@@ -54,7 +54,13 @@ describe('audit of a lab fleet in known states', () => {
     expect(rollout.exitCode).toBe(0);
 
     e2e.lab.device('lab-r003').router.state.pki.trustpoints.delete('LAB-Lab-Root-R1-CA-1C3');
-    const expired = issue({ subject: 'Old Corp Root', key: testKey('rsa', 'audit-old'), ca: true, notBefore: new Date(Date.now() - 800 * DAY), notAfter: new Date(Date.now() - 35 * DAY) });
+    const expired = issue({
+      subject: 'Old Corp Root',
+      key: testKey('rsa', 'audit-old'),
+      ca: true,
+      notBefore: new Date(Date.now() - 800 * DAY),
+      notAfter: new Date(Date.now() - 35 * DAY),
+    });
     e2e.lab.device('lab-r004').router.seedCertificate('OLD-CORP-ROOT', expired.der);
     const r005 = e2e.lab.device('lab-r005').router.state;
     const applet = r005.eem.applets.get('SendSecureEmailEEM');
@@ -90,13 +96,34 @@ describe('audit of a lab fleet in known states', () => {
     const json = join(e2e.dir, 'audit.jsonl');
     const prom = join(e2e.dir, 'certagent.prom');
     const html = join(e2e.dir, 'audit.html');
-    const code = await auditCommand(deps(out, err)).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--json', json, '--prometheus', prom, '--html', html, '--progress', 'lines', '--concurrency', '3']);
+    const code = await auditCommand(deps(out, err)).run([
+      '-i',
+      e2e.inventoryFile,
+      '-p',
+      e2e.playbookFile,
+      '--json',
+      json,
+      '--prometheus',
+      prom,
+      '--html',
+      html,
+      '--progress',
+      'lines',
+      '--concurrency',
+      '3',
+    ]);
     expect(err.text).not.toContain('reporter');
     expect(code).toBe(1);
 
     const records = parseAuditReport(readFileSync(json, 'utf8'));
     expect(records[0]).toMatchObject({ type: 'audit', format: 'certagent-audit/1', devices: names });
-    expect(records[records.length - 1]).toMatchObject({ type: 'summary', devices: 6, up: 5, withFindings: 4, findings: { drift: 1, expired: 1, 'mail-failing': 1, unreachable: 1 } });
+    expect(records[records.length - 1]).toMatchObject({
+      type: 'summary',
+      devices: 6,
+      up: 5,
+      withFindings: 4,
+      findings: { drift: 1, expired: 1, 'mail-failing': 1, unreachable: 1 },
+    });
     const audits = new Map(records.flatMap((r) => (r.type === 'device' ? [[r.device, r as DeviceAudit] as const] : [])));
     const kinds = Object.fromEntries(names.map((n) => [n, audits.get(n)?.findings.map((f) => `${f.kind}${f.trustpoint ? ` ${f.trustpoint}` : ''}`)]));
     expect(kinds).toEqual({
@@ -107,7 +134,9 @@ describe('audit of a lab fleet in known states', () => {
       'lab-r005': ['mail-failing'],
       'lab-r006': ['unreachable'],
     });
-    expect(audits.get('lab-r003')?.drift).toEqual([expect.stringMatching(/^trustpoint LAB-Lab-Root-R1-CA-1C3 missing \(cn=Lab Root R1 CA 1C3, serial [0-9A-F]+, SHA1 [0-9A-F ]+\)$/)]);
+    expect(audits.get('lab-r003')?.drift).toEqual([
+      expect.stringMatching(/^trustpoint LAB-Lab-Root-R1-CA-1C3 missing \(cn=Lab Root R1 CA 1C3, serial [0-9A-F]+, SHA1 [0-9A-F ]+\)$/),
+    ]);
     expect(audits.get('lab-r001')).toMatchObject({ up: true, mail: { state: 'ok' }, drift: [] });
     expect(audits.get('lab-r001')?.trustpoints.map((t) => [t.name, t.certificates.map((c) => `${c.role} ${c.subjectCn ?? ''}`)])).toEqual([
       ['LAB-Lab-Root-R1', ['ca Lab Root R1']],
@@ -116,7 +145,9 @@ describe('audit of a lab fleet in known states', () => {
     ]);
     const r004 = audits.get('lab-r004');
     expect(r004?.soonestExpiry?.trustpoint).toBe('OLD-CORP-ROOT');
-    expect(r004?.findings[0]?.message).toMatch(/^OLD-CORP-ROOT: the CA certificate cn=Old Corp Root \(serial [0-9A-F]+\) expired on \d{4}-\d\d-\d\d \(3[45] days ago\)/);
+    expect(r004?.findings[0]?.message).toMatch(
+      /^OLD-CORP-ROOT: the CA certificate cn=Old Corp Root \(serial [0-9A-F]+\) expired on \d{4}-\d\d-\d\d \(3[45] days ago\)/,
+    );
     const r005 = audits.get('lab-r005');
     expect(r005?.mail.state).toBe('failing');
     expect(r005?.mail.lastFailure?.reason).toBe('error in connecting to SMTP server');
@@ -131,7 +162,11 @@ describe('audit of a lab fleet in known states', () => {
       const sent = entries.slice(entries.length - (log.total - (logged.get(device.name) ?? 0))).map((c) => c.text);
       if (device.name === 'lab-r006') expect(sent).toEqual([]);
       // Session setup (`terminal length 0`, ...) and `exit` at the end aside.
-      else expect(sent.filter((c) => !c.startsWith('terminal ') && c !== 'exit')).toEqual(['show running-config | section crypto pki|event manager|ip host', 'show logging | include %HA_EM']);
+      else
+        expect(sent.filter((c) => !c.startsWith('terminal ') && c !== 'exit')).toEqual([
+          'show running-config | section crypto pki|event manager|ip host',
+          'show logging | include %HA_EM',
+        ]);
       expect(log.configuring).toBe(configuring.get(device.name));
       expect(device.router.runningConfig()).toBe(before.get(device.name));
     }
@@ -142,10 +177,20 @@ describe('audit of a lab fleet in known states', () => {
     expect(names.map((n) => sample(metrics, 'certagent_device_up', { device: n }))).toEqual([1, 1, 1, 1, 1, 0]);
     expect(names.map((n) => sample(metrics, 'certagent_mail_ok', { device: n }))).toEqual([1, 1, 1, 1, 0, undefined]);
     expect(names.map((n) => sample(metrics, 'certagent_device_drift', { device: n }))).toEqual([0, 0, 1, 0, 0, undefined]);
-    expect(sample(metrics, 'certagent_certificate_expired', { device: 'lab-r004', trustpoint: 'OLD-CORP-ROOT', role: 'ca', subject_CN: 'Old Corp Root', issuer_CN: 'Old Corp Root' })).toBe(1);
+    expect(
+      sample(metrics, 'certagent_certificate_expired', {
+        device: 'lab-r004',
+        trustpoint: 'OLD-CORP-ROOT',
+        role: 'ca',
+        subject_CN: 'Old Corp Root',
+        issuer_CN: 'Old Corp Root',
+      }),
+    ).toBe(1);
     expect(sample(metrics, 'certagent_certificate_expired', { device: 'lab-r001', trustpoint: 'LAB-Lab-Root-R1', subject_CN: 'Lab Root R1' })).toBe(0);
     const notAfter = r004?.soonestExpiry?.notAfter ?? '';
-    expect(sample(metrics, 'certagent_certificate_not_after_timestamp_seconds', { device: 'lab-r004', trustpoint: 'OLD-CORP-ROOT' })).toBe(Date.parse(notAfter) / 1000);
+    expect(sample(metrics, 'certagent_certificate_not_after_timestamp_seconds', { device: 'lab-r004', trustpoint: 'OLD-CORP-ROOT' })).toBe(
+      Date.parse(notAfter) / 1000,
+    );
     expect(metrics).not.toContain('SLA-TrustPoint');
     expect(sample(metrics, 'certagent_audit_devices')).toBe(6);
 
@@ -162,7 +207,14 @@ describe('audit of a lab fleet in known states', () => {
     const browser = await startBrowser();
     try {
       const { page, problems, requests } = await openReport(browser, html);
-      expect(await page.locator('#devices tbody tr td:first-child').allTextContents()).toEqual(['lab-r004', 'lab-r003', 'lab-r005', 'lab-r006', 'lab-r001', 'lab-r002']);
+      expect(await page.locator('#devices tbody tr td:first-child').allTextContents()).toEqual([
+        'lab-r004',
+        'lab-r003',
+        'lab-r005',
+        'lab-r006',
+        'lab-r001',
+        'lab-r002',
+      ]);
       expect(await page.locator('#timeline rect').count()).toBe(54);
       expect(await page.locator('main').textContent()).toContain('OLD-CORP-ROOT: the CA certificate cn=Old Corp Root');
       await page.screenshot({ path: join(e2e.dir, 'audit.png'), fullPage: true });
@@ -176,8 +228,22 @@ describe('audit of a lab fleet in known states', () => {
   it('rollout --html: the run as a page with the changes and the redacted commands sent', async () => {
     const html = join(e2e.dir, 'rollout.html');
     const out = new Capture();
-    const code = await rolloutCommand({ ...deps(out, new Capture()), fleet: { retry: { retries: 0 }, pollIntervalMs: 50, session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } } }).run([
-      '-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--limit', 'lab-r003', '--html', html, '--progress', 'none', '--journal', join(e2e.dir, 'journal.jsonl'),
+    const code = await rolloutCommand({
+      ...deps(out, new Capture()),
+      fleet: { retry: { retries: 0 }, pollIntervalMs: 50, session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } },
+    }).run([
+      '-i',
+      e2e.inventoryFile,
+      '-p',
+      e2e.playbookFile,
+      '--limit',
+      'lab-r003',
+      '--html',
+      html,
+      '--progress',
+      'none',
+      '--journal',
+      join(e2e.dir, 'journal.jsonl'),
     ]);
     expect(code).toBe(0);
     const text = readFileSync(html, 'utf8');
@@ -199,10 +265,14 @@ describe('audit of a lab fleet in known states', () => {
 
   it('exits 0 when nothing is found, and 2 on bad input without touching a router', async () => {
     const out = new Capture();
-    expect(await auditCommand(deps(out, new Capture())).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--limit', 'lab-r001,lab-r002', '--progress', 'none'])).toBe(0);
+    expect(
+      await auditCommand(deps(out, new Capture())).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--limit', 'lab-r001,lab-r002', '--progress', 'none']),
+    ).toBe(0);
     expect(out.text).toContain('audit: 2 devices, 2 reached, 0 with findings');
     const total = e2e.lab.devices.map((d) => d.router.state.commands.total);
-    await expect(auditCommand(deps(new Capture(), new Capture())).run(['-i', e2e.inventoryFile, '--warn-before', 'soon'])).rejects.toThrow(/--warn-before must be a duration like 30d/);
+    await expect(auditCommand(deps(new Capture(), new Capture())).run(['-i', e2e.inventoryFile, '--warn-before', 'soon'])).rejects.toThrow(
+      /--warn-before must be a duration like 30d/,
+    );
     const err = new Capture();
     expect(await auditCommand(deps(new Capture(), err)).run(['-i', join(e2e.dir, 'missing.yaml')])).toBe(2);
     expect(err.text).toContain('missing.yaml');
@@ -215,7 +285,13 @@ describe('audit over NETCONF', () => {
   beforeAll(async () => {
     e2e = await startE2eLab({ devices: 2, netconf: true });
     await e2e.lab.writeInventory(e2e.inventoryFile, { transport: 'netconf' });
-    const expired = issue({ subject: 'Old Corp Root', key: testKey('rsa', 'audit-old'), ca: true, notBefore: new Date(Date.now() - 800 * DAY), notAfter: new Date(Date.now() - 35 * DAY) });
+    const expired = issue({
+      subject: 'Old Corp Root',
+      key: testKey('rsa', 'audit-old'),
+      ca: true,
+      notBefore: new Date(Date.now() - 800 * DAY),
+      notAfter: new Date(Date.now() - 35 * DAY),
+    });
     e2e.lab.device('lab-r002').router.seedCertificate('OLD-CORP-ROOT', expired.der);
   });
   afterAll(async () => {
@@ -241,10 +317,20 @@ describe('audit over NETCONF', () => {
         ['lab-r002', 'netconf', true, ['expired']],
       ]),
     );
-    expect(audits.find((a) => a.device === 'lab-r002')?.trustpoints.map((t) => [t.name, t.certificates[0]?.subjectCn])).toEqual([['OLD-CORP-ROOT', 'Old Corp Root']]);
+    expect(audits.find((a) => a.device === 'lab-r002')?.trustpoints.map((t) => [t.name, t.certificates[0]?.subjectCn])).toEqual([
+      ['OLD-CORP-ROOT', 'Old Corp Root'],
+    ]);
     for (const device of e2e.lab.devices) {
-      const ops = device.router.state.commands.entries().map((c) => `${c.mode === 'netconf' ? 'netconf ' : ''}${c.text}`).filter((c) => !c.startsWith('terminal ') && c !== 'exit');
-      expect(ops).toEqual(['netconf get-config', 'show running-config | section crypto pki certificate chain|event manager applet', 'show logging | include %HA_EM', 'netconf close-session']);
+      const ops = device.router.state.commands
+        .entries()
+        .map((c) => `${c.mode === 'netconf' ? 'netconf ' : ''}${c.text}`)
+        .filter((c) => !c.startsWith('terminal ') && c !== 'exit');
+      expect(ops).toEqual([
+        'netconf get-config',
+        'show running-config | section crypto pki certificate chain|event manager applet',
+        'show logging | include %HA_EM',
+        'netconf close-session',
+      ]);
     }
     expect(e2e.lab.devices.map((d) => [d.router.runningConfig(), d.router.state.commands.configuring])).toEqual(before);
   });

@@ -67,14 +67,27 @@ describe('facts from fingerprints when nothing changed', () => {
   it('when one certificate changes, reads the hex of that trustpoint only and never touches the identical ones', async () => {
     const current = await resolveDesired(await e2e.playbook());
     const swapped = 'LAB-smtp.lab.example';
-    const other = parseCertificate(issue({ subject: [['o', 'certagent test'], ['cn', 'Swapped Mail CA']], key: testKey('ec', 'cheap-facts-swap'), ca: true }).der);
+    const other = parseCertificate(
+      issue({
+        subject: [
+          ['o', 'certagent test'],
+          ['cn', 'Swapped Mail CA'],
+        ],
+        key: testKey('ec', 'cheap-facts-swap'),
+        ca: true,
+      }).der,
+    );
     // No proof: this is about what is read and touched, and the mail server keeps serving the old chain.
     const { verify: _proof, ...rest } = current;
     const desired: DesiredState = { ...rest, trustpoints: current.trustpoints.map((t) => (t.name === swapped ? { ...t, cert: other } : t)) };
     const identical = desired.trustpoints.filter((t) => t.name !== swapped).map((t) => t.name);
     expect(identical.length).toBeGreaterThan(0);
     const router = e2e.lab.device('lab-r001').router;
-    const stanzas = (name: string) => router.runningConfig().split(/\n(?=\S)/).filter((s) => s.startsWith(`crypto pki trustpoint ${name}\n`) || s.startsWith(`crypto pki certificate chain ${name}\n`));
+    const stanzas = (name: string) =>
+      router
+        .runningConfig()
+        .split(/\n(?=\S)/)
+        .filter((s) => s.startsWith(`crypto pki trustpoint ${name}\n`) || s.startsWith(`crypto pki certificate chain ${name}\n`));
     const before = identical.map(stanzas);
     expect(before.every((s) => s.length === 2)).toBe(true);
     const { reporter, exitCode, transcripts } = await run('rotate', desired);

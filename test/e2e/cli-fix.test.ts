@@ -91,7 +91,22 @@ describe('rollout, plan and fix from the command line', () => {
     const log = join(dir, 'run.log');
     const transcripts = join(dir, 'transcripts');
     expect(
-      await rolloutCommand(fresh()).run(['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--json', json, '--log-file', log, '--transcripts', transcripts, '--progress', 'lines', '-v', '-v']),
+      await rolloutCommand(fresh()).run([
+        '-i',
+        e2e.inventoryFile,
+        '-p',
+        e2e.playbookFile,
+        '--json',
+        json,
+        '--log-file',
+        log,
+        '--transcripts',
+        transcripts,
+        '--progress',
+        'lines',
+        '-v',
+        '-v',
+      ]),
     ).toBe(0);
     const report = readFileSync(json, 'utf8') + readFileSync(log, 'utf8') + readFileSync(join(transcripts, 'lab-r001.log'), 'utf8');
     expect(report).toContain('event manager environment _email_server');
@@ -109,14 +124,20 @@ describe('rollout, plan and fix from the command line', () => {
     await onRouter('lab-r002', async (s) => {
       await s.interact([{ send: 'configure terminal', expect: [] }, ...removeTrustpointDialog('LAB-Lab-Root-R1'), { send: 'end', expect: [] }]);
       await s.sendConfig(trustpointConfigLines({ name: 'LAB-Lab-Root-R1', chainValidation: 'stop' }));
-      await s.interact([{ send: 'configure terminal', expect: [] }, ...authenticateDialog('LAB-Lab-Root-R1', wrongRoot?.der ?? Buffer.alloc(0), () => true), { send: 'end', expect: [] }]);
+      await s.interact([
+        { send: 'configure terminal', expect: [] },
+        ...authenticateDialog('LAB-Lab-Root-R1', wrongRoot?.der ?? Buffer.alloc(0), () => true),
+        { send: 'end', expect: [] },
+      ]);
     });
     const mailsBefore = e2e.lab.mail.messages().length;
 
     // A dry run diagnoses and shows the repair without touching the router.
     const broken = e2e.lab.device('lab-r001').router.runningConfig();
     const dry = join(mkdtempSync(join(e2e.dir, 'fix-')), 'dry.jsonl');
-    expect(await fixCommand(fresh()).run(['lab-r001', '-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--dry-run', '--json', dry, '--progress', 'none'])).toBe(0);
+    expect(await fixCommand(fresh()).run(['lab-r001', '-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--dry-run', '--json', dry, '--progress', 'none'])).toBe(
+      0,
+    );
     expect(out.text).toContain('crypto pki authenticate LAB-Lab-Root-R1-CA-1C3');
     expect(readFileSync(dry, 'utf8')).toMatch(/Missing chain member: trustpoint LAB-Lab-Root-R1-CA-1C3/);
     expect(e2e.lab.device('lab-r001').router.runningConfig()).toBe(broken);

@@ -72,7 +72,9 @@ describe('a configuration lock held by another session', () => {
     expect(exitCode).toBe(1);
     const outcome = reporter.outcome('lab-r001');
     expect(outcome.result).toBe('failed');
-    expect(outcome.error?.message).toMatch(/lab-r001: configuration locked: Configuration mode is locked by process '\d+' user '[^']+' from terminal '\d+'\. Please try later\.; retry later/);
+    expect(outcome.error?.message).toMatch(
+      /lab-r001: configuration locked: Configuration mode is locked by process '\d+' user '[^']+' from terminal '\d+'\. Please try later\.; retry later/,
+    );
     expect(outcome.changes).toEqual([]);
     expect(router ? config(router) : '').toBe(before);
   });

@@ -12,7 +12,10 @@ import type { E2eLab } from './helpers.js';
 describe('failure at configure terminal', () => {
   let e2e: E2eLab;
   beforeAll(async () => {
-    e2e = await startE2eLab({ devices: 2, faults: { 'lab-r001': { dropAtCommand: 'configure terminal' }, 'lab-r002': { hangAtCommand: 'configure terminal' } } });
+    e2e = await startE2eLab({
+      devices: 2,
+      faults: { 'lab-r001': { dropAtCommand: 'configure terminal' }, 'lab-r002': { hangAtCommand: 'configure terminal' } },
+    });
   });
   afterAll(async () => {
     await e2e?.stop();

@@ -99,11 +99,34 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
     return runCommand(rolloutCommand, device, ...extra);
   }
 
-  async function runCommand(command: (d: WorkflowCommandDeps) => Command, device: string, ...extra: string[]): Promise<{ code: number; outcome: DeviceOutcome; transcript: string; shown: string }> {
+  async function runCommand(
+    command: (d: WorkflowCommandDeps) => Command,
+    device: string,
+    ...extra: string[]
+  ): Promise<{ code: number; outcome: DeviceOutcome; transcript: string; shown: string }> {
     const run = mkdtempSync(join(dir, 'run-'));
     const json = join(run, 'report.jsonl');
-    const code = await command(deps()).run(['-i', inventoryFile, '-p', playbookFile, '--limit', device, '--json', json, '--transcripts', run, '--journal', join(run, 'journal.jsonl'), '--progress', 'none', ...extra]);
-    const records = readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string } & DeviceOutcome);
+    const code = await command(deps()).run([
+      '-i',
+      inventoryFile,
+      '-p',
+      playbookFile,
+      '--limit',
+      device,
+      '--json',
+      json,
+      '--transcripts',
+      run,
+      '--journal',
+      join(run, 'journal.jsonl'),
+      '--progress',
+      'none',
+      ...extra,
+    ]);
+    const records = readFileSync(json, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string } & DeviceOutcome);
     const outcome = records.find((r) => r.type === 'device' && r.device === device);
     if (!outcome) throw new Error(`no outcome for ${device}: ${stderr.text}`);
     return { code, outcome, transcript: readFileSync(join(run, `${device}.log`), 'utf8'), shown: stdout.text + stderr.text };
@@ -119,7 +142,13 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
     const { code, outcome, transcript } = await rollout('lab-r001', '--dry-run');
     expect(code).toBe(0);
     expect(outcome.result).toBe('planned');
-    expect(outcome.commands).toEqual(expect.arrayContaining(['crypto pki authenticate CCM-cert-02', 'crypto signaling default trustpoint sip-trunk-cert', 'session target ipv4:10.72.86.74:5061']));
+    expect(outcome.commands).toEqual(
+      expect.arrayContaining([
+        'crypto pki authenticate CCM-cert-02',
+        'crypto signaling default trustpoint sip-trunk-cert',
+        'session target ipv4:10.72.86.74:5061',
+      ]),
+    );
     expect(lines(outcome)).toContain(`export ${exportDir('lab-r001')}/sip-trunk-cert-ca.pem to write`);
     expect(lab.device('lab-r001').router.runningConfig()).toBe(before);
     expect(existsSync(exportDir('lab-r001'))).toBe(false);
@@ -130,7 +159,9 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
   it('installs CCM-cert-02, exports the identity, configures the trunk, sees it Established and saves', async () => {
     const { code, outcome, transcript, shown } = await rollout('lab-r001');
     expect(shown).toMatch(/^lab-r001 +changed +trustpoint CCM-cert-02 created/m);
-    expect(shown).toContain(`upload ${exportDir('lab-r001')}/sip-trunk-cert-ca.pem and ${exportDir('lab-r001')}/sip-trunk-cert.pem to CUCM's CallManager-trust`);
+    expect(shown).toContain(
+      `upload ${exportDir('lab-r001')}/sip-trunk-cert-ca.pem and ${exportDir('lab-r001')}/sip-trunk-cert.pem to CUCM's CallManager-trust`,
+    );
     expect(outcome.error).toBeUndefined();
     // Session set-up, facts, voice facts, export, baseline, the trustpoint, one write of the voice lines, checks, save.
     expect(outcome.roundTrips).toBeLessThanOrEqual(30);
@@ -214,7 +245,9 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
     const { code, outcome } = await runCommand(rotateCommand, 'lab-r001');
     expect(code).toBe(0);
     expect(outcome.result).toBe('unchanged');
-    expect(outcome.diagnoses).toContain('the CUBE configuration differs from the playbook (dial-peer voice 100); this command changes certificates only: run certagent rollout');
+    expect(outcome.diagnoses).toContain(
+      'the CUBE configuration differs from the playbook (dial-peer voice 100); this command changes certificates only: run certagent rollout',
+    );
     expect(lines(outcome)).toContain(`tls trunk ${CUCM}:5061 established`);
     expect(device.router.runningConfig()).toBe(before);
     expect(before).toContain(' description edited by hand\n');
@@ -233,7 +266,10 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
     expect(outcome.error?.message).toContain("CUCM's CallManager-trust does not hold the CUBE certificate (and its CA)");
     expect(outcome.error?.deviceText).toMatch(/TLS client handshake failures [1-9]/);
     expect(outcome.diagnoses).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^TLS handshake with 10\.72\.86\.74:5061 failed/), expect.stringMatching(/^upload .*sip-trunk-cert-ca\.pem and .*sip-trunk-cert\.pem to CUCM's CallManager-trust/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^TLS handshake with 10\.72\.86\.74:5061 failed/),
+        expect.stringMatching(/^upload .*sip-trunk-cert-ca\.pem and .*sip-trunk-cert\.pem to CUCM's CallManager-trust/),
+      ]),
     );
     expect(lines(outcome)).toEqual([
       'dial-peer voice 100 restored',

@@ -83,7 +83,9 @@ describe('faults during a rollout', () => {
     const refused = reporter.outcome('lab-r003');
     expect(refused.result).toBe('rolled-back');
     expect(refused.error?.step).toBe('crypto pki authenticate LAB-Lab-Root-R1-CA-1C3');
-    expect(refused.error?.deviceText).toBe('Trustpoint fingerprint must be supplied.\nTrustpoint CA certificate is rejected. Abort.\n% Error in saving certificate: status = FAIL');
+    expect(refused.error?.deviceText).toBe(
+      'Trustpoint fingerprint must be supplied.\nTrustpoint CA certificate is rejected. Abort.\n% Error in saving certificate: status = FAIL',
+    );
     expect(refused.error?.hint).toMatch(/--pin-fingerprints/);
     for (const name of ['lab-r001', 'lab-r002', 'lab-r003']) expect(transcripts[name]).not.toContain('write memory');
   });

@@ -74,7 +74,10 @@ export async function waitForJournal(path: string, what: string, ok: (records: J
   for (;;) {
     const records = journalRecords(path);
     if (ok(records)) return records;
-    if (Date.now() > deadline) throw new Error(`journal ${path}: no ${what} within ${timeoutMs} ms; records: ${records.map((r) => r.type + ('device' in r ? ` ${r.device}` : '')).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `journal ${path}: no ${what} within ${timeoutMs} ms; records: ${records.map((r) => r.type + ('device' in r ? ` ${r.device}` : '')).join(', ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

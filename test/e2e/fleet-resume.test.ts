@@ -22,7 +22,19 @@ describe('interrupted fleet runs', () => {
     e2e = undefined;
   });
 
-  const rolloutArgs = (e: E2eLab, ...more: string[]): string[] => ['rollout', '-i', e.inventoryFile, '-p', e.playbookFile, '--concurrency', '2', '--progress', 'none', '-q', ...more];
+  const rolloutArgs = (e: E2eLab, ...more: string[]): string[] => [
+    'rollout',
+    '-i',
+    e.inventoryFile,
+    '-p',
+    e.playbookFile,
+    '--concurrency',
+    '2',
+    '--progress',
+    'none',
+    '-q',
+    ...more,
+  ];
 
   it('after kill -9 mid-run, --resume redoes only the unfinished devices and the first report holds every finished one', async () => {
     const e = (e2e = await startE2eLab({ devices: 6, latency: { commandMs: 15 } }));
@@ -51,7 +63,8 @@ describe('interrupted fleet runs', () => {
     // A device killed after its changes but before the save reads as unchanged now, and is saved all the same.
     for (const d of secondReport.devices) {
       expect(['changed', 'unchanged']).toContain(d.result);
-      if (d.result === 'unchanged') expect(d.changes).toContainEqual({ object: 'startup-config', action: 'saved', detail: 'the device was under way when an earlier run stopped' });
+      if (d.result === 'unchanged')
+        expect(d.changes).toContainEqual({ object: 'startup-config', action: 'saved', detail: 'the device was under way when an earlier run stopped' });
     }
     // Running and saved: a device killed between its changes and 'write memory' was saved by the resumed run.
     for (const device of e.lab.devices) {
@@ -77,7 +90,11 @@ describe('interrupted fleet runs', () => {
     const journal = join(e.dir, 'journal.jsonl');
     const report = join(e.dir, 'report.jsonl');
     const run = runCli(rolloutArgs(e, '--journal', journal, '--json', report), e.env, e.dir);
-    const seen = await waitForJournal(journal, 'a finished device with another under way', (r) => finishedIn(r).length >= 1 && startedIn(r).length > finishedIn(r).length);
+    const seen = await waitForJournal(
+      journal,
+      'a finished device with another under way',
+      (r) => finishedIn(r).length >= 1 && startedIn(r).length > finishedIn(r).length,
+    );
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(1);
 
@@ -97,7 +114,12 @@ describe('interrupted fleet runs', () => {
     const records = journalRecords(journal);
     expect(records.at(-1)).toMatchObject({ type: 'end', reason: 'stopped: SIGTERM received' });
     const journaled = finishedIn(records);
-    expect(journaled.sort()).toEqual(parsed.devices.filter((d) => d.result !== 'skipped').map((d) => d.device).sort());
+    expect(journaled.sort()).toEqual(
+      parsed.devices
+        .filter((d) => d.result !== 'skipped')
+        .map((d) => d.device)
+        .sort(),
+    );
     expect(run.stderr()).toContain(`journal ${journal}`);
   });
 });

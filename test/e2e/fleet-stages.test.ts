@@ -128,7 +128,9 @@ describe('fleet stages', () => {
     const outcome = reporter.outcome('lab-r001');
     expect(['failed', 'rolled-back']).toContain(outcome.result);
     // Passed between two steps, or during one (whose wait then ends at once).
-    expect(outcome.error?.message).toMatch(/^lab-r001: (?:stopped waiting for '[^']*': lab-r001: )?the device deadline of 1\.5 s passed; no further step was started/);
+    expect(outcome.error?.message).toMatch(
+      /^lab-r001: (?:stopped waiting for '[^']*': lab-r001: )?the device deadline of 1\.5 s passed; no further step was started/,
+    );
     expect(e.lab.device('lab-r001').router.runningConfig()).not.toContain('crypto pki trustpoint LAB-');
     expect(result.exitCode).toBe(1);
   });

@@ -67,7 +67,9 @@ describe('garbled facts never change a router', () => {
       expect(outcome.result).toBe('failed');
       expect(outcome.changes).toEqual([]);
       expect(outcome.error?.step).toBe('plan');
-      expect(outcome.error?.message).toMatch(/^lab-r001: could not read trustpoint \S+'s certificate from the device: certificate \w+: line \d+ " {2}[0-9A-F ]+\*\w{3} [ \d]\d [\d:.]+: %.*" is not certificate hex$/);
+      expect(outcome.error?.message).toMatch(
+        /^lab-r001: could not read trustpoint \S+'s certificate from the device: certificate \w+: line \d+ " {2}[0-9A-F ]+\*\w{3} [ \d]\d [\d:.]+: %.*" is not certificate hex$/,
+      );
       expect(outcome.error?.hint).toMatch(/nothing was changed/);
       expect(reporter.lines.filter((l) => l.startsWith('lab-r001: ') && /configure|remove|authenticate|roll back/.test(l))).toEqual([]);
       expect(config(garbled)).toBe(before);

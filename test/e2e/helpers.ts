@@ -29,7 +29,10 @@ export async function startE2eLab(options: Partial<LabOptions> = {}): Promise<E2
   const inventoryFile = await lab.writeInventory(join(dir, 'inventory.yaml'));
   const playbookFile = await lab.writePlaybook(join(dir, 'playbook.yaml'));
   const text = readFileSync(playbookFile, 'utf8');
-  writeFileSync(playbookFile, text.replace(/subject: .*/, 'subject: certagent proof $_none_arg1').replace(/wait_for_log_seconds: \d+/, 'wait_for_log_seconds: 15'));
+  writeFileSync(
+    playbookFile,
+    text.replace(/subject: .*/, 'subject: certagent proof $_none_arg1').replace(/wait_for_log_seconds: \d+/, 'wait_for_log_seconds: 15'),
+  );
   const c = lab.credentials;
   const env: Record<string, string> = {
     [LAB_ENV.password]: c.password,

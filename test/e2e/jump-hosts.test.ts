@@ -79,7 +79,9 @@ describe('rollout through a two-hop chain of OpenSSH jump hosts', () => {
       spy.mockRestore();
     }
     const u = first.username;
-    expect(logged.join('\n')).toContain(`path: ${u}@127.0.0.1:${first.port} -> ${u}@127.0.0.1:${second.port} -> lab-r001 (127.0.0.1:${e2e.lab.devices[0]?.port})`);
+    expect(logged.join('\n')).toContain(
+      `path: ${u}@127.0.0.1:${first.port} -> ${u}@127.0.0.1:${second.port} -> lab-r001 (127.0.0.1:${e2e.lab.devices[0]?.port})`,
+    );
   });
 
   it('rolls back the device under way when the first jump host dies, and finishes the rest once it is back', async () => {
@@ -113,7 +115,11 @@ describe('rollout through a two-hop chain of OpenSSH jump hosts', () => {
   it('rolls out the rest with one login per jump host, then finds nothing to change', async () => {
     const before = [logins(first), logins(second)];
     const { reporter, exitCode, transcript } = await run({ concurrency: 3 });
-    expect(reporter.outcomes.map((o) => `${o.device} ${o.result} ${o.error?.message ?? ''}`).sort()).toEqual(['lab-r001 changed ', 'lab-r002 unchanged ', 'lab-r003 unchanged ']);
+    expect(reporter.outcomes.map((o) => `${o.device} ${o.result} ${o.error?.message ?? ''}`).sort()).toEqual([
+      'lab-r001 changed ',
+      'lab-r002 unchanged ',
+      'lab-r003 unchanged ',
+    ]);
     // lab-r003 asked for the account in the shell; lab-r002's banners went by without being taken for prompts.
     expect(transcript('lab-r003')).toMatch(/User Access Verification\n\nUsername: admin\nPassword: /);
     expect(transcript('lab-r003')).not.toContain(e2e.lab.credentials.password);
@@ -135,7 +141,11 @@ describe('rollout through a two-hop chain of OpenSSH jump hosts', () => {
   it('rotates every release after the mail server changes its chain, the 26.x router pinning the new CAs', async () => {
     await e2e.lab.rotateMailChain();
     const { reporter, exitCode } = await run({ command: 'rotate', planOptions: rotatePlanOptions(), concurrency: 3 });
-    expect(reporter.outcomes.map((o) => `${o.device} ${o.result} ${o.error?.message ?? ''}`).sort()).toEqual(['lab-r001 changed ', 'lab-r002 changed ', 'lab-r003 changed ']);
+    expect(reporter.outcomes.map((o) => `${o.device} ${o.result} ${o.error?.message ?? ''}`).sort()).toEqual([
+      'lab-r001 changed ',
+      'lab-r002 changed ',
+      'lab-r003 changed ',
+    ]);
     expect(exitCode).toBe(0);
     expect(e2e.lab.devices[2]!.router.runningConfig()).toMatch(/crypto pki trustpoint LAB-Lab-Root-R2\n(?: .*\n)* fingerprint [0-9A-F]{40}\n/);
     expect(e2e.lab.devices[1]!.router.runningConfig()).not.toMatch(/^ fingerprint /m);

@@ -51,11 +51,31 @@ describe('certagent lab --cube: the CUBE sequence through the CLI', () => {
   async function rollout(name: string): Promise<{ code: number; text: string; outcome: Outcome }> {
     let text = '';
     const sink = { write: (chunk: string) => void (text += chunk) };
-    const command = rolloutCommand({ secrets: { env: (n) => env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) }, stdout: sink, stderr: sink });
+    const command = rolloutCommand({
+      secrets: { env: (n) => env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) },
+      stdout: sink,
+      stderr: sink,
+    });
     const report = join(cwd, `${name}.jsonl`);
     const at = (file: string) => join(cwd, file);
-    const code = await command.run(['-i', at('.lab/inventory.yaml'), '-p', at('.lab/cube-playbook.yaml'), '--limit', 'cube', '--progress', 'lines', '--json', report, '--journal', at(`${name}.journal`)]);
-    const records = readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Outcome);
+    const code = await command.run([
+      '-i',
+      at('.lab/inventory.yaml'),
+      '-p',
+      at('.lab/cube-playbook.yaml'),
+      '--limit',
+      'cube',
+      '--progress',
+      'lines',
+      '--json',
+      report,
+      '--journal',
+      at(`${name}.journal`),
+    ]);
+    const records = readFileSync(report, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Outcome);
     const outcome = records.find((o) => o.type === 'device' && o.device === 'lab-cube001');
     if (!outcome) throw new Error(`no outcome for lab-cube001: ${text}`);
     return { code, text, outcome };
@@ -99,7 +119,9 @@ describe('certagent lab --cube: the CUBE sequence through the CLI', () => {
     const second = await rollout('second.jsonl');
     expect(second.code).toBe(0);
     expect(second.outcome.result).toBe('changed');
-    expect(second.outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual(expect.arrayContaining(['trustpoint CCM-cert-02 created', 'tls trunk 10.72.86.74:5061 established']));
+    expect(second.outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual(
+      expect.arrayContaining(['trustpoint CCM-cert-02 created', 'tls trunk 10.72.86.74:5061 established']),
+    );
     const saved = startup();
     expect(saved).toContain(' session target ipv4:10.72.86.74:5061\n');
     expect(saved).toContain('crypto pki trustpoint CCM-cert-02\n');

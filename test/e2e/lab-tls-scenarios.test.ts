@@ -38,7 +38,7 @@ const EXPECTED: Readonly<Record<ScenarioId, readonly [string | RegExp, string | 
   'name-fqdn': [
     [
       'The server certificate does not name name-fqdn.tls.lab.example (host name): it names www.tls.lab.example.',
-      'Connect to one of the names the certificate carries (www.tls.lab.example), or have the server\'s certificate reissued with name-fqdn.tls.lab.example in its subject alternative names.',
+      "Connect to one of the names the certificate carries (www.tls.lab.example), or have the server's certificate reissued with name-fqdn.tls.lab.example in its subject alternative names.",
     ],
   ],
   'name-ip': [
@@ -53,7 +53,9 @@ const EXPECTED: Readonly<Record<ScenarioId, readonly [string | RegExp, string | 
       "Connect to one of the names the certificate carries, or have the server's certificate reissued with 127.0.0.1 in its subject alternative names.",
     ],
   ],
-  expired: [[/^CN=expired\.tls\.lab\.example \(depth 0\) expired \d\d:\d\d:\d\d UTC [A-Z][a-z]{2} \d{1,2} \d{4} \(1 days ago\)\.$/, 'Renew the server certificate.']],
+  expired: [
+    [/^CN=expired\.tls\.lab\.example \(depth 0\) expired \d\d:\d\d:\d\d UTC [A-Z][a-z]{2} \d{1,2} \d{4} \(1 days ago\)\.$/, 'Renew the server certificate.'],
+  ],
   'incomplete-chain': [
     [
       `The server sent only its own certificate, not the intermediate CA ${INTERMEDIATE} that signed it, so the chain cannot be built up to a root.`,
@@ -117,7 +119,10 @@ describe('certagent lab --tls-scenarios', () => {
       const endpoint = lab.tlsScenarios?.endpoints.find((e) => e.scenario === scenario && e.mode === 'starttls-smtp');
       const playbook = await loadPlaybook(lab.tlsScenarios?.playbooks.get(scenario.id) ?? '', { secrets: sources });
       const server = playbook.eem?.environment['_email_server'];
-      expect({ id: scenario.id, host: server?.kind === 'server' ? server.host : undefined }).toEqual({ id: scenario.id, host: scenario.servername ?? '127.0.0.1' });
+      expect({ id: scenario.id, host: server?.kind === 'server' ? server.host : undefined }).toEqual({
+        id: scenario.id,
+        host: scenario.servername ?? '127.0.0.1',
+      });
       expect(playbook.trustpoints[0]?.source).toMatchObject({ kind: 'probe', host: '127.0.0.1', port: endpoint?.port });
     }
   });
@@ -149,14 +154,31 @@ describe('certagent lab --tls-scenarios', () => {
       stdout: sink,
       stderr: sink,
       fleet: { retry: { retries: 0 }, pollIntervalMs: 50 },
-    }).run(['lab-r001', '-i', inventory, '-p', lab.tlsScenarios?.playbooks.get(scenario) ?? '', '--json', join(run, 'report.jsonl'), '--journal', join(run, 'journal.jsonl'), '--transcripts', run, '--progress', 'none']);
-    const records = readFileSync(join(run, 'report.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string } & DeviceOutcome);
+    }).run([
+      'lab-r001',
+      '-i',
+      inventory,
+      '-p',
+      lab.tlsScenarios?.playbooks.get(scenario) ?? '',
+      '--json',
+      join(run, 'report.jsonl'),
+      '--journal',
+      join(run, 'journal.jsonl'),
+      '--transcripts',
+      run,
+      '--progress',
+      'none',
+    ]);
+    const records = readFileSync(join(run, 'report.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string } & DeviceOutcome);
     const outcome = records.find((r) => r.type === 'device');
     if (!outcome) throw new Error(`no outcome: ${text}`);
     return { code, text, outcome, transcript: readFileSync(join(run, 'lab-r001.log'), 'utf8') };
   }
 
-  it('fix on a router pointed at the expired server explains it in probe\'s words and changes nothing', async () => {
+  it("fix on a router pointed at the expired server explains it in probe's words and changes nothing", async () => {
     const expired = (lab.tlsScenarios?.endpoints ?? []).find((e) => e.scenario.id === 'expired' && e.mode === 'starttls-smtp');
     if (!expired) throw new Error('no expired endpoint');
     const probed = (await probe(expired)).report.diagnoses.find((d) => d.code === 'expired');
@@ -167,7 +189,9 @@ describe('certagent lab --tls-scenarios', () => {
     const { code, text, outcome, transcript } = await fix('expired');
     expect(outcome.diagnoses).toContain(`${probed.summary} ${probed.fix}`);
     expect(outcome.result).toBe('failed');
-    expect(outcome.error?.message).toBe(`lab-r001: nothing changed: the mail server's certificate chain cannot work whatever the device trusts: ${probed.summary}`);
+    expect(outcome.error?.message).toBe(
+      `lab-r001: nothing changed: the mail server's certificate chain cannot work whatever the device trusts: ${probed.summary}`,
+    );
     expect(outcome.error?.hint).toBe('Renew the server certificate. Then run certagent fix again.');
     expect(text).toContain(probed.summary);
     expect(code).toBe(1);
@@ -181,7 +205,9 @@ describe('certagent lab --tls-scenarios', () => {
     const { code, outcome } = await fix('correct');
     expect(outcome.error).toBeUndefined();
     expect(outcome.result).toBe('changed');
-    expect(outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual(expect.arrayContaining(['ip host good.tls.lab.example created', 'applet SendSecureEmailEEM proven']));
+    expect(outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual(
+      expect.arrayContaining(['ip host good.tls.lab.example created', 'applet SendSecureEmailEEM proven']),
+    );
     expect(code).toBe(0);
   });
 });

@@ -60,12 +60,26 @@ describe('NETCONF from the command line', () => {
 
   it('rollout --transport netconf changes every device over NETCONF (exit 0); a re-run from the NETCONF inventory changes nothing', async () => {
     const args = ['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--progress', 'none'];
-    await expect(rolloutCommand(deps(new Capture(), new Capture())).run([...args, '--transport', 'telnet'])).rejects.toThrow(new UsageError("--transport must be ssh or netconf, not 'telnet'"));
+    await expect(rolloutCommand(deps(new Capture(), new Capture())).run([...args, '--transport', 'telnet'])).rejects.toThrow(
+      new UsageError("--transport must be ssh or netconf, not 'telnet'"),
+    );
     const dir = mkdtempSync(join(e2e.dir, 'json-'));
     const json = join(dir, 'report.jsonl');
     const err = new Capture();
     const transcripts = join(dir, 'transcripts');
-    expect(await rolloutCommand(deps(new Capture(), err)).run([...args, '--transport', 'netconf', '--json', json, '--journal', join(dir, 'journal.jsonl'), '--transcripts', transcripts])).toBe(0);
+    expect(
+      await rolloutCommand(deps(new Capture(), err)).run([
+        ...args,
+        '--transport',
+        'netconf',
+        '--json',
+        json,
+        '--journal',
+        join(dir, 'journal.jsonl'),
+        '--transcripts',
+        transcripts,
+      ]),
+    ).toBe(0);
     expect(err.text).not.toMatch(/fail|error/i);
     const report = readFileSync(json, 'utf8');
     expect(report.match(/"result":"changed"/g)).toHaveLength(2);
@@ -75,7 +89,9 @@ describe('NETCONF from the command line', () => {
     }
     // The NETCONF exchanges beside the CLI transcript: what was sent and how it ended, secrets removed.
     const netconfLog = readFileSync(join(transcripts, 'lab-r001.netconf.log'), 'utf8');
-    expect(netconfLog).toMatch(/>> lock running[\s\S]*>> edit-config candidate\n<native [^\n]*<trustpoint nc:operation="create">[\s\S]*<< commit: ok[\s\S]*>> unlock running/);
+    expect(netconfLog).toMatch(
+      />> lock running[\s\S]*>> edit-config candidate\n<native [^\n]*<trustpoint nc:operation="create">[\s\S]*<< commit: ok[\s\S]*>> unlock running/,
+    );
     expect(netconfLog).toContain('<name>_email_server</name><value><redacted></value>');
     expect(readFileSync(join(transcripts, 'lab-r001.log'), 'utf8')).toContain('crypto pki authenticate');
     const c = e2e.lab.credentials;
@@ -104,11 +120,15 @@ describe('NETCONF from the command line', () => {
     const dir = mkdtempSync(join(e2e.dir, 'fix-'));
     const mails = e2e.lab.mail.messages().length;
     const args = ['-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--progress', 'none', '--transport', 'netconf'];
-    expect(await fixCommand(deps(new Capture(), new Capture())).run(['lab-r002', ...args, '--json', join(dir, 'fix.jsonl'), '--journal', join(dir, 'j1.jsonl')])).toBe(0);
+    expect(
+      await fixCommand(deps(new Capture(), new Capture())).run(['lab-r002', ...args, '--json', join(dir, 'fix.jsonl'), '--journal', join(dir, 'j1.jsonl')]),
+    ).toBe(0);
     expect(readFileSync(join(dir, 'fix.jsonl'), 'utf8')).toContain(`Missing chain member: trustpoint ${intermediate}`);
     expect(d.router.runningConfig()).toContain(`crypto pki trustpoint ${intermediate}`);
     expect(e2e.lab.mail.messages().length).toBeGreaterThan(mails);
-    expect(await rotateCommand(deps(new Capture(), new Capture())).run([...args, '--json', join(dir, 'rotate.jsonl'), '--journal', join(dir, 'j2.jsonl')])).toBe(0);
+    expect(
+      await rotateCommand(deps(new Capture(), new Capture())).run([...args, '--json', join(dir, 'rotate.jsonl'), '--journal', join(dir, 'j2.jsonl')]),
+    ).toBe(0);
     expect(readFileSync(join(dir, 'rotate.jsonl'), 'utf8').match(/"result":"unchanged"/g)).toHaveLength(2);
   });
 });

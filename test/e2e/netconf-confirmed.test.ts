@@ -38,7 +38,13 @@ describe('rollout over NETCONF with confirmed commit', () => {
       command: 'rollout',
       desired,
       dryRun: false,
-      open: () => NetconfDeviceSession.open(d, creds, { secrets: desired.secrets.map((s) => s.reveal()), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000, preferRunning }),
+      open: () =>
+        NetconfDeviceSession.open(d, creds, {
+          secrets: desired.secrets.map((s) => s.reveal()),
+          commandTimeoutMs: 5_000,
+          connectTimeoutMs: 5_000,
+          preferRunning,
+        }),
       retry: { retries: 1, minTimeoutMs: 50 },
       reporter,
       pollIntervalMs: 50,

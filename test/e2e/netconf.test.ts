@@ -77,7 +77,13 @@ describe('rollout over NETCONF', () => {
       desired,
       dryRun: options.dryRun ?? false,
       open: () =>
-        NetconfDeviceSession.open(d, creds, { secrets: desired.secrets.map((s) => s.reveal()), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000, lockRetries: 1, lockRetryMs: 50 }),
+        NetconfDeviceSession.open(d, creds, {
+          secrets: desired.secrets.map((s) => s.reveal()),
+          commandTimeoutMs: 5_000,
+          connectTimeoutMs: 5_000,
+          lockRetries: 1,
+          lockRetryMs: 50,
+        }),
       retry: { retries: 1, minTimeoutMs: 50 },
       reporter,
       pollIntervalMs: 50,
@@ -177,7 +183,11 @@ describe('rollout over NETCONF', () => {
 
     const { outcome } = await overNetconf('lab-r002');
     expect(outcome.error).toBeUndefined();
-    expect(outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual([`trustpoint ${rootName} updated`, 'applet SendSecureEmailEEM replaced', 'applet SendSecureEmailEEM proven']);
+    expect(outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual([
+      `trustpoint ${rootName} updated`,
+      'applet SendSecureEmailEEM replaced',
+      'applet SendSecureEmailEEM proven',
+    ]);
     expect(touched(r2.runningConfig())).toEqual(good);
   });
 
@@ -259,7 +269,10 @@ describe('rollout over NETCONF', () => {
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
       hostKey: { pinnedSha256: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
     });
-    await planter.editConfig({ target: 'running', config: nativeConfig([createTrustpointFragment(rootName, { revocationCheck: ['none'], chainValidation: 'stop' })]) });
+    await planter.editConfig({
+      target: 'running',
+      config: nativeConfig([createTrustpointFragment(rootName, { revocationCheck: ['none'], chainValidation: 'stop' })]),
+    });
     expect(parseCliRpcReply((await planter.rpc(configIosCliRpc(caChainLines(rootName, other.serialHex, other.der)))).root).ok).toBe(true);
     await planter.close();
     const before = touched(r3.runningConfig());
@@ -299,14 +312,20 @@ describe('rollout over NETCONF', () => {
     });
     // Removed with its certificate, then made again empty, with the playbook's options.
     await planter.editConfig({ target: 'running', config: nativeConfig([removeTrustpointFragment(intermediate.name)]) });
-    await planter.editConfig({ target: 'running', config: nativeConfig([createTrustpointFragment(intermediate.name, { revocationCheck: ['none'], chainValidation: 'stop' })]) });
+    await planter.editConfig({
+      target: 'running',
+      config: nativeConfig([createTrustpointFragment(intermediate.name, { revocationCheck: ['none'], chainValidation: 'stop' })]),
+    });
     await planter.close();
     // IOS shows an empty chain for a trustpoint without certificates.
     expect(r3.runningConfig()).toMatch(new RegExp(`crypto pki certificate chain ${intermediate.name}\\r?\\n[^ ]`));
 
     const { outcome, reporter } = await overNetconf('lab-r003');
     expect(outcome.error).toBeUndefined();
-    expect(outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual([`trustpoint ${intermediate.name} authenticated`, 'applet SendSecureEmailEEM proven']);
+    expect(outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual([
+      `trustpoint ${intermediate.name} authenticated`,
+      'applet SendSecureEmailEEM proven',
+    ]);
     expect(reporter.lines.filter((l) => l.includes('NETCONF edit') || l.includes('NETCONF remove'))).toEqual([]);
     // The trustpoint made again comes last in the config, as on IOS; otherwise the device is as before.
     expect(blocks(touched(r3.runningConfig()))).toEqual(blocks(good));

@@ -44,7 +44,11 @@ describe('overlapping runs', () => {
       // The other run either found the router busy or came after the first had finished it.
       if (other?.result === 'failed') {
         refusals++;
-        expect(other.error?.message).toMatch(new RegExp(`^${device.name}: device busy: run rollout-\\S+ \\(rollout\\) started at \\d{4}-\\d\\d-\\d\\dT\\S+ by \\d+/\\S+ holds 127\\.0\\.0\\.1:${device.port}; nothing was sent`));
+        expect(other.error?.message).toMatch(
+          new RegExp(
+            `^${device.name}: device busy: run rollout-\\S+ \\(rollout\\) started at \\d{4}-\\d\\d-\\d\\dT\\S+ by \\d+/\\S+ holds 127\\.0\\.0\\.1:${device.port}; nothing was sent`,
+          ),
+        );
         expect(other.roundTrips).toBe(0);
       } else expect(other?.result).toBe('unchanged');
       const running = device.router.runningConfig();
@@ -52,7 +56,13 @@ describe('overlapping runs', () => {
       expect(running).toContain('event manager applet SendSecureEmailEEM');
       expect(running).toContain('event manager environment _email_to noc@lab.example');
       const startup = readFileSync(join(e2e.lab.files.stateDir, 'routers', device.name, 'startup-config'), 'utf8');
-      for (const needed of ['crypto pki trustpoint LAB-Lab-Root-R1\n', 'crypto pki trustpoint LAB-smtp.lab.example\n', 'event manager applet SendSecureEmailEEM', 'ip host smtp.lab.example 127.0.0.1']) expect(startup).toContain(needed);
+      for (const needed of [
+        'crypto pki trustpoint LAB-Lab-Root-R1\n',
+        'crypto pki trustpoint LAB-smtp.lab.example\n',
+        'event manager applet SendSecureEmailEEM',
+        'ip host smtp.lab.example 127.0.0.1',
+      ])
+        expect(startup).toContain(needed);
     }
     expect(refusals).toBeGreaterThan(0);
     expect(codes).toContain(1);
@@ -91,7 +101,9 @@ describe('overlapping runs', () => {
     expect(result.exitCode).toBe(1);
     const outcome = reporter.outcome(device.name);
     expect(outcome.result).toBe('failed');
-    expect(outcome.error?.message).toBe(`${device.name}: changed by someone else since certagent read it (ip host smtp.lab.example differs from before); nothing was applied`);
+    expect(outcome.error?.message).toBe(
+      `${device.name}: changed by someone else since certagent read it (ip host smtp.lab.example differs from before); nothing was applied`,
+    );
     expect(outcome.changes).toEqual([]);
     expect(router?.runningConfig()).toContain('ip host smtp.lab.example 192.0.2.99\n');
   });

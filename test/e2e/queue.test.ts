@@ -33,10 +33,40 @@ describe('a fleet through BullMQ workers on a real Redis', () => {
   let workerEnv: Record<string, string>;
   let coordinatorEnv: Record<string, string>;
 
-  const workerArgs = (): string[] => ['--queue', redis.url, '--redis-password', 'env:REDIS_PASSWORD', '--queues', 'east,west', '--concurrency', '3', '--lock-duration', '5s', '--stalled-interval', '2s', '--max-stalled', '2'];
+  const workerArgs = (): string[] => [
+    '--queue',
+    redis.url,
+    '--redis-password',
+    'env:REDIS_PASSWORD',
+    '--queues',
+    'east,west',
+    '--concurrency',
+    '3',
+    '--lock-duration',
+    '5s',
+    '--stalled-interval',
+    '2s',
+    '--max-stalled',
+    '2',
+  ];
   const coordinatorArgs = (command: string, ...more: string[]): string[] => [
-    command, '-i', e.inventoryFile, '-p', e.playbookFile, '--queue', redis.url, '--redis-password', 'env:REDIS_PASSWORD',
-    '--concurrency', String(CAPS.east), '--queue-concurrency', `west=${CAPS.west}`, '--progress', 'none', '-q', ...more,
+    command,
+    '-i',
+    e.inventoryFile,
+    '-p',
+    e.playbookFile,
+    '--queue',
+    redis.url,
+    '--redis-password',
+    'env:REDIS_PASSWORD',
+    '--concurrency',
+    String(CAPS.east),
+    '--queue-concurrency',
+    `west=${CAPS.west}`,
+    '--progress',
+    'none',
+    '-q',
+    ...more,
   ];
   const saved = (name: string): string => readFileSync(join(e.lab.files.stateDir, 'routers', name, 'startup-config'), 'utf8');
 
@@ -49,7 +79,12 @@ describe('a fleet through BullMQ workers on a real Redis', () => {
     // The coordinator knows no router or mail secret: the workers resolve those.
     coordinatorEnv = { REDIS_PASSWORD: redis.password };
     for (const name of ['w1', 'w2', 'w3']) workers.push(startWorker(name, workerArgs(), workerEnv, e.dir));
-    await until('three workers taking jobs', () => workers.every((w) => w.log().includes('workerStarted')), () => workers.map((w) => w.stderr()).join('\n'), 30_000);
+    await until(
+      'three workers taking jobs',
+      () => workers.every((w) => w.log().includes('workerStarted')),
+      () => workers.map((w) => w.stderr()).join('\n'),
+      30_000,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -65,12 +100,23 @@ describe('a fleet through BullMQ workers on a real Redis', () => {
     const report = join(e.dir, 'first-report.jsonl');
     const run = runCli(coordinatorArgs('rollout', '--journal', journal, '--json', report), coordinatorEnv, e.dir);
     const victim = workers[0] as WorkerProcess;
-    await until('worker w1 authenticating a trustpoint', () => /"step":"authenticate /.test(victim.log()), () => victim.log() + run.stderr(), 90_000);
+    await until(
+      'worker w1 authenticating a trustpoint',
+      () => /"step":"authenticate /.test(victim.log()),
+      () => victim.log() + run.stderr(),
+      90_000,
+    );
     victim.child.kill('SIGKILL');
     await victim.exited;
     // The devices w1 held: started in its log, never finished there.
-    const lines = victim.log().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { event?: string; device?: string });
-    const held = lines.filter((l) => l.event === 'deviceStarted' && l.device !== undefined && !lines.some((f) => f.event === 'deviceFinished' && f.device === l.device)).map((l) => l.device as string);
+    const lines = victim
+      .log()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { event?: string; device?: string });
+    const held = lines
+      .filter((l) => l.event === 'deviceStarted' && l.device !== undefined && !lines.some((f) => f.event === 'deviceFinished' && f.device === l.device))
+      .map((l) => l.device as string);
     expect(held.length).toBeGreaterThan(0);
 
     expect(await run.exited).toBe(0);
@@ -95,7 +141,14 @@ describe('a fleet through BullMQ workers on a real Redis', () => {
     expect(peaks.peak.get('west')).toBeLessThanOrEqual(CAPS.west);
     // The caps were reached, so they were what held the fleet back (each worker alone would take 3 per queue, 9 in all).
     expect(peaks.peak.get('west')).toBe(CAPS.west);
-    expect(finishedIn(readFileSync(journal, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as never))).toHaveLength(ROUTERS);
+    expect(
+      finishedIn(
+        readFileSync(journal, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as never),
+      ),
+    ).toHaveLength(ROUTERS);
 
     workers[0] = startWorker('w4', workerArgs(), workerEnv, e.dir);
   }, 180_000);
@@ -140,9 +193,17 @@ describe('a fleet through BullMQ workers on a real Redis', () => {
     // A device nobody answers for, first in queue east: with one device at a time per queue the rest of east waits.
     const ghost = join(e.dir, 'ghost-inventory.yaml');
     const fingerprint = e.lab.devices[0]?.router.hostKeyFingerprint ?? '';
-    writeFileSync(ghost, readFileSync(e.inventoryFile, 'utf8').replace('devices:\n', `devices:\n  - name: ghost\n    queue: east\n    host: 127.0.0.1\n    port: 1\n    groups: [lab]\n    host_key: "${fingerprint}"\n`));
+    writeFileSync(
+      ghost,
+      readFileSync(e.inventoryFile, 'utf8').replace(
+        'devices:\n',
+        `devices:\n  - name: ghost\n    queue: east\n    host: 127.0.0.1\n    port: 1\n    groups: [lab]\n    host_key: "${fingerprint}"\n`,
+      ),
+    );
     const report = join(e.dir, 'budget-report.jsonl');
-    const args = coordinatorArgs('rollout', '--json', report, '--max-failures', '0', '--queue-concurrency', 'east=1,west=1').map((a) => (a === e.inventoryFile ? ghost : a));
+    const args = coordinatorArgs('rollout', '--json', report, '--max-failures', '0', '--queue-concurrency', 'east=1,west=1').map((a) =>
+      a === e.inventoryFile ? ghost : a,
+    );
     const run = runCli(args, coordinatorEnv, e.dir);
     expect(await run.exited).toBe(1);
     const parsed = parseJsonReport(readFileSync(report, 'utf8'));

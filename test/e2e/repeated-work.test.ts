@@ -44,12 +44,30 @@ describe('work done once per run, not once per device', () => {
     const current = await resolveDesired(await e2e.playbook());
     expect((await run('rollout', current)).exitCode).toBe(0);
     const swapped = ['LAB-smtp.lab.example', 'LAB-Lab-Root-R1-CA-1C3'];
-    const replacement = new Map(swapped.map((name) => [name, parseCertificate(issue({ subject: [['o', 'certagent test'], ['cn', `Replacement for ${name}`]], key: testKey('ec', `repeated-${name}`), ca: true }).der)]));
+    const replacement = new Map(
+      swapped.map((name) => [
+        name,
+        parseCertificate(
+          issue({
+            subject: [
+              ['o', 'certagent test'],
+              ['cn', `Replacement for ${name}`],
+            ],
+            key: testKey('ec', `repeated-${name}`),
+            ca: true,
+          }).der,
+        ),
+      ]),
+    );
     // No proof: the mail server keeps serving the old chain; this is about what is parsed.
     const { verify: _proof, ...rest } = current;
     const desired: DesiredState = { ...rest, trustpoints: current.trustpoints.map((t) => ({ ...t, cert: replacement.get(t.name) ?? t.cert })) };
     // What the agent has to read for rollback: the old CA certificates of the swapped trustpoints, the same on all three.
-    const held = e2e.lab.devices.map((d) => parsePkiConfig(d.router.runningConfig()).chains.filter((c) => swapped.includes(c.trustpoint)).flatMap((c) => c.certificates.map((x) => x.der.toString('hex'))));
+    const held = e2e.lab.devices.map((d) =>
+      parsePkiConfig(d.router.runningConfig())
+        .chains.filter((c) => swapped.includes(c.trustpoint))
+        .flatMap((c) => c.certificates.map((x) => x.der.toString('hex'))),
+    );
     const distinct = new Set(held.flat());
     expect(distinct.size).toBe(swapped.length);
     for (const one of held) expect(new Set(one)).toEqual(distinct);

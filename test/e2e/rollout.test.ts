@@ -104,10 +104,10 @@ describe('rollout, re-run and rotate across the lab', () => {
     const { reporter, exitCode, transcripts } = await run({ concurrency: 1 });
     expect(exitCode).toBe(0);
     // One device at a time: each finishes before the next starts.
-    expect(reporter.lines.filter((l) => /: (started|unchanged)$/.test(l))).toEqual(e2e.lab.devices.flatMap((d) => [`${d.name}: started`, `${d.name}: unchanged`]));
-    expect(reporter.outcomes.map((o) => [o.device, o.result, o.changes.length]).sort()).toEqual(
-      e2e.lab.devices.map((d) => [d.name, 'unchanged', 0]).sort(),
+    expect(reporter.lines.filter((l) => /: (started|unchanged)$/.test(l))).toEqual(
+      e2e.lab.devices.flatMap((d) => [`${d.name}: started`, `${d.name}: unchanged`]),
     );
+    expect(reporter.outcomes.map((o) => [o.device, o.result, o.changes.length]).sort()).toEqual(e2e.lab.devices.map((d) => [d.name, 'unchanged', 0]).sort());
     for (const t of transcripts) expect(t).not.toContain('configure terminal');
     expect(e2e.lab.devices.map((d) => d.router.runningConfig())).toEqual(before);
     expect(e2e.lab.mail.messages()).toHaveLength(3);
@@ -161,7 +161,14 @@ describe('rollout, re-run and rotate across the lab', () => {
   it('never lets a secret reach a transcript, a report or an event', async () => {
     const { reporter, transcripts } = await run({ dryRun: true });
     const c = e2e.lab.credentials;
-    const everything = [...transcripts, ...readdirSync(e2e.dir).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(e2e.dir, f), 'utf8')), JSON.stringify(reporter.outcomes), reporter.lines.join('\n')].join('\n');
+    const everything = [
+      ...transcripts,
+      ...readdirSync(e2e.dir)
+        .filter((f) => f.endsWith('.log'))
+        .map((f) => readFileSync(join(e2e.dir, f), 'utf8')),
+      JSON.stringify(reporter.outcomes),
+      reporter.lines.join('\n'),
+    ].join('\n');
     for (const secret of [c.password, c.enableSecret, c.smtpPassword]) expect(everything).not.toContain(secret);
     expect(everything).toContain('show running-config');
   });

@@ -17,7 +17,10 @@ describe('rotate re-probes the mail server', () => {
   beforeAll(async () => {
     e2e = await startE2eLab({ devices: 1 });
     // The server sends its leaf and intermediate; with chain-validation stop the intermediate is an anchor.
-    const text = readFileSync(e2e.playbookFile, 'utf8').replace(/bundle_file: .*\n {6}select: all/, `probe: smtp://127.0.0.1:${e2e.lab.mail.port}\n      select: all`);
+    const text = readFileSync(e2e.playbookFile, 'utf8').replace(
+      /bundle_file: .*\n {6}select: all/,
+      `probe: smtp://127.0.0.1:${e2e.lab.mail.port}\n      select: all`,
+    );
     writeFileSync(e2e.playbookFile, text);
     deps = {
       secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) },

@@ -55,7 +55,11 @@ describe('trust on first use without a known_hosts folder', () => {
     const blocker = join(e2e.dir, 'not-a-folder');
     writeFileSync(blocker, 'a file where a folder should be\n');
     const report = join(e2e.dir, 'tofu-failed.jsonl');
-    const run = runCli(['plan', '-i', tofuInventory(join(blocker, 'known_hosts')), '-p', e2e.playbookFile, '--progress', 'none', '-q', '--json', report], e2e.env, e2e.dir);
+    const run = runCli(
+      ['plan', '-i', tofuInventory(join(blocker, 'known_hosts')), '-p', e2e.playbookFile, '--progress', 'none', '-q', '--json', report],
+      e2e.env,
+      e2e.dir,
+    );
     expect(await exitWithin(run, 60_000)).toBe(1);
     const text = readFileSync(report, 'utf8');
     expect(text).toMatch(/lab-r001: cannot read the known_hosts file: ENOTDIR: not a directory, open '[^']*not-a-folder\/known_hosts' \(/);

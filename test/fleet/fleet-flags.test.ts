@@ -45,13 +45,27 @@ describe('fleet flags', () => {
   });
 
   it('a --resume file that is not a journal, or no journal to resume, is a usage error naming what to give', async () => {
-    const request = { command: 'rollout' as const, desired: { trustpoints: [], environment: new Map(), applets: [], ipHosts: new Map(), secrets: [] } as DesiredState, devices: [], stderr: { write: () => undefined } };
+    const request = {
+      command: 'rollout' as const,
+      desired: { trustpoints: [], environment: new Map(), applets: [], ipHosts: new Map(), secrets: [] } as DesiredState,
+      devices: [],
+      stderr: { write: () => undefined },
+    };
     await expect(openJournal({ ...request, resume: journal })).rejects.toThrow(new UsageError(`${journal} line 1 is not JSON: is this a certagent journal?`));
-    await expect(openJournal({ ...request, resume: true, dir: join(dir, 'none') })).rejects.toThrow(`--resume: no journal of an earlier rollout run in ${join(dir, 'none')}; give --resume FILE`);
+    await expect(openJournal({ ...request, resume: true, dir: join(dir, 'none') })).rejects.toThrow(
+      `--resume: no journal of an earlier rollout run in ${join(dir, 'none')}; give --resume FILE`,
+    );
   });
 
   it('a new journal is not written over an earlier run', async () => {
-    const request = { command: 'rollout' as const, desired: { trustpoints: [], environment: new Map(), applets: [], ipHosts: new Map(), secrets: [] } as DesiredState, devices: [], stderr: { write: () => undefined } };
-    await expect(openJournal({ ...request, journalFile: journal })).rejects.toThrow(`${journal} already holds a run: give another --journal FILE, or --resume ${journal}`);
+    const request = {
+      command: 'rollout' as const,
+      desired: { trustpoints: [], environment: new Map(), applets: [], ipHosts: new Map(), secrets: [] } as DesiredState,
+      devices: [],
+      stderr: { write: () => undefined },
+    };
+    await expect(openJournal({ ...request, journalFile: journal })).rejects.toThrow(
+      `${journal} already holds a run: give another --journal FILE, or --resume ${journal}`,
+    );
   });
 });

@@ -3,7 +3,17 @@ import { describe, expect, it } from '@jest/globals';
 import type { Device } from '../../src/config/index.js';
 import { Secret } from '../../src/config/index.js';
 import type { DesiredState } from '../../src/workflow/index.js';
-import { FailureBudgetError, budgetExceeded, decideResume, deviceKey, newRunId, parseFailureBudget, parseJournal, planStages, playbookFingerprint } from '../../src/fleet/index.js';
+import {
+  FailureBudgetError,
+  budgetExceeded,
+  decideResume,
+  deviceKey,
+  newRunId,
+  parseFailureBudget,
+  parseJournal,
+  planStages,
+  playbookFingerprint,
+} from '../../src/fleet/index.js';
 
 function device(name: string, host = '10.0.0.1'): Device {
   return {
@@ -78,7 +88,8 @@ describe('journal', () => {
   const r2 = device('R2');
   const r3 = device('R3');
   const line = (o: object): string => `${JSON.stringify(o)}\n`;
-  const header = (attempt: number) => line({ type: 'run', format: 'certagent-journal/1', runId: 'rollout-x', command: 'rollout', playbook: fp, startedAt: 't', devices: 3, attempt });
+  const header = (attempt: number) =>
+    line({ type: 'run', format: 'certagent-journal/1', runId: 'rollout-x', command: 'rollout', playbook: fp, startedAt: 't', devices: 3, attempt });
   const done = (d: Device, result: string) => line({ type: 'device', device: d.name, key: deviceKey(fp, d), result, at: 't', durationMs: 1, roundTrips: 9 });
 
   it('the fingerprint changes with any value that reaches devices, secrets included, and not with where the device sits in the inventory', () => {
@@ -92,7 +103,14 @@ describe('journal', () => {
   });
 
   it('reads finished, failed and in-flight devices; a cut last line is ignored', () => {
-    const text = header(1) + line({ type: 'start', device: 'R1', at: 't' }) + line({ type: 'start', device: 'R2', at: 't' }) + line({ type: 'start', device: 'R3', at: 't' }) + done(r1, 'changed') + done(r2, 'rolled-back') + '{"type":"device","dev';
+    const text =
+      header(1) +
+      line({ type: 'start', device: 'R1', at: 't' }) +
+      line({ type: 'start', device: 'R2', at: 't' }) +
+      line({ type: 'start', device: 'R3', at: 't' }) +
+      done(r1, 'changed') +
+      done(r2, 'rolled-back') +
+      '{"type":"device","dev';
     const state = parseJournal('j.jsonl', text);
     expect([...state.done.keys()]).toEqual(['R1']);
     expect(state.interrupted).toEqual(['R3']);
@@ -101,7 +119,13 @@ describe('journal', () => {
   });
 
   it('a later attempt overrides an earlier outcome, and its in-flight list replaces the old one', () => {
-    const text = header(1) + done(r1, 'failed') + line({ type: 'start', device: 'R2', at: 't' }) + header(2) + done(r1, 'unchanged') + line({ type: 'end', at: 't', reason: 'completed', byResult: {} });
+    const text =
+      header(1) +
+      done(r1, 'failed') +
+      line({ type: 'start', device: 'R2', at: 't' }) +
+      header(2) +
+      done(r1, 'unchanged') +
+      line({ type: 'end', at: 't', reason: 'completed', byResult: {} });
     const state = parseJournal('j.jsonl', text);
     expect([...state.done.keys()]).toEqual(['R1']);
     expect(state.interrupted).toEqual([]);
@@ -121,7 +145,10 @@ describe('journal', () => {
   });
 
   it('devices under way when the run was killed are to be saved even if they now show no difference', () => {
-    const state = parseJournal('j.jsonl', header(1) + line({ type: 'start', device: 'R1', at: 't' }) + line({ type: 'start', device: 'R2', at: 't' }) + done(r1, 'changed'));
+    const state = parseJournal(
+      'j.jsonl',
+      header(1) + line({ type: 'start', device: 'R1', at: 't' }) + line({ type: 'start', device: 'R2', at: 't' }) + done(r1, 'changed'),
+    );
     expect(decideResume(state, 'rollout', fp, [r1, r2, r3])).toEqual({ run: [r2, r3], skipped: 1, unsaved: ['R2'] });
   });
 

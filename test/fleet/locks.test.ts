@@ -19,7 +19,13 @@ function folder(): string {
   return d;
 }
 
-const holder = (runId: string, pid = process.pid, host = hostname()): LockHolder => ({ runId, command: 'rollout', pid, hostname: host, startedAt: '2026-12-06T08:00:00.000Z' });
+const holder = (runId: string, pid = process.pid, host = hostname()): LockHolder => ({
+  runId,
+  command: 'rollout',
+  pid,
+  hostname: host,
+  startedAt: '2026-12-06T08:00:00.000Z',
+});
 
 /** A PID that surely belonged to a process that has ended. */
 function deadPid(): number {
@@ -78,7 +84,9 @@ describe('FileDeviceLocks', () => {
     const attempt = await new FileDeviceLocks(join(dir, 'file', 'locks')).acquire('10.0.0.1:22', holder('x'));
     expect(attempt).toMatchObject({ acquired: false, holder: undefined });
     if (attempt.acquired) throw new Error('unreachable');
-    expect(busyMessage('r1', '10.0.0.1:22', attempt)).toMatch(/^r1: cannot lock 10\.0\.0\.1:22: the lock folder .* cannot be created \(ENOTDIR; set CERTAGENT_LOCK_DIR to a writable folder\); nothing was sent$/);
+    expect(busyMessage('r1', '10.0.0.1:22', attempt)).toMatch(
+      /^r1: cannot lock 10\.0\.0\.1:22: the lock folder .* cannot be created \(ENOTDIR; set CERTAGENT_LOCK_DIR to a writable folder\); nothing was sent$/,
+    );
 
     const locks = new FileDeviceLocks(dir);
     writeFileSync(join(dir, '10%2E0%2E0%2E2%3A22.lock'), '');

@@ -7,7 +7,12 @@ const names = Array.from({ length: 1000 }, (_, i) => ({ name: `br${String(i).pad
 describe('shards', () => {
   it('puts every device in exactly one of COUNT shards, about 1/COUNT each', () => {
     const shards = [0, 1, 2, 3].map((index) => selectShard(names, { index, count: 4 }));
-    expect(shards.flat().map((d) => d.name).sort()).toEqual(names.map((d) => d.name));
+    expect(
+      shards
+        .flat()
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(names.map((d) => d.name));
     for (const s of shards) expect(s.length).toBeGreaterThan(200);
     for (const s of shards) expect(s.length).toBeLessThan(300);
   });

@@ -36,7 +36,10 @@ export function healthyDevice(name: string, days = 400): DeviceAudit {
       { name: 'LAB-Root', builtIn: false, certificates: [certificate('Lab Root R1', 'Lab Root R1', '01', days + 2000)] },
       { name: 'LAB-Issuing', builtIn: false, certificates: [certificate('Lab Issuing CA', 'Lab Root R1', '0B31', days)] },
     ],
-    mail: { state: 'ok', lastSuccess: { line: '*Dec  6 09:00:00.000: %HA_EM-6-LOG: SendSecureEmailEEM: certagent: SendSecureEmailEEM done 1a2b', time: 'Dec  6 09:00:00.000' } },
+    mail: {
+      state: 'ok',
+      lastSuccess: { line: '*Dec  6 09:00:00.000: %HA_EM-6-LOG: SendSecureEmailEEM: certagent: SendSecureEmailEEM done 1a2b', time: 'Dec  6 09:00:00.000' },
+    },
     drift: [],
     findings: [],
     soonestExpiry: { trustpoint: 'LAB-Issuing', notAfter: iso(days) },
@@ -51,8 +54,18 @@ export function sampleFleet(): DeviceAudit[] {
   const expired = healthyDevice('R2');
   const r2: DeviceAudit = {
     ...expired,
-    trustpoints: [...expired.trustpoints, { name: 'OLD-ROOT', builtIn: false, certificates: [certificate('Old "Corp" \\ <script>alert(1)</script>', 'Old Corp', '1001', -35)] }],
-    findings: [{ kind: 'expired', trustpoint: 'OLD-ROOT', message: 'OLD-ROOT: the CA certificate cn=Old "Corp" <script>alert(1)</script> (serial 1001) expired on 2026-11-01 (35 days ago); install its successor (certagent rotate)' }],
+    trustpoints: [
+      ...expired.trustpoints,
+      { name: 'OLD-ROOT', builtIn: false, certificates: [certificate('Old "Corp" \\ <script>alert(1)</script>', 'Old Corp', '1001', -35)] },
+    ],
+    findings: [
+      {
+        kind: 'expired',
+        trustpoint: 'OLD-ROOT',
+        message:
+          'OLD-ROOT: the CA certificate cn=Old "Corp" <script>alert(1)</script> (serial 1001) expired on 2026-11-01 (35 days ago); install its successor (certagent rotate)',
+      },
+    ],
     soonestExpiry: { trustpoint: 'OLD-ROOT', notAfter: iso(-35) },
   };
   const soon = healthyDevice('R3', 10);
@@ -60,14 +73,31 @@ export function sampleFleet(): DeviceAudit[] {
     ...soon,
     drift: ['trustpoint LAB-Other missing (cn=Lab Other, serial 0C, SHA1 00000000 00000000 00000000 00000000 00000000)'],
     findings: [
-      { kind: 'expiring', trustpoint: 'LAB-Issuing', message: 'LAB-Issuing: the CA certificate cn=Lab Issuing CA (serial 0B31) expires on 2026-12-16, in 10 days; rotate it before then (certagent rotate)' },
+      {
+        kind: 'expiring',
+        trustpoint: 'LAB-Issuing',
+        message: 'LAB-Issuing: the CA certificate cn=Lab Issuing CA (serial 0B31) expires on 2026-12-16, in 10 days; rotate it before then (certagent rotate)',
+      },
       { kind: 'drift', message: "differs from the playbook: trustpoint LAB-Other missing; 'certagent rollout --limit R3' puts it right" },
     ],
   };
   const r4: DeviceAudit = {
     ...healthyDevice('R4'),
-    mail: { state: 'failing', lastFailure: { line: '*Dec  6 08:00:00.000: %HA_EM-3-FMPD_ERROR: Error executing applet SendSecureEmailEEM statement 1.0', time: 'Dec  6 08:00:00.000', reason: 'error in connecting to SMTP server' } },
-    findings: [{ kind: 'mail-failing', message: "e-mail alerting failed at Dec  6 08:00:00.000: error in connecting to SMTP server, and no certagent proof since; 'certagent fix R4' diagnoses it" }],
+    mail: {
+      state: 'failing',
+      lastFailure: {
+        line: '*Dec  6 08:00:00.000: %HA_EM-3-FMPD_ERROR: Error executing applet SendSecureEmailEEM statement 1.0',
+        time: 'Dec  6 08:00:00.000',
+        reason: 'error in connecting to SMTP server',
+      },
+    },
+    findings: [
+      {
+        kind: 'mail-failing',
+        message:
+          "e-mail alerting failed at Dec  6 08:00:00.000: error in connecting to SMTP server, and no certagent proof since; 'certagent fix R4' diagnoses it",
+      },
+    ],
   };
   const r5: DeviceAudit = {
     device: 'R5',

@@ -97,7 +97,9 @@ export function issue(spec: CertSpec): IssuedCert {
   const now = Date.now();
   const extensions: Extension[] = [];
   if (spec.ca !== undefined) {
-    extensions.push(ext('2.5.29.19', true, new BasicConstraints({ cA: spec.ca, ...(spec.pathLength === undefined ? {} : { pathLenConstraint: spec.pathLength }) })));
+    extensions.push(
+      ext('2.5.29.19', true, new BasicConstraints({ cA: spec.ca, ...(spec.pathLength === undefined ? {} : { pathLenConstraint: spec.pathLength }) })),
+    );
   }
   const usage = spec.keyUsage ?? (spec.ca ? ['digitalSignature', 'keyCertSign', 'cRLSign'] : ['digitalSignature', 'keyEncipherment']);
   extensions.push(ext('2.5.29.15', true, new KeyUsage(usage.reduce((acc, u) => acc | KeyUsageFlags[u], 0))));
@@ -134,15 +136,35 @@ export interface TestChain {
 /** Root → intermediate → leaf for `host`, all with keys of `kind`. */
 export function testChain(kind: KeyKind, host: string, options: { readonly ip?: readonly string[]; readonly label?: string } = {}): TestChain {
   const label = options.label ?? 'chain';
-  const root = issue({ subject: [['c', 'US'], ['o', 'certagent test'], ['cn', `Test Root ${kind.toUpperCase()}`]], key: testKey(kind, `${label}-root`), ca: true });
+  const root = issue({
+    subject: [
+      ['c', 'US'],
+      ['o', 'certagent test'],
+      ['cn', `Test Root ${kind.toUpperCase()}`],
+    ],
+    key: testKey(kind, `${label}-root`),
+    ca: true,
+  });
   const intermediate = issue({
-    subject: [['c', 'US'], ['o', 'certagent test'], ['cn', `Test Issuing CA ${kind.toUpperCase()}`]],
+    subject: [
+      ['c', 'US'],
+      ['o', 'certagent test'],
+      ['cn', `Test Issuing CA ${kind.toUpperCase()}`],
+    ],
     key: testKey(kind, `${label}-int`),
     issuer: { cert: root },
     ca: true,
     pathLength: 0,
   });
-  const leaf = issue({ subject: host, key: testKey(kind, `${label}-leaf`), issuer: { cert: intermediate }, ca: false, dns: [host], ip: options.ip ?? [], serverAuth: true });
+  const leaf = issue({
+    subject: host,
+    key: testKey(kind, `${label}-leaf`),
+    issuer: { cert: intermediate },
+    ca: false,
+    dns: [host],
+    ip: options.ip ?? [],
+    serverAuth: true,
+  });
   return { root, intermediate, leaf };
 }
 

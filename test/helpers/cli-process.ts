@@ -87,7 +87,9 @@ export function startCliLab(args: readonly string[], cwd: string): CliLab {
     async stop() {
       child.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('certagent lab did not exit within 10 s of SIGTERM')), 10_000)));
+      const deadline = new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('certagent lab did not exit within 10 s of SIGTERM')), 10_000)),
+      );
       try {
         return await Promise.race([exited, deadline]);
       } finally {

@@ -12,7 +12,8 @@ export function requirePromtool(): void {
 export function promtool(args: readonly string[], input?: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = execFile(PROMTOOL, [...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? ((err as unknown as { code: number }).code) : -1;
+      const code =
+        err === null ? 0 : typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? (err as unknown as { code: number }).code : -1;
       if (code === -1 && err) reject(err);
       else resolve({ code, output: `${stdout}${stderr}` });
     });

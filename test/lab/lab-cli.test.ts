@@ -99,7 +99,11 @@ describe('certagent lab', () => {
 
     const rootBefore = readFileSync(join(cwd, '.lab/mail-chain.pem'), 'utf8');
     started.child.kill('SIGUSR2');
-    await waitForOutput(started, /^mail chain rotated: now smtp\.lab\.example <- Lab Root R2 CA 1C3 <- Lab Root R2, written to \.lab\/mail-chain\.pem$/m, 20_000);
+    await waitForOutput(
+      started,
+      /^mail chain rotated: now smtp\.lab\.example <- Lab Root R2 CA 1C3 <- Lab Root R2, written to \.lab\/mail-chain\.pem$/m,
+      20_000,
+    );
     expect(readFileSync(join(cwd, '.lab/mail-chain.pem'), 'utf8')).not.toBe(rootBefore);
 
     started.child.kill('SIGTERM');

@@ -25,9 +25,31 @@ describe('parseLabArgs', () => {
 
   it('reads every option, faults by name, number and all', () => {
     const parsed = parseLabArgs([
-      '--devices=4', '--base-port', '2201', '--state-dir', 'st', '--smtp-port', '2525', '--latency', '20', '--line-latency', '2',
-      '--fault', 'lab-r001:drop-at=show running-config', '--fault', '2:reject-cert=LAB-Root,LAB-CA', '--fault', 'all:fail-write',
-      '--fault', 'lab-r003:hang-at=write', '--fault', '4:reject-cert', '--inventory-out', 'inv.yaml', '--playbook-out', 'pb.yaml',
+      '--devices=4',
+      '--base-port',
+      '2201',
+      '--state-dir',
+      'st',
+      '--smtp-port',
+      '2525',
+      '--latency',
+      '20',
+      '--line-latency',
+      '2',
+      '--fault',
+      'lab-r001:drop-at=show running-config',
+      '--fault',
+      '2:reject-cert=LAB-Root,LAB-CA',
+      '--fault',
+      'all:fail-write',
+      '--fault',
+      'lab-r003:hang-at=write',
+      '--fault',
+      '4:reject-cert',
+      '--inventory-out',
+      'inv.yaml',
+      '--playbook-out',
+      'pb.yaml',
     ]);
     expect(parsed).toEqual({
       lab: {

@@ -28,7 +28,17 @@ async function shape(texts: readonly string[], faults: FaultPlan, seed = 1): Pro
   return { packets, closed };
 }
 
-const OUTPUT = ['R1#', 'show running-config\r\n', 'Building configuration...\r\n', '\r\n', 'hostname R1\r\n', ' certificate ca 01 nvram:R1#1.cer\r\n', 'end\r\n', '\r\n', 'R1#'];
+const OUTPUT = [
+  'R1#',
+  'show running-config\r\n',
+  'Building configuration...\r\n',
+  '\r\n',
+  'hostname R1\r\n',
+  ' certificate ca 01 nvram:R1#1.cer\r\n',
+  'end\r\n',
+  '\r\n',
+  'R1#',
+];
 
 describe('chunked output', () => {
   it('cuts every write into packets of 1..N characters, in order, nothing lost, and closes only after the last', async () => {
@@ -63,7 +73,12 @@ describe('interleaved syslog lines', () => {
     expect(logged.length).toBeGreaterThan(20);
     for (const l of logged) expect(l).toMatch(/^\*Dec {2}6 08:00:01\.456: %[A-Z_]+-\d-[A-Z_]+: /);
     // Removing them gives back exactly what was written, and the output still ends with the prompt.
-    expect(out.split('\r\n').filter((l) => !l.startsWith('*')).join('\r\n')).toBe(written.join(''));
+    expect(
+      out
+        .split('\r\n')
+        .filter((l) => !l.startsWith('*'))
+        .join('\r\n'),
+    ).toBe(written.join(''));
     expect(out.endsWith('\r\nR1#')).toBe(true);
     expect(out.startsWith('R1#show logging\r\n')).toBe(true);
   });

@@ -18,7 +18,18 @@ describe('lab router profiles', () => {
   });
 
   it('take login behaviour from --fault: banners (\\n for new lines), AAA in-band, command authorization, pins', () => {
-    const parsed = parseLabArgs(['--fault', '1:banner-motd=R1#\\nAuthorized only [yes/no]', '--fault', '1:banner-exec=Router>', '--fault', '1:aaa-in-band', '--fault', '2:deny-config', '--fault', '2:require-pin']);
+    const parsed = parseLabArgs([
+      '--fault',
+      '1:banner-motd=R1#\\nAuthorized only [yes/no]',
+      '--fault',
+      '1:banner-exec=Router>',
+      '--fault',
+      '1:aaa-in-band',
+      '--fault',
+      '2:deny-config',
+      '--fault',
+      '2:require-pin',
+    ]);
     if (parsed === 'help') throw new Error('help');
     expect(parsed.lab.faults?.['lab-r001']).toEqual({ banners: { motd: 'R1#\nAuthorized only [yes/no]', exec: 'Router>' }, inBandLogin: true });
     expect(parsed.lab.faults?.['lab-r002']).toEqual({ denyConfigCommands: true, requireFingerprintPin: true });

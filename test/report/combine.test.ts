@@ -96,7 +96,10 @@ describe('redactingReporter', () => {
     const seen = JSON.stringify(memory.events);
     expect(seen).not.toContain('hunter2!x');
     expect(seen).not.toContain('plainpw');
-    expect(memory.outcomes[0]?.commands).toEqual(['username admin privilege 15 secret 0 <redacted>', 'event manager environment _email_server a:<redacted>@smtp']);
+    expect(memory.outcomes[0]?.commands).toEqual([
+      'username admin privilege 15 secret 0 <redacted>',
+      'event manager environment _email_server a:<redacted>@smtp',
+    ]);
     expect(memory.outcomes[0]?.roundTrips).toBe(FAILED.roundTrips);
   });
 });

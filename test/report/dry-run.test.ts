@@ -52,7 +52,12 @@ describe('dry-run rendering', () => {
   test('fix --dry-run shows the findings of each device with its plan; devices group only when their findings match too', () => {
     const missing = 'Missing chain member: trustpoint CA-GTS-R1-Int (intermediate CA) is not on the device. Install it.';
     const repair = (device: string, diagnoses: readonly string[]) => outcome(device, 'planned', { ...PLANNED, device, diagnoses });
-    const groups = groupPlans([repair('R1', [missing]), repair('R2', [missing]), repair('R3', ['Wrong certificate:\ntrustpoint CA-GTS-Root-R1']), outcome('R4', 'unchanged', { diagnoses: ['applet SendSecureEmailEEM is not on the device'] })]);
+    const groups = groupPlans([
+      repair('R1', [missing]),
+      repair('R2', [missing]),
+      repair('R3', ['Wrong certificate:\ntrustpoint CA-GTS-Root-R1']),
+      outcome('R4', 'unchanged', { diagnoses: ['applet SendSecureEmailEEM is not on the device'] }),
+    ]);
     expect(groups.map((g) => g.devices)).toEqual([['R1', 'R2'], ['R3'], ['R4']]);
     expect(renderDryRun(groups)).toBe(
       [

@@ -37,7 +37,12 @@ describe('createRunOutput escapes device text everywhere it shows', () => {
       host: '10.0.0.1',
       result: 'failed',
       changes: [{ object: 'ip host smtp', action: 'changed', detail: `10.0.0.9${OSC52} → 10.0.0.2` }],
-      error: { message: 'R1: refused', step: 'authenticate CA', deviceText: `% Error\u001b[2J\u001b]8;;http://x\u0007\n\u202eok`, hint: `the device said \u0007` },
+      error: {
+        message: 'R1: refused',
+        step: 'authenticate CA',
+        deviceText: `% Error\u001b[2J\u001b]8;;http://x\u0007\n\u202eok`,
+        hint: `the device said \u0007`,
+      },
       diagnoses: [`The device logged: %HA_EM-3-FMPD_SMTP: ${OSC52}`],
       roundTrips: 2,
       startedAt: '2026-11-23T07:00:00.000Z',
@@ -48,13 +53,31 @@ describe('createRunOutput escapes device text everywhere it shows', () => {
       const stderr = new RecordingSink();
       const jsonFile = join(dir, `r${String(dryRun)}.jsonl`);
       const logFile = join(dir, `r${String(dryRun)}.log`);
-      const output = createRunOutput({ command: 'rollout', redactor: new SecretRedactor([]), stdout, stderr, jsonFile, logFile, env: {}, dryRun, level: 'debug', progress: 'lines', steps: true });
+      const output = createRunOutput({
+        command: 'rollout',
+        redactor: new SecretRedactor([]),
+        stdout,
+        stderr,
+        jsonFile,
+        logFile,
+        env: {},
+        dryRun,
+        level: 'debug',
+        progress: 'lines',
+        steps: true,
+      });
       output.reporter.runStarted('rollout', ['R1']);
       output.reporter.deviceStarted('R1');
       output.reporter.deviceStep('R1', `show ${OSC52}`);
       output.logger.warn(`device printed ${OSC52}`, { err: new Error('\u202eboom') });
       output.reporter.deviceFinished(hostile);
-      output.reporter.runFinished({ command: 'rollout', startedAt: hostile.startedAt, durationMs: 10, devices: 1, byResult: { changed: 0, unchanged: 0, failed: 1, 'rolled-back': 0, planned: 0, skipped: 0 } });
+      output.reporter.runFinished({
+        command: 'rollout',
+        startedAt: hostile.startedAt,
+        durationMs: 10,
+        devices: 1,
+        byResult: { changed: 0, unchanged: 0, failed: 1, 'rolled-back': 0, planned: 0, skipped: 0 },
+      });
       await output.close();
       const texts = { stdout: stdout.text, stderr: stderr.text, json: readFileSync(jsonFile, 'utf8'), log: readFileSync(logFile, 'utf8') };
       for (const [name, text] of Object.entries(texts)) expect(`${name}: ${RAW.exec(text)?.[0] ?? 'clean'}`).toBe(`${name}: clean`);

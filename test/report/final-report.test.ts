@@ -1,13 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { RunSummary } from '../../src/report/events.js';
-import {
-  FinalReportReporter,
-  OutcomeCollector,
-  renderFinalReport,
-  renderProblems,
-  renderSummaryLine,
-  renderTable,
-} from '../../src/report/final-report.js';
+import { FinalReportReporter, OutcomeCollector, renderFinalReport, renderProblems, renderSummaryLine, renderTable } from '../../src/report/final-report.js';
 import { useColor } from '../../src/report/sink.js';
 import { CHANGED, FAILED, PLANNED, ROLLED_BACK, RecordingSink, SKIPPED, UNCHANGED, outcome } from './helpers.js';
 
@@ -28,7 +21,9 @@ describe('renderSummaryLine', () => {
   test('every kind, singular device, long durations, an early stop', () => {
     expect(renderSummaryLine(summary({ planned: 1 }, { command: 'plan', durationMs: 125_000 }))).toBe('plan: 1 device, 1 planned in 2 min 05 s');
     expect(
-      renderSummaryLine(summary({ changed: 1, unchanged: 1, planned: 1, skipped: 1, 'rolled-back': 1, failed: 3 }, { stoppedEarly: 'failure budget of 3 reached' })),
+      renderSummaryLine(
+        summary({ changed: 1, unchanged: 1, planned: 1, skipped: 1, 'rolled-back': 1, failed: 3 }, { stoppedEarly: 'failure budget of 3 reached' }),
+      ),
     ).toBe('rollout: 8 devices, 1 changed, 1 unchanged, 1 planned, 1 skipped, 1 rolled back, 3 failed in 12.3 s; stopped early: failure budget of 3 reached');
     expect(renderSummaryLine(summary({}, { durationMs: 3_725_000 }))).toBe('rollout: 0 devices in 1 h 02 min');
   });

@@ -31,7 +31,9 @@ describe('JsonReportWriter', () => {
     const path = join(dir, 'run.jsonl');
     const writer = JsonReportWriter.toFile(path, { now });
     writer.runStarted('rollout', ['R1', 'R2', 'R3']);
-    expect(lines(path)).toEqual([{ type: 'run', format: REPORT_FORMAT, command: 'rollout', startedAt: '2026-11-23T07:00:00.000Z', deviceCount: 3, devices: ['R1', 'R2', 'R3'] }]);
+    expect(lines(path)).toEqual([
+      { type: 'run', format: REPORT_FORMAT, command: 'rollout', startedAt: '2026-11-23T07:00:00.000Z', deviceCount: 3, devices: ['R1', 'R2', 'R3'] },
+    ]);
     writer.deviceStarted('R1');
     writer.deviceStep('R1', 'gather facts');
     writer.deviceFinished(CHANGED);
@@ -45,7 +47,11 @@ describe('JsonReportWriter', () => {
     expect(all[4]).toEqual({ type: 'summary', ...SUMMARY });
     expect(readFileSync(path, 'utf8').endsWith('}\n')).toBe(true);
     const parsed = parseJsonReport(readFileSync(path, 'utf8'));
-    expect(parsed.devices.map((d) => [d.device, d.result])).toEqual([['R1', 'changed'], ['R2', 'unchanged'], ['R3', 'failed']]);
+    expect(parsed.devices.map((d) => [d.device, d.result])).toEqual([
+      ['R1', 'changed'],
+      ['R2', 'unchanged'],
+      ['R3', 'failed'],
+    ]);
     expect(parsed.devices[2]?.error?.hint).toBe(FAILED.error?.hint);
     expect(parsed.summary?.byResult.failed).toBe(1);
     expect(parsed.unfinished).toEqual([]);
@@ -67,7 +73,9 @@ describe('JsonReportWriter', () => {
 
   test('a bad path fails at once with what to do; a foreign file is refused with its line', () => {
     expect(() => JsonReportWriter.toFile(join(dir, 'missing', 'run.jsonl'))).toThrow(OutputFileError);
-    expect(() => JsonReportWriter.toFile(join(dir, 'missing', 'run.jsonl'))).toThrow(/cannot open .*missing\/run\.jsonl for writing .*check the directory exists/);
+    expect(() => JsonReportWriter.toFile(join(dir, 'missing', 'run.jsonl'))).toThrow(
+      /cannot open .*missing\/run\.jsonl for writing .*check the directory exists/,
+    );
     expect(() => parseJsonReport('')).toThrow(/no run line/);
     expect(() => parseJsonReport('{"type":"run","format":"other/9","devices":[]}\n')).toThrow(/format other\/9 is not certagent-report\/1/);
     expect(() => parseJsonReport(`${JSON.stringify({ type: 'run', format: REPORT_FORMAT, devices: [] })}\nnot json\n`)).toThrow(/line 2 is not JSON/);

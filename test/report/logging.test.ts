@@ -38,7 +38,10 @@ describe('createLogger', () => {
       '2026-11-23T07:40:01.000Z info    R1 changed device=R1 roundTrips=12',
       '2026-11-23T07:40:01.000Z warn    R3 host key changed',
     ]);
-    const records = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.map((r) => [r.level, r.message])).toEqual([
       ['info', 'R1 changed'],
       ['debug', 'R1 gather facts'],
@@ -77,7 +80,10 @@ describe('createLogger', () => {
     logger.error(new Error(`login as netops with ${SECRET} refused`));
     logger.warn('config rejected', {
       device: 'R1',
-      nested: { lines: [`enable secret 9 ${TYPE9}`, ` password 7 0822455D0A16`], deeper: { key: `-----BEGIN PRIVATE KEY-----\n${KEY_BODY}\n-----END PRIVATE KEY-----` } },
+      nested: {
+        lines: [`enable secret 9 ${TYPE9}`, ` password 7 0822455D0A16`],
+        deeper: { key: `-----BEGIN PRIVATE KEY-----\n${KEY_BODY}\n-----END PRIVATE KEY-----` },
+      },
     });
     logger.info(`server string alerts:${LATE}@smtp.example.com`);
     logger.info('with an error in metadata', { err: new Error(`outer ${SECRET}`, { cause: new Error(`cause ${LATE}`) }) });
@@ -91,9 +97,15 @@ describe('createLogger', () => {
       expect(text).toContain('alerts:<redacted>@smtp.example.com');
       expect(text).toContain('the enable secret was refused');
     }
-    const records = file.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = file
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records[1]).toMatchObject({
-      nested: { lines: ['enable secret 9 <redacted>', ' password 7 <redacted>'], deeper: { key: '-----BEGIN PRIVATE KEY----- <redacted> -----END PRIVATE KEY-----' } },
+      nested: {
+        lines: ['enable secret 9 <redacted>', ' password 7 <redacted>'],
+        deeper: { key: '-----BEGIN PRIVATE KEY----- <redacted> -----END PRIVATE KEY-----' },
+      },
     });
     expect(records[3]).toMatchObject({ err: { name: 'Error', message: 'outer <redacted>', cause: { message: 'cause <redacted>' } } });
     expect(records[0]?.stack).toEqual(expect.stringContaining('Error: login as netops with <redacted> refused'));

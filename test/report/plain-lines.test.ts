@@ -6,7 +6,10 @@ describe('PlainLinesReporter', () => {
   test('one plain line per device start and finish, numbered, timestamped, no escapes', () => {
     const out = new RecordingSink({ isTTY: false });
     const r = new PlainLinesReporter({ out, now: () => new Date('2026-11-23T07:40:00.000Z') });
-    r.runStarted('rollout', Array.from({ length: 12 }, (_, i) => `R${i + 1}`));
+    r.runStarted(
+      'rollout',
+      Array.from({ length: 12 }, (_, i) => `R${i + 1}`),
+    );
     r.deviceStarted('R1');
     r.deviceStep('R1', 'gather facts');
     r.deviceFinished(CHANGED);

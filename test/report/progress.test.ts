@@ -59,7 +59,11 @@ describe('renderProgressFrame', () => {
 
   test('a three-line terminal keeps a device in flight and the counter, no recent results', () => {
     const frame = renderProgressFrame(base(3), 60_000, { width: 100, height: 3 });
-    expect(frame).toEqual(['… R0  authenticate CA-X  1 min 00 s', '… and 2 more in flight', 'rollout  120/10000 done, 1 failed, 3 in flight  01:00  120.0 devices/min  ETA 1:22:20']);
+    expect(frame).toEqual([
+      '… R0  authenticate CA-X  1 min 00 s',
+      '… and 2 more in flight',
+      'rollout  120/10000 done, 1 failed, 3 in flight  01:00  120.0 devices/min  ETA 1:22:20',
+    ]);
   });
 });
 
@@ -108,7 +112,10 @@ describe('ProgressDisplay', () => {
 
   test('at most one redraw per interval while events keep coming', () => {
     const { out, clock, display } = setup();
-    display.runStarted('rollout', Array.from({ length: 1000 }, (_, i) => `R${i}`));
+    display.runStarted(
+      'rollout',
+      Array.from({ length: 1000 }, (_, i) => `R${i}`),
+    );
     for (let i = 0; i < 1000; i++) {
       display.deviceStarted(`R${i}`);
       clock.advance(1);

@@ -14,7 +14,10 @@ describe('redactPatterns', () => {
     ['R1(config-line)#password cisco', 'R1(config-line)#password <redacted>'],
     ['crypto pki import TP pkcs12 tftp://10.0.0.1/tp.p12 password s3cr3t', 'crypto pki import TP pkcs12 tftp://10.0.0.1/tp.p12 password <redacted>'],
     // Real C9300 17.2.1 line (shared/iosxe/real-outputs/transcript_crypto_pki_import_pem_terminal_c9300_17_2_1.txt).
-    ['C9300(config)#crypto pki import gnmitrustpoint1 pem terminal password Cisco12345', 'C9300(config)#crypto pki import gnmitrustpoint1 pem terminal password <redacted>'],
+    [
+      'C9300(config)#crypto pki import gnmitrustpoint1 pem terminal password Cisco12345',
+      'C9300(config)#crypto pki import gnmitrustpoint1 pem terminal password <redacted>',
+    ],
     ['enable algorithm-type scrypt secret Typed-In-1', 'enable algorithm-type scrypt secret <redacted>'],
     ['username admin privilege 15 algorithm-type scrypt secret Typed-In-2', 'username admin privilege 15 algorithm-type scrypt secret <redacted>'],
     ['enable secret 5', 'enable secret <redacted>'],
@@ -22,18 +25,26 @@ describe('redactPatterns', () => {
     ['snmp-server community s3cr3t RO', 'snmp-server community <redacted> RO'],
     ['crypto isakmp key MyPsk address 10.0.0.1', 'crypto isakmp key <redacted> address 10.0.0.1'],
     ['key config-key password-encrypt Cfg-Key-4', 'key config-key password-encrypt <redacted>'],
-    ['key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAAK\n-----END RSA PRIVATE KEY-----\nafter', 'key:\n-----BEGIN RSA PRIVATE KEY----- <redacted> -----END RSA PRIVATE KEY-----\nafter'],
+    [
+      'key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAAK\n-----END RSA PRIVATE KEY-----\nafter',
+      'key:\n-----BEGIN RSA PRIVATE KEY----- <redacted> -----END RSA PRIVATE KEY-----\nafter',
+    ],
     ['cut short -----BEGIN PRIVATE KEY-----\nMIIEvQ', 'cut short -----BEGIN PRIVATE KEY----- <redacted> -----END PRIVATE KEY-----'],
   ])('%j', (input, expected) => {
     expect(redactPatterns(input)).toBe(expected);
   });
 
-  test.each(['service password-encryption', 'username viewer nopassword', 'the enable secret was refused', 'no enable secret was given', 'password for netops@R1', 'secret from env SMTP_PASSWORD', 'enable secret 9 <redacted>'])(
-    'leaves prose and already redacted text alone: %j',
-    (input) => {
-      expect(redactPatterns(input)).toBe(input);
-    },
-  );
+  test.each([
+    'service password-encryption',
+    'username viewer nopassword',
+    'the enable secret was refused',
+    'no enable secret was given',
+    'password for netops@R1',
+    'secret from env SMTP_PASSWORD',
+    'enable secret 9 <redacted>',
+  ])('leaves prose and already redacted text alone: %j', (input) => {
+    expect(redactPatterns(input)).toBe(input);
+  });
 });
 
 describe('SecretRedactor', () => {

@@ -121,7 +121,12 @@ describe('a 10,000-device fleet', () => {
       output.reporter.deviceStarted(d);
       output.reporter.deviceStep(d, 'gather facts');
       const failed = i % 1000 === 999;
-      output.reporter.deviceFinished({ ...CHANGED, device: d, result: failed ? 'failed' : 'changed', ...(failed && { error: { message: `refused ${PASSWORD}` } }) });
+      output.reporter.deviceFinished({
+        ...CHANGED,
+        device: d,
+        result: failed ? 'failed' : 'changed',
+        ...(failed && { error: { message: `refused ${PASSWORD}` } }),
+      });
     }
     output.reporter.runFinished({ ...SUMMARY, devices: 10_000, byResult: { ...SUMMARY.byResult, changed: 9990, failed: 10 } });
     await output.close();

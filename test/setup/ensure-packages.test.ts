@@ -24,9 +24,7 @@ function withList(lines: string[], run: (list: string) => void): void {
 
 function runScript(args: string[], list: string, asNobody = false) {
   const command = asNobody ? 'setpriv' : 'bash';
-  const argv = asNobody
-    ? ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'bash', script, ...args]
-    : [script, ...args];
+  const argv = asNobody ? ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'bash', script, ...args] : [script, ...args];
   return spawnSync(command, argv, {
     encoding: 'utf8',
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CERTAGENT_TEST_PACKAGES: list },
@@ -71,8 +69,7 @@ describe('test/setup/ensure-packages.sh', () => {
   });
 
   it('is what npm test runs first, so a missing package fails in the first seconds', () => {
-    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
-      .scripts;
+    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts['pretest']).toBe('bash test/setup/ensure-packages.sh --check');
     expect(scripts['test:all']).toBe('bash test/setup/test-all.sh');
     withList([absent], (list) => {

@@ -70,7 +70,9 @@ describe('config in one write versus line by line over a 30 ms round-trip link',
       // Each round trip costs at least 2 × ONE_WAY_MS, so line by line cannot take less than this.
       expect(each.ms).toBeGreaterThan(22 * 2 * ONE_WAY_MS);
       expect(bulk.ms).toBeLessThan(each.ms);
-      console.log(`20 config lines over a ${2 * ONE_WAY_MS} ms RTT link: line by line ${each.ms.toFixed(0)} ms (${each.trips} round trips), one write ${bulk.ms.toFixed(0)} ms (${bulk.trips} round trips)`);
+      console.log(
+        `20 config lines over a ${2 * ONE_WAY_MS} ms RTT link: line by line ${each.ms.toFixed(0)} ms (${each.trips} round trips), one write ${bulk.ms.toFixed(0)} ms (${bulk.trips} round trips)`,
+      );
     } finally {
       await session.close();
     }

@@ -77,7 +77,10 @@ describe('the end of a command', () => {
   });
 
   it('takes the hostname from the device prompt, not from a prompt-like banner line at a packet boundary', async () => {
-    const s = await open({ banner: ['\r\nAuthorised access only\r\nRouter#', '\r\nDisconnect now if you are not\r\n\r\n'], onCommand: (line, io) => line === 'show clock' && io.write(`${CLOCK}\r\n`) === undefined });
+    const s = await open({
+      banner: ['\r\nAuthorised access only\r\nRouter#', '\r\nDisconnect now if you are not\r\n\r\n'],
+      onCommand: (line, io) => line === 'show clock' && io.write(`${CLOCK}\r\n`) === undefined,
+    });
     expect(s.hostname).toBe('R1');
     expect(await s.send('show clock')).toBe(CLOCK);
   });
@@ -85,14 +88,17 @@ describe('the end of a command', () => {
 
 describe('a refused or questioning command', () => {
   it('configure terminal refused by the configuration lock fails at once with the lock error and leaves the session usable', async () => {
-    const s = await open({
-      onCommand: (line, io) => {
-        if (line === 'configure terminal') io.write(`${LOCKED}\r\n`);
-        else if (line === 'show clock') io.write(`${CLOCK}\r\n`);
-        else return false;
-        return true;
+    const s = await open(
+      {
+        onCommand: (line, io) => {
+          if (line === 'configure terminal') io.write(`${LOCKED}\r\n`);
+          else if (line === 'show clock') io.write(`${CLOCK}\r\n`);
+          else return false;
+          return true;
+        },
       },
-    }, 60_000);
+      60_000,
+    );
     const error = await s.sendConfig(['ip host mail.example.com 192.0.2.25']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigLockedError);
     expect((error as Error).message).toContain("locked by process '484' user 'NETCONF'");
@@ -103,15 +109,18 @@ describe('a refused or questioning command', () => {
 
   it('an unexpected [confirm] fails at once; the end-of-command line answered it no', async () => {
     let answer = '';
-    const s = await open({
-      onCommand: async (line, io) => {
-        if (line !== 'clear logging') return false;
-        io.write('Clear logging buffer [confirm]');
-        answer = await io.readKey();
-        io.write('\r\n');
-        return true;
+    const s = await open(
+      {
+        onCommand: async (line, io) => {
+          if (line !== 'clear logging') return false;
+          io.write('Clear logging buffer [confirm]');
+          answer = await io.readKey();
+          io.write('\r\n');
+          return true;
+        },
       },
-    }, 60_000);
+      60_000,
+    );
     const error = await s.send('clear logging').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnexpectedQuestionError);
     expect((error as Error).message).toContain('[confirm]');
@@ -119,17 +128,20 @@ describe('a refused or questioning command', () => {
   });
 
   it('an unexpected [yes/no] fails at once instead of waiting for the command timeout', async () => {
-    const s = await open({
-      onCommand: async (line, io) => {
-        if (line !== 'crypto key zeroize rsa') return false;
-        for (;;) {
-          io.write('% All keys will be removed.\r\nDo you really want to remove these keys? [yes/no]: ');
-          const reply = await io.readLine();
-          if (reply === 'yes' || reply === 'no') return true;
-          io.write("% Please answer 'yes' or 'no'.\r\n");
-        }
+    const s = await open(
+      {
+        onCommand: async (line, io) => {
+          if (line !== 'crypto key zeroize rsa') return false;
+          for (;;) {
+            io.write('% All keys will be removed.\r\nDo you really want to remove these keys? [yes/no]: ');
+            const reply = await io.readLine();
+            if (reply === 'yes' || reply === 'no') return true;
+            io.write("% Please answer 'yes' or 'no'.\r\n");
+          }
+        },
       },
-    }, 60_000);
+      60_000,
+    );
     const error = await s.send('crypto key zeroize rsa').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnexpectedQuestionError);
     expect((error as Error).message).toContain('[yes/no]');
@@ -138,19 +150,26 @@ describe('a refused or questioning command', () => {
   });
 
   it('a [yes/no] asked again after the dialog answered yes fails at once', async () => {
-    const s = await open({
-      onCommand: async (line, io) => {
-        if (line !== 'no crypto pki trustpoint TP') return false;
-        for (;;) {
-          io.write('% Removing an enrolled trustpoint will destroy all certificates\r\nreceived from the related Certificate Authority.\r\n\r\nAre you sure you want to do this? [yes/no]: ');
-          await io.readLine();
-        }
+    const s = await open(
+      {
+        onCommand: async (line, io) => {
+          if (line !== 'no crypto pki trustpoint TP') return false;
+          for (;;) {
+            io.write(
+              '% Removing an enrolled trustpoint will destroy all certificates\r\nreceived from the related Certificate Authority.\r\n\r\nAre you sure you want to do this? [yes/no]: ',
+            );
+            await io.readLine();
+          }
+        },
       },
-    }, 60_000);
-    const error = await s.interact([
-      { send: 'no crypto pki trustpoint TP', expect: [DIALOG.yesNo] },
-      { send: 'yes', expect: [] },
-    ]).catch((e: unknown) => e);
+      60_000,
+    );
+    const error = await s
+      .interact([
+        { send: 'no crypto pki trustpoint TP', expect: [DIALOG.yesNo] },
+        { send: 'yes', expect: [] },
+      ])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnexpectedQuestionError);
     expect((error as Error).message).toContain("'yes' asked");
   });

@@ -91,7 +91,9 @@ describe('connecting: host keys and authentication', () => {
   it('reports a wrong password once, without retrying and without showing it', async () => {
     const relay = await countingRelay(router);
     try {
-      const error = await IosXeSession.open(optionsFor(router, { port: relay.port, credentials: { username: 'admin', password: 'Wrong-Pa55' } })).catch((e: unknown) => e);
+      const error = await IosXeSession.open(optionsFor(router, { port: relay.port, credentials: { username: 'admin', password: 'Wrong-Pa55' } })).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AuthenticationError);
       expect((error as AuthenticationError).methods).toEqual(['password']);
       expect((error as Error).message).not.toContain('Wrong-Pa55');
@@ -179,4 +181,3 @@ describe('faults during a session', () => {
     }
   });
 });
-

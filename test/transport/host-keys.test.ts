@@ -35,12 +35,7 @@ describe('host keys', () => {
   it('reads plain, wildcard and negated known_hosts entries', () => {
     const a = keyBlob();
     const b = keyBlob();
-    const text = [
-      '# comment',
-      `r1.lab,10.0.0.1 ${a.openssh}`,
-      `*.lab,!r2.lab ${b.openssh}`,
-      `@revoked r1.lab ${b.openssh}`,
-    ].join('\n');
+    const text = ['# comment', `r1.lab,10.0.0.1 ${a.openssh}`, `*.lab,!r2.lab ${b.openssh}`, `@revoked r1.lab ${b.openssh}`].join('\n');
     expect(knownFingerprints(text, 'r1.lab', 22)).toEqual([sha256Fingerprint(a.blob), sha256Fingerprint(b.blob)]);
     expect(knownFingerprints(text, 'r2.lab', 22)).toEqual([]);
     expect(knownFingerprints(text, '10.0.0.1', 22)).toEqual([sha256Fingerprint(a.blob)]);

@@ -55,7 +55,7 @@ describe('IOS error patterns', () => {
   });
 
   it('still pick the most specific error of an output', () => {
-    expect(findDeviceError('% Error opening nvram:x\n                   ^\n% Invalid input detected at \'^\' marker.\n')?.pattern.id).toBe('invalid-input');
+    expect(findDeviceError("% Error opening nvram:x\n                   ^\n% Invalid input detected at '^' marker.\n")?.pattern.id).toBe('invalid-input');
   });
 });
 

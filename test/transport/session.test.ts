@@ -101,7 +101,9 @@ describe('IosXeSession against the lab router over SSH', () => {
     expect(session.level).toBe('config');
     await session.sendConfig(eemEnvironmentLines({ _email_from: 'r1@example.net' }), { bulk: true, stayInConfigMode: true });
     expect(session.roundTrips - before).toBe(3); // configure terminal, the first block, the second block
-    const error = await session.sendConfig(['crypto pki trustpoint CA-STAY2', 'revocation-check bogus', 'exit'], { bulk: true, stayInConfigMode: true }).catch((e: unknown) => e);
+    const error = await session
+      .sendConfig(['crypto pki trustpoint CA-STAY2', 'revocation-check bogus', 'exit'], { bulk: true, stayInConfigMode: true })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ command: 'revocation-check bogus', errorId: 'invalid-input' });
     expect(session.level).toBe('exec');
     expect(parsePkiConfig(await session.send('show running-config | section crypto pki')).trustpoints.map((t) => t.name)).toContain('CA-STAY');
@@ -182,7 +184,15 @@ describe('IosXeSession against the lab router over SSH', () => {
   it('configures the EEM mail applet and reads it back with the agent parser', async () => {
     await session.sendConfig([
       ...eemEnvironmentLines({ _email_server: 'alerts:Smtp-Pw@smtp.example.net', _email_from: 'alerts@example.net' }),
-      ...eemMailAppletLines({ name: 'CertagentMail', server: '$_email_server', to: '$_email_to', from: '$_email_from', subject: 'certagent test', body: 'sent by certagent', tlsPort: 587 }),
+      ...eemMailAppletLines({
+        name: 'CertagentMail',
+        server: '$_email_server',
+        to: '$_email_to',
+        from: '$_email_from',
+        subject: 'certagent test',
+        body: 'sent by certagent',
+        tlsPort: 587,
+      }),
     ]);
     const eem = parseEemConfig(await session.send(SHOW.eemConfig));
     expect(eem.environment.get('_email_server')).toBe('alerts:Smtp-Pw@smtp.example.net');
@@ -241,7 +251,9 @@ describe('enable and transcripts', () => {
   it('writes a transcript with every secret redacted', async () => {
     const file = join(tempDir(), 'r1.transcript');
     const smtpPassword = 'Smtp-Pa55word';
-    const session = await IosXeSession.open(optionsFor(router, { credentials: OPERATOR, enableSecret: ENABLE_SECRET, transcriptFile: file, secrets: ['Marked-Secret-Value'] }));
+    const session = await IosXeSession.open(
+      optionsFor(router, { credentials: OPERATOR, enableSecret: ENABLE_SECRET, transcriptFile: file, secrets: ['Marked-Secret-Value'] }),
+    );
     await session.sendConfig(eemEnvironmentLines({ _email_server: `alerts:${smtpPassword}@smtp.example.net`, _email_from: 'Marked-Secret-Value' }));
     const env = await session.send('show running-config | include _email');
     expect(env).toContain(smtpPassword); // the caller gets the real output; only logs are redacted

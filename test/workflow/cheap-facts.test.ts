@@ -24,7 +24,9 @@ const status = parseShowCryptoPkiTrustpointsStatus(loadCapture('genie_show_crypt
 
 /** The Cisco Licensing Root CA as a 17.9.1 router's running config holds it. */
 function slaRootDer(): Buffer {
-  const chain = parsePkiConfig(loadCapture('genielibs_show_running_config_crypto_pki_excerpt_17_9_1.txt')).chains.find((c) => c.trustpoint === 'SLA-TrustPoint');
+  const chain = parsePkiConfig(loadCapture('genielibs_show_running_config_crypto_pki_excerpt_17_9_1.txt')).chains.find(
+    (c) => c.trustpoint === 'SLA-TrustPoint',
+  );
   const der = chain?.certificates.find((c) => c.type === 'ca')?.der;
   if (!der) throw new Error('the running-config capture holds no SLA-TrustPoint CA certificate');
   return der;
@@ -38,7 +40,10 @@ function fingerprints(name: string, der: Buffer): { name: string; md5: string; s
 /** What IOS sends for `| include REGEX`: the lines the regular expression matches. */
 function included(text: string, command: string): string {
   const regex = new RegExp(command.replace(/^.*\| include /, ''));
-  return text.split('\n').filter((l) => regex.test(l)).join('\n');
+  return text
+    .split('\n')
+    .filter((l) => regex.test(l))
+    .join('\n');
 }
 
 describe('provenIdentical on real captures', () => {
@@ -52,7 +57,9 @@ describe('provenIdentical on real captures', () => {
     const full = loadCapture('genie_show_crypto_pki_trustpoints_status_1.txt');
     const filtered = included(full, FINGERPRINTS_COMMAND);
     const cheap = parseShowCryptoPkiTrustpointsStatus(filtered);
-    expect(cheap.map((t) => [t.name, t.issuingCa?.fingerprintSha1, t.routerCertificate?.fingerprintSha1])).toEqual(status.map((t) => [t.name, t.issuingCa?.fingerprintSha1, t.routerCertificate?.fingerprintSha1]));
+    expect(cheap.map((t) => [t.name, t.issuingCa?.fingerprintSha1, t.routerCertificate?.fingerprintSha1])).toEqual(
+      status.map((t) => [t.name, t.issuingCa?.fingerprintSha1, t.routerCertificate?.fingerprintSha1]),
+    );
     expect(filtered.split('\n').filter((l) => l.startsWith('Trustpoint SLA-TrustPoint') || l.includes('1468DC18') || l.includes('5CA95FB6')).length).toBe(3);
     // Three CA-only trustpoints (4 lines each) and three with a router certificate too (7 lines each).
     expect(filtered.split('\n')).toHaveLength(3 * 4 + 3 * 7);
@@ -64,8 +71,19 @@ describe('provenIdentical on real captures', () => {
     // The status shows `cn=Cisco Licensing Root CA,o=Cisco` for SLA-TrustPoint, and the real one has serial 01.
     const real = parseCertificate(slaRootDer());
     expect(real.serialHex).toBe('01');
-    expect(status.find((t) => t.name === 'SLA-TrustPoint')?.issuingCa?.subject.map((a) => `${a.type}=${a.value}`)).toEqual(['cn=Cisco Licensing Root CA', 'o=Cisco']);
-    const lookalike = issue({ subject: [['o', 'Cisco'], ['cn', 'Cisco Licensing Root CA']], serial: '01', key: testKey('rsa', 'sla-lookalike'), ca: true });
+    expect(status.find((t) => t.name === 'SLA-TrustPoint')?.issuingCa?.subject.map((a) => `${a.type}=${a.value}`)).toEqual([
+      'cn=Cisco Licensing Root CA',
+      'o=Cisco',
+    ]);
+    const lookalike = issue({
+      subject: [
+        ['o', 'Cisco'],
+        ['cn', 'Cisco Licensing Root CA'],
+      ],
+      serial: '01',
+      key: testKey('rsa', 'sla-lookalike'),
+      ca: true,
+    });
     const facts = parseCertificate(lookalike.der);
     expect([facts.commonName, facts.serialHex]).toEqual([real.commonName, real.serialHex]);
     expect(provenIdentical(status, [fingerprints('SLA-TrustPoint', lookalike.der)]).size).toBe(0);
@@ -84,7 +102,9 @@ describe('provenIdentical on real captures', () => {
     expect(router?.fingerprintSha1).toBe('3AA661E0BAEE254D538639020321BE1243989526');
     expect(provenIdentical(status, [{ name: 'CISCO_IDEVID_SUDI', md5: router?.fingerprintMd5 ?? '', sha1: router?.fingerprintSha1 ?? '' }]).size).toBe(0);
     const ca = sudi?.issuingCa;
-    expect([...provenIdentical(status, [{ name: 'CISCO_IDEVID_SUDI', md5: ca?.fingerprintMd5 ?? '', sha1: ca?.fingerprintSha1 ?? '' }])]).toEqual(['CISCO_IDEVID_SUDI']);
+    expect([...provenIdentical(status, [{ name: 'CISCO_IDEVID_SUDI', md5: ca?.fingerprintMd5 ?? '', sha1: ca?.fingerprintSha1 ?? '' }])]).toEqual([
+      'CISCO_IDEVID_SUDI',
+    ]);
   });
 
   it('reads in full a trustpoint that is not proven: another trustpoint with the same CA, a self-signed one, one shown twice or cut', () => {
@@ -92,7 +112,9 @@ describe('provenIdentical on real captures', () => {
     // The right certificate under another name is not the wanted trustpoint.
     expect(provenIdentical(status, [{ ...sla, name: 'PROXY-SIGNING-ROOT-CA' }]).size).toBe(0);
     const selfSigned = status.find((t) => t.name === 'TP-self-signed-1215158049')?.issuingCa;
-    expect(provenIdentical(status, [{ name: 'TP-self-signed-1215158049', md5: selfSigned?.fingerprintMd5 ?? '', sha1: selfSigned?.fingerprintSha1 ?? '' }]).size).toBe(0);
+    expect(
+      provenIdentical(status, [{ name: 'TP-self-signed-1215158049', md5: selfSigned?.fingerprintMd5 ?? '', sha1: selfSigned?.fingerprintSha1 ?? '' }]).size,
+    ).toBe(0);
     const c9200 = parseShowCryptoPkiTrustpointsStatus(loadCapture('show_crypto_pki_trustpoints_status_c9200l_2.txt'));
     const test = c9200.find((t) => t.name === 'TEST')?.issuingCa;
     expect(test?.fingerprintSha1).toBe('E09655FB63A8F216F50C1F429263665A563075BD');
@@ -100,7 +122,12 @@ describe('provenIdentical on real captures', () => {
     const text = loadCapture('genie_show_crypto_pki_trustpoints_status_1.txt');
     const twice = parseShowCryptoPkiTrustpointsStatus(`${text}\n${text}`);
     expect(provenIdentical(twice, [sla]).size).toBe(0);
-    const cut = parseShowCryptoPkiTrustpointsStatus(text.split('\n').filter((l) => !l.includes('Fingerprint SHA1')).join('\n'));
+    const cut = parseShowCryptoPkiTrustpointsStatus(
+      text
+        .split('\n')
+        .filter((l) => !l.includes('Fingerprint SHA1'))
+        .join('\n'),
+    );
     expect(provenIdentical(cut, [sla]).size).toBe(0);
   });
 
@@ -112,6 +139,8 @@ describe('provenIdentical on real captures', () => {
   });
 
   it('reads the chains of the named trustpoints only, each by its full heading', () => {
-    expect(chainsCommand(['LAB-Lab-Root-R1', 'LAB-smtp.lab.example'])).toBe('show running-config | section crypto pki certificate chain LAB-Lab-Root-R1|crypto pki certificate chain LAB-smtp.lab.example');
+    expect(chainsCommand(['LAB-Lab-Root-R1', 'LAB-smtp.lab.example'])).toBe(
+      'show running-config | section crypto pki certificate chain LAB-Lab-Root-R1|crypto pki certificate chain LAB-smtp.lab.example',
+    );
   });
 });

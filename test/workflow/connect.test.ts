@@ -1,7 +1,16 @@
 /** Which failures are retried, how host key policies map to the transport, where transcripts go. */
 import { describe, expect, it } from '@jest/globals';
 import type { Device } from '../../src/config/index.js';
-import { AuthenticationError, ConnectError, ConnectionClosedError, connectSsh, DeviceCommandError, DeviceTimeoutError, EnableError, HostKeyMismatchError } from '../../src/transport/ssh-cli/index.js';
+import {
+  AuthenticationError,
+  ConnectError,
+  ConnectionClosedError,
+  connectSsh,
+  DeviceCommandError,
+  DeviceTimeoutError,
+  EnableError,
+  HostKeyMismatchError,
+} from '../../src/transport/ssh-cli/index.js';
 import { hostKeyPolicy, isTransient, transcriptPath } from '../../src/workflow/index.js';
 
 function device(hostKey: Device['hostKey']): Device {
@@ -26,7 +35,9 @@ describe('connect', () => {
     expect(isTransient(new ConnectionClosedError('R1', 'show running-config', ''))).toBe(true);
     expect(isTransient(new DeviceTimeoutError('R1', 'show running-config', 1000, '', 'prompt'))).toBe(true);
     // Said by the transport itself, as a field: no retry can supply a missing credential.
-    const noCredentials = await connectSsh({ device: 'R1', host: '127.0.0.1', port: 9, credentials: { username: 'u' }, hostKey: { pinnedSha256: [] } }).catch((e: unknown) => e);
+    const noCredentials = await connectSsh({ device: 'R1', host: '127.0.0.1', port: 9, credentials: { username: 'u' }, hostKey: { pinnedSha256: [] } }).catch(
+      (e: unknown) => e,
+    );
     expect(noCredentials).toBeInstanceOf(ConnectError);
     expect(isTransient(noCredentials)).toBe(false);
     expect(isTransient(new AuthenticationError('R1', 'admin', ['password']))).toBe(false);

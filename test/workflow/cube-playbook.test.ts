@@ -22,7 +22,15 @@ describe('the example playbook', () => {
     expect(playbook.cube?.identityTrustpoint).toBe('sip-trunk-cert');
     expect(playbook.cube?.exportDir).toBe(resolve('playbooks/out/{device}'));
     expect(playbook.cube?.dialPeers).toEqual([
-      expect.objectContaining({ tag: 100, description: 'CUCM publisher', destinationPattern: '2...', target: '10.72.86.74', port: 5061, srtp: true, optionsKeepalive: true }),
+      expect.objectContaining({
+        tag: 100,
+        description: 'CUCM publisher',
+        destinationPattern: '2...',
+        target: '10.72.86.74',
+        port: 5061,
+        srtp: true,
+        optionsKeepalive: true,
+      }),
     ]);
     expect(playbook.verify?.certificates).toEqual(['CCM-cert-02', 'sip-trunk-cert']);
     expect(playbook.verify?.tlsTrunks).toEqual([expect.objectContaining({ address: '10.72.86.74', port: 5061, waitSeconds: 90 })]);
@@ -40,7 +48,12 @@ describe('the example playbook', () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       expect(await validateCommand(noSecrets).run(['-p', EXAMPLE])).toBe(0);
-      expect(log.mock.calls.map((c) => String(c[0])).join('\n').split('\n')).toEqual([
+      expect(
+        log.mock.calls
+          .map((c) => String(c[0]))
+          .join('\n')
+          .split('\n'),
+      ).toEqual([
         `playbook cube-cucm-tls (${EXAMPLE})`,
         `  trustpoint CCM-cert-02 from ${resolve('playbooks/cucm/CallManager-pub.pem')}`,
         '  cube: signaling trustpoint sip-trunk-cert, dial-peer 100 to 10.72.86.74:5061',
@@ -117,7 +130,7 @@ describe('bad cube sections', () => {
       expect.arrayContaining([
         expect.stringMatching(/^FILE:4: cube\.identity_trustpoint: trustpoint sip-trunk-cert is also under trustpoints:/),
         'FILE:5: cube.sip_ua.tls_version: must be one of "v1.2", "v1.3"',
-        'FILE:7: cube.dial_peers[0].target: must be CUCM\'s IPv4 address (session target ipv4:ADDRESS:PORT)',
+        "FILE:7: cube.dial_peers[0].target: must be CUCM's IPv4 address (session target ipv4:ADDRESS:PORT)",
         'FILE:8: cube.dial_peers[1].port: must be a port number 1..65535',
         "FILE:9: cube.dial_peers[2].colour: unknown key 'colour'",
       ]),
@@ -141,16 +154,27 @@ describe('bad cube sections', () => {
       'FILE:3: cube.sip_ua.remote_addrs[0].mask: must be a dotted IPv4 mask like 255.255.255.0',
       'FILE:6: cube.dial_peers[1].tag: dial-peer 100 is already declared at cube.dial_peers[0]',
     ]);
-    expect(await problems(['trustpoints:', `  - { name: CCM-cert-02, pem_file: ${ccm} }`, 'verify:', '  tls_trunks: [{ address: 10.72.86.74 }]'].join('\n'))).toEqual([
-      'FILE:4: verify.tls_trunks: is checked by the CUBE step: add a cube: section (or remove this key)',
-    ]);
     expect(
-      await problems(['cube:', '  identity_trustpoint: sip-trunk-cert', '  dial_peers: [{ tag: 100, target: 10.72.86.74 }]', 'verify:', '  certificates: [CCM-cert-09]'].join('\n')),
+      await problems(['trustpoints:', `  - { name: CCM-cert-02, pem_file: ${ccm} }`, 'verify:', '  tls_trunks: [{ address: 10.72.86.74 }]'].join('\n')),
+    ).toEqual(['FILE:4: verify.tls_trunks: is checked by the CUBE step: add a cube: section (or remove this key)']);
+    expect(
+      await problems(
+        [
+          'cube:',
+          '  identity_trustpoint: sip-trunk-cert',
+          '  dial_peers: [{ tag: 100, target: 10.72.86.74 }]',
+          'verify:',
+          '  certificates: [CCM-cert-09]',
+        ].join('\n'),
+      ),
     ).toEqual(['FILE:5: verify.certificates[0]: trustpoint CCM-cert-09 is neither under trustpoints: nor cube.identity_trustpoint']);
   });
 
   it('warns when one export folder would serve every device', async () => {
-    const path = files.write('shared.yaml', ['cube:', '  identity_trustpoint: sip-trunk-cert', '  export_dir: ./out', '  dial_peers: [{ tag: 100, target: 10.72.86.74 }]'].join('\n'));
+    const path = files.write(
+      'shared.yaml',
+      ['cube:', '  identity_trustpoint: sip-trunk-cert', '  export_dir: ./out', '  dial_peers: [{ tag: 100, target: 10.72.86.74 }]'].join('\n'),
+    );
     expect((await readPlaybook(path)).warnings.map((w) => formatIssue(w).replace(path, 'FILE'))).toEqual([
       'FILE:3: cube.export_dir (warning): has no {device}: run on several CUBEs, each would overwrite the files of the one before',
     ]);
@@ -159,7 +183,13 @@ describe('bad cube sections', () => {
   it('warns when a trunk to verify is no dial-peer target', async () => {
     const path = files.write(
       'warn.yaml',
-      ['cube:', '  identity_trustpoint: sip-trunk-cert', '  dial_peers: [{ tag: 100, target: 10.72.86.74 }]', 'verify:', '  tls_trunks: [{ address: 10.72.86.75, wait_seconds: 5 }]'].join('\n'),
+      [
+        'cube:',
+        '  identity_trustpoint: sip-trunk-cert',
+        '  dial_peers: [{ tag: 100, target: 10.72.86.74 }]',
+        'verify:',
+        '  tls_trunks: [{ address: 10.72.86.75, wait_seconds: 5 }]',
+      ].join('\n'),
     );
     const spec = await readPlaybook(path);
     expect(spec.warnings.map((w) => formatIssue(w).replace(path, 'FILE'))).toEqual([

@@ -107,8 +107,14 @@ describe('rollback of the CUBE lines', () => {
     ]);
     const before = router.runningConfig();
     const run = await prepareCube(session, desired(), { dryRun: false });
-    expect(run.changes.map((c) => `${c.record.object} ${c.record.action}`)).toEqual(['sip-ua updated', 'voice service voip updated', 'dial-peer voice 100 updated']);
-    expect(run.changes[2]?.record.detail).toBe('description CUCM publisher; destination-pattern 2...; session target ipv4:10.72.86.74:5061; session transport tcp tls; voice-class sip options-keepalive; srtp');
+    expect(run.changes.map((c) => `${c.record.object} ${c.record.action}`)).toEqual([
+      'sip-ua updated',
+      'voice service voip updated',
+      'dial-peer voice 100 updated',
+    ]);
+    expect(run.changes[2]?.record.detail).toBe(
+      'description CUCM publisher; destination-pattern 2...; session target ipv4:10.72.86.74:5061; session transport tcp tls; voice-class sip options-keepalive; srtp',
+    );
     await applyCube(session, run);
     const applied = router.runningConfig();
     // IOS prints a blank after the trustpoint name (the Webex Calling capture).
@@ -140,18 +146,25 @@ describe('the identity trustpoint', () => {
     const before = none.router.runningConfig();
     const missing = prepareCube(none.session, desired(join(dir, '{device}')), { dryRun: false });
     await expect(missing).rejects.toThrow(CubeIdentityError);
-    await expect(missing).rejects.toThrow('CUBE-NONE: trustpoint sip-trunk-cert does not exist or holds no certificate chain: enroll the CUBE or import its certificate there first');
+    await expect(missing).rejects.toThrow(
+      'CUBE-NONE: trustpoint sip-trunk-cert does not exist or holds no certificate chain: enroll the CUBE or import its certificate there first',
+    );
     expect(none.router.runningConfig()).toBe(before);
 
     const empty = await cube('CUBE-EMPTY', 'ca-only');
-    await expect(prepareCube(empty.session, desired(), { dryRun: false })).rejects.toThrow(/CUBE-EMPTY: trustpoint sip-trunk-cert holds no certificate of the router's own/);
+    await expect(prepareCube(empty.session, desired(), { dryRun: false })).rejects.toThrow(
+      /CUBE-EMPTY: trustpoint sip-trunk-cert holds no certificate of the router's own/,
+    );
   });
 
   it('is exported once for the files, which hold exactly the chain of the router', async () => {
     const { router, session } = await cube('CUBE/EXP', 'enrolled');
     const run = await prepareCube(session, desired(join(dir, 'out', '{device}')), { dryRun: false });
     const folder = join(dir, 'out', 'CUBE_EXP');
-    expect(run.exports.map((e) => `${e.object} ${e.action}`)).toEqual([`export ${folder}/sip-trunk-cert-ca.pem written`, `export ${folder}/sip-trunk-cert.pem written`]);
+    expect(run.exports.map((e) => `${e.object} ${e.action}`)).toEqual([
+      `export ${folder}/sip-trunk-cert-ca.pem written`,
+      `export ${folder}/sip-trunk-cert.pem written`,
+    ]);
     const [leaf] = parseCertificates(chain.leafPem, 'leaf');
     expect(parseCertificates(readFileSync(join(folder, 'sip-trunk-cert.pem'), 'utf8'), 'file')[0]?.sha256).toBe(leaf?.sha256);
     expect(run.identity.sha1).toBe(leaf?.sha1);
@@ -169,12 +182,18 @@ describe('the identity trustpoint', () => {
     if (typeof stored === 'string') throw new Error(stored);
     const [foreign] = parseCertificates(other.leafPem, 'other');
     const exported: PemExport = { notEnrolled: false, caPem: stored.caPem, caIsSelfSigned: false, generalPurposePem: other.leafPem, blocks: [] };
-    expect(checkExportedIdentity('sip-trunk-cert', exported, routerChain)).toMatch(new RegExp(`^the certificate exported from sip-trunk-cert \\(SHA1 ${foreign?.sha1 ?? ''}\\) is not the router certificate of its chain`));
+    expect(checkExportedIdentity('sip-trunk-cert', exported, routerChain)).toMatch(
+      new RegExp(`^the certificate exported from sip-trunk-cert \\(SHA1 ${foreign?.sha1 ?? ''}\\) is not the router certificate of its chain`),
+    );
     expect(checkExportedIdentity('sip-trunk-cert', { ...exported, generalPurposePem: stored.certPem }, routerChain)).toEqual(stored);
-    expect(checkExportedIdentity('sip-trunk-cert', { notEnrolled: true, caIsSelfSigned: false, caPem: stored.caPem, blocks: [] }, routerChain)).toMatch(/not enrolled/);
+    expect(checkExportedIdentity('sip-trunk-cert', { notEnrolled: true, caIsSelfSigned: false, caPem: stored.caPem, blocks: [] }, routerChain)).toMatch(
+      /not enrolled/,
+    );
     // Certificates kept in nvram files (a real IE3x00 17.3 config) cannot be compared: said so, not 'no chain'.
     const nvram = parsePkiConfig(loadCapture('show_config_crypto_pki_ie3x00_17_3_1.txt')).chains.find((c) => c.trustpoint === 'TP-self-signed-703295296');
-    expect(identityFromChain('TP-self-signed-703295296', nvram)).toMatch(/^trustpoint TP-self-signed-703295296 keeps its certificates in nvram:IOS-Self-Sig#2\.cer \(crypto pki certificate storage\)/);
+    expect(identityFromChain('TP-self-signed-703295296', nvram)).toMatch(
+      /^trustpoint TP-self-signed-703295296 keeps its certificates in nvram:IOS-Self-Sig#2\.cer \(crypto pki certificate storage\)/,
+    );
     // A self-signed identity is its own CA: one file.
     expect(exportFiles('/x/{device}/', 'r1', 'tp', { ...stored, selfSigned: true }).map((f) => f.path)).toEqual(['/x/r1/tp.pem']);
   });
@@ -191,7 +210,9 @@ describe('the trunk check', () => {
     const started = Date.now();
     const check = verifyCube(session, run, { diagnoses, pollIntervalMs: 100 });
     await expect(check).rejects.toThrow(TrunkNotEstablishedError);
-    await expect(check).rejects.toThrow(/^CUBE-NOCUCM: the TLS trunk to 10\.72\.86\.74:5061 is not Established after 1 s \(\d+ looks at 'show sip-ua connections tcp tls detail'\): no TCP connection to 10\.72\.86\.74:5061: CUCM does not listen there/);
+    await expect(check).rejects.toThrow(
+      /^CUBE-NOCUCM: the TLS trunk to 10\.72\.86\.74:5061 is not Established after 1 s \(\d+ looks at 'show sip-ua connections tcp tls detail'\): no TCP connection to 10\.72\.86\.74:5061: CUCM does not listen there/,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(diagnoses).toEqual([expect.stringMatching(/^no TCP connection to 10\.72\.86\.74:5061/)]);
   });
@@ -204,10 +225,14 @@ describe('the trunk check', () => {
     await applyCube(session, run);
     const refused = verifyCube(session, run, { diagnoses: [], pollIntervalMs: 100 });
     // CUCM presents a certificate no trustpoint of the CUBE anchors.
-    await expect(refused).rejects.toThrow(/TLS handshake with 10\.72\.86\.74:5061 failed: either the CallManager certificate trustpoint does not hold CUCM's current CallManager certificate/);
+    await expect(refused).rejects.toThrow(
+      /TLS handshake with 10\.72\.86\.74:5061 failed: either the CallManager certificate trustpoint does not hold CUCM's current CallManager certificate/,
+    );
     // Now one issued by the CA sip-trunk-cert holds.
     registerCucm(router.state, { address: '10.72.86.74', callManagerPem: chain.leafPem, trustPems: [chain.intermediatePems[0] ?? chain.rootPem] });
     const records = await verifyCube(session, run, { diagnoses: [], pollIntervalMs: 100 });
-    expect(records).toEqual([{ object: 'tls trunk 10.72.86.74:5061', action: 'established', detail: expect.stringMatching(/^TLSv1\.2 ECDHE-RSA-AES256-GCM-SHA384 from \S+:\d+$/) }]);
+    expect(records).toEqual([
+      { object: 'tls trunk 10.72.86.74:5061', action: 'established', detail: expect.stringMatching(/^TLSv1\.2 ECDHE-RSA-AES256-GCM-SHA384 from \S+:\d+$/) },
+    ]);
   });
 });

@@ -8,7 +8,16 @@ import { errorDetail, FactsReadError } from '../../src/workflow/errors.js';
 describe('errorDetail', () => {
   it('keeps the advice of a NETCONF lock-denied error, with what the device said', () => {
     const denied = new NetconfRpcError('r1', 'lock running', '101', [
-      { type: 'protocol', tag: 'lock-denied', severity: 'error', appTag: undefined, path: undefined, message: 'Lock failed, lock is already held', info: { 'session-id': '42' }, infoXml: undefined },
+      {
+        type: 'protocol',
+        tag: 'lock-denied',
+        severity: 'error',
+        appTag: undefined,
+        path: undefined,
+        message: 'Lock failed, lock is already held',
+        info: { 'session-id': '42' },
+        infoXml: undefined,
+      },
     ]);
     expect(errorDetail(denied, 'lock the running datastore')).toEqual({
       message: 'r1: lock running failed: lock-denied (held by session 42): Lock failed, lock is already held',
@@ -27,7 +36,14 @@ describe('errorDetail', () => {
   });
 
   it('maps SSH CLI errors the same way, and chains a lost session to what lost it', () => {
-    const refused = new DeviceCommandError('r1', 'ip host x', '% Invalid input detected at marker.', 'invalid-input', 'check the syntax', 'ip host x\n% Invalid input');
+    const refused = new DeviceCommandError(
+      'r1',
+      'ip host x',
+      '% Invalid input detected at marker.',
+      'invalid-input',
+      'check the syntax',
+      'ip host x\n% Invalid input',
+    );
     expect(errorDetail(refused, 'configure')).toMatchObject({ step: 'configure', deviceText: '% Invalid input detected at marker.', hint: 'check the syntax' });
     const timeout = new DeviceTimeoutError('r1', 'show clock', 1000, 'R1#sh', 'prompt');
     const unusable = new SessionUnusableError('r1', 'show version', timeout);

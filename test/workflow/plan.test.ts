@@ -42,7 +42,11 @@ const OPTIONS: TrustpointOptions = { enrollment: 'terminal', revocationCheck: 'n
 const ORIGIN = { file: 'test.yaml', path: [] };
 
 /** A trustpoint and its chain as `show running-config | section crypto pki` prints them (dossier 3.5). */
-function pkiConfig(name: string, cert: CertificateFacts | undefined, lines = [' enrollment terminal', ' revocation-check none', ' chain-validation stop']): string {
+function pkiConfig(
+  name: string,
+  cert: CertificateFacts | undefined,
+  lines = [' enrollment terminal', ' revocation-check none', ' chain-validation stop'],
+): string {
   const out = [`crypto pki trustpoint ${name}`, ...lines, `crypto pki certificate chain ${name}`];
   if (cert) out.push(` certificate ca ${cert.serialHex}`, ...iosHexLines(cert.der).map((l) => `  ${l}`), '  \tquit');
   return out.join('\n');
@@ -52,7 +56,18 @@ const MAIL_APPLET: EemApplet = {
   name: 'SendSecureEmailEEM',
   event: { kind: 'none' },
   actions: [
-    { kind: 'mail', label: '0010', server: '$_email_server', to: '$_email_to', from: '$_email_from', subject: 'test', body: 'hello', secure: 'tls', port: 587, origin: ORIGIN },
+    {
+      kind: 'mail',
+      label: '0010',
+      server: '$_email_server',
+      to: '$_email_to',
+      from: '$_email_from',
+      subject: 'test',
+      body: 'hello',
+      secure: 'tls',
+      port: 587,
+      origin: ORIGIN,
+    },
   ],
   origin: ORIGIN,
 };
@@ -159,14 +174,28 @@ describe('planDevice', () => {
       `fingerprint ${GTS_R1.sha1}`,
       'exit',
     ]);
-    const empty = parseFacts(pkiConfig('CA-GTS-Root-R1', undefined, [' enrollment terminal', ` fingerprint ${ISRG_X1.sha1}`, ' revocation-check none', ' chain-validation stop']));
-    expect(planDevice(empty, desired([tp('CA-GTS-Root-R1', GTS_R1)])).changes[0]?.steps.map((s) => s.kind)).toEqual(['remove-trustpoint', 'config', 'authenticate']);
+    const empty = parseFacts(
+      pkiConfig('CA-GTS-Root-R1', undefined, [' enrollment terminal', ` fingerprint ${ISRG_X1.sha1}`, ' revocation-check none', ' chain-validation stop']),
+    );
+    expect(planDevice(empty, desired([tp('CA-GTS-Root-R1', GTS_R1)])).changes[0]?.steps.map((s) => s.kind)).toEqual([
+      'remove-trustpoint',
+      'config',
+      'authenticate',
+    ]);
   });
 
   it('sets EEM values and applets only when they differ, secrets shown as <secret> but sent whole', () => {
     const applet = renderApplet(MAIL_APPLET, true);
-    const want = desired([], { environment: new Map<string, string | Secret>([['_email_server', SERVER], ['_email_to', 'noc@example.net']]), applets: [applet] });
-    const facts = parseFacts(['event manager environment _email_server alerts:Old-Secret@smtp.example.net', 'event manager environment _email_to noc@example.net'].join('\n'));
+    const want = desired([], {
+      environment: new Map<string, string | Secret>([
+        ['_email_server', SERVER],
+        ['_email_to', 'noc@example.net'],
+      ]),
+      applets: [applet],
+    });
+    const facts = parseFacts(
+      ['event manager environment _email_server alerts:Old-Secret@smtp.example.net', 'event manager environment _email_to noc@example.net'].join('\n'),
+    );
     const plan = planDevice(facts, want);
     expect(summary(plan.changes)).toEqual(['environment _email_server changed', 'applet SendSecureEmailEEM created']);
     const commands = planCommands(plan);
@@ -180,9 +209,20 @@ describe('planDevice', () => {
     expect(commands).toContain('action 9999 syslog msg "certagent: SendSecureEmailEEM done $_none_arg1"');
 
     // The device shows the applet its own way (one space indent, quotes as given): equal, so untouched.
-    const installed = parseFacts(['event manager environment _email_server alerts:Sup3r-Secret@smtp.example.net', 'event manager environment _email_to noc@example.net', ...applet.lines].join('\n'));
+    const installed = parseFacts(
+      [
+        'event manager environment _email_server alerts:Sup3r-Secret@smtp.example.net',
+        'event manager environment _email_to noc@example.net',
+        ...applet.lines,
+      ].join('\n'),
+    );
     expect(planDevice(installed, want).changes).toEqual([]);
-    const changed = parseFacts([...applet.lines.slice(0, 2), ' action 0010 mail server "$_email_server" to "x@example.net" from "$_email_from" subject "test" body "hello" secure tls port 587'].join('\n'));
+    const changed = parseFacts(
+      [
+        ...applet.lines.slice(0, 2),
+        ' action 0010 mail server "$_email_server" to "x@example.net" from "$_email_from" subject "test" body "hello" secure tls port 587',
+      ].join('\n'),
+    );
     const replace = planDevice(changed, desired([], { applets: [applet] })).changes[0];
     expect(replace?.record.action).toBe('replaced');
     expect(replace?.steps.flatMap(showStep)[0]).toBe('no event manager applet SendSecureEmailEEM');
@@ -196,7 +236,15 @@ describe('planDevice', () => {
   });
 
   it('adds ip host lines and undoes them', () => {
-    const plan = planDevice(parseFacts('ip host smtp.example.net 192.0.2.1'), desired([], { ipHosts: new Map([['smtp.example.net', '192.0.2.25'], ['relay.example.net', '192.0.2.26']]) }));
+    const plan = planDevice(
+      parseFacts('ip host smtp.example.net 192.0.2.1'),
+      desired([], {
+        ipHosts: new Map([
+          ['smtp.example.net', '192.0.2.25'],
+          ['relay.example.net', '192.0.2.26'],
+        ]),
+      }),
+    );
     expect(plan.changes.map((c) => [c.steps.flatMap(showStep), c.rollback.flatMap(showStep)])).toEqual([
       [['ip host smtp.example.net 192.0.2.25'], ['ip host smtp.example.net 192.0.2.1']],
       [['ip host relay.example.net 192.0.2.26'], ['no ip host relay.example.net']],
@@ -206,7 +254,11 @@ describe('planDevice', () => {
   it('scopes a rotation to certificates and tells about expiring ones and stale chain members', () => {
     const facts = parseFacts([pkiConfig('LAB-Old-Root', GLOBALSIGN), 'event manager environment _email_to old@example.net'].join('\n'));
     const want = desired([tp('LAB-GTS-Root-R1', GTS_R1, { chainPrefix: 'LAB-' })], { environment: new Map([['_email_to', 'noc@example.net']]) });
-    const plan = planDevice(facts, want, { only: ['create', 'replace', 'authenticate'], renewBeforeSeconds: 20 * 365 * 86_400, now: new Date('2026-01-01T00:00:00Z') });
+    const plan = planDevice(facts, want, {
+      only: ['create', 'replace', 'authenticate'],
+      renewBeforeSeconds: 20 * 365 * 86_400,
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
     expect(summary(plan.changes)).toEqual(['trustpoint LAB-GTS-Root-R1 created']);
     expect(plan.notes).toEqual([
       'trustpoint LAB-Old-Root is no longer part of the chain; left in place (remove it by hand once nothing needs it)',
@@ -301,7 +353,9 @@ describe('planning from garbled facts', () => {
     for (const text of broken) {
       const facts = parseFacts(text);
       expect(() => planDevice(facts, want)).toThrow(UnreadableFactsError);
-      expect(() => planDevice(facts, want)).toThrow(/^could not read trustpoint CA-GTS-Root-R1's certificate from the device: certificate 0203E5936F31B01349886BA217: /);
+      expect(() => planDevice(facts, want)).toThrow(
+        /^could not read trustpoint CA-GTS-Root-R1's certificate from the device: certificate 0203E5936F31B01349886BA217: /,
+      );
       // Rotation too: the unattended job must not remove a trustpoint it could not read.
       expect(() => planDevice(facts, want, { only: ['create', 'replace', 'authenticate'] })).toThrow(UnreadableFactsError);
     }
@@ -316,7 +370,12 @@ describe('planning from garbled facts', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(FactsReadError);
-    expect(error).toMatchObject({ device: 'r1', step: 'plan', message: expect.stringMatching(/^r1: could not read trustpoint CA-GTS-Root-R1's certificate/), advice: expect.stringMatching(/nothing was changed/) });
+    expect(error).toMatchObject({
+      device: 'r1',
+      step: 'plan',
+      message: expect.stringMatching(/^r1: could not read trustpoint CA-GTS-Root-R1's certificate/),
+      advice: expect.stringMatching(/nothing was changed/),
+    });
     expect((error as Error).cause).toBeInstanceOf(UnreadableFactsError);
   });
 
@@ -333,7 +392,9 @@ describe('planning from garbled facts', () => {
       ...iosHexLines(altered).map((l) => `  ${l}`),
       '  \tquit',
     ].join('\n');
-    expect(() => planDevice(parseFacts(text), want)).toThrow(/it shows serial 0203E5936F31B01349886BA217 of .*GTS Root R1.*, the certificate certagent would install, but with SHA1/);
+    expect(() => planDevice(parseFacts(text), want)).toThrow(
+      /it shows serial 0203E5936F31B01349886BA217 of .*GTS Root R1.*, the certificate certagent would install, but with SHA1/,
+    );
   });
 
   it('checks the certificate a rollback would paste back before planning the change', () => {
@@ -342,7 +403,9 @@ describe('planning from garbled facts', () => {
     if (!old?.ca) throw new Error('fixture: no CA read');
     const stray = { ...old, ca: { ...old.ca, der: Buffer.concat([old.ca.der, Buffer.from('0000', 'hex')]) } };
     const facts = { ...good, trustpoints: new Map([['CA-ROOT', stray]]) };
-    expect(() => planDevice(facts, desired([tp('CA-ROOT', GTS_R1)]))).toThrow(/trustpoint CA-ROOT's certificate from the device: the copy kept to restore it is not a certificate/);
+    expect(() => planDevice(facts, desired([tp('CA-ROOT', GTS_R1)]))).toThrow(
+      /trustpoint CA-ROOT's certificate from the device: the copy kept to restore it is not a certificate/,
+    );
   });
 });
 
@@ -366,7 +429,8 @@ describe('certificateMismatches', () => {
     const shown = loadCapture(name);
     const filter = new RegExp(CERTIFICATES_FILTER);
     const kept = shown.split('\n').filter((l) => filter.test(l.replace(/\r$/, '')));
-    const read = (text: string) => parseShowCryptoPkiCertificates(text).map((c) => [c.kind, c.serialHex, c.fingerprintMd5, c.fingerprintSha1, c.associatedTrustpoints]);
+    const read = (text: string) =>
+      parseShowCryptoPkiCertificates(text).map((c) => [c.kind, c.serialHex, c.fingerprintMd5, c.fingerprintSha1, c.associatedTrustpoints]);
     const full = read(shown);
     expect(full.some(([kind, serial, md5, sha1, tps]) => kind === 'ca' && serial && md5 && sha1 && (tps as string[]).length > 0)).toBe(true);
     expect(read(kept.join('\n'))).toEqual(full);

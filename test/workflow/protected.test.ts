@@ -18,7 +18,12 @@ const MINE = 'crypto pki trustpoint CA-GTS-Root-R1\n enrollment terminal\n revoc
 const IDENTITY = 'crypto pki trustpoint VPN-ID\n enrollment terminal\n rsakeypair VPN-ID 2048\n revocation-check none\n!\n';
 
 function desired(name: string, takeOver = false): DesiredState {
-  const tp: DesiredTrustpoint = { name, cert: GTS_R1, options: { enrollment: 'terminal', revocationCheck: 'none', chainValidation: 'stop' }, ...(takeOver && { takeOver: true as const }) };
+  const tp: DesiredTrustpoint = {
+    name,
+    cert: GTS_R1,
+    options: { enrollment: 'terminal', revocationCheck: 'none', chainValidation: 'stop' },
+    ...(takeOver && { takeOver: true as const }),
+  };
   return { trustpoints: [tp], environment: new Map(), applets: [], ipHosts: new Map(), secrets: [] };
 }
 
@@ -27,7 +32,12 @@ describe('trustpoints the router owns', () => {
 
   it('are recognised by name, enrollment, key pair and identity certificate', () => {
     const owned = (name: string) => ownedByRouter(facts.trustpoints.get(name) ?? { name, config: { name, lines: [] } });
-    expect(owned('TP-self-signed-1357684700')).toEqual(["the router's own self-signed identity (HTTPS, RESTCONF)", 'enrollment selfsigned', 'rsakeypair TP-self-signed-1357684700', 'an identity certificate']);
+    expect(owned('TP-self-signed-1357684700')).toEqual([
+      "the router's own self-signed identity (HTTPS, RESTCONF)",
+      'enrollment selfsigned',
+      'rsakeypair TP-self-signed-1357684700',
+      'an identity certificate',
+    ]);
     expect(owned('SLA-TrustPoint')).toEqual(["Cisco's Smart Licensing root CA", 'enrollment pkcs12']);
     expect(owned('VPN-ID')).toEqual(['rsakeypair VPN-ID 2048']);
     expect(owned('CA-GTS-Root-R1')).toEqual([]);
@@ -38,7 +48,11 @@ describe('trustpoints the router owns', () => {
     const plan = planDevice(facts, desired(name));
     expect(plan.changes).toEqual([]);
     expect(plan.refused).toHaveLength(1);
-    expect(plan.refused[0]).toMatch(new RegExp(`^trustpoint ${name} belongs to the router \\(.+\\): certagent would (replace|change) it; add take_over: true to its playbook entry only if you mean to$`));
+    expect(plan.refused[0]).toMatch(
+      new RegExp(
+        `^trustpoint ${name} belongs to the router \\(.+\\): certagent would (replace|change) it; add take_over: true to its playbook entry only if you mean to$`,
+      ),
+    );
   });
 
   it('with take_over the change is planned and shouts TAKE OVER', () => {

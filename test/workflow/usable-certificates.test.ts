@@ -28,11 +28,19 @@ function pemFile(name: string, der: Buffer): string {
   return path;
 }
 
-const root = (cn: string, notBefore: Date, notAfter: Date) => issue({ subject: [['cn', cn]], key: testKey('ec', cn), ca: true, notBefore, notAfter, serial: '0A' });
+const root = (cn: string, notBefore: Date, notAfter: Date) =>
+  issue({ subject: [['cn', cn]], key: testKey('ec', cn), ca: true, notBefore, notAfter, serial: '0A' });
 const chain = testChain('ec', 'smtp.example.net');
 
 function entry(name: string, path: string, extra: Partial<TrustpointEntry> = {}): TrustpointEntry {
-  return { kind: 'trustpoint', name, options: OPTIONS, source: { kind: 'pem_file', path }, origin: { file: '/p.yaml', path: ['trustpoints', 0] }, ...extra } as TrustpointEntry;
+  return {
+    kind: 'trustpoint',
+    name,
+    options: OPTIONS,
+    source: { kind: 'pem_file', path },
+    origin: { file: '/p.yaml', path: ['trustpoints', 0] },
+    ...extra,
+  } as TrustpointEntry;
 }
 
 async function problems(entries: TrustpointEntry[]): Promise<string[]> {
@@ -52,9 +60,13 @@ describe('certificates that cannot work', () => {
     const leaf = pemFile('leaf', chain.leaf.der);
     const found = await problems([entry('CA-Old', expired), entry('CA-Future', future), entry('CA-Leaf', leaf)]);
     expect(found).toHaveLength(3);
-    expect(found[0]).toMatch(/^trustpoint CA-Old: cn=Old Root, serial 0A expired .* \(10 days ago\): routers would fail every TLS handshake with it; take the current certificate from its issuer$/);
+    expect(found[0]).toMatch(
+      /^trustpoint CA-Old: cn=Old Root, serial 0A expired .* \(10 days ago\): routers would fail every TLS handshake with it; take the current certificate from its issuer$/,
+    );
     expect(found[1]).toMatch(/^trustpoint CA-Future: cn=Future Root, serial 0A is not valid before .*: routers would refuse it until then/);
-    expect(found[2]).toMatch(/^trustpoint CA-Leaf: cn=smtp\.example\.net, serial \S+ is not a CA certificate \(a server's own certificate\) where a CA is expected: give its issuer instead, or add pin_leaf: true/);
+    expect(found[2]).toMatch(
+      /^trustpoint CA-Leaf: cn=smtp\.example\.net, serial \S+ is not a CA certificate \(a server's own certificate\) where a CA is expected: give its issuer instead, or add pin_leaf: true/,
+    );
   });
 
   it('takes a leaf with pin_leaf, and a self-signed certificate without basicConstraints (CUCM) as its own anchor', async () => {
@@ -67,12 +79,33 @@ describe('certificates that cannot work', () => {
 describe('rotate and expired trust anchors on the device', () => {
   const old = root('Lab Old Root', new Date(NOW.getTime() - 400 * DAY), new Date(NOW.getTime() - DAY));
   const [facts] = parseCertificates(toPem(old.der), 'old') as [CertificateFacts];
-  const config = ['crypto pki trustpoint LAB-Lab-Old-Root', ' enrollment terminal', ' revocation-check none', ' chain-validation stop', 'crypto pki certificate chain LAB-Lab-Old-Root', ` certificate ca ${facts.serialHex}`, ...iosHexLines(old.der).map((l) => `  ${l}`), '  \tquit'].join('\n');
+  const config = [
+    'crypto pki trustpoint LAB-Lab-Old-Root',
+    ' enrollment terminal',
+    ' revocation-check none',
+    ' chain-validation stop',
+    'crypto pki certificate chain LAB-Lab-Old-Root',
+    ` certificate ca ${facts.serialHex}`,
+    ...iosHexLines(old.der).map((l) => `  ${l}`),
+    '  \tquit',
+  ].join('\n');
 
   it('a chain member left in place with an expired certificate fails the rotation, naming the way out', () => {
     const [current] = parseCertificates(toPem(chain.root.der), 'root') as [CertificateFacts];
-    const plan = planDevice(parseFacts(config), { trustpoints: [{ name: 'LAB-Test-Root', cert: current, options: OPTIONS, chainPrefix: 'LAB-' }], environment: new Map(), applets: [], ipHosts: new Map(), secrets: [] }, rotatePlanOptions(30 * 86_400, NOW));
-    expect(plan.expired).toEqual([`trustpoint LAB-Lab-Old-Root holds cn=Lab Old Root, serial 0A, which expired ${new Date(NOW.getTime() - DAY).toISOString().slice(0, 10)}; it is no longer part of the chain: remove it (no crypto pki trustpoint LAB-Lab-Old-Root)`]);
+    const plan = planDevice(
+      parseFacts(config),
+      {
+        trustpoints: [{ name: 'LAB-Test-Root', cert: current, options: OPTIONS, chainPrefix: 'LAB-' }],
+        environment: new Map(),
+        applets: [],
+        ipHosts: new Map(),
+        secrets: [],
+      },
+      rotatePlanOptions(30 * 86_400, NOW),
+    );
+    expect(plan.expired).toEqual([
+      `trustpoint LAB-Lab-Old-Root holds cn=Lab Old Root, serial 0A, which expired ${new Date(NOW.getTime() - DAY).toISOString().slice(0, 10)}; it is no longer part of the chain: remove it (no crypto pki trustpoint LAB-Lab-Old-Root)`,
+    ]);
   });
 
   it('a rollout plan does not judge it (only rotate manages expiry)', () => {

@@ -46,7 +46,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const USAGE = 'certagent audit -i INVENTORY [-p PLAYBOOK] [--limit NAMES] [--concurrency N] [--warn-before 30d] [--json FILE] [--prometheus FILE] [--html FILE]';
+const USAGE =
+  'certagent audit -i INVENTORY [-p PLAYBOOK] [--limit NAMES] [--concurrency N] [--warn-before 30d] [--json FILE] [--prometheus FILE] [--html FILE]';
 
 const HELP = [
   '  -i, --inventory SRC      devices: certagent or Ansible YAML, or any Ansible inventory source (INI, directory,',
@@ -55,14 +56,14 @@ const HELP = [
   '      --limit NAMES        devices or groups, comma-separated, globs and !exclusions',
   `      --concurrency N      devices at once (default ${DEFAULT_CONCURRENCY})`,
   '      --warn-before D      certificates expiring within D are findings (default 30d)',
-  '      --all-trustpoints    also report IOS\'s own trustpoints (SLA-TrustPoint, TP-self-signed-*, CISCO_IDEVID_SUDI*)',
+  "      --all-trustpoints    also report IOS's own trustpoints (SLA-TrustPoint, TP-self-signed-*, CISCO_IDEVID_SUDI*)",
   '      --json FILE          JSON Lines report (certagent-audit/1)',
   '      --prometheus FILE    node_exporter textfile-collector metrics, written atomically',
   '      --html FILE          one self-contained HTML report',
   '      --transcripts DIR    a redacted session transcript per device',
   '      --command-timeout S  seconds to wait for each command (default 30)',
   '      --progress MODE      auto, live, lines or none',
-  '      --transport T        ssh or netconf for every device, instead of the inventory\'s',
+  "      --transport T        ssh or netconf for every device, instead of the inventory's",
   '',
   'Read-only: two show commands per device (NETCONF: one get-config and two), never configuration mode.',
   'Exit codes: 0 nothing found, 1 findings (expired, expiring, weak, drift, failing mail, unreachable), 2 bad input.',

@@ -12,4 +12,16 @@ import { validateCommand } from './validate.js';
 import { workerCommand } from './worker.js';
 
 /** Every sub-command, in the order `certagent --help` lists them. */
-export const commands: readonly Command[] = [rolloutCommand(), planCommand(), rotateCommand(), fixCommand(), auditCommand(), probeCommand, inspectCommand, labCommand, validateCommand(), workerCommand(), demoCommand];
+export const commands: readonly Command[] = [
+  rolloutCommand(),
+  planCommand(),
+  rotateCommand(),
+  fixCommand(),
+  auditCommand(),
+  probeCommand,
+  inspectCommand,
+  labCommand,
+  validateCommand(),
+  workerCommand(),
+  demoCommand,
+];

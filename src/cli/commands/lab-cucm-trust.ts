@@ -8,12 +8,18 @@ import { CucmTrustInputError, uploadToCucmTrust } from '../../lab/cube/index.js'
 import { EXIT_OK, UsageError } from '../command.js';
 import { errorMessage } from '../../shared/error-message.js';
 
-export const CUCM_TRUST_USAGE = 'certagent lab cucm-trust [--state-dir D] FILE...   (the PEM files a CUBE rollout exported; D as given to certagent lab, default .lab)';
+export const CUCM_TRUST_USAGE =
+  'certagent lab cucm-trust [--state-dir D] FILE...   (the PEM files a CUBE rollout exported; D as given to certagent lab, default .lab)';
 
 export async function runCucmTrust(argv: readonly string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { 'state-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: { 'state-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (error) {
     throw new UsageError(errorMessage(error));
   }

@@ -133,13 +133,24 @@ function shown(path: string): string {
 
 function table(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** Shows every device of a small lab; of a large one the first ten and the last (the inventory has them all). */
 function deviceRows(lab: Lab): string[][] {
   const netconf = lab.devices.some((d) => d.netconfPort !== undefined);
-  const rows = [...lab.devices, ...lab.cubes].map((d) => [d.name, d.host, String(d.port), ...(netconf ? [String(d.netconfPort ?? '')] : []), d.hostKeyFingerprint]);
+  const rows = [...lab.devices, ...lab.cubes].map((d) => [
+    d.name,
+    d.host,
+    String(d.port),
+    ...(netconf ? [String(d.netconfPort ?? '')] : []),
+    d.hostKeyFingerprint,
+  ]);
   if (rows.length <= 12) return rows;
   const last = rows[rows.length - 1] ?? [];
   return [...rows.slice(0, 10), [`... ${rows.length - 11} more`, '', '', ...(netconf ? [''] : []), ''], last];
@@ -247,7 +258,10 @@ async function run(argv: readonly string[]): Promise<number> {
     const running = lab;
     const rotate = (): void => {
       running.rotateMailChain().then(
-        (chain) => console.log(`mail chain rotated: now ${[chain.names.leaf, ...chain.names.intermediates, chain.names.root].join(' <- ')}, written to ${shown(running.files.chainFile)}`),
+        (chain) =>
+          console.log(
+            `mail chain rotated: now ${[chain.names.leaf, ...chain.names.intermediates, chain.names.root].join(' <- ')}, written to ${shown(running.files.chainFile)}`,
+          ),
         (error: unknown) => console.error(`mail chain rotation failed: ${errorMessage(error)}`),
       );
     };

@@ -11,7 +11,8 @@ import { errorMessage } from '../../shared/error-message.js';
 export const probeCommand: Command = {
   name: 'probe',
   summary: "fetch a mail server's certificate chain (SMTP STARTTLS or TLS) and say what a router must trust",
-  usage: 'certagent probe URL [--trust FILE]... [--servername NAME] [--timeout MS] [--pin-leaf] [--json]   (URL: smtp://host[:port], host:587, smtps://host, host:443)',
+  usage:
+    'certagent probe URL [--trust FILE]... [--servername NAME] [--timeout MS] [--pin-leaf] [--json]   (URL: smtp://host[:port], host:587, smtps://host, host:443)',
   async run(argv) {
     const { values, positionals } = parseOptions(argv, {
       json: { type: 'boolean' },
@@ -29,7 +30,8 @@ export const probeCommand: Command = {
     if (url === undefined) throw new UsageError('no URL given');
     if (extra.length > 0) throw new UsageError(`one URL only (also got ${extra.join(' ')})`);
     const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds, not '${values.timeout ?? ''}'`);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+      throw new UsageError(`--timeout must be a positive number of milliseconds, not '${values.timeout ?? ''}'`);
     let target;
     try {
       target = parseProbeTarget(url);
@@ -74,7 +76,10 @@ export const probeCommand: Command = {
         '',
         ...chainTable(verdict.chain),
         '',
-        ...verdict.chain.members.flatMap((m, i) => [...certificateDetails(m.cert, `depth ${i}: ${m.role}${m.fromTrustStore ? ' (from the trust store, not sent)' : ''}`), '']),
+        ...verdict.chain.members.flatMap((m, i) => [
+          ...certificateDetails(m.cert, `depth ${i}: ${m.role}${m.fromTrustStore ? ' (from the trust store, not sent)' : ''}`),
+          '',
+        ]),
         `Host: ${hostLine(verdict.host)}`,
         '',
         'Diagnoses:',

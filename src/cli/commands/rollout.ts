@@ -8,12 +8,32 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../../certs/probe.js';
-import { ConfigError, SecretResolver, loadInventory, resolveCredentials, loadPlaybook, locateIssues, parseDuration, processSecretSources, selectDevices } from '../../config/index.js';
+import {
+  ConfigError,
+  SecretResolver,
+  loadInventory,
+  resolveCredentials,
+  loadPlaybook,
+  locateIssues,
+  parseDuration,
+  processSecretSources,
+  selectDevices,
+} from '../../config/index.js';
 import type { Device, SecretSources } from '../../config/index.js';
 import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../../report/index.js';
 import type { TextSink } from '../../report/index.js';
 import { DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, secretRedactor } from '../../workflow/index.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_JOURNAL_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV, ShardError, runFleet, selectShard, shardFrom, shardJournalDir } from '../../fleet/index.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_JOURNAL_DIR,
+  SHARD_COUNT_ENV,
+  SHARD_INDEX_ENV,
+  ShardError,
+  runFleet,
+  selectShard,
+  shardFrom,
+  shardJournalDir,
+} from '../../fleet/index.js';
 import type { Shard } from '../../fleet/index.js';
 import { PromptInQueueError, placeholderSources } from '../../fleet/queue/secret-template.js';
 import type { DesiredState, PinPolicy, WorkflowCommand } from '../../workflow/index.js';
@@ -60,7 +80,9 @@ const COMMON = {
   ...QUEUE_RUN_FLAGS,
 } as const satisfies ParseArgsConfig['options'];
 
-type Values = { [K in keyof typeof COMMON]?: (typeof COMMON)[K] extends { multiple: true } ? boolean[] : (typeof COMMON)[K] extends { type: 'boolean' } ? boolean : string } & {
+type Values = {
+  [K in keyof typeof COMMON]?: (typeof COMMON)[K] extends { multiple: true } ? boolean[] : (typeof COMMON)[K] extends { type: 'boolean' } ? boolean : string;
+} & {
   'dry-run'?: boolean;
   'renew-before'?: string;
 } & FleetFlagValues &
@@ -175,10 +197,13 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   makeOutputFolders(values);
   const redactor = new SecretRedactor(desired.secrets);
   const verbose = values.verbose?.length ?? 0;
-  const planOptions = run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
+  const planOptions =
+    run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
   // BullMQ and ioredis are loaded only for a run through Redis.
   const queuedRun = queued
-    ? await (await import('../queue-run.js')).prepareQueuedRun({
+    ? await (
+        await import('../queue-run.js')
+      ).prepareQueuedRun({
         command: run.command,
         dryRun: run.dryRun,
         devices,
@@ -230,41 +255,45 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   try {
     const redact = secretRedactor(desired);
     const incurable = run.command === 'fix' ? incurableFaults(desired) : [];
-    const result = queuedRun ? await queuedRun.start(output.reporter, fleet, stop.signal) : await runFleet({
-      command: run.command,
-      devices: journaled?.devices ?? devices,
-      ...fleet,
-      ...(journaled && { journal: journaled.journal, saveAlways: journaled.saveAlways }),
-      // A dry run only reads; every other run holds each router while it changes it.
-      ...(journaled && { locks: { locks: new FileDeviceLocks(), holder: { runId: journaled.journal.runId, command: run.command, pid: process.pid, hostname: hostname() } } }),
-      desired,
-      resolver,
-      reporter: output.reporter,
-      concurrency,
-      dryRun: run.dryRun,
-      ...(planOptions && { planOptions }),
-      ...(run.command === 'fix' && {
-        alwaysProve: true,
-        diagnose: (facts, plan, session) => diagnoseDevice(session, facts, plan, desired, redact),
-        ...(incurable.length > 0 && {
-          refuse: {
-            message: `the mail server's certificate chain cannot work whatever the device trusts: ${incurable.map((d) => d.summary).join(' ')}`,
-            hint: `${incurable.map((d) => d.fix).join(' ')} Then run certagent fix again.`,
+    const result = queuedRun
+      ? await queuedRun.start(output.reporter, fleet, stop.signal)
+      : await runFleet({
+          command: run.command,
+          devices: journaled?.devices ?? devices,
+          ...fleet,
+          ...(journaled && { journal: journaled.journal, saveAlways: journaled.saveAlways }),
+          // A dry run only reads; every other run holds each router while it changes it.
+          ...(journaled && {
+            locks: { locks: new FileDeviceLocks(), holder: { runId: journaled.journal.runId, command: run.command, pid: process.pid, hostname: hostname() } },
+          }),
+          desired,
+          resolver,
+          reporter: output.reporter,
+          concurrency,
+          dryRun: run.dryRun,
+          ...(planOptions && { planOptions }),
+          ...(run.command === 'fix' && {
+            alwaysProve: true,
+            diagnose: (facts, plan, session) => diagnoseDevice(session, facts, plan, desired, redact),
+            ...(incurable.length > 0 && {
+              refuse: {
+                message: `the mail server's certificate chain cannot work whatever the device trusts: ${incurable.map((d) => d.summary).join(' ')}`,
+                hint: `${incurable.map((d) => d.fix).join(' ')} Then run certagent fix again.`,
+              },
+            }),
+          }),
+          session: {
+            commandTimeoutMs,
+            ...(maxOutputBytes !== undefined && { maxOutputBytes }),
+            ...(maxSessionBytes !== undefined && { maxSessionBytes }),
+            ...(values.transcripts !== undefined && { transcriptDir: values.transcripts }),
+            ...deps.fleet?.session,
           },
-        }),
-      }),
-      session: {
-        commandTimeoutMs,
-        ...(maxOutputBytes !== undefined && { maxOutputBytes }),
-        ...(maxSessionBytes !== undefined && { maxSessionBytes }),
-        ...(values.transcripts !== undefined && { transcriptDir: values.transcripts }),
-        ...deps.fleet?.session,
-      },
-      ...(deps.fleet?.retry && { retry: deps.fleet.retry }),
-      ...(deps.fleet?.pollIntervalMs !== undefined && { pollIntervalMs: deps.fleet.pollIntervalMs }),
-      registerSecret: (value) => redactor.add(value),
-      signal: stop.signal,
-    });
+          ...(deps.fleet?.retry && { retry: deps.fleet.retry }),
+          ...(deps.fleet?.pollIntervalMs !== undefined && { pollIntervalMs: deps.fleet.pollIntervalMs }),
+          registerSecret: (value) => redactor.add(value),
+          signal: stop.signal,
+        });
     return result.exitCode === 0 ? EXIT_OK : EXIT_DEVICE_FAILED;
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -296,7 +325,7 @@ const OPTIONS_HELP = [
   '      --max-output SIZE    most a command may print before its device fails (default 16MiB)',
   '      --max-transcript SIZE  most one device session may print, which bounds its transcript (default 64MiB)',
   '      --progress MODE      auto, live, lines or none',
-  '      --transport T        ssh or netconf for every device, instead of the inventory\'s (netconf: YANG',
+  "      --transport T        ssh or netconf for every device, instead of the inventory's (netconf: YANG",
   '                           edits on netconf_port, CA certificates and mail lines over SSH on port)',
   '      --shard I/N          run only shard I (0..N-1) of the devices, by a stable hash of the name, in-process',
   `                           with its own journal (default: ${SHARD_INDEX_ENV} and ${SHARD_COUNT_ENV} in an Indexed Job)`,
@@ -335,7 +364,7 @@ export function workflowCommand(
 export function rolloutCommand(deps: WorkflowCommandDeps = {}): Command {
   return workflowCommand(
     'rollout',
-    'install the playbook on every device: only what differs, proven by the applet\'s mail, saved, rolled back on failure',
+    "install the playbook on every device: only what differs, proven by the applet's mail, saved, rolled back on failure",
     'certagent rollout -i INVENTORY -p PLAYBOOK [--limit NAMES] [--concurrency N] [--dry-run] [--json FILE] [--transcripts DIR]',
     { 'dry-run': { type: 'boolean' } },
     0,

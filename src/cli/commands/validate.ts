@@ -49,7 +49,11 @@ function playbookLines(p: PlaybookSpec | Playbook): string[] {
     ...p.trustpoints.map((t) => `  trustpoint ${describeEntry(t)}`),
     ...(p.eem?.applets ?? []).map((a) => `  applet ${a.name}: ${a.actions.map((x) => `${x.label} ${x.kind}`).join(', ')}`),
     ...(p.verify?.runApplet ? [`  verify: run ${p.verify.runApplet}${p.verify.expectMail ? ', expect mail' : ''}`] : []),
-    ...(p.cube ? [`  cube: signaling trustpoint ${p.cube.identityTrustpoint}, dial-peer ${p.cube.dialPeers.map((d) => `${d.tag} to ${d.target}:${d.port}`).join(', dial-peer ')}`] : []),
+    ...(p.cube
+      ? [
+          `  cube: signaling trustpoint ${p.cube.identityTrustpoint}, dial-peer ${p.cube.dialPeers.map((d) => `${d.tag} to ${d.target}:${d.port}`).join(', dial-peer ')}`,
+        ]
+      : []),
     ...(p.verify?.tlsTrunks ?? []).map((t) => `  verify: tls trunk ${t.address}:${t.port} Established within ${t.waitSeconds} s`),
     ...p.warnings.map((w) => `  ${formatIssue(w)}`),
   ];

@@ -32,15 +32,15 @@ const FLAGS = {
 } as const satisfies ParseArgsConfig['options'];
 
 const USAGE = 'certagent worker --queue redis://HOST:PORT/DB [--queues NAMES] [--concurrency N] [--name ID] [--log-file FILE]';
-const SUMMARY = 'take device jobs from Redis queues and run them (secrets from this machine\'s environment and files)';
+const SUMMARY = "take device jobs from Redis queues and run them (secrets from this machine's environment and files)";
 const HELP = [
   QUEUE_HELP,
   `      --queues NAMES       comma-separated queues to take devices from (default ${DEFAULT_QUEUE}); the inventory's queue: says which`,
   `      --concurrency N      devices at once per queue on this worker (default ${DEFAULT_CONCURRENCY}); the coordinator caps each queue over all workers`,
-  '      --name ID            this worker\'s name in job records and logs (default HOST-PID)',
+  "      --name ID            this worker's name in job records and logs (default HOST-PID)",
   '      --log-file FILE      JSON Lines log',
   '      --transcripts DIR    a redacted session transcript per device',
-  '      --lock-duration D    a job\'s lock lasts this long unless renewed (default 30s): after a crash another worker waits about this long',
+  "      --lock-duration D    a job's lock lasts this long unless renewed (default 30s): after a crash another worker waits about this long",
   '      --stalled-interval D how often to look for jobs whose worker died (default 30s)',
   '      --max-stalled N      times a job is taken over after its worker died before it fails for good (default 1)',
   '  -v, --verbose / -q, --quiet',
@@ -68,7 +68,9 @@ function whole(text: string | undefined, flag: string, fallback: number, min: nu
   return n;
 }
 
-export function parseWorkerArgs(argv: readonly string[]): { [K in keyof typeof FLAGS]?: (typeof FLAGS)[K] extends { multiple: true } ? boolean[] : (typeof FLAGS)[K] extends { type: 'boolean' } ? boolean : string } {
+export function parseWorkerArgs(argv: readonly string[]): {
+  [K in keyof typeof FLAGS]?: (typeof FLAGS)[K] extends { multiple: true } ? boolean[] : (typeof FLAGS)[K] extends { type: 'boolean' } ? boolean : string;
+} {
   try {
     return parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
   } catch (err) {
@@ -87,7 +89,10 @@ export function workerCommand(deps: WorkerCommandDeps = {}): Command {
         (deps.stdout ?? process.stdout).write(`usage: ${USAGE}\n\n${SUMMARY}\n\n${HELP}\n`);
         return EXIT_OK;
       }
-      const queues = (values.queues ?? DEFAULT_QUEUE).split(',').map((q) => q.trim()).filter((q) => q !== '');
+      const queues = (values.queues ?? DEFAULT_QUEUE)
+        .split(',')
+        .map((q) => q.trim())
+        .filter((q) => q !== '');
       if (queues.length === 0) throw new UsageError('--queues names no queue');
       for (const q of queues) {
         const problem = queueNameProblem(q);
@@ -103,7 +108,12 @@ export function workerCommand(deps: WorkerCommandDeps = {}): Command {
       const { QueueWorker } = await import('../../fleet/queue/consumer.js');
       const connection = await connectQueue(values, resolver);
       const redactor = new SecretRedactor(connection.password ? [connection.password] : []);
-      const logger = createLogger({ redactor, level: consoleLevel({ verbose: values.verbose?.length ?? 0, ...(values.quiet !== undefined && { quiet: values.quiet }) }), ...(values['log-file'] !== undefined && { logFile: values['log-file'] }), console: deps.stderr ?? process.stderr });
+      const logger = createLogger({
+        redactor,
+        level: consoleLevel({ verbose: values.verbose?.length ?? 0, ...(values.quiet !== undefined && { quiet: values.quiet }) }),
+        ...(values['log-file'] !== undefined && { logFile: values['log-file'] }),
+        console: deps.stderr ?? process.stderr,
+      });
       const worker = new QueueWorker({
         connection,
         queues,

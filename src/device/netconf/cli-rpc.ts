@@ -35,7 +35,8 @@ export function configIosCliRpc(lines: readonly string[], options: CliRpcOptions
   if (text.trim() === '') throw new RangeError('config-ios-cli-rpc needs at least one configuration line');
   if (text.length > CONFIG_CLIS_MAX) throw new RangeError(`config-clis holds ${text.length} characters; the model allows ${CONFIG_CLIS_MAX}`);
   const timeout = options.timeoutSeconds;
-  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 10 || timeout > 1800)) throw new RangeError(`timeout must be a whole number of seconds 10..1800, not ${timeout}`);
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 10 || timeout > 1800))
+    throw new RangeError(`timeout must be a whole number of seconds 10..1800, not ${timeout}`);
   const parts = [element('config-clis', text)];
   if (timeout !== undefined) parts.push(element('timeout', String(timeout)));
   for (const p of options.errorPatterns ?? []) parts.push(element('error-patterns', [element('error-tag', p.tag), element('error-pattern', p.pattern)]));
@@ -55,7 +56,14 @@ export function caChainLines(trustpoint: string, serialHex: string, der: Uint8Ar
 
 export type CliRpcResult =
   | { readonly ok: true; readonly result: string }
-  | { readonly ok: false; readonly result: string; readonly lineno?: number; readonly errorCode?: string; readonly errorString?: string; readonly errorTag?: string };
+  | {
+      readonly ok: false;
+      readonly result: string;
+      readonly lineno?: number;
+      readonly errorCode?: string;
+      readonly errorString?: string;
+      readonly errorTag?: string;
+    };
 
 /** Reads the `<rpc-reply>` of config-ios-cli-rpc. */
 export function parseCliRpcReply(reply: XmlElement): CliRpcResult {

@@ -52,7 +52,8 @@ function optionElements(spec: TrustpointOptionsSpec): RawXml[] {
   // 17.9 and later: the enrollment-method choice; `enrollment terminal` without `pem`, as the CLI path sends it.
   out.push(element('enrollment', element('enrollment-method', element('terminal'))));
   if (spec.fingerprint !== undefined) {
-    if (!/^(?:[0-9A-F]{32}|[0-9A-F]{40})$/.test(spec.fingerprint)) throw new RangeError(`fingerprint must be 32 or 40 upper-case hex digits, got ${JSON.stringify(spec.fingerprint)}`);
+    if (!/^(?:[0-9A-F]{32}|[0-9A-F]{40})$/.test(spec.fingerprint))
+      throw new RangeError(`fingerprint must be 32 or 40 upper-case hex digits, got ${JSON.stringify(spec.fingerprint)}`);
     out.push(element('fingerprint', spec.fingerprint));
   }
   for (const method of spec.revocationCheck) out.push(element('revocation-check', method));
@@ -75,13 +76,17 @@ export function createTrustpointFragment(name: string, spec: TrustpointOptionsSp
  */
 export function updateTrustpointFragment(existing: XmlElement, spec: TrustpointOptionsSpec): ConfigFragment {
   const name = idOf(existing);
-  const kept = childElements(existing).filter((c) => c.name !== 'id' && !MANAGED_LEAVES.has(c.name)).map((c) => rawXml(serializeXml(c)));
+  const kept = childElements(existing)
+    .filter((c) => c.name !== 'id' && !MANAGED_LEAVES.has(c.name))
+    .map((c) => rawXml(serializeXml(c)));
   return { branch: 'pki', xml: trustpointXml(name, [...optionElements(spec), ...kept], 'replace') };
 }
 
 /** A trustpoint put back exactly as get-config returned it. */
 export function restoreTrustpointFragment(existing: XmlElement): ConfigFragment {
-  const children = childElements(existing).filter((c) => c.name !== 'id').map((c) => rawXml(serializeXml(c)));
+  const children = childElements(existing)
+    .filter((c) => c.name !== 'id')
+    .map((c) => rawXml(serializeXml(c)));
   return { branch: 'pki', xml: trustpointXml(idOf(existing), children, 'replace') };
 }
 
@@ -92,7 +97,13 @@ export function removeTrustpointFragment(name: string): ConfigFragment {
 
 function idOf(trustpoint: XmlElement): string {
   const id = childElements(trustpoint, 'id')[0];
-  const text = id === undefined ? '' : id.children.filter((c): c is string => typeof c === 'string').join('').trim();
+  const text =
+    id === undefined
+      ? ''
+      : id.children
+          .filter((c): c is string => typeof c === 'string')
+          .join('')
+          .trim();
   if (text === '') throw new RangeError('a <trustpoint> without <id>');
   return text;
 }
@@ -125,7 +136,10 @@ function actionXml(action: ModelledAction): RawXml {
   const name = element('name', action.label);
   switch (action.kind) {
     case 'syslog':
-      return element('action', [name, element('syslog-option', [element('msg', action.msg), ...(action.priority !== undefined ? [element('priority', action.priority)] : [])])]);
+      return element('action', [
+        name,
+        element('syslog-option', [element('msg', action.msg), ...(action.priority !== undefined ? [element('priority', action.priority)] : [])]),
+      ]);
     case 'cli':
       return element('action', [name, element('cli-choice', element('command', action.command))]);
     case 'set':
@@ -175,6 +189,10 @@ export function nativeConfig(fragments: readonly ConfigFragment[]): string {
  */
 export const FACTS_FILTER = element(
   'native',
-  [element('ip', element('host')), element('crypto', element('pki', element('trustpoint'), { xmlns: CRYPTO_NS })), element('event', element('manager', [], { xmlns: EEM_NS }))],
+  [
+    element('ip', element('host')),
+    element('crypto', element('pki', element('trustpoint'), { xmlns: CRYPTO_NS })),
+    element('event', element('manager', [], { xmlns: EEM_NS })),
+  ],
   { xmlns: NATIVE_NS },
 ).raw;

@@ -85,7 +85,10 @@ function trustpointConfig(t: XmlElement): TrustpointConfig {
     fields['rsakeypair'] = keyLabel;
     lines.push(`rsakeypair ${keyLabel}`);
   }
-  for (const [key, yang] of [['usage', 'usage'], ['hash', 'hash']] as const) {
+  for (const [key, yang] of [
+    ['usage', 'usage'],
+    ['hash', 'hash'],
+  ] as const) {
     const value = leaf(t, yang);
     if (value !== undefined) {
       fields[key] = value;

@@ -41,7 +41,9 @@ export function parsePkiOper(dataXml: string): ReadonlyMap<string, OperBundle> {
     if (label === undefined) continue;
     const authenticated = leaf(b, 'tp-authenticated');
     const certificates = childElements(b, 'cert').map((c): OperCertificate => {
-      const md5 = leaf(c, 'md5-fp')?.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
+      const md5 = leaf(c, 'md5-fp')
+        ?.replace(/[^0-9a-fA-F]/g, '')
+        .toUpperCase();
       return { serial: leaf(c, 'serial-number'), md5: md5 === '' ? undefined : md5, subject: leaf(c, 'subject-name'), issuer: leaf(c, 'issuer-name') };
     });
     bundles.set(label, { label, authenticated: authenticated === undefined ? undefined : authenticated === 'true', certificates });
@@ -60,7 +62,8 @@ export function operMismatches(bundles: ReadonlyMap<string, OperBundle>, expecte
     if (!bundle) continue;
     if (bundle.authenticated === false) out.push(`${want.trustpoint}: tp-authenticated is false`);
     const md5s = bundle.certificates.flatMap((c) => (c.md5 === undefined ? [] : [c.md5]));
-    if (md5s.length > 0 && !md5s.includes(want.md5.toUpperCase())) out.push(`${want.trustpoint}: md5-fp ${md5s.join(', ')} (planned ${want.md5.toUpperCase()})`);
+    if (md5s.length > 0 && !md5s.includes(want.md5.toUpperCase()))
+      out.push(`${want.trustpoint}: md5-fp ${md5s.join(', ')} (planned ${want.md5.toUpperCase()})`);
   }
   return out;
 }

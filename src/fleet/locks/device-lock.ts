@@ -25,7 +25,11 @@ export async function lockDevice(run: RunLocks, device: Device): Promise<{ reado
       roundTrips: 0,
       startedAt,
       durationMs: 0,
-      error: { message: busyMessage(device.name, target, attempt), step: 'lock', hint: 'another certagent run is changing this router; nothing was sent to it' },
+      error: {
+        message: busyMessage(device.name, target, attempt),
+        step: 'lock',
+        hint: 'another certagent run is changing this router; nothing was sent to it',
+      },
     },
   };
 }

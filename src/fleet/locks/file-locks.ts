@@ -54,7 +54,11 @@ export class FileDeviceLocks implements DeviceLocks {
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     } catch (err) {
-      return { acquired: false, holder: undefined, why: `the lock folder ${this.dir} cannot be created (${(err as NodeJS.ErrnoException).code ?? String(err)}; set CERTAGENT_LOCK_DIR to a writable folder)` };
+      return {
+        acquired: false,
+        holder: undefined,
+        why: `the lock folder ${this.dir} cannot be created (${(err as NodeJS.ErrnoException).code ?? String(err)}; set CERTAGENT_LOCK_DIR to a writable folder)`,
+      };
     }
     for (let attempt = 0; attempt < 2; attempt++) {
       let fd: number;
@@ -62,10 +66,16 @@ export class FileDeviceLocks implements DeviceLocks {
         fd = openSync(path, 'wx', 0o600);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'EEXIST') return { acquired: false, holder: undefined, why: `the lock file ${path} cannot be created (${code ?? String(err)}; set CERTAGENT_LOCK_DIR to a writable folder)` };
+        if (code !== 'EEXIST')
+          return {
+            acquired: false,
+            holder: undefined,
+            why: `the lock file ${path} cannot be created (${code ?? String(err)}; set CERTAGENT_LOCK_DIR to a writable folder)`,
+          };
         const current = readHolder(path);
         if (current === undefined) return { acquired: false, holder: undefined, why: `an unreadable lock file ${path}` };
-        if (current.hostname !== this.#host || alive(current.pid)) return { acquired: false, holder: current, why: `held by process ${current.pid} on ${current.hostname}` };
+        if (current.hostname !== this.#host || alive(current.pid))
+          return { acquired: false, holder: current, why: `held by process ${current.pid} on ${current.hostname}` };
         this.#removeStale(path, current);
         continue;
       }

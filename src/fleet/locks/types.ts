@@ -19,7 +19,8 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-export type LockAttempt = { readonly acquired: true; readonly lock: HeldLock } | { readonly acquired: false; readonly holder: LockHolder | undefined; readonly why: string };
+export type LockAttempt =
+  { readonly acquired: true; readonly lock: HeldLock } | { readonly acquired: false; readonly holder: LockHolder | undefined; readonly why: string };
 
 export interface DeviceLocks {
   /** Takes the lock of `target` (a `host:port` key) for `holder`, or says who has it. Never waits. */

@@ -41,7 +41,9 @@ export function parseQueueUrl(text: string): QueueLocation {
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new QueueUrlError(`--queue ${text}: the scheme must be redis:// or rediss:// (TLS)`);
   if (url.password !== '') {
-    throw new QueueUrlError(`--queue: the URL holds a password; give it as a reference instead (--redis-password env:NAME or file:PATH), so it never shows in a command line or a manifest`);
+    throw new QueueUrlError(
+      `--queue: the URL holds a password; give it as a reference instead (--redis-password env:NAME or file:PATH), so it never shows in a command line or a manifest`,
+    );
   }
   if (url.hostname === '') throw new QueueUrlError(`--queue ${text}: the URL names no host`);
   const path = url.pathname.replace(/^\//, '');
@@ -96,7 +98,14 @@ export async function resolveRedisPassword(ref: SecretRef | undefined, resolver:
 
 /** One PING within `timeoutMs`; throws QueueUnreachableError saying where and why. */
 export async function pingRedis(options: QueueConnectionOptions, timeoutMs = 5_000): Promise<void> {
-  const client = new Redis({ ...redisOptions(options), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
+  const client = new Redis({
+    ...redisOptions(options),
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+    enableOfflineQueue: false,
+  });
   // The socket's own error (ECONNREFUSED, a TLS failure) says more than the "Connection is closed" it leads to.
   let socketError: Error | undefined;
   client.on('error', (err: Error) => (socketError ??= err));
@@ -105,7 +114,9 @@ export async function pingRedis(options: QueueConnectionOptions, timeoutMs = 5_0
     await client.ping();
   } catch (err) {
     const why = (socketError ?? (err instanceof Error ? err : new Error(String(err)))).message;
-    throw new QueueUnreachableError(`cannot reach Redis at ${options.location.url} (${why}): check the host, port and --redis-password, or that Redis is running`);
+    throw new QueueUnreachableError(
+      `cannot reach Redis at ${options.location.url} (${why}): check the host, port and --redis-password, or that Redis is running`,
+    );
   } finally {
     client.disconnect();
   }

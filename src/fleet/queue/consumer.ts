@@ -85,7 +85,10 @@ export class QueueWorker {
       worker.on('error', (err) => options.logger.warn(`queue ${queue}: ${err.message}`, { event: 'queueError', queue }));
       this.#workers.push(worker);
     }
-    options.logger.info(`worker ${options.name}: taking devices from ${options.queues.join(', ')} on ${options.connection.location.url}, ${options.concurrency} at once per queue`, { event: 'workerStarted', worker: options.name, queues: options.queues });
+    options.logger.info(
+      `worker ${options.name}: taking devices from ${options.queues.join(', ')} on ${options.connection.location.url}, ${options.concurrency} at once per queue`,
+      { event: 'workerStarted', worker: options.name, queues: options.queues },
+    );
   }
 
   get options(): QueueWorkerOptions {
@@ -103,7 +106,10 @@ export class QueueWorker {
     await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
     // Without Redis the close above never completes: drop the connections so the process can end.
-    await Promise.race([Promise.all(this.#workers.map((w) => w.disconnect().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    await Promise.race([
+      Promise.all(this.#workers.map((w) => w.disconnect().catch(() => undefined))),
+      new Promise((resolve) => (timer = setTimeout(resolve, 1_000))),
+    ]);
     clearTimeout(timer);
     this.#client.disconnect();
     this.#jumpPool.close();
@@ -181,7 +187,12 @@ export class QueueWorker {
       desired,
       dryRun: spec.dryRun,
       reporter: this.#reporter(job),
-      session: { commandTimeoutMs: spec.commandTimeoutMs, secrets: desired.secrets.map((s) => s.reveal()), jumpPool: this.#jumpPool, ...(options.transcriptDir !== undefined && { transcriptDir: options.transcriptDir }) },
+      session: {
+        commandTimeoutMs: spec.commandTimeoutMs,
+        secrets: desired.secrets.map((s) => s.reveal()),
+        jumpPool: this.#jumpPool,
+        ...(options.transcriptDir !== undefined && { transcriptDir: options.transcriptDir }),
+      },
       ...(run.planOptions && { planOptions: run.planOptions }),
       ...(spec.alwaysProve !== undefined && { alwaysProve: spec.alwaysProve }),
       ...(spec.retry && { retry: spec.retry }),
@@ -189,9 +200,17 @@ export class QueueWorker {
       ...(spec.deviceTimeoutMs !== undefined && { deviceTimeoutMs: spec.deviceTimeoutMs }),
       ...(spec.command === 'fix' && { diagnose: (facts, plan, session) => diagnoseDevice(session, facts, plan, desired, redact) }),
     };
-    options.logger.info(`${device.name}: started (run ${spec.runId}${underwayBefore ? ', under way when its last worker stopped: proven and saved even if nothing differs' : ''})`, { event: 'deviceStarted', device: device.name, run: spec.runId, attempt: job.attemptsStarted });
+    options.logger.info(
+      `${device.name}: started (run ${spec.runId}${underwayBefore ? ', under way when its last worker stopped: proven and saved even if nothing differs' : ''})`,
+      { event: 'deviceStarted', device: device.name, run: spec.runId, attempt: job.attemptsStarted },
+    );
     const outcome = options.redactor.redactDeep(await runFleetDevice(device, creds, settings, underwayBefore)) as DeviceOutcome;
-    options.logger.info(`${device.name}: ${outcome.result} in ${(outcome.durationMs / 1000).toFixed(1)} s`, { event: 'deviceFinished', device: device.name, run: spec.runId, result: outcome.result });
+    options.logger.info(`${device.name}: ${outcome.result} in ${(outcome.durationMs / 1000).toFixed(1)} s`, {
+      event: 'deviceFinished',
+      device: device.name,
+      run: spec.runId,
+      result: outcome.result,
+    });
     return { outcome, worker: options.name };
   }
 }

@@ -54,7 +54,16 @@ export class QueueRunError extends Error {
 }
 
 function failedOutcome(device: QueuedDevice, message: string, hint: string): DeviceOutcome {
-  return { device: device.device.name, host: device.device.host, result: 'failed', changes: [], roundTrips: 0, startedAt: new Date().toISOString(), durationMs: 0, error: { message, hint } };
+  return {
+    device: device.device.name,
+    host: device.device.host,
+    result: 'failed',
+    changes: [],
+    roundTrips: 0,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    error: { message, hint },
+  };
 }
 
 function resultOf(value: unknown): DeviceJobResult | undefined {
@@ -65,7 +74,8 @@ function resultOf(value: unknown): DeviceJobResult | undefined {
 
 /** BullMQ's reason for a job that stalled too often, in words about certagent's workers. */
 function failureText(reason: string): string {
-  if (/stalled more than allowable limit/.test(reason)) return 'the worker holding it stopped (killed, or cut off from Redis) more often than the workers\' --max-stalled allows';
+  if (/stalled more than allowable limit/.test(reason))
+    return "the worker holding it stopped (killed, or cut off from Redis) more often than the workers' --max-stalled allows";
   return reason;
 }
 
@@ -95,7 +105,10 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
   const onAbort = (): void => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const runTimer = options.deadlineMs === undefined ? undefined : setTimeout(() => stop.abort(`the run deadline of ${formatMs(options.deadlineMs ?? 0)} passed`), options.deadlineMs);
+  const runTimer =
+    options.deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => stop.abort(`the run deadline of ${formatMs(options.deadlineMs ?? 0)} passed`), options.deadlineMs);
 
   const startOf = (d: QueuedDevice): void => {
     if (seenStart.has(d.device.name)) return;
@@ -129,14 +142,25 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
     const d = byJob.get(id);
     if (!d) return;
     const result = resultOf(value);
-    finish(d, result?.outcome ?? failedOutcome(d, `${d.device.name}: the worker's result is not a certagent outcome`, 'is every worker the same certagent version as the coordinator?'));
+    finish(
+      d,
+      result?.outcome ??
+        failedOutcome(d, `${d.device.name}: the worker's result is not a certagent outcome`, 'is every worker the same certagent version as the coordinator?'),
+    );
   };
   const failed = async (id: string, reason: string): Promise<void> => {
     const d = byJob.get(id);
     if (!d || done.has(d.device.name)) return;
     const job = await queues.job(d.queue, id).catch(() => undefined);
     const attempts = job?.attemptsMade ?? options.attempts;
-    finish(d, failedOutcome(d, `${d.device.name}: the queue job failed for good after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${failureText(reason)}`, `read the log of worker ${job?.processedBy ?? '(unknown)'}; rerun the device with certagent ${spec.command} --limit ${d.device.name}`));
+    finish(
+      d,
+      failedOutcome(
+        d,
+        `${d.device.name}: the queue job failed for good after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${failureText(reason)}`,
+        `read the log of worker ${job?.processedBy ?? '(unknown)'}; rerun the device with certagent ${spec.command} --limit ${d.device.name}`,
+      ),
+    );
   };
 
   /** Looks at each job still out directly: an event missed (or sent while re-attaching) is found this way. */
@@ -177,7 +201,9 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
   try {
     const stored = await queues.storeRun(spec);
     if (stored.fingerprint !== spec.fingerprint || stored.command !== spec.command) {
-      throw new QueueRunError(`run ${spec.runId} in Redis was started with another command or playbook than this one: resume it with the same -p and command, or start a new run without --resume`);
+      throw new QueueRunError(
+        `run ${spec.runId} in Redis was started with another command or playbook than this one: resume it with the same -p and command, or start a new run without --resume`,
+      );
     }
     const names = [...new Set(devices.map((d) => d.queue))];
     const from = new Map<string, string>();
@@ -203,7 +229,10 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
         if (d && !done.has(d.device.name)) reporter.deviceStep(d.device.name, 'its worker stopped; another worker takes the device over');
       },
     });
-    reporter.runStarted(command, devices.map((d) => d.device.name));
+    reporter.runStarted(
+      command,
+      devices.map((d) => d.device.name),
+    );
     stop.signal.addEventListener('abort', () => void withdraw().then(notify), { once: true });
 
     for (const next of planStages(devices.length, { canary: options.canary, waveSize: options.waveSize })) {
@@ -241,7 +270,14 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
           unknown = left.map((d) => d.device.name);
           if (!stop.signal.aborted) stop.abort(`Redis at ${options.connection.location.url} did not answer for ${formatMs(lostAfterMs)}`);
           for (const d of left) {
-            finish(d, failedOutcome(d, `${d.device.name}: outcome unknown: Redis at ${options.connection.location.url} stopped answering while the device was queued or under way`, `workers finish or roll back what they hold; once Redis is back, certagent ${spec.command} ... --queue ${options.connection.location.url} --resume ${spec.runId} reports what they did`));
+            finish(
+              d,
+              failedOutcome(
+                d,
+                `${d.device.name}: outcome unknown: Redis at ${options.connection.location.url} stopped answering while the device was queued or under way`,
+                `workers finish or roll back what they hold; once Redis is back, certagent ${spec.command} ... --queue ${options.connection.location.url} --resume ${spec.runId} reports what they did`,
+              ),
+            );
           }
           break;
         }
@@ -258,7 +294,10 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
     options.signal?.removeEventListener('abort', onAbort);
     await Promise.all([events?.close(), queues.close()]);
   }
-  if (unknown.length > 0) options.note?.(`outcome unknown for ${unknown.length} device${unknown.length === 1 ? '' : 's'} (Redis unreachable): ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ', …' : ''}`);
+  if (unknown.length > 0)
+    options.note?.(
+      `outcome unknown for ${unknown.length} device${unknown.length === 1 ? '' : 's'} (Redis unreachable): ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ', …' : ''}`,
+    );
 
   const summary = tally.summary(command, startedAt, Date.now() - started, stop.signal.aborted ? stopReason(stop.signal) : undefined);
   reporter.runFinished(summary);

@@ -3,9 +3,30 @@
  * each through the same per-device workflow, and the coordinator reports as the in-process runner does.
  * Producer, consumer and observer are separate modules, as BullMQ separates Queue, Worker and QueueEvents.
  */
-export { DEFAULT_REDIS_PORT, QueueUnreachableError, QueueUrlError, parsePasswordRef, parseQueueUrl, pingRedis, redisOptions, resolveRedisPassword } from './connection.js';
+export {
+  DEFAULT_REDIS_PORT,
+  QueueUnreachableError,
+  QueueUrlError,
+  parsePasswordRef,
+  parseQueueUrl,
+  pingRedis,
+  redisOptions,
+  resolveRedisPassword,
+} from './connection.js';
 export type { QueueConnectionOptions, QueueLocation } from './connection.js';
-export { DEFAULT_QUEUE, JOB_FORMAT, JobFormatError, KEEP_SECONDS, QUEUE_PREFIX, RUN_FORMAT, jobId, parseJobData, parseRunSpec, queueNameProblem, runKey } from './job.js';
+export {
+  DEFAULT_QUEUE,
+  JOB_FORMAT,
+  JobFormatError,
+  KEEP_SECONDS,
+  QUEUE_PREFIX,
+  RUN_FORMAT,
+  jobId,
+  parseJobData,
+  parseRunSpec,
+  queueNameProblem,
+  runKey,
+} from './job.js';
 export type { DeviceJobData, DeviceJobResult, RunSpec } from './job.js';
 export { SecretInQueueError, decode, encode, secretTemplates } from './codec.js';
 export { PromptInQueueError, isTemplate, placeholderSources, referencesIn, secretFiller } from './secret-template.js';

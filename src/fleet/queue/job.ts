@@ -96,7 +96,10 @@ export class JobFormatError extends Error {
 
 function check<T>(schema: z.ZodType, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new JobFormatError(`${what} is not a ${what.startsWith('job') ? JOB_FORMAT : RUN_FORMAT} record (${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}): is the worker the same certagent version as the coordinator?`);
+  if (!parsed.success)
+    throw new JobFormatError(
+      `${what} is not a ${what.startsWith('job') ? JOB_FORMAT : RUN_FORMAT} record (${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}): is the worker the same certagent version as the coordinator?`,
+    );
   return value as T;
 }
 

@@ -44,7 +44,10 @@ export class DeviceEvents {
     await Promise.race([Promise.all(this.#events.map((e) => e.close().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
     clearTimeout(timer);
     // BullMQ's disconnect first waits for a connection that may never come back: bounded too.
-    await Promise.race([Promise.all(this.#events.map((e) => e.disconnect().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    await Promise.race([
+      Promise.all(this.#events.map((e) => e.disconnect().catch(() => undefined))),
+      new Promise((resolve) => (timer = setTimeout(resolve, 1_000))),
+    ]);
     clearTimeout(timer);
   }
 }

@@ -105,7 +105,13 @@ export class DeviceQueues {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
     try {
-      return await Promise.race([this.#client.ping().then(() => true, () => false), late]);
+      return await Promise.race([
+        this.#client.ping().then(
+          () => true,
+          () => false,
+        ),
+        late,
+      ]);
     } finally {
       clearTimeout(timer);
     }
@@ -114,10 +120,16 @@ export class DeviceQueues {
   /** Closes within `ms` (Redis may be gone), then drops the connections. */
   async close(ms = 3_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all([...this.#queues.values()].map((q) => q.close().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    await Promise.race([
+      Promise.all([...this.#queues.values()].map((q) => q.close().catch(() => undefined))),
+      new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
     clearTimeout(timer);
     // BullMQ's disconnect first waits for a connection that may never come back: bounded too.
-    await Promise.race([Promise.all([...this.#queues.values()].map((q) => q.disconnect().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    await Promise.race([
+      Promise.all([...this.#queues.values()].map((q) => q.disconnect().catch(() => undefined))),
+      new Promise((resolve) => (timer = setTimeout(resolve, 1_000))),
+    ]);
     clearTimeout(timer);
     this.#client.disconnect();
   }

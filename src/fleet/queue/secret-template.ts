@@ -25,7 +25,12 @@ export function placeholderSources(): SecretSources {
   return {
     env: (name) => token('env', name),
     readFile: (path) => token('file', path),
-    prompt: (question) => Promise.reject(new PromptInQueueError(`'${question.replace(/:\s*$/, '')}' is asked at a prompt, which a queue worker cannot answer: reference it with {env: NAME} or {file: PATH} instead`)),
+    prompt: (question) =>
+      Promise.reject(
+        new PromptInQueueError(
+          `'${question.replace(/:\s*$/, '')}' is asked at a prompt, which a queue worker cannot answer: reference it with {env: NAME} or {file: PATH} instead`,
+        ),
+      ),
   };
 }
 
@@ -57,12 +62,19 @@ export type SecretFiller = (template: string, source: string) => Secret;
  */
 export async function secretFiller(templates: readonly string[], resolver: SecretResolver, where: string): Promise<SecretFiller> {
   const refs = referencesIn(templates);
-  const secrets = await resolver.resolveAll(refs.map((ref) => ({ ref, origin: { file: where, path: [] }, purpose: `a secret of the playbook (${describeRef(ref)})` })));
+  const secrets = await resolver.resolveAll(
+    refs.map((ref) => ({ ref, origin: { file: where, path: [] }, purpose: `a secret of the playbook (${describeRef(ref)})` })),
+  );
   const values = new Map<string, string>();
   refs.forEach((ref, i) => {
     const value = (secrets[i] as Secret).reveal();
-    if (/[\r\n]/.test(value)) throw new Error(`${where}: the secret from ${describeRef(ref)} holds a line break, which would end the IOS command it is typed into`);
+    if (/[\r\n]/.test(value))
+      throw new Error(`${where}: the secret from ${describeRef(ref)} holds a line break, which would end the IOS command it is typed into`);
     values.set(ref.kind === 'env' ? token('env', ref.name) : token('file', ref.path), value);
   });
-  return (template, source) => new Secret(template.replace(TOKEN, (t) => values.get(t) ?? t), source);
+  return (template, source) =>
+    new Secret(
+      template.replace(TOKEN, (t) => values.get(t) ?? t),
+      source,
+    );
 }

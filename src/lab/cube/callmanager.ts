@@ -34,7 +34,11 @@ export async function generateCallManagerPem(serverName: string, now = new Date(
     signingKey: keys.privateKey,
     extensions: [
       new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.dataEncipherment | x509.KeyUsageFlags.keyAgreement | x509.KeyUsageFlags.keyCertSign,
+        x509.KeyUsageFlags.digitalSignature |
+          x509.KeyUsageFlags.keyEncipherment |
+          x509.KeyUsageFlags.dataEncipherment |
+          x509.KeyUsageFlags.keyAgreement |
+          x509.KeyUsageFlags.keyCertSign,
         true,
       ),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),

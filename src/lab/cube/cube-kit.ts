@@ -86,7 +86,9 @@ class TrustFolder {
   current(): readonly CertificateFacts[] {
     let names: string[];
     try {
-      names = readdirSync(this.dir).filter((n) => n.endsWith('.pem')).sort();
+      names = readdirSync(this.dir)
+        .filter((n) => n.endsWith('.pem'))
+        .sort();
     } catch {
       return [];
     }

@@ -133,18 +133,12 @@ async function caCertificate(
   const signer = issuer ?? { keys, kind, cert: undefined };
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(true, pathLength, true),
-    new x509.KeyUsagesExtension(
-      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
-      true,
-    ),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(signer.keys.publicKey),
   ];
   if (issuer) {
-    extensions.push(
-      ...issuerLinks(issuer, 'ca'),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-    );
+    extensions.push(...issuerLinks(issuer, 'ca'), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]));
   }
   const subject = dn(commonName, organization);
   const cert = await x509.X509CertificateGenerator.create({
@@ -172,10 +166,7 @@ async function leafCertificate(
 ): Promise<{ cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair }> {
   const keys = await keyPair('leaf', name, kind);
   const signer = issuer ?? { keys, kind };
-  const usage =
-    kind === 'rsa'
-      ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
-      : x509.KeyUsageFlags.digitalSignature;
+  const usage = kind === 'rsa' ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment : x509.KeyUsageFlags.digitalSignature;
   const extensions: x509.Extension[] = [
     new x509.KeyUsagesExtension(usage, true),
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
@@ -205,7 +196,11 @@ async function leafCertificate(
 
 async function privateKeyPem(key: webcrypto.CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  const body = der.toString('base64').match(/.{1,64}/g)?.join('\n') ?? '';
+  const body =
+    der
+      .toString('base64')
+      .match(/.{1,64}/g)
+      ?.join('\n') ?? '';
   return `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`;
 }
 

@@ -196,7 +196,11 @@ export class LabMailServer {
       };
       const timer = setTimeout(() => {
         this.events.off('connection-error', onError);
-        reject(new Error(`LabMailServer ${this.host}:${this.port}: no connection error matching ${String(pattern)} within ${timeoutMs} ms (seen: ${this.connectionErrors.join(' | ') || 'none'})`));
+        reject(
+          new Error(
+            `LabMailServer ${this.host}:${this.port}: no connection error matching ${String(pattern)} within ${timeoutMs} ms (seen: ${this.connectionErrors.join(' | ') || 'none'})`,
+          ),
+        );
       }, timeoutMs);
       this.events.on('connection-error', onError);
     });
@@ -244,7 +248,7 @@ export class LabMailServer {
     const id = `${receivedAt.replace(/[:.]/g, '-')}-${this.sequence}`;
     const { headers, body } = parseMessage(raw);
     const from = session.envelope.mailFrom;
-    const cipher = session.secure ? session.tlsOptions ? session.tlsOptions.name : undefined : undefined;
+    const cipher = session.secure ? (session.tlsOptions ? session.tlsOptions.name : undefined) : undefined;
     const base = {
       id,
       envelopeFrom: from === false ? '' : from.address,

@@ -142,7 +142,9 @@ const exec: EngineCommand[] = [
     privileged: true,
     async run(ctx) {
       const text = await ctx.runtime.startup.load();
-      ctx.io.print(text === undefined ? 'startup-config is not present\n' : `Using ${Buffer.byteLength(text)} out of ${NVRAM_SIZE} bytes\n${withNvramReferences(text)}`);
+      ctx.io.print(
+        text === undefined ? 'startup-config is not present\n' : `Using ${Buffer.byteLength(text)} out of ${NVRAM_SIZE} bytes\n${withNvramReferences(text)}`,
+      );
     },
   },
   { modes: [EXEC], syntax: 'write [memory]', privileged: true, run: saveConfig },
@@ -350,7 +352,11 @@ const interfaceCommands: EngineCommand[] = [
 ];
 
 /** Line sub-commands, kept as rendered text; `key` finds the line a new value replaces. */
-const LINE_SETTINGS: readonly { readonly syntax: string; readonly key: string; readonly render: (p: Readonly<Record<string, string | undefined>>) => string }[] = [
+const LINE_SETTINGS: readonly {
+  readonly syntax: string;
+  readonly key: string;
+  readonly render: (p: Readonly<Record<string, string | undefined>>) => string;
+}[] = [
   { syntax: 'exec-timeout <minutes> [<seconds>]', key: 'exec-timeout', render: (p) => `exec-timeout ${p['minutes'] ?? ''} ${p['seconds'] ?? '0'}` },
   { syntax: 'login [local]', key: 'login', render: (p) => (p['local'] === undefined ? 'login' : 'login local') },
   { syntax: 'transport input <protocols...>', key: 'transport input', render: (p) => `transport input ${p['protocols'] ?? ''}` },

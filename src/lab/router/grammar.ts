@@ -58,9 +58,7 @@ class SyntaxReader {
         nodes.push({ kind: 'choice', alternatives });
       } else if (token.startsWith('<')) {
         const inner = token.slice(1, -1);
-        nodes.push(
-          inner.endsWith('...') ? { kind: 'rest', name: inner.slice(0, -3) } : { kind: 'param', name: inner },
-        );
+        nodes.push(inner.endsWith('...') ? { kind: 'rest', name: inner.slice(0, -3) } : { kind: 'param', name: inner });
       } else {
         nodes.push({ kind: 'keyword', word: token.toLowerCase() });
       }
@@ -137,11 +135,7 @@ function commonPrefixLength(a: string, b: string): number {
  * Matches `line` (from `from` on) against the commands. Keywords win over parameters at the same
  * position, an exact keyword wins over prefixes, and `<x...>` takes the rest of the line verbatim.
  */
-export function matchLine<T>(
-  line: string,
-  commands: readonly { readonly syntax: string; readonly value: T }[],
-  from = 0,
-): MatchResult<T> {
+export function matchLine<T>(line: string, commands: readonly { readonly syntax: string; readonly value: T }[], from = 0): MatchResult<T> {
   const words = splitWords(line.slice(from)).map((w) => ({ text: w.text, start: w.start + from }));
   if (words.length === 0) return { kind: 'empty' };
   let paths: Path<T>[] = [];

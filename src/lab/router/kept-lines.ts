@@ -18,7 +18,10 @@ function wordAt(line: string, index: number): { text: string; start: number } | 
 
 /** The line without a leading `no`, spaces normalised, as the running config shows it. */
 function canonical(line: string): string {
-  return line.trim().replace(/^no\s+/i, '').replace(/\s+/g, ' ');
+  return line
+    .trim()
+    .replace(/^no\s+/i, '')
+    .replace(/\s+/g, ' ');
 }
 
 function keep(ctx: EngineContext): void {

@@ -151,8 +151,9 @@ export class LabRouter {
     this.hostPublicKey = `${key.type} ${blob.toString('base64')}`;
     this.hostKeyFingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
     const loginBanner = options.faults?.inBandLogin === true ? undefined : options.faults?.banners?.login;
-    const server = new ssh2.Server({ hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: profile.sshAlgorithms, ...(loginBanner && { banner: bannerText(loginBanner) }) }, (client, info) =>
-      this.onClient(client, info.ip),
+    const server = new ssh2.Server(
+      { hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: profile.sshAlgorithms, ...(loginBanner && { banner: bannerText(loginBanner) }) },
+      (client, info) => this.onClient(client, info.ip),
     );
     this.tcp = this.listener(server);
     if (options.netconfPort !== undefined) {
@@ -251,7 +252,15 @@ export class LabRouter {
     }
     const config = saved ?? options.stagedConfig;
     if (config !== undefined) {
-      const replay = new CliSession({ runtime: this.runtime, terminal: discard, username: 'console', privilege: 15, peer: '', lineName: 'console', replay: true });
+      const replay = new CliSession({
+        runtime: this.runtime,
+        terminal: discard,
+        username: 'console',
+        privilege: 15,
+        peer: '',
+        lineName: 'console',
+        replay: true,
+      });
       replay.input(config);
       await replay.run();
     }

@@ -73,7 +73,12 @@ export const LOGIN_TRIES = 3;
  * The in-band login dialog: up to three Username/Password rounds; the account on success, undefined when every
  * try failed or the client left (the caller then closes the connection, as IOS does).
  */
-export async function inBandLogin<A>(lines: TypedLines, write: (text: string) => void, verify: (username: string, password: string) => A | undefined, banners: LoginBanners): Promise<A | undefined> {
+export async function inBandLogin<A>(
+  lines: TypedLines,
+  write: (text: string) => void,
+  verify: (username: string, password: string) => A | undefined,
+  banners: LoginBanners,
+): Promise<A | undefined> {
   write(`${bannerText(banners.login)}\r\nUser Access Verification\r\n\r\n`);
   for (let attempt = 0; attempt < LOGIN_TRIES; attempt++) {
     write('Username: ');

@@ -79,7 +79,7 @@ export function shapedTerminal(inner: Terminal, options: ShapingOptions): Termin
   };
 
   const enqueue = (text: string, max: number): void => {
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       const size = 1 + Math.floor(random() * max);
       queue.push(text.slice(at, at + size));
       at += size;

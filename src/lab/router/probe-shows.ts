@@ -58,7 +58,11 @@ export function showUsers(users: readonly VtyUser[]): string {
 
 /** GUESS (no capture): IOS XE's `show line` on a virtual router: console, aux and five vtys from line 866. */
 export function showLine(activeVtys: ReadonlySet<number>): string {
-  const rows = ['   Tty Line Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int', '*     0    0 CTY              -    -      -    -    -      0       0     0/0       -', '      1    1 AUX   9600/9600  -    -      -    -    -      0       0     0/0       -'];
+  const rows = [
+    '   Tty Line Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int',
+    '*     0    0 CTY              -    -      -    -    -      0       0     0/0       -',
+    '      1    1 AUX   9600/9600  -    -      -    -    -      0       0     0/0       -',
+  ];
   for (let vty = 0; vty < 5; vty++) {
     const n = String(866 + vty);
     rows.push(`${activeVtys.has(vty) ? '*' : ' '} ${n.padStart(5)} ${n.padStart(4)} VTY              -    -      -    -    -      0       0     0/0       -`);

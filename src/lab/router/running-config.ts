@@ -37,9 +37,7 @@ export function baseBlocks(state: RouterState, base: BaseConfig): ConfigBlock[] 
   if (base.enableSecret) aaa.push(`enable secret ${base.enableSecret.rendered()}`, '!');
   aaa.push('no aaa new-model');
   blocks.push({ slot: 'aaa', lines: aaa });
-  const users = [...base.users.values()]
-    .filter((u) => u.secret)
-    .map((u) => `username ${u.name} privilege ${u.privilege} secret ${u.secret?.rendered() ?? ''}`);
+  const users = [...base.users.values()].filter((u) => u.secret).map((u) => `username ${u.name} privilege ${u.privilege} secret ${u.secret?.rendered() ?? ''}`);
   if (users.length > 0) blocks.push({ slot: 'username', lines: users });
   blocks.push({ slot: 'username', lines: ['redundancy'] });
   for (const [name, i] of base.interfaces) {
@@ -71,9 +69,7 @@ export function renderConfig(state: RouterState, base: BaseConfig, features: rea
   const blocks = [...baseBlocks(state, base), ...features.flatMap((f) => f.render(state))];
   const order = new Map<RenderSlot, number>(RENDER_SLOTS.map((slot, i) => [slot, i]));
   // A stable sort keeps each slot's blocks in the order their owners gave them.
-  const sorted = blocks
-    .map((block, i) => ({ block, i }))
-    .sort((a, b) => (order.get(a.block.slot) ?? 0) - (order.get(b.block.slot) ?? 0) || a.i - b.i);
+  const sorted = blocks.map((block, i) => ({ block, i })).sort((a, b) => (order.get(a.block.slot) ?? 0) - (order.get(b.block.slot) ?? 0) || a.i - b.i);
   const out: string[] = ['!'];
   if (base.lastChange) {
     out.push(`! Last configuration change at ${configTimestamp(base.lastChange.at)} by ${base.lastChange.by}`);

@@ -7,15 +7,7 @@ import type { ModeFrame, SessionIo } from './feature.js';
 import { matchLine, splitWords, type MatchResult } from './grammar.js';
 import { LineEditor, type ReadLine } from './line-editor.js';
 import { LineFilter, MORE_ERASE, MORE_PROMPT, parseFilter } from './output.js';
-import {
-  CONFIG,
-  EXEC,
-  USER_EXEC,
-  isConfigMode,
-  type EngineCommand,
-  type EngineContext,
-  type SessionControl,
-} from './registry.js';
+import { CONFIG, EXEC, USER_EXEC, isConfigMode, type EngineCommand, type EngineContext, type SessionControl } from './registry.js';
 import type { RouterRuntime } from './runtime.js';
 
 import type { Terminal } from './output-shaping.js';
@@ -56,7 +48,14 @@ interface CommandOutput {
 }
 
 type Resolution =
-  | { readonly kind: 'run'; readonly level: number; readonly command: EngineCommand; readonly params: Record<string, string>; readonly negated: boolean; readonly filter?: LineFilter }
+  | {
+      readonly kind: 'run';
+      readonly level: number;
+      readonly command: EngineCommand;
+      readonly params: Record<string, string>;
+      readonly negated: boolean;
+      readonly filter?: LineFilter;
+    }
   | { readonly kind: 'error'; readonly result: MatchResult<EngineCommand> };
 
 export class CliSession implements SessionControl {
@@ -249,7 +248,8 @@ export class CliSession implements SessionControl {
     if (!this.replay && faults.commandLatencyMs) await sleep(faults.commandLatencyMs);
     const frame = this.top();
     // A `!` comment is no command: IOS's command accounting does not see it (certagent ends each command with one).
-    if (!this.replay && trimmed !== '' && !trimmed.startsWith('!')) this.runtime.state.commands.record(frame.id, trimmed, isConfigMode(frame.id) || /^conf(?:i(?:g(?:u(?:r(?:e)?)?)?)?)?\b/i.test(trimmed));
+    if (!this.replay && trimmed !== '' && !trimmed.startsWith('!'))
+      this.runtime.state.commands.record(frame.id, trimmed, isConfigMode(frame.id) || /^conf(?:i(?:g(?:u(?:r(?:e)?)?)?)?)?\b/i.test(trimmed));
     const mode = this.runtime.registry.mode(frame.id);
     if (mode.leaveWord && trimmed.toLowerCase() === mode.leaveWord) {
       this.exitMode();
@@ -293,7 +293,9 @@ export class CliSession implements SessionControl {
     modeId: string,
     text: string,
     from: number,
-  ): { kind: 'run'; command: EngineCommand; params: Record<string, string>; negated: boolean; filter?: LineFilter } | { kind: 'error'; result: MatchResult<EngineCommand> } {
+  ):
+    | { kind: 'run'; command: EngineCommand; params: Record<string, string>; negated: boolean; filter?: LineFilter }
+    | { kind: 'error'; result: MatchResult<EngineCommand> } {
     const registry = this.runtime.registry;
     const first = splitWords(text.slice(from))[0];
     const negated = isConfigMode(modeId) && first?.text.toLowerCase() === 'no';
@@ -474,7 +476,11 @@ export class CliSession implements SessionControl {
     const limit = this.runtime.state.faults.dropAfterBytes;
     const size = Buffer.byteLength(text);
     if (limit !== undefined && this.bytesOut + size > limit) {
-      this.terminal.write(Buffer.from(text).subarray(0, Math.max(0, limit - this.bytesOut)).toString());
+      this.terminal.write(
+        Buffer.from(text)
+          .subarray(0, Math.max(0, limit - this.bytesOut))
+          .toString(),
+      );
       this.bytesOut = limit;
       this.close(true);
       throw new SessionClosed();

@@ -115,8 +115,12 @@ No Inactive Message Discriminator.
 
     Console logging: level debugging, ${logged} messages logged, xml disabled,
                      filtering disabled
-${monitor ? `    Monitor logging: level debugging, ${logged} messages logged, xml disabled,
-                     filtering disabled` : '    Monitor logging: disabled'}
+${
+  monitor
+    ? `    Monitor logging: level debugging, ${logged} messages logged, xml disabled,
+                     filtering disabled`
+    : '    Monitor logging: disabled'
+}
     Buffer logging:  level debugging, ${logged} messages logged, xml disabled,
                     filtering disabled
     Exception Logging: size (4096 bytes)

@@ -9,21 +9,19 @@ import type { DiagnosisCode } from '../../certs/diagnose.js';
 /** The domain every scenario name lives under; nothing outside the lab resolves it. */
 export const SCENARIO_DOMAIN = 'tls.lab.example';
 
-export type ScenarioId =
-  | 'correct'
-  | 'self-signed'
-  | 'private-ca'
-  | 'name-fqdn'
-  | 'name-ip'
-  | 'cn-only'
-  | 'expired'
-  | 'incomplete-chain'
-  | 'sni-not-served';
+export type ScenarioId = 'correct' | 'self-signed' | 'private-ca' | 'name-fqdn' | 'name-ip' | 'cn-only' | 'expired' | 'incomplete-chain' | 'sni-not-served';
 
 /** How the server's certificate is made and what it sends. */
 export type ScenarioIdentity =
   /** Issued by the root the device trusts (via an intermediate, sent); `names` are the leaf's SANs. */
-  | { readonly kind: 'trusted'; readonly cn: string; readonly dns: readonly string[]; readonly ip: readonly string[]; readonly expired?: boolean; readonly sendIntermediate?: boolean }
+  | {
+      readonly kind: 'trusted';
+      readonly cn: string;
+      readonly dns: readonly string[];
+      readonly ip: readonly string[];
+      readonly expired?: boolean;
+      readonly sendIntermediate?: boolean;
+    }
   | { readonly kind: 'self-signed'; readonly cn: string }
   /** Issued under a private root the device does not trust; the server sends the whole chain, root included. */
   | { readonly kind: 'private-ca'; readonly cn: string }

@@ -33,7 +33,10 @@ async function trusted(cn: string, dns: readonly string[], ip: readonly string[]
 export async function scenarioCertificates(identity: ScenarioIdentity): Promise<ScenarioCertificates> {
   switch (identity.kind) {
     case 'trusted':
-      return { fallback: await trusted(identity.cn, identity.dns, identity.ip, identity.expired ?? false, identity.sendIntermediate ?? true), byName: new Map() };
+      return {
+        fallback: await trusted(identity.cn, identity.dns, identity.ip, identity.expired ?? false, identity.sendIntermediate ?? true),
+        byName: new Map(),
+      };
     case 'self-signed': {
       const chain = await createChain({ serverName: identity.cn, selfSignedLeaf: true });
       return { fallback: { chainPem: chain.leafPem, keyPem: chain.leafKeyPem }, byName: new Map() };

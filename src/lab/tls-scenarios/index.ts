@@ -67,7 +67,10 @@ export async function startTlsScenarios(options: TlsScenarioOptions): Promise<Tl
         endpoints.push({ scenario, mode, host, port: endpoint.port, url });
         if (mode === 'starttls-smtp') {
           const file = join(options.dir, `${scenario.id}.yaml`);
-          await writeFile(file, renderScenarioPlaybook({ scenario, address: host, port: endpoint.port, userEnv: options.userEnv, passwordEnv: options.passwordEnv }));
+          await writeFile(
+            file,
+            renderScenarioPlaybook({ scenario, address: host, port: endpoint.port, userEnv: options.userEnv, passwordEnv: options.passwordEnv }),
+          );
           playbooks.set(scenario.id, file);
         }
       }

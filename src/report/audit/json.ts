@@ -10,7 +10,13 @@ import type { AuditReporter, AuditSummary, DeviceAudit } from './types.js';
 export const AUDIT_FORMAT = 'certagent-audit/1';
 
 export type AuditRecord =
-  | { readonly type: 'audit'; readonly format: typeof AUDIT_FORMAT; readonly startedAt: string; readonly devices: readonly string[]; readonly warnBeforeSeconds: number }
+  | {
+      readonly type: 'audit';
+      readonly format: typeof AUDIT_FORMAT;
+      readonly startedAt: string;
+      readonly devices: readonly string[];
+      readonly warnBeforeSeconds: number;
+    }
   | ({ readonly type: 'device' } & DeviceAudit)
   | ({ readonly type: 'summary' } & AuditSummary);
 

@@ -46,15 +46,26 @@ export function createAuditOutput(options: AuditOutputOptions): AuditOutput {
   const display = live ? new ProgressDisplay({ out: stderr, color: useColor(stderr, env) }) : undefined;
   const lines = !live && mode !== 'none' ? new PlainLinesReporter({ out: stderr }) : undefined;
   // Every output checked before the JSON file is created, so bad input leaves no empty report behind.
-  const files: AuditFileWriter[] = [...(options.prometheusFile === undefined ? [] : [new PrometheusTextfile(options.prometheusFile)]), ...(options.files ?? [])];
+  const files: AuditFileWriter[] = [
+    ...(options.prometheusFile === undefined ? [] : [new PrometheusTextfile(options.prometheusFile)]),
+    ...(options.files ?? []),
+  ];
   const json = options.jsonFile === undefined ? undefined : AuditJsonWriter.toFile(options.jsonFile);
   json?.auditStarted(options.devices, options.warnBeforeSeconds);
-  const quiet: RunReporter = { runStarted: () => undefined, deviceStarted: () => undefined, deviceStep: () => undefined, deviceFinished: () => undefined, runFinished: () => undefined };
+  const quiet: RunReporter = {
+    runStarted: () => undefined,
+    deviceStarted: () => undefined,
+    deviceStep: () => undefined,
+    deviceFinished: () => undefined,
+    runFinished: () => undefined,
+  };
   const progress = redactingReporter(display ?? lines ?? quiet, options.redactor);
   const table = new AuditTableReporter({ out: stdout, color: useColor(stdout, env) });
   const all = [table, ...(json ? [json] : []), ...files];
   const warn = (err: unknown): void => {
-    (display?.above ?? stderr).write(`certagent audit: a report could not be written (${err instanceof Error ? err.message : String(err)}); the audit goes on without it\n`);
+    (display?.above ?? stderr).write(
+      `certagent audit: a report could not be written (${err instanceof Error ? err.message : String(err)}); the audit goes on without it\n`,
+    );
   };
   const combined = combineAuditReporters(all, warn);
   const reporter: AuditReporter = {

@@ -38,7 +38,9 @@ export function auditOrder(a: DeviceAudit, b: DeviceAudit): number {
 export function renderAuditTable(audits: readonly DeviceAudit[], now: Date, color = false): string {
   const paint = painter(color);
   const header = ['DEVICE', 'TRUSTPOINTS', 'SOONEST EXPIRY', 'FINDINGS'];
-  const rows = [...audits].sort(auditOrder).map((a) => [a.device, a.up ? String(a.trustpoints.length) : '-', expiryCell(a, now), truncate(describeFindings(a), 70)]);
+  const rows = [...audits]
+    .sort(auditOrder)
+    .map((a) => [a.device, a.up ? String(a.trustpoints.length) : '-', expiryCell(a, now), truncate(describeFindings(a), 70)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[], bad?: boolean): string =>
     cells

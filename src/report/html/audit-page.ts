@@ -17,7 +17,10 @@ function row(a: DeviceAudit, now: Date): string {
   const s = state(a);
   const days = a.soonestExpiry === undefined ? undefined : Math.floor((Date.parse(a.soonestExpiry.notAfter) - now.getTime()) / DAY);
   const ago = a.soonestExpiry === undefined ? 0 : Math.floor((now.getTime() - Date.parse(a.soonestExpiry.notAfter)) / DAY);
-  const expiry = a.soonestExpiry === undefined ? '<td data-v="999999" class="dim">-</td>' : `<td data-v="${days ?? 0}">${esc(a.soonestExpiry.notAfter.slice(0, 10))} <span class="dim">(${esc(days !== undefined && days < 0 ? `expired ${ago}d ago` : `${days ?? 0}d`)}, ${esc(a.soonestExpiry.trustpoint)})</span></td>`;
+  const expiry =
+    a.soonestExpiry === undefined
+      ? '<td data-v="999999" class="dim">-</td>'
+      : `<td data-v="${days ?? 0}">${esc(a.soonestExpiry.notAfter.slice(0, 10))} <span class="dim">(${esc(days !== undefined && days < 0 ? `expired ${ago}d ago` : `${days ?? 0}d`)}, ${esc(a.soonestExpiry.trustpoint)})</span></td>`;
   const name = a.findings.length > 0 || !a.up ? `<a href="#${anchor(a.device)}">${esc(a.device)}</a>` : esc(a.device);
   return `<tr data-state="${s}"><td>${name}</td><td>${esc(a.host)}</td><td>${esc(a.transport)}</td><td class="state-${s}">${esc(s)}</td><td class="num" data-v="${a.up ? a.trustpoints.length : -1}">${a.up ? a.trustpoints.length : '-'}</td>${expiry}<td>${esc(a.mail.state)}</td><td>${esc(describeFindings(a))}</td></tr>`;
 }
@@ -26,7 +29,8 @@ function holdings(a: DeviceAudit): string {
   if (a.trustpoints.length === 0) return '';
   const items = a.trustpoints.flatMap((tp) =>
     tp.certificates.map(
-      (c) => `<li>${esc(tp.name)}: ${esc(c.role)} ${esc(c.subject ?? '(unreadable)')}, serial ${esc(c.serialHex)}, SHA1 ${esc(c.sha1)}, valid ${esc(c.notBefore?.slice(0, 10))} – ${esc(c.notAfter?.slice(0, 10))}, ${esc(c.keyType)} ${esc(c.keyBits)}, ${esc(c.signatureHash)}</li>`,
+      (c) =>
+        `<li>${esc(tp.name)}: ${esc(c.role)} ${esc(c.subject ?? '(unreadable)')}, serial ${esc(c.serialHex)}, SHA1 ${esc(c.sha1)}, valid ${esc(c.notBefore?.slice(0, 10))} – ${esc(c.notAfter?.slice(0, 10))}, ${esc(c.keyType)} ${esc(c.keyBits)}, ${esc(c.signatureHash)}</li>`,
     ),
   );
   return `<details><summary>${a.trustpoints.length} trustpoints held</summary><ul>${items.join('')}</ul></details>`;
@@ -56,7 +60,11 @@ export function renderAuditHtml(audits: readonly DeviceAudit[], summary: AuditSu
   const body = [
     `<section class="cards">${cards}</section>`,
     `<h2>Expiry timeline</h2><p class="dim">${notAfter.length} certificates by the week they expire in; amber within --warn-before (${Math.round(summary.warnBeforeSeconds / 86_400)} days).</p>${timelineSvg({ notAfter, now, warnBeforeSeconds: summary.warnBeforeSeconds })}`,
-    `<h2>Devices</h2>${tableTools([['findings', 'with findings'], ['unreachable', 'unreachable'], ['ok', 'nothing found']])}`,
+    `<h2>Devices</h2>${tableTools([
+      ['findings', 'with findings'],
+      ['unreachable', 'unreachable'],
+      ['ok', 'nothing found'],
+    ])}`,
     `<table id="devices">${colgroup([12, 10, 8, 9, 10, 20, 7, 24])}<thead><tr>${th('Device')}${th('Host')}${th('Transport')}${th('State')}${th('Trustpoints', true)}${th('Soonest expiry', true)}${th('Mail')}${th('Findings')}</tr></thead><tbody>${sorted.map((a) => row(a, now)).join('\n')}</tbody></table>`,
     `<h2>Findings</h2>${bad.length === 0 ? '<p>Nothing found.</p>' : bad.map(findingsBlock).join('\n')}`,
   ].join('\n');

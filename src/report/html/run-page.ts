@@ -12,15 +12,29 @@ function row(o: DeviceOutcome): string {
 }
 
 function detail(o: DeviceOutcome): string {
-  const changes = o.changes.length === 0 ? '' : `<ul>${o.changes.map((c) => `<li>${esc(c.object)} ${esc(c.action)}${c.detail === undefined ? '' : ` <span class="dim">(${esc(c.detail)})</span>`}</li>`).join('')}</ul>`;
-  const error = o.error === undefined ? '' : `<p class="state-failed">${esc(o.error.message)}${o.error.step === undefined ? '' : ` <span class="dim">at ${esc(o.error.step)}</span>`}</p>${o.error.deviceText ? `<pre>${esc(o.error.deviceText)}</pre>` : ''}${o.error.hint ? `<p>What to do: ${esc(o.error.hint)}</p>` : ''}`;
+  const changes =
+    o.changes.length === 0
+      ? ''
+      : `<ul>${o.changes.map((c) => `<li>${esc(c.object)} ${esc(c.action)}${c.detail === undefined ? '' : ` <span class="dim">(${esc(c.detail)})</span>`}</li>`).join('')}</ul>`;
+  const error =
+    o.error === undefined
+      ? ''
+      : `<p class="state-failed">${esc(o.error.message)}${o.error.step === undefined ? '' : ` <span class="dim">at ${esc(o.error.step)}</span>`}</p>${o.error.deviceText ? `<pre>${esc(o.error.deviceText)}</pre>` : ''}${o.error.hint ? `<p>What to do: ${esc(o.error.hint)}</p>` : ''}`;
   const diagnoses = (o.diagnoses ?? []).length === 0 ? '' : `<ul>${(o.diagnoses ?? []).map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`;
-  const commands = (o.commands ?? []).length === 0 ? '' : `<details><summary>${(o.commands ?? []).length} commands sent</summary><pre>${esc((o.commands ?? []).join('\n'))}</pre></details>`;
+  const commands =
+    (o.commands ?? []).length === 0
+      ? ''
+      : `<details><summary>${(o.commands ?? []).length} commands sent</summary><pre>${esc((o.commands ?? []).join('\n'))}</pre></details>`;
   return `<h3 id="${anchor(o.device)}">${esc(o.device)} <span class="dim">${esc(o.host)} · ${esc(RESULT_WORDS[o.result])}</span></h3>${error}${diagnoses}${changes}${commands}`;
 }
 
 export function renderRunHtml(outcomes: readonly DeviceOutcome[], summary: RunSummary): string {
-  const cards = [card('devices', summary.devices), ...RESULT_ORDER.filter((r) => summary.byResult[r] > 0).map((r) => card(RESULT_WORDS[r], summary.byResult[r], r === 'failed' ? 'bad' : r === 'rolled-back' ? 'warn' : r === 'changed' ? 'ok' : ''))].join('');
+  const cards = [
+    card('devices', summary.devices),
+    ...RESULT_ORDER.filter((r) => summary.byResult[r] > 0).map((r) =>
+      card(RESULT_WORDS[r], summary.byResult[r], r === 'failed' ? 'bad' : r === 'rolled-back' ? 'warn' : r === 'changed' ? 'ok' : ''),
+    ),
+  ].join('');
   const states = RESULT_ORDER.filter((r) => summary.byResult[r] > 0).map((r) => [r, RESULT_WORDS[r]] as const);
   const body = [
     `<section class="cards">${cards}</section>`,

@@ -13,13 +13,27 @@ const CERT_LABELS = ['device', 'trustpoint', 'role', 'subject_CN', 'issuer_CN', 
 
 export class AuditMetrics {
   readonly registry = new Registry();
-  readonly #notAfter = this.#gauge('certagent_certificate_not_after_timestamp_seconds', 'End of the certificate\'s validity (notAfter), Unix time.', CERT_LABELS);
-  readonly #notBefore = this.#gauge('certagent_certificate_not_before_timestamp_seconds', 'Start of the certificate\'s validity (notBefore), Unix time.', CERT_LABELS);
+  readonly #notAfter = this.#gauge(
+    'certagent_certificate_not_after_timestamp_seconds',
+    "End of the certificate's validity (notAfter), Unix time.",
+    CERT_LABELS,
+  );
+  readonly #notBefore = this.#gauge(
+    'certagent_certificate_not_before_timestamp_seconds',
+    "Start of the certificate's validity (notBefore), Unix time.",
+    CERT_LABELS,
+  );
   readonly #expired = this.#gauge('certagent_certificate_expired', '1 when the certificate had expired at the audit, else 0.', CERT_LABELS);
   readonly #up = this.#gauge('certagent_device_up', '1 when the device could be read by the audit, else 0.', ['device']);
   readonly #drift = this.#gauge('certagent_device_drift', 'Objects that differ from the playbook (0: as the playbook says); only with a playbook.', ['device']);
-  readonly #mail = this.#gauge('certagent_mail_ok', '1 when the device\'s last mail result in its log is a certagent proof, 0 when it is a failure; absent when the log shows neither.', ['device']);
-  readonly #findings = this.#gauge('certagent_device_findings', 'Findings of the audit for the device (expired, expiring, weak, drift, mail, unreachable).', ['device']);
+  readonly #mail = this.#gauge(
+    'certagent_mail_ok',
+    "1 when the device's last mail result in its log is a certagent proof, 0 when it is a failure; absent when the log shows neither.",
+    ['device'],
+  );
+  readonly #findings = this.#gauge('certagent_device_findings', 'Findings of the audit for the device (expired, expiring, weak, drift, mail, unreachable).', [
+    'device',
+  ]);
   readonly #lastSuccess = this.#gauge('certagent_audit_last_success_timestamp_seconds', 'When the last audit finished, Unix time.', []);
   readonly #devices = this.#gauge('certagent_audit_devices', 'Devices in the last audit.', []);
   readonly #duration = this.#gauge('certagent_audit_duration_seconds', 'How long the last audit took.', []);

@@ -47,7 +47,13 @@ export class Capabilities {
       const module = params.get('module');
       if (!module) continue;
       const list = (key: string): string[] => (params.get(key) ?? '').split(',').filter((s) => s !== '');
-      found.push({ namespace: uri.slice(0, q), module, revision: params.get('revision') ?? undefined, features: list('features'), deviations: list('deviations') });
+      found.push({
+        namespace: uri.slice(0, q),
+        module,
+        revision: params.get('revision') ?? undefined,
+        features: list('features'),
+        deviations: list('deviations'),
+      });
     }
     return found;
   }

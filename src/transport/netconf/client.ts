@@ -47,12 +47,17 @@ export class NetconfClient {
     try {
       const stream = await new Promise<ClientChannel>((resolve, reject) => {
         client.subsys('netconf', (err, channel) =>
-          err ? reject(new ConnectError(options.device, `the netconf subsystem was refused: ${err.message} (is NETCONF enabled on the device?)`)) : resolve(channel),
+          err
+            ? reject(new ConnectError(options.device, `the netconf subsystem was refused: ${err.message} (is NETCONF enabled on the device?)`))
+            : resolve(channel),
         );
       });
       const session = await NetconfSession.start(stream, { ...options, device: options.device, redactor });
       // The SSH connection goes with the channel: a session without its channel cannot be reused.
-      session.closed.then(() => client.end(), () => undefined);
+      session.closed.then(
+        () => client.end(),
+        () => undefined,
+      );
       return new NetconfClient(client, session, hostKey);
     } catch (err) {
       client.end();

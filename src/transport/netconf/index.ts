@@ -15,6 +15,20 @@ export type { RpcReply } from './messages.js';
 export * as operations from './operations.js';
 export { EDIT_OPERATIONS, editOperationAttribute } from './operations.js';
 export type { CommitArgs, Datastore, DefaultOperation, EditConfigArgs, EditOperation, ErrorOption, TestOption, ValidateArgs } from './operations.js';
-export { NETCONF_BASE_NS, attributeOf, childElements, element, escapeAttribute, escapeText, firstChild, innerXml, parseXml, rawXml, serializeXml, textOf, XmlSyntaxError } from './xml.js';
+export {
+  NETCONF_BASE_NS,
+  attributeOf,
+  childElements,
+  element,
+  escapeAttribute,
+  escapeText,
+  firstChild,
+  innerXml,
+  parseXml,
+  rawXml,
+  serializeXml,
+  textOf,
+  XmlSyntaxError,
+} from './xml.js';
 export type { RawXml, XmlAttribute, XmlContent, XmlElement, XmlNode } from './xml.js';
 export * from './errors.js';

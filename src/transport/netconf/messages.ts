@@ -23,7 +23,8 @@ export function buildHello(capabilities: readonly string[]): string {
 }
 
 export function parseServerHello(root: XmlElement): ServerHello {
-  if (root.name !== 'hello' || root.namespace !== NETCONF_BASE_NS) throw new MessageError(`expected <hello> in ${NETCONF_BASE_NS}, got <${root.name}> in ${root.namespace ?? 'no namespace'}`);
+  if (root.name !== 'hello' || root.namespace !== NETCONF_BASE_NS)
+    throw new MessageError(`expected <hello> in ${NETCONF_BASE_NS}, got <${root.name}> in ${root.namespace ?? 'no namespace'}`);
   const caps = firstChild(root, 'capabilities', NETCONF_BASE_NS);
   const uris = caps ? childElements(caps, 'capability', NETCONF_BASE_NS).map((c) => textOf(c).trim()) : [];
   if (uris.length === 0) throw new MessageError('the hello lists no capabilities');
@@ -39,7 +40,9 @@ export function parseServerHello(root: XmlElement): ServerHello {
 export function negotiateBase(client: readonly string[], server: Capabilities): '1.0' | '1.1' {
   if (client.includes(BASE_1_1) && server.has(BASE_1_1)) return '1.1';
   if (client.includes(BASE_1_0) && server.has(BASE_1_0)) return '1.0';
-  throw new MessageError(`no common base protocol: the client offers ${client.join(', ')}; the server offers ${server.all.filter((c) => c.startsWith('urn:ietf:params:netconf:base:')).join(', ') || 'none'}`);
+  throw new MessageError(
+    `no common base protocol: the client offers ${client.join(', ')}; the server offers ${server.all.filter((c) => c.startsWith('urn:ietf:params:netconf:base:')).join(', ') || 'none'}`,
+  );
 }
 
 export function buildRpc(messageId: string, operationXml: string): string {

@@ -217,7 +217,8 @@ export const killSession: Operation<KillSessionArgs> = {
   name: 'kill-session',
   requires: () => [],
   build: (args) => {
-    if (!Number.isInteger(args.sessionId) || args.sessionId < 1 || args.sessionId > 4294967295) throw new RequestError(`session-id ${args.sessionId} is not a number 1..4294967295`);
+    if (!Number.isInteger(args.sessionId) || args.sessionId < 1 || args.sessionId > 4294967295)
+      throw new RequestError(`session-id ${args.sessionId} is not a number 1..4294967295`);
     return element('kill-session', element('session-id', String(args.sessionId))).raw;
   },
 };

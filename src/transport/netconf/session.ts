@@ -246,25 +246,52 @@ export class NetconfSession {
     // Notifications come only after create-subscription, which this client does not send.
     if (incoming.kind === 'notification') return;
     if (incoming.kind === 'hello') {
-      this.#rejectUnmatched(undefined, (operation) => new NetconfMalformedReplyError(this.device, operation, 'a second <hello> instead of a reply', this.#excerpt(text)));
+      this.#rejectUnmatched(
+        undefined,
+        (operation) => new NetconfMalformedReplyError(this.device, operation, 'a second <hello> instead of a reply', this.#excerpt(text)),
+      );
       return;
     }
     const id = incoming.messageId ?? (this.#pending.size === 1 ? [...this.#pending.keys()][0] : undefined);
     if (id === undefined) {
-      this.#rejectUnmatched(undefined, (operation) => new NetconfMalformedReplyError(this.device, operation, 'an rpc-reply without message-id', this.#excerpt(text)));
+      this.#rejectUnmatched(
+        undefined,
+        (operation) => new NetconfMalformedReplyError(this.device, operation, 'an rpc-reply without message-id', this.#excerpt(text)),
+      );
       return;
     }
     const pending = this.#pending.get(id);
     // A reply to an RPC that already timed out (or one this session never sent) has nobody waiting for it.
     if (!pending) return;
     this.#settle(id);
-    if (incoming.errors.some((e) => e.severity === 'error')) pending.reject(new NetconfRpcError(this.device, pending.operation, id, incoming.errors.map((e) => this.#redactDetail(e))));
-    else pending.resolve(toRpcReply(id, incoming.root, incoming.errors.map((e) => this.#redactDetail(e))));
+    if (incoming.errors.some((e) => e.severity === 'error'))
+      pending.reject(
+        new NetconfRpcError(
+          this.device,
+          pending.operation,
+          id,
+          incoming.errors.map((e) => this.#redactDetail(e)),
+        ),
+      );
+    else
+      pending.resolve(
+        toRpcReply(
+          id,
+          incoming.root,
+          incoming.errors.map((e) => this.#redactDetail(e)),
+        ),
+      );
   }
 
   #redactDetail(e: RpcErrorDetail): RpcErrorDetail {
     const r = (s: string | undefined): string | undefined => (s === undefined ? undefined : this.#redactor.redact(s));
-    return { ...e, message: r(e.message), path: r(e.path), infoXml: r(e.infoXml), info: Object.fromEntries(Object.entries(e.info).map(([k, v]) => [k, this.#redactor.redact(v)])) };
+    return {
+      ...e,
+      message: r(e.message),
+      path: r(e.path),
+      infoXml: r(e.infoXml),
+      info: Object.fromEntries(Object.entries(e.info).map(([k, v]) => [k, this.#redactor.redact(v)])),
+    };
   }
 
   /** A reply that cannot be matched by message-id: the one RPC it names, the only one waiting, or else all of them. */

@@ -281,7 +281,8 @@ export class Channel {
   #overflow(): void {
     const waiter = this.#end();
     const command = waiter?.options.command ?? '(between commands)';
-    const limit = this.#readBytes > this.#maxReadBytes ? { bytes: this.#maxReadBytes, scope: 'one command' } : { bytes: this.#maxSessionBytes, scope: 'the session' };
+    const limit =
+      this.#readBytes > this.#maxReadBytes ? { bytes: this.#maxReadBytes, scope: 'one command' } : { bytes: this.#maxSessionBytes, scope: 'the session' };
     this.#failure = new OutputLimitError(this.device, command, limit.bytes, limit.scope, this.#lastSeen());
     this.#chunks = [];
     this.#length = 0;

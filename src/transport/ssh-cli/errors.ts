@@ -53,7 +53,10 @@ export class ConnectionClosedError extends SshCliError {
 /** Enable failed: wrong secret or no secret given for a device that lands in user EXEC. */
 export class EnableError extends SshCliError {
   readonly advice = 'give the enable secret for this device, or use an account with privilege 15';
-  constructor(device: string, readonly reason: string) {
+  constructor(
+    device: string,
+    readonly reason: string,
+  ) {
     super(device, `${device}: cannot enter privileged EXEC: ${reason}`);
   }
 }
@@ -82,7 +85,10 @@ export class OutputLimitError extends SshCliError {
     readonly scope: string,
     readonly lastSeen: string,
   ) {
-    super(device, `${device}: '${command}' printed more than ${limitBytes} bytes, the cap for ${scope}; the session was ended; last seen: ${JSON.stringify(lastSeen)}`);
+    super(
+      device,
+      `${device}: '${command}' printed more than ${limitBytes} bytes, the cap for ${scope}; the session was ended; last seen: ${JSON.stringify(lastSeen)}`,
+    );
   }
 }
 
@@ -95,7 +101,10 @@ export class ReadAbortedError extends SshCliError {
     readonly lastSeen: string,
     readonly reason: unknown,
   ) {
-    super(device, `${device}: stopped waiting for '${command}': ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}; last seen: ${JSON.stringify(lastSeen)}`);
+    super(
+      device,
+      `${device}: stopped waiting for '${command}': ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}; last seen: ${JSON.stringify(lastSeen)}`,
+    );
   }
 }
 

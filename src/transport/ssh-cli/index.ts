@@ -6,7 +6,19 @@ export type { Matcher, ReadOptions, ReadResult } from './channel.js';
 export { openSshShell } from './transport.js';
 export type { SshShell } from './transport.js';
 // The connection layer's names, so callers of the CLI session need one import for what it may throw and take.
-export { connectSsh, judgeHostKey, sha256Fingerprint, JumpPool, AuthenticationError, ConnectError, ForwardingRefusedError, HostKeyMismatchError, HostKeyUnknownError, KnownHostsError, SshConnectError } from '../ssh/index.js';
+export {
+  connectSsh,
+  judgeHostKey,
+  sha256Fingerprint,
+  JumpPool,
+  AuthenticationError,
+  ConnectError,
+  ForwardingRefusedError,
+  HostKeyMismatchError,
+  HostKeyUnknownError,
+  KnownHostsError,
+  SshConnectError,
+} from '../ssh/index.js';
 export type { HostKeyPolicy, HostKeyVerdict, JumpHop, JumpRoute, SshConnection, SshCredentials, SshTransportOptions } from '../ssh/index.js';
 export { Redactor } from './redactor.js';
 export { BYTE_FAITHFUL, Transcript } from './transcript.js';

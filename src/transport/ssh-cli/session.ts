@@ -127,7 +127,14 @@ export class IosXeSession {
   #roundTrips = 0;
   #lostStep: Error | undefined;
 
-  private constructor(options: IosXeSessionOptions, shell: SshShell, channel: Channel, redactor: Redactor, transcript: Transcript | undefined, firstPrompt: string) {
+  private constructor(
+    options: IosXeSessionOptions,
+    shell: SshShell,
+    channel: Channel,
+    redactor: Redactor,
+    transcript: Transcript | undefined,
+    firstPrompt: string,
+  ) {
     this.device = options.device;
     this.#shell = shell;
     this.#channel = channel;
@@ -145,7 +152,11 @@ export class IosXeSession {
     options.signal?.throwIfAborted();
     const redactor = new Redactor([options.credentials.password, options.credentials.passphrase, options.enableSecret, ...(options.secrets ?? [])]);
     const transcript = options.transcriptFile
-      ? await Transcript.open(options.transcriptFile, redactor, `session to ${options.device} (${options.host}:${options.port ?? 22}) as ${options.credentials.username}`)
+      ? await Transcript.open(
+          options.transcriptFile,
+          redactor,
+          `session to ${options.device} (${options.host}:${options.port ?? 22}) as ${options.credentials.username}`,
+        )
       : undefined;
     let shell: SshShell;
     try {
@@ -240,7 +251,14 @@ export class IosXeSession {
     const error = findDeviceError(output);
     if (error?.pattern.id === 'config-locked') throw new ConfigLockedError(this.device, this.#redactor.redact(error.text));
     this.#check(command, output);
-    throw new DeviceCommandError(this.device, command, this.#redactor.redact(output.trim() || answer.promptBefore), 'no-config-mode', 'the device stayed in EXEC mode; read its answer', this.#redactor.redact(output));
+    throw new DeviceCommandError(
+      this.device,
+      command,
+      this.#redactor.redact(output.trim() || answer.promptBefore),
+      'no-config-mode',
+      'the device stayed in EXEC mode; read its answer',
+      this.#redactor.redact(output),
+    );
   }
 
   /**
@@ -277,11 +295,22 @@ export class IosXeSession {
     for (const step of steps) {
       const text = typeof step.send === 'function' ? step.send(seen) : step.send;
       if (step.secret) this.#redactor.add(text);
-      const what = step.secret ? `${name}: ${step.label ?? 'secret'}` : text.split('\n')[0] ?? '';
-      const after = step.secret ? [] : text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+      const what = step.secret ? `${name}: ${step.label ?? 'secret'}` : (text.split('\n')[0] ?? '');
+      const after = step.secret
+        ? []
+        : text
+            .split('\n')
+            .map((l) => l.trim())
+            .filter((l) => l !== '');
       const prompt: Matcher = after.length > 0 ? { after, then: this.#prompts.any } : this.#prompts.any;
       const unasked: Matcher[] = step.expect.length === 0 && after.length > 0 ? [{ after, then: QUESTION }] : [];
-      const read = await this.#exchange(`${text}\n`, [...step.expect, prompt, ...unasked], what, options.timeoutMs, step.expect.length > 0 ? 'question' : 'prompt');
+      const read = await this.#exchange(
+        `${text}\n`,
+        [...step.expect, prompt, ...unasked],
+        what,
+        options.timeoutMs,
+        step.expect.length > 0 ? 'question' : 'prompt',
+      );
       seen += read.text;
       sent++;
       if (read.matched > step.expect.length) this.#unexpectedQuestion(what, read.text);
@@ -300,7 +329,10 @@ export class IosXeSession {
    * in what arrives. The device may reprint its prompt after such a line: the next exchange ends at its own
    * end-of-command line, so that prompt cannot be taken for its answer.
    */
-  async waitForOutput(decisive: (line: string) => boolean, options: { readonly timeoutMs: number; readonly command: string; readonly waitedFor: string; readonly signal?: AbortSignal }): Promise<string> {
+  async waitForOutput(
+    decisive: (line: string) => boolean,
+    options: { readonly timeoutMs: number; readonly command: string; readonly waitedFor: string; readonly signal?: AbortSignal },
+  ): Promise<string> {
     if (this.#lostStep) throw new SessionUnusableError(this.device, this.#redactor.redact(options.command), this.#lostStep);
     const deadline = Date.now() + options.timeoutMs;
     let text = '';
@@ -320,7 +352,15 @@ export class IosXeSession {
   async ensureExec(options: SendOptions = {}): Promise<void> {
     if (this.#level !== 'config') return;
     const answer = await this.#command(['end'], 'end', options.timeoutMs);
-    if (this.level === 'config') throw new DeviceCommandError(this.device, 'end', answer.promptBefore, 'still-config', 'the device stayed in config mode after end', this.#redactor.redact(answer.body));
+    if (this.level === 'config')
+      throw new DeviceCommandError(
+        this.device,
+        'end',
+        answer.promptBefore,
+        'still-config',
+        'the device stayed in config mode after end',
+        this.#redactor.redact(answer.body),
+      );
   }
 
   /** Leaves the session politely (`exit`) and closes the connection; waits for the close, within a deadline. */
@@ -361,9 +401,14 @@ export class IosXeSession {
     if (secret === undefined) {
       throw new EnableError(this.device, `the account lands in user EXEC (${this.#hostname}>) and no enable secret was given`);
     }
-    const first = await this.#exchange('enable\n', [DIALOG.password, { after: ['enable'], then: this.#prompts.exec }, { after: ['enable'], then: this.#prompts.userExec }], 'enable');
+    const first = await this.#exchange(
+      'enable\n',
+      [DIALOG.password, { after: ['enable'], then: this.#prompts.exec }, { after: ['enable'], then: this.#prompts.userExec }],
+      'enable',
+    );
     if (first.matched === 1) return;
-    if (first.matched === 2) throw new EnableError(this.device, `'enable' was refused: ${this.#redactor.redact(stripEchoAndPrompt(first.text, 'enable')).trim()}`);
+    if (first.matched === 2)
+      throw new EnableError(this.device, `'enable' was refused: ${this.#redactor.redact(stripEchoAndPrompt(first.text, 'enable')).trim()}`);
     const second = await this.#exchange(`${secret}\n`, [this.#prompts.exec, this.#prompts.userExec, DIALOG.password], 'enable (secret)');
     if (second.matched !== 0) {
       // Leave the repeated Password: question without another guess.

@@ -13,7 +13,9 @@ export async function openSshShell(options: SshTransportOptions): Promise<SshShe
   const connection = await connectSsh(options);
   const { client } = connection;
   const stream = await new Promise<ClientChannel>((resolve, reject) => {
-    client.shell({ term: 'vt100', cols: 511, rows: 1000 }, (err, channel) => (err ? reject(new ConnectError(options.device, `shell refused: ${err.message}`)) : resolve(channel)));
+    client.shell({ term: 'vt100', cols: 511, rows: 1000 }, (err, channel) =>
+      err ? reject(new ConnectError(options.device, `shell refused: ${err.message}`)) : resolve(channel),
+    );
   }).catch((err: unknown) => {
     client.end();
     throw err;

@@ -73,7 +73,11 @@ function authHandler(creds: SshCredentials): { handler: AuthHandlerMiddleware; t
     if (!keyTried && creds.privateKey !== undefined && offered.has('publickey')) {
       keyTried = true;
       tried.push('publickey');
-      next(creds.passphrase === undefined ? { type: 'publickey', username, key: creds.privateKey } : { type: 'publickey', username, key: creds.privateKey, passphrase: creds.passphrase });
+      next(
+        creds.passphrase === undefined
+          ? { type: 'publickey', username, key: creds.privateKey }
+          : { type: 'publickey', username, key: creds.privateKey, passphrase: creds.passphrase },
+      );
       return;
     }
     const password = creds.password;
@@ -121,7 +125,8 @@ export async function handshake(options: HandshakeOptions): Promise<SshConnectio
   const knownHosts = await readKnownHosts(knownHostsFile).catch((err: unknown) => {
     throw new KnownHostsError(device, knownHostsFile ?? '', `cannot read the known_hosts file: ${(err as Error).message}`);
   });
-  if (endpoint.credentials.password === undefined && endpoint.credentials.privateKey === undefined) throw new ConnectError(device, 'no password or private key given for SSH authentication', { hop, transient: false });
+  if (endpoint.credentials.password === undefined && endpoint.credentials.privateKey === undefined)
+    throw new ConnectError(device, 'no password or private key given for SSH authentication', { hop, transient: false });
   const auth = authHandler(endpoint.credentials);
   const client = new Client();
   // Filled by the host verifier callback and the handshake event.
@@ -192,7 +197,11 @@ export async function handshake(options: HandshakeOptions): Promise<SshConnectio
     } catch (err) {
       // Without the record the next run could not check the key: do not go on with a key nobody will remember.
       client.end();
-      throw new KnownHostsError(device, endpoint.hostKey.knownHostsFile, `cannot record the host key of ${where}${hop === undefined ? '' : ` (jump host ${hop})`}: ${(err as Error).message}`);
+      throw new KnownHostsError(
+        device,
+        endpoint.hostKey.knownHostsFile,
+        `cannot record the host key of ${where}${hop === undefined ? '' : ` (jump host ${hop})`}: ${(err as Error).message}`,
+      );
     }
   }
   return { client, hostKey: verdict, ...(presented.negotiated && { negotiated: presented.negotiated }) };

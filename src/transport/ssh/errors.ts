@@ -43,7 +43,10 @@ export class AuthenticationError extends SshConnectError {
     readonly methods: readonly string[],
     readonly hop?: string,
   ) {
-    super(device, `${device}: authentication failed${atHop(hop)} for user '${username}' (tried ${methods.length > 0 ? methods.join(', ') : 'no method the server offers'})`);
+    super(
+      device,
+      `${device}: authentication failed${atHop(hop)} for user '${username}' (tried ${methods.length > 0 ? methods.join(', ') : 'no method the server offers'})`,
+    );
     this.advice =
       hop === undefined
         ? 'check the username and password or key for this device; certagent does not retry to avoid account lock-outs'
@@ -53,8 +56,7 @@ export class AuthenticationError extends SshConnectError {
 
 /** The host key is not the one expected: a different host, a reinstalled one, or someone in the middle. */
 export class HostKeyMismatchError extends SshConnectError {
-  readonly advice =
-    'if the host was replaced or its key regenerated, update the pinned fingerprint or known_hosts entry; otherwise do not connect';
+  readonly advice = 'if the host was replaced or its key regenerated, update the pinned fingerprint or known_hosts entry; otherwise do not connect';
   constructor(
     device: string,
     readonly host: string,

@@ -41,7 +41,12 @@ function hashedNameMatches(entry: string, name: string): boolean {
 
 function patternMatches(pattern: string, name: string): boolean {
   if (pattern.startsWith('|')) return hashedNameMatches(pattern, name);
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(name);
 }
 
@@ -82,9 +87,7 @@ export function judgeHostKey(policy: HostKeyPolicy, knownHosts: string, host: st
   const pins = policy.pinnedSha256 === undefined ? [] : typeof policy.pinnedSha256 === 'string' ? [policy.pinnedSha256] : [...policy.pinnedSha256];
   const normalisedPins = pins.map((p) => (p.startsWith('SHA256:') ? p : `SHA256:${p}`).replace(/=+$/, ''));
   if (normalisedPins.length > 0) {
-    return normalisedPins.includes(fingerprint)
-      ? { kind: 'trusted', fingerprint, source: 'pin' }
-      : { kind: 'mismatch', fingerprint, expected: normalisedPins };
+    return normalisedPins.includes(fingerprint) ? { kind: 'trusted', fingerprint, source: 'pin' } : { kind: 'mismatch', fingerprint, expected: normalisedPins };
   }
   const known = knownFingerprints(knownHosts, host, port);
   if (known.length > 0) {

@@ -54,7 +54,10 @@ function hopKey(hops: readonly JumpHop[], upTo: number): string {
 function forward(device: string, client: Client, hop: JumpHop, host: string, port: number, timeoutMs: number): Promise<ClientChannel> {
   const target = `${host}:${port}`;
   return new Promise<ClientChannel>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ConnectError(device, `no answer within ${timeoutMs} ms to the request to forward to ${target}`, { hop: hop.name })), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new ConnectError(device, `no answer within ${timeoutMs} ms to the request to forward to ${target}`, { hop: hop.name })),
+      timeoutMs,
+    );
     const done = (err: (Error & { reason?: number | string }) | undefined, channel: ClientChannel | undefined): void => {
       clearTimeout(timer);
       if (channel !== undefined && err === undefined) {
@@ -63,7 +66,8 @@ function forward(device: string, client: Client, hop: JumpHop, host: string, por
       }
       const says = (err?.message ?? 'refused').replace(/^\(SSH\) Channel open failure: /, '');
       if (err?.reason === PROHIBITED) reject(new ForwardingRefusedError(device, hop.name, target, `administratively prohibited: ${says}`));
-      else if (err?.reason === CONNECT_FAILED) reject(new ConnectError(device, `the jump host cannot reach the device at ${target}: ${says}`, { hop: hop.name }));
+      else if (err?.reason === CONNECT_FAILED)
+        reject(new ConnectError(device, `the jump host cannot reach the device at ${target}: ${says}`, { hop: hop.name }));
       else reject(new ConnectError(device, `forwarding to ${target} failed: ${says}`, { hop: hop.name }));
     };
     try {
@@ -123,9 +127,11 @@ export class JumpPool {
       for (const key of keys) this.#users.set(key, (this.#users.get(key) ?? 0) + 1);
       const last = hops.length - 1;
       const client = await this.#connection(device, hops, last, timing);
-      const stream = await forward(device, client, hops[last] as JumpHop, host, port, timing.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs).catch((err: unknown) => {
-        throw forDevice(err, device);
-      });
+      const stream = await forward(device, client, hops[last] as JumpHop, host, port, timing.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs).catch(
+        (err: unknown) => {
+          throw forDevice(err, device);
+        },
+      );
       return { stream, release: releaseAll };
     } catch (err) {
       releaseAll();
@@ -141,7 +147,11 @@ export class JumpPool {
   /** Ends every jump host connection; the pool opens no new ones. */
   close(): void {
     this.#closed = true;
-    for (const attempt of this.#connections.values()) attempt.then((c) => c.end(), () => undefined);
+    for (const attempt of this.#connections.values())
+      attempt.then(
+        (c) => c.end(),
+        () => undefined,
+      );
     this.#connections.clear();
   }
 
@@ -151,7 +161,10 @@ export class JumpPool {
     if (left > 0 || !this.#closeWhenIdle) return;
     const attempt = this.#connections.get(key);
     this.#connections.delete(key);
-    attempt?.then((c) => c.end(), () => undefined);
+    attempt?.then(
+      (c) => c.end(),
+      () => undefined,
+    );
   }
 
   #slotsFor(key: string, hops: readonly JumpHop[]): Slots {
@@ -176,7 +189,14 @@ export class JumpPool {
         const sock =
           index === 0
             ? undefined
-            : await forward(device, await this.#connection(device, hops, index - 1, timing), hops[index - 1] as JumpHop, hop.host, hop.port ?? 22, timing.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs);
+            : await forward(
+                device,
+                await this.#connection(device, hops, index - 1, timing),
+                hops[index - 1] as JumpHop,
+                hop.host,
+                hop.port ?? 22,
+                timing.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
+              );
         const { client } = await handshake({ device, endpoint: hop, hop: hop.name, ...(sock && { sock }), ...timing });
         // A dropped jump host is connected afresh by the next device that needs it.
         client.once('close', () => {

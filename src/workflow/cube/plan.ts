@@ -99,7 +99,9 @@ function undoSipUa(spec: CubeTrunkSpec, before: CubeConfig): string[] {
   lines.push(ua.defaultTrustpoint ? `crypto signaling default ${signalingText(ua.defaultTrustpoint)}` : 'no crypto signaling default');
   for (const r of spec.remoteAddrs ?? []) {
     const old = ua.remoteAddrs.find((o) => o.network === r.network && o.mask === r.mask);
-    lines.push(old ? `crypto signaling remote-addr ${old.network} ${old.mask} ${signalingText(old)}` : `no crypto signaling remote-addr ${r.network} ${r.mask}`);
+    lines.push(
+      old ? `crypto signaling remote-addr ${old.network} ${old.mask} ${signalingText(old)}` : `no crypto signaling remote-addr ${r.network} ${r.mask}`,
+    );
   }
   const tls = ua.transportTls;
   lines.push(tls === undefined ? 'no transport tcp tls' : tls.version ? `transport tcp tls ${tls.version}` : 'transport tcp tls');
@@ -133,7 +135,10 @@ function undoDialPeer(tag: number, before: CubeConfig): string[] {
 }
 
 function detail(lines: readonly string[]): string {
-  return lines.slice(1, -1).filter((l) => l !== 'exit' && l !== 'sip').join('; ');
+  return lines
+    .slice(1, -1)
+    .filter((l) => l !== 'exit' && l !== 'sip')
+    .join('; ');
 }
 
 /** The changes that bring `before` to the spec, in sending order; empty when the device already matches. */
@@ -144,7 +149,11 @@ export function planCubeChanges(spec: CubeTrunkSpec, before: CubeConfig): CubeCh
     if (peer !== undefined) {
       const tag = Number(peer);
       const existed = before.dialPeers.some((d) => d.tag === tag);
-      return { record: { object: `dial-peer voice ${tag}`, action: existed ? 'updated' : 'created', detail: detail(lines) }, lines, undo: undoDialPeer(tag, before) };
+      return {
+        record: { object: `dial-peer voice ${tag}`, action: existed ? 'updated' : 'created', detail: detail(lines) },
+        lines,
+        undo: undoDialPeer(tag, before),
+      };
     }
     const isSipUa = head === 'sip-ua';
     const present = isSipUa ? before.sipUa.present : before.voiceServiceVoip.present;
@@ -169,9 +178,11 @@ export function cubeResidue(before: CubeConfig, after: CubeConfig, changes: read
     if (peer !== undefined) {
       const a = before.dialPeers.find((d) => d.tag === Number(peer));
       const b = after.dialPeers.find((d) => d.tag === Number(peer));
-      if (!a !== !b || (a && b && !sameLines(a.lines, b.lines))) out.push(`dial-peer voice ${peer} is ${b ? b.lines.join('; ') : 'absent'}, was ${a ? a.lines.join('; ') : 'absent'}`);
+      if (!a !== !b || (a && b && !sameLines(a.lines, b.lines)))
+        out.push(`dial-peer voice ${peer} is ${b ? b.lines.join('; ') : 'absent'}, was ${a ? a.lines.join('; ') : 'absent'}`);
     } else if (head === 'sip-ua') {
-      if (before.sipUa.present !== after.sipUa.present || !sameLines(before.sipUa.lines, after.sipUa.lines)) out.push(`sip-ua is ${after.sipUa.lines.join('; ') || 'empty'}, was ${before.sipUa.lines.join('; ') || 'empty'}`);
+      if (before.sipUa.present !== after.sipUa.present || !sameLines(before.sipUa.lines, after.sipUa.lines))
+        out.push(`sip-ua is ${after.sipUa.lines.join('; ') || 'empty'}, was ${before.sipUa.lines.join('; ') || 'empty'}`);
     } else {
       const a = before.voiceServiceVoip;
       const b = after.voiceServiceVoip;
@@ -213,7 +224,13 @@ export function checkExportedIdentity(trustpoint: string, exported: PemExport, c
   if (!exported.caIsSelfSigned && !cas.some((c) => c.der.equals(ca.der))) {
     return `the CA certificate exported from ${trustpoint} (SHA1 ${ca.sha1}) is not the CA of its chain`;
   }
-  return { caPem: exported.caPem, certPem: exported.generalPurposePem, selfSigned: exported.caIsSelfSigned || ca.der.equals(cert.der), sha1: cert.sha1, caSha1: ca.sha1 };
+  return {
+    caPem: exported.caPem,
+    certPem: exported.generalPurposePem,
+    selfSigned: exported.caIsSelfSigned || ca.der.equals(cert.der),
+    sha1: cert.sha1,
+    caSha1: ca.sha1,
+  };
 }
 
 /**
@@ -222,7 +239,8 @@ export function checkExportedIdentity(trustpoint: string, exported: PemExport, c
  */
 export function identityFromChain(trustpoint: string, chain: CertificateChainConfig | undefined): ExportedIdentity | string {
   const unreadable = chain?.certificates.find((c) => c.unreadable !== undefined)?.unreadable;
-  if (unreadable !== undefined) return `could not read trustpoint ${trustpoint}'s certificate from the device: ${unreadable}; run again, and if it repeats read the transcript`;
+  if (unreadable !== undefined)
+    return `could not read trustpoint ${trustpoint}'s certificate from the device: ${unreadable}; run again, and if it repeats read the transcript`;
   const stored = chain?.certificates.filter((c) => c.der.length > 0) ?? [];
   const own = stored.find((c) => c.type === 'identity') ?? stored.find((c) => c.type === 'self-signed');
   const inNvram = chain?.certificates.find((c) => c.nvramFile !== undefined && c.der.length === 0);
@@ -249,7 +267,10 @@ export interface ExportFile {
 
 /** `<dir>/<tp>-ca.pem` and `<dir>/<tp>.pem`; a self-signed identity is its own CA, so one file. */
 export function exportFiles(dir: string, device: string, trustpoint: string, identity: ExportedIdentity): ExportFile[] {
-  const folder = dir.split('{device}').join(device.replace(/[^A-Za-z0-9._-]/g, '_')).replace(/\/+$/, '');
+  const folder = dir
+    .split('{device}')
+    .join(device.replace(/[^A-Za-z0-9._-]/g, '_'))
+    .replace(/\/+$/, '');
   const own = { path: `${folder}/${trustpoint}.pem`, pem: identity.certPem, what: `the CUBE certificate (SHA1 ${identity.sha1})` };
   if (identity.selfSigned) return [own];
   return [{ path: `${folder}/${trustpoint}-ca.pem`, pem: identity.caPem, what: `its CA (SHA1 ${identity.caSha1})` }, own];

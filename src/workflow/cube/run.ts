@@ -61,7 +61,13 @@ export interface CubePrepareOptions {
 }
 
 function identityProblem(run: { device: string; trustpoint: string }, problem: string, deviceText?: string): CubeIdentityError {
-  return new CubeIdentityError(run.device, CUBE_COMMANDS.exportPem(run.trustpoint), `${run.device}: ${problem}`, 'the signaling trustpoint must hold the CUBE certificate (and its CA) before the trunk can be configured', deviceText);
+  return new CubeIdentityError(
+    run.device,
+    CUBE_COMMANDS.exportPem(run.trustpoint),
+    `${run.device}: ${problem}`,
+    'the signaling trustpoint must hold the CUBE certificate (and its CA) before the trunk can be configured',
+    deviceText,
+  );
 }
 
 async function writeIfDifferent(path: string, text: string): Promise<boolean> {
@@ -125,14 +131,18 @@ export async function prepareCube(session: IosXeSession, desired: DesiredCube, o
     uploadNote = `upload ${files.map((f) => f.path).join(' and ')} to CUCM's CallManager-trust (Cisco Unified OS Administration > Certificate Management), then restart the TLS trunk there`;
     notes.push(uploadNote);
   } else {
-    notes.push(`the CUBE certificate in ${tp} has SHA1 ${identity.sha1}: CUCM's CallManager-trust must hold it${identity.selfSigned ? '' : ` and its CA (SHA1 ${identity.caSha1})`}; set cube.export_dir to have the files written`);
+    notes.push(
+      `the CUBE certificate in ${tp} has SHA1 ${identity.sha1}: CUCM's CallManager-trust must hold it${identity.selfSigned ? '' : ` and its CA (SHA1 ${identity.caSha1})`}; set cube.export_dir to have the files written`,
+    );
   }
 
   const baseline = desired.trunks.length > 0 ? parseSipUaConnections(await session.send(CUBE_COMMANDS.connections)).counters : undefined;
   const differing = planCubeChanges(desired.trunk, before);
   const changes = options.configure === false ? [] : differing;
   if (changes.length < differing.length) {
-    notes.push(`the CUBE configuration differs from the playbook (${differing.map((c) => c.record.object).join(', ')}); this command changes certificates only: run certagent rollout`);
+    notes.push(
+      `the CUBE configuration differs from the playbook (${differing.map((c) => c.record.object).join(', ')}); this command changes certificates only: run certagent rollout`,
+    );
   }
   const lines = changes.flatMap((c) => c.lines);
   return {
@@ -185,7 +195,11 @@ async function verifyCertificates(session: IosXeSession, run: CubeRun): Promise<
         'read the transcript; the trustpoint may have been changed by someone else during the run',
       );
     }
-    records.push({ object: `certificates ${check.trustpoint}`, action: 'verified', detail: shown.map((c) => `${c.kind} SHA1 ${c.fingerprintSha1 ?? '?'}`).join(', ') });
+    records.push({
+      object: `certificates ${check.trustpoint}`,
+      action: 'verified',
+      detail: shown.map((c) => `${c.kind} SHA1 ${c.fingerprintSha1 ?? '?'}`).join(', '),
+    });
   }
   return records;
 }

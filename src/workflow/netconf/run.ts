@@ -90,11 +90,22 @@ async function undo(run: NetconfRun, started: readonly NetconfChange[], before: 
   await session.cli.ensureExec().catch(() => undefined);
   const records = reversed.map((c): ChangeRecord => {
     const failed = failures.get(c) ?? [];
-    return { object: c.change.record.object, action: failed.length === 0 ? 'restored' : 'restore failed', ...(failed.length > 0 && { detail: failed.join('; ') }) };
+    return {
+      object: c.change.record.object,
+      action: failed.length === 0 ? 'restored' : 'restore failed',
+      ...(failed.length > 0 && { detail: failed.join('; ') }),
+    };
   });
   try {
     const after = await session.readFacts();
-    return { records, left: residue(before, after, started.map((c) => c.change)) };
+    return {
+      records,
+      left: residue(
+        before,
+        after,
+        started.map((c) => c.change),
+      ),
+    };
   } catch (err) {
     return { records, left: [`cannot re-read the device after rolling back: ${errorMessage(err)}`] };
   }
@@ -124,7 +135,12 @@ async function runNetconfDeviceOnce(job: NetconfDeviceJob): Promise<DeviceOutcom
   let stepNow = 'connect';
   try {
     if (job.desired.cube) {
-      throw new WorkflowError(job.device, 'plan', `${job.device}: the playbook's cube: section is applied over the SSH CLI only`, 'run this device with transport: ssh (or --transport ssh)');
+      throw new WorkflowError(
+        job.device,
+        'plan',
+        `${job.device}: the playbook's cube: section is applied over the SSH CLI only`,
+        'run this device with transport: ssh (or --transport ssh)',
+      );
     }
     run.forward('gather facts');
     before = await run.connect((s) => s.readFacts());
@@ -137,7 +153,11 @@ async function runNetconfDeviceOnce(job: NetconfDeviceJob): Promise<DeviceOutcom
     const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
     if (job.dryRun) {
       await run.close();
-      return run.outcome(plan.changes.length === 0 ? 'unchanged' : 'planned', plan.changes.map((c) => c.record), extra);
+      return run.outcome(
+        plan.changes.length === 0 ? 'unchanged' : 'planned',
+        plan.changes.map((c) => c.record),
+        extra,
+      );
     }
     const refused = refusedError(job);
     if (refused) {
@@ -169,13 +189,28 @@ async function runNetconfDeviceOnce(job: NetconfDeviceJob): Promise<DeviceOutcom
       stepNow = 'verify configuration';
       run.forward(stepNow);
       const after = await session.readFacts();
-      assertPlanApplied(job.device, stepNow, after, deviceDesired, job.planOptions, 'the device accepted an edit but did not apply it: compare get-config with the plan');
+      assertPlanApplied(
+        job.device,
+        stepNow,
+        after,
+        deviceDesired,
+        job.planOptions,
+        'the device accepted an edit but did not apply it: compare get-config with the plan',
+      );
       const expected = plannedCertificates(plan);
       if (expected.length > 0) {
         // The CLI's view is the judge (real captures back its parser); the operational model, where populated, must agree.
-        const wrong = [...certificateMismatches(await session.cli.send(CERTIFICATES_COMMAND), expected), ...operMismatches(await session.readPkiOper(), expected)];
+        const wrong = [
+          ...certificateMismatches(await session.cli.send(CERTIFICATES_COMMAND), expected),
+          ...operMismatches(await session.readPkiOper(), expected),
+        ];
         if (wrong.length > 0) {
-          throw new VerificationError(job.device, CERTIFICATES_COMMAND, `${job.device}: '${CERTIFICATES_COMMAND}' and crypto-pki-oper-data show other certificates than planned: ${wrong.join('; ')}`, 'the trustpoints may have been changed by someone else during the run');
+          throw new VerificationError(
+            job.device,
+            CERTIFICATES_COMMAND,
+            `${job.device}: '${CERTIFICATES_COMMAND}' and crypto-pki-oper-data show other certificates than planned: ${wrong.join('; ')}`,
+            'the trustpoints may have been changed by someone else during the run',
+          );
         }
       }
     }
@@ -189,7 +224,14 @@ async function runNetconfDeviceOnce(job: NetconfDeviceJob): Promise<DeviceOutcom
       stepNow = 'write memory';
       run.forward(stepNow);
       const saved = await session.cli.send(WRITE_MEMORY, { timeoutMs: saveTimeoutMs(session.cli.commandTimeoutMs) });
-      if (!saveSucceeded(saved)) throw new WorkflowError(job.device, stepNow, `${job.device}: 'write memory' did not confirm [OK]`, 'check NVRAM space and the device log', saved.trim());
+      if (!saveSucceeded(saved))
+        throw new WorkflowError(
+          job.device,
+          stepNow,
+          `${job.device}: 'write memory' did not confirm [OK]`,
+          'check NVRAM space and the device log',
+          saved.trim(),
+        );
     }
     await run.close();
     const records: ChangeRecord[] = plan.changes.map((c) => c.record);

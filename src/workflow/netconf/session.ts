@@ -131,7 +131,12 @@ export class NetconfDeviceSession {
 
   /** One get-config and one CLI command. */
   async readFacts(): Promise<NetconfFacts> {
-    const reply = await this.#rpc('get-config running', () => this.netconf.getConfig('running', FACTS_FILTER), FACTS_FILTER, (r) => `\n${r.xml}`);
+    const reply = await this.#rpc(
+      'get-config running',
+      () => this.netconf.getConfig('running', FACTS_FILTER),
+      FACTS_FILTER,
+      (r) => `\n${r.xml}`,
+    );
     const facts = combineFacts(parseNativeConfig(reply.xml), await this.cli.send(CLI_FACTS_COMMAND));
     for (const value of facts.environment.values()) if (value instanceof Secret) this.cli.markSecret(value.reveal());
     return facts;
@@ -139,7 +144,12 @@ export class NetconfDeviceSession {
 
   /** The PKI operational data (one `get`); empty where the device does not populate it. */
   async readPkiOper(): Promise<ReadonlyMap<string, OperBundle>> {
-    const reply = await this.#rpc('get crypto-pki-oper-data', () => this.netconf.get(PKI_OPER_FILTER), PKI_OPER_FILTER, (r) => `\n${r.xml}`);
+    const reply = await this.#rpc(
+      'get crypto-pki-oper-data',
+      () => this.netconf.get(PKI_OPER_FILTER),
+      PKI_OPER_FILTER,
+      (r) => `\n${r.xml}`,
+    );
     return parsePkiOper(reply.xml);
   }
 
@@ -206,7 +216,9 @@ export class NetconfDeviceSession {
     await this.#rpc('edit-config candidate', () => this.netconf.editConfig({ target: 'candidate', config }), config);
     const confirmed = this.confirmedCommit && options.final !== true;
     const timeout = this.settings.confirmTimeoutSeconds ?? 600;
-    const reply = await this.#rpc(confirmed ? `commit confirmed ${timeout} s` : 'commit', () => this.netconf.commit(confirmed ? { confirmed: true, confirmTimeoutSeconds: timeout } : {}));
+    const reply = await this.#rpc(confirmed ? `commit confirmed ${timeout} s` : 'commit', () =>
+      this.netconf.commit(confirmed ? { confirmed: true, confirmTimeoutSeconds: timeout } : {}),
+    );
     this.#pendingConfirm = confirmed || (this.#pendingConfirm && options.final !== true);
     return reply;
   }

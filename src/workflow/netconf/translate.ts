@@ -83,7 +83,16 @@ function authenticates(steps: readonly Step[]): Step[] {
 
 function appletCli(name: string, actions: readonly EemAction[]): Step[] {
   if (actions.length === 0) return [];
-  return [{ kind: 'config', lines: [line(`event manager applet ${name}`), ...actions.map((a) => line(`action ${a.label} ${a.kind}${a.args === '' ? '' : ` ${a.args}`}`)), line('exit')] }];
+  return [
+    {
+      kind: 'config',
+      lines: [
+        line(`event manager applet ${name}`),
+        ...actions.map((a) => line(`action ${a.label} ${a.kind}${a.args === '' ? '' : ` ${a.args}`}`)),
+        line('exit'),
+      ],
+    },
+  ];
 }
 
 function trustpointChange(change: PlannedChange, name: string, facts: NetconfFacts, desired: DesiredState): NetconfChange {
@@ -95,11 +104,19 @@ function trustpointChange(change: PlannedChange, name: string, facts: NetconfFac
   const oldCli = authenticates(change.rollback);
   const removeFirst = change.steps[0]?.kind === 'remove-trustpoint';
   if (!old) {
-    return { change, apply: work({ edits: [() => createTrustpointFragment(name, spec)], cli }), undo: work({ removals: [() => removeTrustpointFragment(name)] }) };
+    return {
+      change,
+      apply: work({ edits: [() => createTrustpointFragment(name, spec)], cli }),
+      undo: work({ removals: [() => removeTrustpointFragment(name)] }),
+    };
   }
   const restore = { removals: [() => removeTrustpointFragment(name)], edits: [() => restoreTrustpointFragment(old.element)] };
   if (removeFirst) {
-    return { change, apply: work({ removals: [() => removeTrustpointFragment(name)], edits: [() => createTrustpointFragment(name, spec)], cli }), undo: work({ ...restore, cli: oldCli }) };
+    return {
+      change,
+      apply: work({ removals: [() => removeTrustpointFragment(name)], edits: [() => createTrustpointFragment(name, spec)], cli }),
+      undo: work({ ...restore, cli: oldCli }),
+    };
   }
   const setsOptions = change.steps.some((s) => s.kind === 'config');
   const edits = setsOptions ? [() => updateTrustpointFragment(old.element, spec)] : [];

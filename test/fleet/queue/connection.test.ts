@@ -6,9 +6,24 @@ import { Secret } from '../../../src/config/index.js';
 describe('queue URLs', () => {
   it('reads redis:// and rediss:// with user, port and database; the default port is 6379', () => {
     expect(parseQueueUrl('redis://10.0.0.5:6380/2')).toEqual({ tls: false, host: '10.0.0.5', port: 6380, db: 2, url: 'redis://10.0.0.5:6380/2' });
-    expect(parseQueueUrl('rediss://certagent@redis.eu.example.net/0')).toEqual({ tls: true, host: 'redis.eu.example.net', port: 6379, db: 0, username: 'certagent', url: 'rediss://certagent@redis.eu.example.net/0' });
+    expect(parseQueueUrl('rediss://certagent@redis.eu.example.net/0')).toEqual({
+      tls: true,
+      host: 'redis.eu.example.net',
+      port: 6379,
+      db: 0,
+      username: 'certagent',
+      url: 'rediss://certagent@redis.eu.example.net/0',
+    });
     const options = redisOptions({ location: parseQueueUrl('rediss://certagent@redis.eu.example.net/1'), password: new Secret('s3cret-pw', 'env P') });
-    expect(options).toMatchObject({ host: 'redis.eu.example.net', port: 6379, db: 1, username: 'certagent', password: 's3cret-pw', tls: { servername: 'redis.eu.example.net' }, maxRetriesPerRequest: null });
+    expect(options).toMatchObject({
+      host: 'redis.eu.example.net',
+      port: 6379,
+      db: 1,
+      username: 'certagent',
+      password: 's3cret-pw',
+      tls: { servername: 'redis.eu.example.net' },
+      maxRetriesPerRequest: null,
+    });
   });
 
   it.each([
@@ -16,7 +31,7 @@ describe('queue URLs', () => {
     ['http://h:6379', 'the scheme must be redis:// or rediss://'],
     ['redis://h:6379/16', 'the database after / must be a number 0..15'],
     ['h:6379', 'the scheme must be redis:// or rediss://'],
-    ['not a url', "--queue must be a URL like redis://HOST:6379/0"],
+    ['not a url', '--queue must be a URL like redis://HOST:6379/0'],
   ])('%s is refused', (url, message) => {
     expect(() => parseQueueUrl(url)).toThrow(QueueUrlError);
     expect(() => parseQueueUrl(url)).toThrow(message);

@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, Secret, SecretResolver, loadPlaybook } from '../../../src/config/index.js';
 import { playbookFingerprint } from '../../../src/fleet/index.js';
-import { PromptInQueueError, SecretInQueueError, decode, encode, isTemplate, placeholderSources, secretFiller, secretTemplates } from '../../../src/fleet/queue/index.js';
+import {
+  PromptInQueueError,
+  SecretInQueueError,
+  decode,
+  encode,
+  isTemplate,
+  placeholderSources,
+  secretFiller,
+  secretTemplates,
+} from '../../../src/fleet/queue/index.js';
 import { LAB_ENV, startLab } from '../../../src/lab/index.js';
 import type { Lab } from '../../../src/lab/index.js';
 import { resolveDesired } from '../../../src/workflow/index.js';
@@ -33,7 +42,7 @@ describe('the desired state through the queue', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is stored with references only and comes back equal to a direct resolution with the worker\'s values', async () => {
+  it("is stored with references only and comes back equal to a direct resolution with the worker's values", async () => {
     const direct = await resolveDesired(await loadPlaybook(playbook, { secrets: sources }));
     const template = await resolveDesired(await loadPlaybook(playbook, { secrets: new SecretResolver(placeholderSources()) }));
     const stored = JSON.stringify(encode(template, isTemplate));
@@ -68,7 +77,9 @@ describe('the desired state through the queue', () => {
 
   it('refuses a value with a line break: it would end the IOS command', async () => {
     const resolver = new SecretResolver({ env: () => 'two\nlines', readFile: () => '', prompt: () => Promise.reject(new Error('no')) });
-    const template = (await new SecretResolver(placeholderSources()).resolve({ ref: { kind: 'env', name: 'P' }, origin: { file: 'x', path: [] }, purpose: 'p' })).reveal();
+    const template = (
+      await new SecretResolver(placeholderSources()).resolve({ ref: { kind: 'env', name: 'P' }, origin: { file: 'x', path: [] }, purpose: 'p' })
+    ).reveal();
     await expect(secretFiller([template], resolver, 'run X')).rejects.toThrow('holds a line break');
   });
 });

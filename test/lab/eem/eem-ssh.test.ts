@@ -124,7 +124,9 @@ describe('EEM over SSH', () => {
       expect(row?.slice(49)).toMatch(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} {2}SendSecureEmailEEM$/);
       expect(policies).toContain('SendSecureEmailEEM\r\n maxrun 20.000\r\n action 0010 mail server "$_email_server" to ');
       const env = await shell.command('sh event manager env all');
-      expect(env).toContain('\r\nNo.  Name                          Value                         \r\n1    _email_from                   alerts@lab.example\r\n');
+      expect(env).toContain(
+        '\r\nNo.  Name                          Value                         \r\n1    _email_from                   alerts@lab.example\r\n',
+      );
     } finally {
       shell.close();
     }

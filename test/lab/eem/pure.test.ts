@@ -33,7 +33,10 @@ describe('server string', () => {
 
 describe('variables', () => {
   it('substitutes $name and ${name} and names the first unknown one', () => {
-    const env = new Map([['a', '1'], ['_b', 'two']]);
+    const env = new Map([
+      ['a', '1'],
+      ['_b', 'two'],
+    ]);
     expect(substitute('x$a-${_b}y', (n) => env.get(n))).toEqual({ ok: true, text: 'x1-twoy' });
     expect(substitute('$a $missing $other', (n) => env.get(n))).toEqual({ ok: false, missing: 'missing' });
     expect(unquote('"a b"')).toBe('a b');
@@ -55,15 +58,28 @@ describe('chain anchoring as IOS does it', () => {
     expect(verifyServedChain(served, [{ trustpoint: 'ROOT', der: der(chain.rootPem) }], now)).toEqual({ ok: true, trustpoint: 'ROOT', depth: 3 });
     expect(verifyServedChain(served, [], now)).toEqual({ ok: false, reason: 'unable to get local issuer certificate', depth: 2 });
     // Out of order as some servers send it: still walked by signature.
-    expect(verifyServedChain([served[0], served[2], served[1]].filter((b): b is Buffer => b !== undefined), [{ trustpoint: 'ROOT', der: der(chain.rootPem) }], now)).toMatchObject({ ok: true });
+    expect(
+      verifyServedChain(
+        [served[0], served[2], served[1]].filter((b): b is Buffer => b !== undefined),
+        [{ trustpoint: 'ROOT', der: der(chain.rootPem) }],
+        now,
+      ),
+    ).toMatchObject({ ok: true });
     const later = new Date(now.getTime() + 200 * 86_400_000);
-    expect(verifyServedChain(served, [{ trustpoint: 'ROOT', der: der(chain.rootPem) }], later)).toEqual({ ok: false, reason: 'certificate has expired', depth: 0 });
+    expect(verifyServedChain(served, [{ trustpoint: 'ROOT', der: der(chain.rootPem) }], later)).toEqual({
+      ok: false,
+      reason: 'certificate has expired',
+      depth: 0,
+    });
   });
 
   it('calls a lone self-signed server certificate what OpenSSL calls it, and accepts it when pinned in a trustpoint', async () => {
     const self = await createChain({ serverName: 'smtp.lab.example', selfSignedLeaf: true });
     expect(verifyServedChain([der(self.leafPem)], [], new Date())).toEqual({ ok: false, reason: 'self signed certificate', depth: 0 });
-    expect(verifyServedChain([der(self.leafPem)], [{ trustpoint: 'PINNED', der: der(self.leafPem) }], new Date())).toMatchObject({ ok: true, trustpoint: 'PINNED' });
+    expect(verifyServedChain([der(self.leafPem)], [{ trustpoint: 'PINNED', der: der(self.leafPem) }], new Date())).toMatchObject({
+      ok: true,
+      trustpoint: 'PINNED',
+    });
   });
 });
 

@@ -159,9 +159,7 @@ describe('EEM mail action against the lab mail server', () => {
     const result = await runApplet(router, secureMailApplet(server.port), { args: ['at-sign'] });
     expect(result).toMatchObject({ ok: false, label: '0010' });
     expect(result.ok === false && result.reason).toMatch(/cannot resolve "lab\.example:Secr3t-app-pw@smtp\.lab\.example"/);
-    expect(router.syslog.entries()[0]).toContain(
-      `SMTP server: alerts@lab.example:${PASSWORD}@smtp.lab.example : error in connecting to SMTP server`,
-    );
+    expect(router.syslog.entries()[0]).toContain(`SMTP server: alerts@lab.example:${PASSWORD}@smtp.lab.example : error in connecting to SMTP server`);
   });
 
   it('reports a wrong password as an SMTP reply error', async () => {
@@ -200,7 +198,9 @@ describe('EEM mail action: network failures', () => {
     });
     const result = await runApplet(router, a);
     expect(result).toMatchObject({ ok: false, label: '7.0' });
-    expect(router.syslog.entries()[0]).toMatch(/%HA_EM-3-FMPD_SMTP: Error occurred when sending mail to SMTP server: 127\.0\.0\.1 : error in connecting to SMTP server$/);
+    expect(router.syslog.entries()[0]).toMatch(
+      /%HA_EM-3-FMPD_SMTP: Error occurred when sending mail to SMTP server: 127\.0\.0\.1 : error in connecting to SMTP server$/,
+    );
     expect(router.syslog.entries()[1]).toMatch(/%HA_EM-3-FMPD_ERROR: Error executing applet LOOP0 statement 7\.0$/);
   });
 

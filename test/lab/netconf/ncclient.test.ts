@@ -63,13 +63,33 @@ describe('ncclient interop', () => {
     }
     const pem = await readFile(GTS_ROOT, 'utf8');
     const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-    const hex = der.toString('hex').toUpperCase().match(/.{1,64}/g) ?? [];
+    const hex =
+      der
+        .toString('hex')
+        .toUpperCase()
+        .match(/.{1,64}/g) ?? [];
     const clis = join(work, 'chain.txt');
-    await writeFile(clis, ['crypto pki trustpoint CA-NCC-CHAIN', ' enrollment terminal', 'crypto pki certificate chain CA-NCC-CHAIN', ' certificate ca 0203E5936F31B01349886BA217', ...hex.map((l) => `  ${l}`), '  quit'].join('\n'));
+    await writeFile(
+      clis,
+      [
+        'crypto pki trustpoint CA-NCC-CHAIN',
+        ' enrollment terminal',
+        'crypto pki certificate chain CA-NCC-CHAIN',
+        ' certificate ca 0203E5936F31B01349886BA217',
+        ...hex.map((l) => `  ${l}`),
+        '  quit',
+      ].join('\n'),
+    );
 
     const seen = await ncclient('1.1', ['caps', 'getconfig', 'edit', 'candidate', 'discard', 'clirpc'], [clis]);
     expect(seen.framing).toBe('BASE_11');
-    expect(seen.caps).toEqual(expect.arrayContaining(['urn:ietf:params:netconf:base:1.1', 'urn:ietf:params:netconf:capability:candidate:1.0', 'urn:ietf:params:netconf:capability:writable-running:1.0']));
+    expect(seen.caps).toEqual(
+      expect.arrayContaining([
+        'urn:ietf:params:netconf:base:1.1',
+        'urn:ietf:params:netconf:capability:candidate:1.0',
+        'urn:ietf:params:netconf:capability:writable-running:1.0',
+      ]),
+    );
     expect(seen.getconfig).toContain('<hostname>R7</hostname>');
     expect(seen.edit).toBe(true);
     expect(seen.cli_made).toContain('<id>CA-CLI-NCC</id>');

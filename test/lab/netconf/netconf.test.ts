@@ -69,7 +69,17 @@ describe('session', () => {
     const chunked = await connect();
     expect(chunked.framing).toBe('chunked');
     expect(chunked.sessionId).toBeGreaterThan(0);
-    for (const cap of ['writable-running:1.0', 'candidate:1.0', 'confirmed-commit:1.1', 'rollback-on-error:1.0', 'validate:1.1', 'xpath:1.0', 'notification:1.0', 'with-defaults:1.0', 'yang-library:1.1']) {
+    for (const cap of [
+      'writable-running:1.0',
+      'candidate:1.0',
+      'confirmed-commit:1.1',
+      'rollback-on-error:1.0',
+      'validate:1.1',
+      'xpath:1.0',
+      'notification:1.0',
+      'with-defaults:1.0',
+      'yang-library:1.1',
+    ]) {
       expect(chunked.capabilities.all.some((u) => u.startsWith(`urn:ietf:params:netconf:capability:${cap}`))).toBe(true);
     }
     expect(chunked.capabilities.all).toContain('urn:ietf:params:netconf:base:1.0');
@@ -83,7 +93,13 @@ describe('session', () => {
   test('a privilege-1 user gets no netconf subsystem, and the CLI port serves none', async () => {
     await expect(connect(undefined, 'viewer', 'view123')).rejects.toThrow(/netconf subsystem was refused/);
     await expect(
-      NetconfClient.connect({ device: 'R1', host: router.host, port: router.port, credentials: { username: 'admin', password: 'cisco123' }, hostKey: { pinnedSha256: router.hostKeyFingerprint } }),
+      NetconfClient.connect({
+        device: 'R1',
+        host: router.host,
+        port: router.port,
+        credentials: { username: 'admin', password: 'cisco123' },
+        hostKey: { pinnedSha256: router.hostKeyFingerprint },
+      }),
     ).rejects.toThrow(/netconf subsystem was refused/);
   });
 
@@ -103,7 +119,10 @@ describe('session', () => {
 
   test('the default SLA-TrustPoint comes back in the model order of Cisco-IOS-XE-crypto 17.15', async () => {
     const c = await connect();
-    const reply = await c.getConfig('running', `<native xmlns="${NATIVE}"><crypto><pki xmlns="${CRYPTO}"><trustpoint><id>SLA-TrustPoint</id></trustpoint></pki></crypto></native>`);
+    const reply = await c.getConfig(
+      'running',
+      `<native xmlns="${NATIVE}"><crypto><pki xmlns="${CRYPTO}"><trustpoint><id>SLA-TrustPoint</id></trustpoint></pki></crypto></native>`,
+    );
     expect(reply.xml).toContain(
       '<trustpoint><id>SLA-TrustPoint</id><enrollment><enrollment-method><pkcs12/></enrollment-method></enrollment><hash>sha256</hash><revocation-check>crl</revocation-check></trustpoint>',
     );
@@ -127,7 +146,10 @@ describe('running datastore = the CLI configuration', () => {
     } finally {
       shell.close();
     }
-    const reply = await c.getConfig('running', `<native xmlns="${NATIVE}"><crypto><pki xmlns="${CRYPTO}"><trustpoint><id>CA-CLI-1</id></trustpoint></pki></crypto></native>`);
+    const reply = await c.getConfig(
+      'running',
+      `<native xmlns="${NATIVE}"><crypto><pki xmlns="${CRYPTO}"><trustpoint><id>CA-CLI-1</id></trustpoint></pki></crypto></native>`,
+    );
     expect(reply.xml).toContain('<id>CA-CLI-1</id>');
     expect(reply.xml).toContain('<terminal><pem/></terminal>');
     expect(reply.xml).toMatch(/<revocation-check>crl<\/revocation-check><revocation-check>none<\/revocation-check>/);
@@ -217,7 +239,11 @@ describe('locks and candidate', () => {
     await c.editConfig({ target: 'candidate', config: trustpointConfig('CA-CONF-1') });
     await c.commit({ confirmed: true, confirmTimeoutSeconds: 1 });
     expect(router.state.pki.trustpoints.has('CA-CONF-1')).toBe(true);
-    const last = router.state.syslog.entries().filter((l) => l.includes('DMI-5-CONFIG_I')).at(-1) ?? '';
+    const last =
+      router.state.syslog
+        .entries()
+        .filter((l) => l.includes('DMI-5-CONFIG_I'))
+        .at(-1) ?? '';
     const next = Number(/transaction-id (\d+)/.exec(last)?.[1]) + 1;
     await router.state.syslog.waitFor(new RegExp(`transaction-id ${next}$`), 5000, 'R1 (rollback of an unconfirmed commit)');
     expect(router.state.pki.trustpoints.has('CA-CONF-1')).toBe(false);
@@ -232,7 +258,11 @@ describe('RPCs', () => {
   test('config-ios-cli-rpc installs a certificate chain through hexmode and reports a failing line', async () => {
     const pem = await readFile(GTS_ROOT, 'utf8');
     const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-    const hex = der.toString('hex').toUpperCase().match(/.{1,64}/g) ?? [];
+    const hex =
+      der
+        .toString('hex')
+        .toUpperCase()
+        .match(/.{1,64}/g) ?? [];
     const clis = [
       'crypto pki trustpoint CA-GTS-ROOT',
       ' enrollment terminal',
@@ -248,11 +278,15 @@ describe('RPCs', () => {
     const tp = router.state.pki.trustpoints.get('CA-GTS-ROOT');
     expect(tp?.certificates[0]?.facts.md5).toBe('05FED0BF71A8A37663DA01E0D852DC40');
     expect(router.runningConfig()).toContain(' certificate ca 0203E5936F31B01349886BA217\n');
-    const oper = await c.get(`<crypto-pki-oper-data xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-crypto-pki-oper"><crypto-pki-bundle><label>CA-GTS-ROOT</label></crypto-pki-bundle></crypto-pki-oper-data>`);
+    const oper = await c.get(
+      `<crypto-pki-oper-data xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-crypto-pki-oper"><crypto-pki-bundle><label>CA-GTS-ROOT</label></crypto-pki-bundle></crypto-pki-oper-data>`,
+    );
     expect(oper.xml).toContain('<tp-authenticated>true</tp-authenticated>');
     expect(oper.xml).toContain('<md5-fp>05FED0BF 71A8A376 63DA01E0 D852DC40</md5-fp>');
 
-    const failed = await c.rpc(`<config-ios-cli-rpc xmlns="${CLI_RPC}"><config-clis>ip host ok.lab 10.1.1.1\ncrypto pki trustpint X\nip host later.lab 10.1.1.2</config-clis></config-ios-cli-rpc>`);
+    const failed = await c.rpc(
+      `<config-ios-cli-rpc xmlns="${CLI_RPC}"><config-clis>ip host ok.lab 10.1.1.1\ncrypto pki trustpint X\nip host later.lab 10.1.1.2</config-clis></config-ios-cli-rpc>`,
+    );
     const failedXml = serializeXml(failed.root);
     expect(failedXml).toMatch(/<lineno[^>]*>2<\/lineno>/);
     expect(failedXml).toContain("% Invalid input detected at '^' marker.");
@@ -261,7 +295,11 @@ describe('RPCs', () => {
 
   test('Cisco-IOS-XE-rpc crypto pki authenticate: refused for a terminal trustpoint, SCEP failure for an url one', async () => {
     const c = await connect();
-    const terminal = await rpcError(c.rpc('<crypto xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"><pki><authenticate><name-drop-node-name>CA-NC-1</name-drop-node-name></authenticate></pki></crypto>'));
+    const terminal = await rpcError(
+      c.rpc(
+        '<crypto xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"><pki><authenticate><name-drop-node-name>CA-NC-1</name-drop-node-name></authenticate></pki></crypto>',
+      ),
+    );
     expect(terminal.errors[0]).toMatchObject({ tag: 'operation-failed' });
     expect(JSON.stringify(terminal.errors[0])).toContain('enrollment url');
     await c.editConfig({
@@ -269,7 +307,11 @@ describe('RPCs', () => {
       config: `<native xmlns="${NATIVE}"><crypto><pki xmlns="${CRYPTO}"><trustpoint><id>CA-SCEP</id><enrollment><enrollment-method><url>http://10.0.0.1:80</url></enrollment-method></enrollment></trustpoint></pki></crypto></native>`,
     });
     expect(router.runningConfig()).toContain('crypto pki trustpoint CA-SCEP\n enrollment url http://10.0.0.1:80\n');
-    const scep = await rpcError(c.rpc('<crypto xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"><pki><authenticate><name-drop-node-name>CA-SCEP</name-drop-node-name></authenticate></pki></crypto>'));
+    const scep = await rpcError(
+      c.rpc(
+        '<crypto xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"><pki><authenticate><name-drop-node-name>CA-SCEP</name-drop-node-name></authenticate></pki></crypto>',
+      ),
+    );
     expect(scep.errors[0]?.message).toBe('% Error in receiving Certificate Authority certificate: status = FAIL, cert length = 0');
   });
 });

@@ -59,7 +59,9 @@ class RawSession {
   async hello(base: '1.0' | '1.1'): Promise<string> {
     const server = await this.next('the server hello');
     const caps = base === '1.1' ? ['urn:ietf:params:netconf:base:1.0', 'urn:ietf:params:netconf:base:1.1'] : ['urn:ietf:params:netconf:base:1.0'];
-    this.send(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities>${caps.map((c) => `<capability>${c}</capability>`).join('')}</capabilities></hello>`);
+    this.send(
+      `<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities>${caps.map((c) => `<capability>${c}</capability>`).join('')}</capabilities></hello>`,
+    );
     if (base === '1.1') {
       this.framing = 'chunked';
       this.decoder.setFraming('chunked');
@@ -88,7 +90,9 @@ describe('NETCONF protocol details', () => {
       expect(hello).toMatch(/<session-id>\d+<\/session-id><\/hello>$/);
       expect(hello).toContain('<capability>urn:ietf:params:netconf:base:1.1</capability>');
       expect(hello).not.toContain('confirmed-commit');
-      s.send('<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="m-7" tag="x"><get-config><source><running/></source><filter type="subtree"><native xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-native"><hostname/></native></filter></get-config></rpc>');
+      s.send(
+        '<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="m-7" tag="x"><get-config><source><running/></source><filter type="subtree"><native xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-native"><hostname/></native></filter></get-config></rpc>',
+      );
       const reply = await s.next('get-config');
       expect(reply).toContain('<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="m-7" tag="x">');
       expect(reply).toContain('<data><native xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-native"><hostname>R1</hostname></native></data>');
@@ -107,7 +111,9 @@ describe('NETCONF protocol details', () => {
       const missing = await s.next('rpc without message-id');
       expect(missing).toContain('<error-tag>missing-attribute</error-tag>');
       expect(missing).toContain('<error-info><bad-attribute>message-id</bad-attribute><bad-element>rpc</bad-element></error-info>');
-      s.send('<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="2"><copy-config><target><running/></target><source><candidate/></source></copy-config></rpc>');
+      s.send(
+        '<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="2"><copy-config><target><running/></target><source><candidate/></source></copy-config></rpc>',
+      );
       expect(await s.next('copy-config')).toContain('<error-tag>operation-not-supported</error-tag>');
       s.send('<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="3"><commit><confirmed/></commit></rpc>');
       expect(await s.next('confirmed commit without the capability')).toContain('<error-tag>operation-not-supported</error-tag>');

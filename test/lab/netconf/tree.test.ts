@@ -32,7 +32,9 @@ describe('subtree filter', () => {
   test('a key content match keeps one list entry; a selection node keeps a whole leaf', () => {
     const filter = parseXml(`<filter xmlns="${BASE}">${PKI('<trustpoint><id>A</id></trustpoint>')}</filter>`);
     const [out] = subtreeFilter([native()], filter);
-    expect(toXml(out as DataNode)).toBe(`<native xmlns="${NATIVE_NS}"><crypto><pki xmlns="${CRYPTO_NS}"><trustpoint><id>A</id><hash>sha256</hash></trustpoint></pki></crypto></native>`);
+    expect(toXml(out as DataNode)).toBe(
+      `<native xmlns="${NATIVE_NS}"><crypto><pki xmlns="${CRYPTO_NS}"><trustpoint><id>A</id><hash>sha256</hash></trustpoint></pki></crypto></native>`,
+    );
     const hostOnly = subtreeFilter([native()], parseXml(`<filter xmlns="${BASE}"><native xmlns="${NATIVE_NS}"><hostname/></native></filter>`));
     expect(toXml(hostOnly[0] as DataNode)).toBe(`<native xmlns="${NATIVE_NS}"><hostname>R1</hostname></native>`);
     expect(subtreeFilter([native()], parseXml(`<filter xmlns="${BASE}">${PKI('<trustpoint><id>Z</id></trustpoint>')}</filter>`))).toEqual([]);
@@ -49,7 +51,9 @@ describe('edit-config', () => {
 
   test('default-operation none creates nothing by itself; a delete inside it removes the leaf', () => {
     expect(toXml(edit(native(), PKI('<trustpoint><id>C</id></trustpoint>'), 'none'))).not.toContain('<id>C</id>');
-    expect(toXml(edit(native(), PKI('<trustpoint><id>A</id><hash nc:operation="delete"/></trustpoint>'), 'none'))).toContain('<trustpoint><id>A</id></trustpoint>');
+    expect(toXml(edit(native(), PKI('<trustpoint><id>A</id><hash nc:operation="delete"/></trustpoint>'), 'none'))).toContain(
+      '<trustpoint><id>A</id></trustpoint>',
+    );
   });
 
   test('a list entry without its key is missing-element; a bad operation attribute is bad-attribute', () => {

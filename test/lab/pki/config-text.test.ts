@@ -6,7 +6,11 @@ import { renderPkiConfig, trustpointLines, chainLines } from '../../../src/lab/r
 import { createPkiState, newTrustpoint } from '../../../src/lab/router/pki/state.js';
 
 const CAPTURE = fileURLToPath(new URL('../../fixtures/iosxe/genielibs_show_running_config_crypto_pki_excerpt_17_9_1.txt', import.meta.url));
-const captured = readFileSync(CAPTURE, 'utf8').replace(/\r/g, '').split('\n').slice(1).filter((l) => l !== '');
+const captured = readFileSync(CAPTURE, 'utf8')
+  .replace(/\r/g, '')
+  .split('\n')
+  .slice(1)
+  .filter((l) => l !== '');
 
 /** The capture's lines from `start` up to (not including) the next line at column 0 that is not `!`. */
 function section(start: string): string[] {
@@ -29,9 +33,7 @@ describe('running config of the PKI defaults', () => {
   test('the two default trustpoint stanzas match the capture', () => {
     const [selfSigned, sla] = [...pki.trustpoints.values()];
     expect(trustpointLines(sla ?? newTrustpoint('x'))).toEqual(section('crypto pki trustpoint SLA-TrustPoint').filter((l) => l !== '!'));
-    expect(trustpointLines(selfSigned ?? newTrustpoint('x'))).toEqual(
-      section('crypto pki trustpoint TP-self-signed-1357684700').filter((l) => l !== '!'),
-    );
+    expect(trustpointLines(selfSigned ?? newTrustpoint('x'))).toEqual(section('crypto pki trustpoint TP-self-signed-1357684700').filter((l) => l !== '!'));
   });
 
   test('the self-signed chain has the capture shape: serial 01, full lines with a trailing blank, short last line, tab quit', () => {
@@ -46,8 +48,7 @@ describe('running config of the PKI defaults', () => {
 
   test('the whole section, with the engine closing each block with "!", has the capture layout', () => {
     const text = renderPkiConfig(pki).flatMap((b) => [...b.lines, '!']);
-    const layout = (lines: readonly string[]): string[] =>
-      lines.filter((l) => !l.startsWith('  ')).map((l) => l.replace(/\d{6,}/g, 'N'));
+    const layout = (lines: readonly string[]): string[] => lines.filter((l) => !l.startsWith('  ')).map((l) => l.replace(/\d{6,}/g, 'N'));
     expect(layout(text.slice(0, -1))).toEqual(layout(captured));
     expect(renderPkiConfig(pki).map((b) => b.slot)).toEqual(['crypto-pki-trustpoint', 'crypto-pki-certificate-chain']);
   });

@@ -4,12 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
 import { parseCertificates } from '../../../src/certs/x509.js';
 import { createPkiState, newTrustpoint, type PkiState } from '../../../src/lab/router/pki/state.js';
-import {
-  certificateUsage,
-  showCertificates,
-  showTrustpoints,
-  showTrustpointsStatus,
-} from '../../../src/lab/router/pki/show-text.js';
+import { certificateUsage, showCertificates, showTrustpoints, showTrustpointsStatus } from '../../../src/lab/router/pki/show-text.js';
 
 /** Real captures, copied from shared/iosxe/real-outputs with their `# source:` line (see test/fixtures/iosxe/README.md). */
 const REAL = fileURLToPath(new URL('../../fixtures/iosxe', import.meta.url));

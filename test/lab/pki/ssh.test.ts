@@ -27,11 +27,46 @@ let router: LabRouter;
 /** A private CA and a server certificate it signed, made by OpenSSL (real X.509, not our own encoder). */
 function labChain(): { root: string; leaf: string } {
   const run = (args: string[]): void => void execFileSync('openssl', args, { cwd: work, stdio: 'pipe' });
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-days', '3650', '-subj', '/O=Lab/CN=Lab Root CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'root.key',
+    '-out',
+    'root.pem',
+    '-days',
+    '3650',
+    '-subj',
+    '/O=Lab/CN=Lab Root CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=smtp.lab.example']);
-  execFileSync('sh', ['-c', 'printf "basicConstraints=CA:FALSE\\nsubjectAltName=DNS:smtp.lab.example\\nextendedKeyUsage=serverAuth\\n" > leaf.ext'], { cwd: work });
-  run(['x509', '-req', '-in', 'leaf.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '365', '-extfile', 'leaf.ext']);
+  execFileSync('sh', ['-c', 'printf "basicConstraints=CA:FALSE\\nsubjectAltName=DNS:smtp.lab.example\\nextendedKeyUsage=serverAuth\\n" > leaf.ext'], {
+    cwd: work,
+  });
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'leaf.csr',
+    '-CA',
+    'root.pem',
+    '-CAkey',
+    'root.key',
+    '-CAcreateserial',
+    '-out',
+    'leaf.pem',
+    '-days',
+    '365',
+    '-extfile',
+    'leaf.ext',
+  ]);
   return { root: readFileSync(join(work, 'root.pem'), 'utf8'), leaf: readFileSync(join(work, 'leaf.pem'), 'utf8') };
 }
 
@@ -76,13 +111,15 @@ describe('crypto pki authenticate over SSH', () => {
     const shell = await configShell();
     await trustpoint(shell, 'CA-GTS-Root-R1', 'enrollment terminal', 'revocation-check none');
     const shown = await paste(shell, 'CA-GTS-Root-R1', GTS_PEM);
-    expect(shown.endsWith(
-      '-----END CERTIFICATE-----\r\n\r\n' +
-        'Certificate has the following attributes:\r\n' +
-        '       Fingerprint MD5: 05FED0BF 71A8A376 63DA01E0 D852DC40 \r\n' +
-        '      Fingerprint SHA1: E58C1CC4 913B3863 4BE9106E E3AD8E6B 9DD9814A \r\n' +
-        '\r\n% Do you accept this certificate? [yes/no]: ',
-    )).toBe(true);
+    expect(
+      shown.endsWith(
+        '-----END CERTIFICATE-----\r\n\r\n' +
+          'Certificate has the following attributes:\r\n' +
+          '       Fingerprint MD5: 05FED0BF 71A8A376 63DA01E0 D852DC40 \r\n' +
+          '      Fingerprint SHA1: E58C1CC4 913B3863 4BE9106E E3AD8E6B 9DD9814A \r\n' +
+          '\r\n% Do you accept this certificate? [yes/no]: ',
+      ),
+    ).toBe(true);
     expect(await shell.command('yes', /R1\(config\)#$/)).toBe(
       'yes\r\nTrustpoint CA certificate accepted.\r\n% Certificate successfully imported\r\n\r\nR1(config)#',
     );
@@ -160,7 +197,11 @@ describe('crypto pki authenticate over SSH', () => {
     expect(await shell.command('crypto pki import CA-Lab-Id certificate', /itself\r\n\r\n$/)).toBe(
       'crypto pki import CA-Lab-Id certificate\r\n\r\nEnter the base 64 encoded certificate.\r\nEnd with a blank line or the word "quit" on a line by itself\r\n\r\n',
     );
-    for (const line of chain.leaf.trim().split('\n').filter((l) => !l.startsWith('-----'))) shell.send(`${line}\r`);
+    for (const line of chain.leaf
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('-----')))
+      shell.send(`${line}\r`);
     shell.send('\r');
     expect(await shell.expect(/R1\(config\)#$/)).toMatch(/[A-Za-z0-9+/=]\r\n\r\n% Router Certificate successfully imported\r\n\r\nR1\(config\)#$/);
     await router.state.syslog.waitFor(/%PKI-6-CERT_INSTALL: An ID certificate has been installed under\n {22}Trustpoint {3}: CA-Lab-Id\n/, 2000);
@@ -180,9 +221,14 @@ describe('crypto pki authenticate over SSH', () => {
     await trustpoint(shell, 'CA-Garbage', 'enrollment terminal');
     expect(await paste(shell, 'CA-Garbage', 'this is not a certificate')).toMatch(/% Error in saving certificate: status = FAIL\r\nR1\(config\)#$/);
     await shell.command('crypto pki authenticate CA-Garbage', /itself\r\n\r\n$/);
-    for (const line of GLOBALSIGN_PEM.trim().split('\n').filter((l) => !l.startsWith('-----'))) shell.send(`${line}\r`);
+    for (const line of GLOBALSIGN_PEM.trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('-----')))
+      shell.send(`${line}\r`);
     shell.send('quit\r');
-    expect(await shell.expect(/\[yes\/no\]: $/)).toContain('quit\r\nCertificate has the following attributes:\r\n       Fingerprint MD5: 3E455215 095192E1 B75D379F B187298A \r\n');
+    expect(await shell.expect(/\[yes\/no\]: $/)).toContain(
+      'quit\r\nCertificate has the following attributes:\r\n       Fingerprint MD5: 3E455215 095192E1 B75D379F B187298A \r\n',
+    );
     await shell.command('yes', /R1\(config\)#$/);
     shell.close();
   });
@@ -205,8 +251,20 @@ describe('crypto pki authenticate over SSH', () => {
 describe('trustpoint sub-commands over SSH', () => {
   test('abbreviations as in FN74135 and the VG400 guide; no forms; incomplete and ambiguous lines', async () => {
     const shell = await configShell();
-    await trustpoint(shell, 'TEST', 'enrollment term pem', 'subject-name CN=TEST', 'revocation-check n', 'rsakeypair TEST', 'serial-number none',
-      'fqdn none', 'ip-address none', 'hash sha256', 'chain-validation stop', 'fingerprint 3f520c4c0f3236c9ca3d5c209c9948ec');
+    await trustpoint(
+      shell,
+      'TEST',
+      'enrollment term pem',
+      'subject-name CN=TEST',
+      'revocation-check n',
+      'rsakeypair TEST',
+      'serial-number none',
+      'fqdn none',
+      'ip-address none',
+      'hash sha256',
+      'chain-validation stop',
+      'fingerprint 3f520c4c0f3236c9ca3d5c209c9948ec',
+    );
     await shell.command('crypto pki trustpoint TEST');
     expect(await shell.command('enrollment')).toBe('enrollment\r\n% Incomplete command.\r\n\r\nR1(ca-trustpoint)#');
     expect(await shell.command('e')).toBe('e\r\n% Ambiguous command:  "e"\r\nR1(ca-trustpoint)#');
@@ -252,7 +310,9 @@ describe('trustpoint removal and show outputs over SSH', () => {
     await paste(shell, 'CA-Chain', GLOBALSIGN_PEM);
     await shell.command('yes', /R1\(config\)#$/);
     expect(await shell.command('crypto pki certificate chain CA-Chain')).toMatch(/R1\(config-cert-chain\)#$/);
-    expect(await shell.command('no certificate ca 040000000001154B5AC394', /\[yes\/no\]: $/)).toContain('% Are you sure you want to remove the certificate [yes/no]: ');
+    expect(await shell.command('no certificate ca 040000000001154B5AC394', /\[yes\/no\]: $/)).toContain(
+      '% Are you sure you want to remove the certificate [yes/no]: ',
+    );
     await shell.command('yes', /R1\(config-cert-chain\)#$/);
     expect(router.state.pki.trustpoints.get('CA-Chain')?.certificates).toHaveLength(0);
     await shell.command('exit');
@@ -291,9 +351,13 @@ describe('trustpoint removal and show outputs over SSH', () => {
   test('show crypto pki certificates pem and crypto pki export give back the PEM that was pasted', async () => {
     const shell = await configShell();
     const shown = await shell.command('do show crypto pki certificates pem CA-GTS-Root-R1', /R1\(config\)#$/);
-    expect(shown).toBe(`do show crypto pki certificates pem CA-GTS-Root-R1\r\n------Trustpoint: CA-GTS-Root-R1------\r\n% CA certificate:\r\n${GTS_PEM.trim().split('\n').join('\r\n')}\r\n\r\nR1(config)#`);
+    expect(shown).toBe(
+      `do show crypto pki certificates pem CA-GTS-Root-R1\r\n------Trustpoint: CA-GTS-Root-R1------\r\n% CA certificate:\r\n${GTS_PEM.trim().split('\n').join('\r\n')}\r\n\r\nR1(config)#`,
+    );
     const exported = await shell.command('crypto pki export CA-GTS-Root-R1 pem terminal', /R1\(config\)#$/);
-    expect(exported).toContain('% The specified trustpoint is not enrolled (CA-GTS-Root-R1).\r\n% Only export the CA certificate in PEM format.\r\n% CA certificate:\r\n-----BEGIN CERTIFICATE-----\r\n');
+    expect(exported).toContain(
+      '% The specified trustpoint is not enrolled (CA-GTS-Root-R1).\r\n% Only export the CA certificate in PEM format.\r\n% CA certificate:\r\n-----BEGIN CERTIFICATE-----\r\n',
+    );
     shell.close();
   });
 
@@ -305,7 +369,9 @@ describe('trustpoint removal and show outputs over SSH', () => {
     const capture = readFileSync(`${REAL}/genielibs_show_running_config_crypto_pki_excerpt_17_9_1.txt`, 'utf8');
     const sla = capture.slice(capture.indexOf('crypto pki certificate chain SLA-TrustPoint'));
     expect(out).toContain(sla.trimEnd());
-    expect(out).toMatch(/!\r\ncrypto pki trustpoint SLA-TrustPoint\r\n enrollment pkcs12\r\n revocation-check crl\r\n hash sha256\r\n!\r\ncrypto pki trustpoint CA-GTS-Root-R1\r\n/);
+    expect(out).toMatch(
+      /!\r\ncrypto pki trustpoint SLA-TrustPoint\r\n enrollment pkcs12\r\n revocation-check crl\r\n hash sha256\r\n!\r\ncrypto pki trustpoint CA-GTS-Root-R1\r\n/,
+    );
     expect(out).toContain('!\r\n!\r\ncrypto pki certificate chain TP-self-signed-');
     shell.close();
   });

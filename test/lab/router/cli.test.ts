@@ -36,7 +36,10 @@ describe('prompts and modes', () => {
     expect(await shell.expect(/R1#$/)).toBe('R1#');
     expect(await shell.command('conf t')).toBe('conf t\r\nEnter configuration commands, one per line.  End with CNTL/Z.\r\nR1(config)#');
     expect(await shell.command('end')).toBe('end\r\nR1#');
-    await router.state.syslog.waitFor(/^\*\w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3}: %SYS-5-CONFIG_I: Configured from console by admin on vty\d \(127\.0\.0\.1\)$/, 2000);
+    await router.state.syslog.waitFor(
+      /^\*\w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3}: %SYS-5-CONFIG_I: Configured from console by admin on vty\d \(127\.0\.0\.1\)$/,
+      2000,
+    );
     shell.close();
   });
 
@@ -113,7 +116,9 @@ describe('parser errors', () => {
     expect(await shell.command('show vlan')).toContain("% Invalid input detected at '^' marker.");
     await shell.command('conf t');
     expect(await shell.command('ip host')).toBe('ip host\r\n% Incomplete command.\r\n\r\nR1(config)#');
-    expect(await shell.command('hostname R1 extra')).toBe("hostname R1 extra\r\n                       ^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1(config)#");
+    expect(await shell.command('hostname R1 extra')).toBe(
+      "hostname R1 extra\r\n                       ^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1(config)#",
+    );
     expect(await shell.command('zzz')).toBe("zzz\r\n           ^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1(config)#");
     await shell.command('end');
     shell.close();

@@ -89,7 +89,9 @@ describe('faults', () => {
   test('write memory fails with the NVRAM error', async () => {
     const s = await shell();
     router.setFaults({ failWriteMemory: true });
-    expect(await s.command('write memory')).toBe('write memory\r\nBuilding configuration...\r\n%Error opening nvram:startup-config (No space left on device)\r\nF1#');
+    expect(await s.command('write memory')).toBe(
+      'write memory\r\nBuilding configuration...\r\n%Error opening nvram:startup-config (No space left on device)\r\nF1#',
+    );
     router.setFaults(NO_FAULTS);
     expect(await s.command('show startup-config')).toContain('startup-config is not present');
     s.close();

@@ -26,7 +26,7 @@ describe('lab grammar against real IOS XE text', () => {
     return err as DeviceCommandError;
   }
 
-  it('answers an ambiguous abbreviation with IOS\'s text (two spaces, quotes), in exec and config mode', async () => {
+  it("answers an ambiguous abbreviation with IOS's text (two spaces, quotes), in exec and config mode", async () => {
     expect((await refused(session.send('show i'))).deviceSays).toBe('% Ambiguous command:  "show i"');
     expect((await refused(session.sendConfig(['a']))).deviceSays).toBe('% Ambiguous command:  "a"');
   });
@@ -68,7 +68,8 @@ describe('lab grammar against real IOS XE text', () => {
   it('keeps known but unmodelled lines verbatim, and removes them with no', async () => {
     await session.sendConfig(['logging host 10.1.1.1', 'ntp server 10.2.2.2 prefer', 'snmp-server community public RO', 'logging buffered 64000']);
     const config = router.runningConfig();
-    for (const line of ['logging host 10.1.1.1', 'ntp server 10.2.2.2 prefer', 'snmp-server community public RO', 'logging buffered 64000']) expect(config).toContain(`\n${line}\n`);
+    for (const line of ['logging host 10.1.1.1', 'ntp server 10.2.2.2 prefer', 'snmp-server community public RO', 'logging buffered 64000'])
+      expect(config).toContain(`\n${line}\n`);
     await session.sendConfig(['no ntp server 10.2.2.2 prefer']);
     expect(router.runningConfig()).not.toContain('ntp server');
   });

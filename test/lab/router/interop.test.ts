@@ -38,7 +38,19 @@ describe('interop', () => {
       users: [{ username: 'admin', publicKeys: [await readFile(`${key}.pub`, 'utf8')], privilege: 15 }],
     });
     try {
-      const args = ['-i', key, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-p', String(keyed.port), `admin@${keyed.host}`];
+      const args = [
+        '-i',
+        key,
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'LogLevel=ERROR',
+        '-p',
+        String(keyed.port),
+        `admin@${keyed.host}`,
+      ];
       expect((await run('ssh', [...args, 'show privilege'], { timeout: 20000 })).stdout).toBe('Current privilege level is 15\r\n');
       const shell = execFile('ssh', ['-tt', ...args], { timeout: 20000 });
       let output = '';
@@ -57,22 +69,26 @@ describe('interop', () => {
   test.each([
     ['', {}],
     [' (output in random packets of 1..5 bytes)', { chunkMaxBytes: 5 }],
-  ])('Netmiko 2.4.2: find_prompt, send_command, send_config_set with config term%s', async (_, faults) => {
-    router.setFaults(faults);
-    const { stdout } = await run('/usr/bin/python3', [join(INTEROP, 'netmiko_session.py'), router.host, String(router.port), 'admin', 'cisco123'], {
-      timeout: 55000,
-    }).finally(() => router.setFaults({}));
-    const result = JSON.parse(stdout) as Record<string, string>;
-    expect(result['prompt']).toBe('R1#');
-    expect(result['show_version']).toMatch(/^Cisco IOS XE Software, Version 17\.09\.02a\n/);
-    expect(result['show_version']).toContain('Configuration register is 0x2102');
-    expect(result['config']).toContain('config term\nEnter configuration commands, one per line.  End with CNTL/Z.\nR1(config)#');
-    expect(result['config']).not.toContain('% Invalid');
-    expect(result['config']).toContain('R1(config-if)#');
-    expect(result['after']).toBe(' description by netmiko\nip host netmiko.lab 10.7.7.7');
-    expect(result['prompt_after']).toBe('R1#');
-    expect(router.state.ipHosts.get('netmiko.lab')).toBe('10.7.7.7');
-  }, 60000);
+  ])(
+    'Netmiko 2.4.2: find_prompt, send_command, send_config_set with config term%s',
+    async (_, faults) => {
+      router.setFaults(faults);
+      const { stdout } = await run('/usr/bin/python3', [join(INTEROP, 'netmiko_session.py'), router.host, String(router.port), 'admin', 'cisco123'], {
+        timeout: 55000,
+      }).finally(() => router.setFaults({}));
+      const result = JSON.parse(stdout) as Record<string, string>;
+      expect(result['prompt']).toBe('R1#');
+      expect(result['show_version']).toMatch(/^Cisco IOS XE Software, Version 17\.09\.02a\n/);
+      expect(result['show_version']).toContain('Configuration register is 0x2102');
+      expect(result['config']).toContain('config term\nEnter configuration commands, one per line.  End with CNTL/Z.\nR1(config)#');
+      expect(result['config']).not.toContain('% Invalid');
+      expect(result['config']).toContain('R1(config-if)#');
+      expect(result['after']).toBe(' description by netmiko\nip host netmiko.lab 10.7.7.7');
+      expect(result['prompt_after']).toBe('R1#');
+      expect(router.state.ipHosts.get('netmiko.lab')).toBe('10.7.7.7');
+    },
+    60000,
+  );
 
   test('Ansible cisco.ios network_cli: ios_command and ios_config, the second run changes nothing', async () => {
     const inventory = join(work, 'inventory.ini');
@@ -90,8 +106,7 @@ describe('interop', () => {
       ANSIBLE_NOCOLOR: '1',
       ANSIBLE_RETRY_FILES_ENABLED: 'False',
     };
-    const play = async (): Promise<string> =>
-      (await run('ansible-playbook', ['-i', inventory, join(INTEROP, 'playbook.yml')], { env, timeout: 55000 })).stdout;
+    const play = async (): Promise<string> => (await run('ansible-playbook', ['-i', inventory, join(INTEROP, 'playbook.yml')], { env, timeout: 55000 })).stdout;
     const first = await play();
     expect(first).toMatch(/r1\s+: ok=4\s+changed=2\s+unreachable=0\s+failed=0/);
     expect(router.state.ipHosts.get('ansible.lab')).toBe('10.8.8.8');

@@ -17,7 +17,16 @@ describe('running-config section order', () => {
   it('places the sections in the order of a real IOS XE capture', () => {
     // Section heads, in order, of `sh run` on an ISR4321 running IOS XE 16.5 (Vonage SIP trunking guide for
     // CUCM and CUBE, section 4.3.5 "Configuration Example"); the lab renders no mgcp lines.
-    const captured = ['voice service voip', 'username ', 'interface GigabitEthernet', 'ip forward-protocol nd', 'control-plane', 'dial-peer voice ', 'sip-ua ', 'line con 0'];
+    const captured = [
+      'voice service voip',
+      'username ',
+      'interface GigabitEthernet',
+      'ip forward-protocol nd',
+      'control-plane',
+      'dial-peer voice ',
+      'sip-ua ',
+      'line con 0',
+    ];
     const router = createRouterState({ hostname: 'CUBE1' });
     const voice = voiceState(router);
     voice.voip = newVoip();

@@ -23,7 +23,9 @@ export const WIDGET_FEATURE: Feature = {
       leaveWord: 'quit',
       rawLine: (ctx, line) => {
         if (!/^\s*[0-9A-Fa-f ]+$/.test(line)) return false;
-        widgetsOf(ctx.router).get(ctx.mode.target ?? '')?.data.push(line.trim());
+        widgetsOf(ctx.router)
+          .get(ctx.mode.target ?? '')
+          ?.data.push(line.trim());
         return true;
       },
     },
@@ -63,7 +65,8 @@ export const WIDGET_FEATURE: Feature = {
       syntax: 'show widget [<name>]',
       run(ctx) {
         for (const [name, w] of widgetsOf(ctx.router)) {
-          if (ctx.params['name'] === undefined || ctx.params['name'] === name) ctx.io.print(`widget ${name} color ${w.color ?? 'none'} data ${w.data.join('')}\n`);
+          if (ctx.params['name'] === undefined || ctx.params['name'] === name)
+            ctx.io.print(`widget ${name} color ${w.color ?? 'none'} data ${w.data.join('')}\n`);
         }
       },
     },

@@ -260,7 +260,14 @@ describe('the CUBE side of the trunk over SSH', () => {
     const parsed = parseSipUaConnections(text);
     const state = trunkTlsState(parsed, CUCM);
     expect(state.established).toBe(true);
-    expect(state.connection).toMatchObject({ remotePort: 5061, state: 'Established', tlsVersion: 'TLSv1.2', cipher: 'ECDHE-RSA-AES256-GCM-SHA384', curve: 'P-256', tenant: 0 });
+    expect(state.connection).toMatchObject({
+      remotePort: 5061,
+      state: 'Established',
+      tlsVersion: 'TLSv1.2',
+      cipher: 'ECDHE-RSA-AES256-GCM-SHA384',
+      curve: 'P-256',
+      tenant: 0,
+    });
     expect(state.connection?.localAddress).toMatch(/^192\.0\.2\.10:\d+$/);
     expect(trunkTlsState(parsed, CUCM_SUB).established).toBe(false);
     expect(parsed.counters).toMatchObject({ totalActiveConnections: 1, tlsClientHandshakeFailures: 4, maxSendQueue: { size: 1, recordedFor: `${CUCM}:5061` } });

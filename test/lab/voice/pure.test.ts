@@ -32,7 +32,10 @@ function cubeRouter(callManagerPem = callManager.leafPem, offsetMs = 0): RouterS
   const router = createRouterState({ hostname: 'CUBE1', clockOffsetMs: offsetMs });
   const now = router.now();
   const sip = newTrustpoint('sip-trunk-cert');
-  sip.certificates.push({ role: 'identity', facts: facts(cube.leafPem), installedAt: now }, { role: 'ca', facts: facts(cube.intermediatePems[0] ?? ''), installedAt: now });
+  sip.certificates.push(
+    { role: 'identity', facts: facts(cube.leafPem), installedAt: now },
+    { role: 'ca', facts: facts(cube.intermediatePems[0] ?? ''), installedAt: now },
+  );
   const ccm = newTrustpoint('CCM-cert-02');
   ccm.certificates.push({ role: 'ca', facts: facts(callManagerPem), installedAt: now });
   router.pki.trustpoints.set(sip.name, sip);
@@ -72,7 +75,11 @@ describe('running-config blocks', () => {
       { slot: 'dial-peer', lines: ['dial-peer voice 30 voip'] },
       {
         slot: 'sip-ua',
-        lines: ['sip-ua ', ' crypto signaling remote-addr 10.1.1.0 255.255.255.0 trustpoint TP2 cn-san-validate server', ' crypto signaling default trustpoint TP '],
+        lines: [
+          'sip-ua ',
+          ' crypto signaling remote-addr 10.1.1.0 255.255.255.0 trustpoint TP2 cn-san-validate server',
+          ' crypto signaling default trustpoint TP ',
+        ],
       },
     ]);
   });
@@ -94,7 +101,12 @@ describe('targets and trustpoint choice', () => {
   it('prefers a matching remote-addr entry over the default trustpoint', () => {
     const voice = voiceState(createRouterState({ hostname: 'R1' }));
     voice.sipUa = { ...newSipUa(), defaultTrustpoint: { trustpoint: 'DEFAULT', cnSanValidateServer: false } };
-    voice.sipUa.remoteAddrs.set('10.72.86.0 255.255.255.0', { network: '10.72.86.0', mask: '255.255.255.0', trustpoint: 'CUCM-SIDE', cnSanValidateServer: false });
+    voice.sipUa.remoteAddrs.set('10.72.86.0 255.255.255.0', {
+      network: '10.72.86.0',
+      mask: '255.255.255.0',
+      trustpoint: 'CUCM-SIDE',
+      cnSanValidateServer: false,
+    });
     expect(signalingTrustpointFor(voice, CUCM)?.trustpoint).toBe('CUCM-SIDE');
     expect(signalingTrustpointFor(voice, '200.1.1.1')?.trustpoint).toBe('DEFAULT');
   });
@@ -103,7 +115,12 @@ describe('targets and trustpoint choice', () => {
 describe('handshake rules', () => {
   it('succeeds when both ends trust each other, with the cipher of the CallManager key', () => {
     const rsa = cubeRouter();
-    expect(handshake(rsa, voiceState(rsa), { address: CUCM, port: 5061 })).toEqual({ ok: true, tlsVersion: 'TLSv1.2', cipher: 'ECDHE-RSA-AES256-GCM-SHA384', curve: 'P-256' });
+    expect(handshake(rsa, voiceState(rsa), { address: CUCM, port: 5061 })).toEqual({
+      ok: true,
+      tlsVersion: 'TLSv1.2',
+      cipher: 'ECDHE-RSA-AES256-GCM-SHA384',
+      curve: 'P-256',
+    });
     const ec = cubeRouter(ecdsaCallManager.leafPem);
     expect(handshake(ec, voiceState(ec), { address: CUCM, port: 5061 })).toMatchObject({ ok: true, cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384' });
   });
@@ -111,7 +128,11 @@ describe('handshake rules', () => {
   it('fails when the CallManager certificate is not authenticated on the CUBE', () => {
     const router = cubeRouter();
     router.pki.trustpoints.delete('CCM-cert-02');
-    expect(handshake(router, voiceState(router), { address: CUCM, port: 5061 })).toEqual({ ok: false, stage: 'handshake', reason: 'certificate verify failed: self signed certificate' });
+    expect(handshake(router, voiceState(router), { address: CUCM, port: 5061 })).toEqual({
+      ok: false,
+      stage: 'handshake',
+      reason: 'certificate verify failed: self signed certificate',
+    });
   });
 
   it('fails when CUCM does not trust the CUBE certificate', () => {

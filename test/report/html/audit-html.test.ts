@@ -68,10 +68,21 @@ describe('HTML reports in headless chromium', () => {
       roundTrips: 12,
       startedAt: AUDIT_NOW.toISOString(),
       durationMs: 2100,
-      ...(result === 'rolled-back' && { error: { message: `${device}: applet failed: error in connecting to SMTP server`, hint: 'check the mail server chain' } }),
+      ...(result === 'rolled-back' && {
+        error: { message: `${device}: applet failed: error in connecting to SMTP server`, hint: 'check the mail server chain' },
+      }),
     });
     const path = join(dir, 'run.html');
-    writeFileSync(path, renderRunHtml([outcome('R1', 'changed'), outcome('R2', 'rolled-back')], { command: 'rollout', startedAt: AUDIT_NOW.toISOString(), durationMs: 9000, devices: 2, byResult: { changed: 1, unchanged: 0, failed: 0, 'rolled-back': 1, planned: 0, skipped: 0 } }));
+    writeFileSync(
+      path,
+      renderRunHtml([outcome('R1', 'changed'), outcome('R2', 'rolled-back')], {
+        command: 'rollout',
+        startedAt: AUDIT_NOW.toISOString(),
+        durationMs: 9000,
+        devices: 2,
+        byResult: { changed: 1, unchanged: 0, failed: 0, 'rolled-back': 1, planned: 0, skipped: 0 },
+      }),
+    );
     const { page, problems, requests } = await openReport(browser, path);
     expect(await page.locator('#devices tbody tr').count()).toBe(2);
     expect(await page.locator('main').textContent()).toContain('event manager environment _email_server <secret>');
@@ -84,7 +95,12 @@ describe('HTML reports in headless chromium', () => {
   it('keeps 10,000 devices to a light page that opens with every row', async () => {
     const fleet = Array.from({ length: 10_000 }, (_, i) => {
       const a = healthyDevice(`rtr-${String(i).padStart(5, '0')}`, 5 + (i % 700));
-      return i % 50 === 0 ? { ...a, findings: [{ kind: 'expiring' as const, trustpoint: 'LAB-Issuing', message: `LAB-Issuing: the CA certificate expires in ${5 + (i % 700)} days` }] } : a;
+      return i % 50 === 0
+        ? {
+            ...a,
+            findings: [{ kind: 'expiring' as const, trustpoint: 'LAB-Issuing', message: `LAB-Issuing: the CA certificate expires in ${5 + (i % 700)} days` }],
+          }
+        : a;
     });
     const html = renderAuditHtml(fleet, summaryOf(fleet), AUDIT_NOW);
     const path = join(dir, 'big.html');

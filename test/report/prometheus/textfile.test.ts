@@ -45,7 +45,9 @@ describe('Prometheus textfile of an audit', () => {
     const issuing = { device: 'R3', trustpoint: 'LAB-Issuing', role: 'ca', subject_CN: 'Lab Issuing CA', issuer_CN: 'Lab Root R1', serial_number: '0B31' };
     expect(sample(text, 'certagent_certificate_not_after_timestamp_seconds', issuing)).toBe(AUDIT_NOW.getTime() / 1000 + 10 * 86_400);
     expect(sample(text, 'certagent_certificate_expired', issuing)).toBe(0);
-    expect(sample(text, 'certagent_certificate_expired', { device: 'R2', trustpoint: 'OLD-ROOT', subject_CN: 'Old \\"Corp\\" \\\\ <script>alert(1)</script>' })).toBe(1);
+    expect(
+      sample(text, 'certagent_certificate_expired', { device: 'R2', trustpoint: 'OLD-ROOT', subject_CN: 'Old \\"Corp\\" \\\\ <script>alert(1)</script>' }),
+    ).toBe(1);
     expect(sample(text, 'certagent_audit_last_success_timestamp_seconds')).toBe(AUDIT_NOW.getTime() / 1000 + 5);
     expect(sample(text, 'certagent_audit_devices')).toBe(5);
     // Cardinality: one series per certificate and metric, none for the unreachable device.

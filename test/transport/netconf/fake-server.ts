@@ -85,7 +85,12 @@ export async function startFakeNetconf(script: FakeScript): Promise<FakeServer> 
     };
     if (script.hello !== false) {
       const caps = capabilities.map((c) => `<capability>${c}</capability>`).join('');
-      channel.write(encodeMessage(`<?xml version="1.0" encoding="UTF-8"?>\n<hello xmlns="${BASE}"><capabilities>${caps}</capabilities><session-id>${script.sessionId ?? 7}</session-id></hello>`, 'end-of-message'));
+      channel.write(
+        encodeMessage(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<hello xmlns="${BASE}"><capabilities>${caps}</capabilities><session-id>${script.sessionId ?? 7}</session-id></hello>`,
+          'end-of-message',
+        ),
+      );
     }
     channel.on('data', (chunk: Buffer) => {
       decoder.push(chunk);
@@ -100,7 +105,11 @@ export async function startFakeNetconf(script: FakeScript): Promise<FakeServer> 
           continue;
         }
         const op = root.children.find((c) => typeof c !== 'string');
-        const rpc = { messageId: root.attributes.find((a) => a.name === 'message-id')?.value ?? '', operation: typeof op === 'object' ? op.name : '', xml: message };
+        const rpc = {
+          messageId: root.attributes.find((a) => a.name === 'message-id')?.value ?? '',
+          operation: typeof op === 'object' ? op.name : '',
+          xml: message,
+        };
         rpcs.push(rpc);
         // close-session is answered as RFC 6241 7.8 says, whatever the script: ok, then the session ends.
         if (rpc.operation === 'close-session') {

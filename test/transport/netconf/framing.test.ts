@@ -39,7 +39,9 @@ describe('end-of-message framing (base:1.0)', () => {
 
 describe('chunked framing (base:1.1, RFC 6242 4.2)', () => {
   it('decodes the RFC example byte by byte', () => {
-    const wire = Buffer.from('\n#4\n<rpc\n#18\n message-id="102"\n\n#79\n     xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">\n  <close-session/>\n</rpc>\n##\n');
+    const wire = Buffer.from(
+      '\n#4\n<rpc\n#18\n message-id="102"\n\n#79\n     xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">\n  <close-session/>\n</rpc>\n##\n',
+    );
     expect(byteByByte(chunkedDecoder(), wire)).toEqual([
       '<rpc message-id="102"\n     xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">\n  <close-session/>\n</rpc>',
     ]);

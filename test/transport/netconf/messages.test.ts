@@ -2,7 +2,19 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Capabilities, NETCONF_BASE_NS, XmlSyntaxError, childElements, editOperationAttribute, element, firstChild, innerXml, operations, parseXml, textOf } from '../../../src/transport/netconf/index.js';
+import {
+  Capabilities,
+  NETCONF_BASE_NS,
+  XmlSyntaxError,
+  childElements,
+  editOperationAttribute,
+  element,
+  firstChild,
+  innerXml,
+  operations,
+  parseXml,
+  textOf,
+} from '../../../src/transport/netconf/index.js';
 import { classifyMessage, negotiateBase, parseServerHello } from '../../../src/transport/netconf/messages.js';
 
 /** Real captures (copied from the shared dossier's real-outputs, source line kept). */
@@ -10,7 +22,9 @@ const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 describe('XML parsing', () => {
   it('resolves namespaces by prefix and default, decodes entities and keeps CDATA raw', () => {
-    const root = parseXml('<?xml version="1.0"?>\n<a xmlns="u:a" xmlns:b="u:b"><b:c x="&lt;&#65;">t &amp; &#x42;<![CDATA[<raw>&amp;]]></b:c><d xml:lang="en"/></a>');
+    const root = parseXml(
+      '<?xml version="1.0"?>\n<a xmlns="u:a" xmlns:b="u:b"><b:c x="&lt;&#65;">t &amp; &#x42;<![CDATA[<raw>&amp;]]></b:c><d xml:lang="en"/></a>',
+    );
     const c = firstChild(root, 'c', 'u:b');
     expect(root.namespace).toBe('u:a');
     expect(c?.attributes[0]?.value).toBe('<A');
@@ -33,7 +47,9 @@ describe('XML parsing', () => {
   });
 
   it('serialises a subtree with the namespaces it uses declared, so it parses alone', () => {
-    const root = parseXml('<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" xmlns:ct="urn:t"><data><ct:trust><ct:id>A&amp;B</ct:id></ct:trust></data></rpc-reply>');
+    const root = parseXml(
+      '<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" xmlns:ct="urn:t"><data><ct:trust><ct:id>A&amp;B</ct:id></ct:trust></data></rpc-reply>',
+    );
     const data = firstChild(root, 'data', NETCONF_BASE_NS);
     const xml = data ? innerXml(data) : '';
     const again = parseXml(xml);
@@ -89,7 +105,13 @@ describe('rpc-reply', () => {
       ['operation-failed', 'warning'],
     ]);
     expect(reply.errors[0]?.info['session-id']).toBe('4');
-    expect(reply.errors[1]).toMatchObject({ type: 'protocol', appTag: 'not-in-value-set', path: "/ct:trust/ct:trustpoint[ct:id='A']", message: 'value not in set', info: { 'bad-value': 'bogus' } });
+    expect(reply.errors[1]).toMatchObject({
+      type: 'protocol',
+      appTag: 'not-in-value-set',
+      path: "/ct:trust/ct:trustpoint[ct:id='A']",
+      message: 'value not in set',
+      info: { 'bad-value': 'bogus' },
+    });
     expect(reply.errors[1]?.infoXml).toContain('xmlns="http://netconfcentral.org/ns/yuma-ncx"');
   });
 
@@ -112,7 +134,11 @@ describe('operations build RFC 6241 requests', () => {
     expect(edit ? childElements(edit).map((c) => c.name) : []).toEqual(['target', 'default-operation', 'test-option', 'error-option', 'config']);
     const trustpoint = parseXml(xml).children.find((c) => typeof c !== 'string' && c.name === 'config');
     expect(JSON.stringify(trustpoint)).toContain('"namespace":"urn:ietf:params:xml:ns:netconf:base:1.0","value":"remove"');
-    expect(operations.editConfig.requires({ target: 'candidate', config: '<a/>', testOption: 'set', errorOption: 'rollback-on-error' })).toEqual([':candidate', ':validate', ':rollback-on-error']);
+    expect(operations.editConfig.requires({ target: 'candidate', config: '<a/>', testOption: 'set', errorOption: 'rollback-on-error' })).toEqual([
+      ':candidate',
+      ':validate',
+      ':rollback-on-error',
+    ]);
     expect(operations.editConfig.requires({ target: 'running', config: '<a/>', testOption: 'test-only' })).toEqual([':writable-running', ':validate:1.1']);
     expect(operations.editConfig.requires({ target: 'running', config: '<a/>' })).toEqual([':writable-running']);
   });
@@ -124,7 +150,9 @@ describe('operations build RFC 6241 requests', () => {
   });
 
   it('edit-config refuses an unknown nc:operation, malformed config and an empty one', () => {
-    expect(() => operations.editConfig.build({ target: 'running', config: '<a nc:operation="upsert"/>' })).toThrow(/nc:operation="upsert" on <a> is not one of merge, replace, create, delete, remove/);
+    expect(() => operations.editConfig.build({ target: 'running', config: '<a nc:operation="upsert"/>' })).toThrow(
+      /nc:operation="upsert" on <a> is not one of merge, replace, create, delete, remove/,
+    );
     expect(() => operations.editConfig.build({ target: 'running', config: '<a><b></a>' })).toThrow(/config is not well-formed XML/);
     expect(() => operations.editConfig.build({ target: 'running', config: '  ' })).toThrow(/holds no element/);
   });
@@ -145,7 +173,9 @@ describe('operations build RFC 6241 requests', () => {
     expect(operations.killSession.build({ sessionId: 7 })).toBe('<kill-session><session-id>7</session-id></kill-session>');
     expect(() => operations.killSession.build({ sessionId: 0 })).toThrow(/session-id 0/);
     expect(operations.validate.build({ source: 'candidate' })).toBe('<validate><source><candidate/></source></validate>');
-    const cli = operations.customRpc('<config-ios-cli-rpc xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-cli-rpc"><config-clis>no ip http server</config-clis></config-ios-cli-rpc>');
+    const cli = operations.customRpc(
+      '<config-ios-cli-rpc xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-cli-rpc"><config-clis>no ip http server</config-clis></config-ios-cli-rpc>',
+    );
     expect(cli.name).toBe('config-ios-cli-rpc');
     expect(() => operations.customRpc('<a/><b/>')).toThrow(/one element; found 2/);
   });

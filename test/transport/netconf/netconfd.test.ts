@@ -74,7 +74,10 @@ describe('netconfd --target running --protocols netconf1.0 (base:1.0 framing)', 
 
   it('edits running with merge, create, replace and remove, and reads it back with a subtree filter', async () => {
     const client = await connect();
-    await client.editConfig({ target: 'running', config: trustpoint('TP-A', `<fingerprint>${FP_A}</fingerprint><revocation-check>crl</revocation-check><enrollment>terminal</enrollment>`) });
+    await client.editConfig({
+      target: 'running',
+      config: trustpoint('TP-A', `<fingerprint>${FP_A}</fingerprint><revocation-check>crl</revocation-check><enrollment>terminal</enrollment>`),
+    });
     await client.editConfig({ target: 'running', config: trustpoint('TP-B', '<enrollment>url</enrollment>', 'create') });
     let config = await client.getConfig('running', TRUST_FILTER);
     expect(trustpoints(config.xml)).toEqual({
@@ -103,7 +106,9 @@ describe('netconfd --target running --protocols netconf1.0 (base:1.0 framing)', 
 
   it('returns netconfd rpc-errors whole, with its non-RFC error-type protocol for a bad value', async () => {
     const client = await connect();
-    const error = await rpcError(client.editConfig({ target: 'running', config: trustpoint('TP-BAD', '<revocation-check>sometimes</revocation-check><enrollment>terminal</enrollment>') }));
+    const error = await rpcError(
+      client.editConfig({ target: 'running', config: trustpoint('TP-BAD', '<revocation-check>sometimes</revocation-check><enrollment>terminal</enrollment>') }),
+    );
     expect(error.errors[0]).toMatchObject({
       type: 'protocol',
       tag: 'invalid-value',
@@ -149,17 +154,21 @@ describe('netconfd --target running --protocols netconf1.0 (base:1.0 framing)', 
     const client = await connect();
     expect(client.capabilities.has(':validate:1.0')).toBe(true);
     expect(client.capabilities.has(':validate:1.1')).toBe(false);
-    await expect(client.editConfig({ target: 'running', testOption: 'test-only', config: trustpoint('TP-TEST-ONLY', '<enrollment>terminal</enrollment>') })).rejects.toThrow(
-      'yuma-r1: edit-config needs the :validate:1.1 capability, which the device does not announce',
-    );
+    await expect(
+      client.editConfig({ target: 'running', testOption: 'test-only', config: trustpoint('TP-TEST-ONLY', '<enrollment>terminal</enrollment>') }),
+    ).rejects.toThrow('yuma-r1: edit-config needs the :validate:1.1 capability, which the device does not announce');
     expect(Object.keys(trustpoints((await client.getConfig('running', TRUST_FILTER)).xml))).not.toContain('TP-TEST-ONLY');
   });
 
   it('authenticates with a key, and refuses a wrong password without retrying it', async () => {
-    const keyed = await NetconfClient.connect(server.clientOptions('yuma-r1-key', { credentials: { username: server.username, privateKey: server.privateKey } }));
+    const keyed = await NetconfClient.connect(
+      server.clientOptions('yuma-r1-key', { credentials: { username: server.username, privateKey: server.privateKey } }),
+    );
     open.push(keyed);
     expect(keyed.sessionId).toBeGreaterThan(0);
-    await expect(NetconfClient.connect(server.clientOptions('yuma-r1-bad', { credentials: { username: server.username, password: 'wrong-password' } }))).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(
+      NetconfClient.connect(server.clientOptions('yuma-r1-bad', { credentials: { username: server.username, password: 'wrong-password' } })),
+    ).rejects.toBeInstanceOf(AuthenticationError);
   });
 
   it('closes with close-session: netconfd answers ok and ends the channel', async () => {
@@ -193,17 +202,27 @@ describe('netconfd --target candidate (base:1.1 chunked framing)', () => {
     expect(client.capabilities.has(':candidate')).toBe(true);
     expect(client.capabilities.has(':confirmed-commit')).toBe(true);
     expect(client.capabilities.has(':writable-running')).toBe(false);
-    await expect(client.editConfig({ target: 'running', config: trustpoint('X', '<enrollment>url</enrollment>') })).rejects.toThrow(/edit-config needs the :writable-running capability/);
+    await expect(client.editConfig({ target: 'running', config: trustpoint('X', '<enrollment>url</enrollment>') })).rejects.toThrow(
+      /edit-config needs the :writable-running capability/,
+    );
   });
 
   it('edits the candidate without touching running until commit; discard-changes drops an uncommitted edit', async () => {
     const client = await connect();
     await client.lock('candidate');
-    await client.editConfig({ target: 'candidate', config: trustpoint('TP-CAND', `<fingerprint>${FP_A}</fingerprint><enrollment>terminal</enrollment>`), defaultOperation: 'merge', testOption: 'test-then-set', errorOption: 'rollback-on-error' });
+    await client.editConfig({
+      target: 'candidate',
+      config: trustpoint('TP-CAND', `<fingerprint>${FP_A}</fingerprint><enrollment>terminal</enrollment>`),
+      defaultOperation: 'merge',
+      testOption: 'test-then-set',
+      errorOption: 'rollback-on-error',
+    });
     expect(trustpoints((await client.getConfig('running', TRUST_FILTER)).xml)).toEqual({});
     expect(Object.keys(trustpoints((await client.getConfig('candidate', TRUST_FILTER)).xml))).toEqual(['TP-CAND']);
     await client.commit();
-    expect(trustpoints((await client.getConfig('running', TRUST_FILTER)).xml)).toEqual({ 'TP-CAND': { id: 'TP-CAND', fingerprint: FP_A, enrollment: 'terminal' } });
+    expect(trustpoints((await client.getConfig('running', TRUST_FILTER)).xml)).toEqual({
+      'TP-CAND': { id: 'TP-CAND', fingerprint: FP_A, enrollment: 'terminal' },
+    });
 
     await client.editConfig({ target: 'candidate', config: trustpoint('TP-CAND', '', 'remove') });
     expect(trustpoints((await client.getConfig('candidate', TRUST_FILTER)).xml)).toEqual({});
@@ -218,7 +237,11 @@ describe('netconfd --target candidate (base:1.1 chunked framing)', () => {
     expect((await rpcError(edit)).errors[0]).toMatchObject({ tag: 'data-missing', path: "/ct:trust/ct:trustpoint[ct:id='TP-NOENROLL']/ct:enrollment" });
     await client.editConfig({ target: 'candidate', testOption: 'set', config: trustpoint('TP-NOENROLL', '<revocation-check>none</revocation-check>') });
     const invalid = await rpcError(client.validate({ source: 'candidate' }));
-    expect(invalid.errors[0]).toMatchObject({ tag: 'data-missing', path: "/ct:trust/ct:trustpoint[ct:id='TP-NOENROLL']/ct:enrollment", message: 'required value instance not found' });
+    expect(invalid.errors[0]).toMatchObject({
+      tag: 'data-missing',
+      path: "/ct:trust/ct:trustpoint[ct:id='TP-NOENROLL']/ct:enrollment",
+      message: 'required value instance not found',
+    });
     expect((await rpcError(client.commit())).errors[0]?.tag).toBe('data-missing');
     await client.discardChanges();
     await expect(client.validate({ source: 'candidate' })).resolves.toMatchObject({ ok: true });

@@ -88,12 +88,16 @@ async function startUntil(what: string, file: string, args: string[], env: NodeJ
   let printed = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`${what} printed no ${ready} within ${START_TIMEOUT_MS} ms; it printed: ${JSON.stringify(printed.slice(-500))}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(new Error(`${what} printed no ${ready} within ${START_TIMEOUT_MS} ms; it printed: ${JSON.stringify(printed.slice(-500))}`)),
+      START_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer): void => {
       printed += chunk.toString('utf8');
       if (ready.test(printed)) finish();
     };
-    const onExit = (code: number | null, signal: string | null): void => finish(new Error(`${what} exited (${code ?? signal}) before ${ready}; it printed: ${JSON.stringify(printed.slice(-500))}`));
+    const onExit = (code: number | null, signal: string | null): void =>
+      finish(new Error(`${what} exited (${code ?? signal}) before ${ready}; it printed: ${JSON.stringify(printed.slice(-500))}`));
     const onError = (err: Error): void => finish(new Error(`${what} did not start: ${err.message}`));
     function finish(error?: Error): void {
       clearTimeout(timer);
@@ -246,7 +250,14 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
         ].join('\n'),
       );
       try {
-        sshd = await startUntil('sshd', SSHD, ['-D', '-e', '-f', config], { PATH: process.env.PATH ?? '/usr/bin:/bin' }, /Server listening on 127\.0\.0\.1 port \d+/, dir);
+        sshd = await startUntil(
+          'sshd',
+          SSHD,
+          ['-D', '-e', '-f', config],
+          { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+          /Server listening on 127\.0\.0\.1 port \d+/,
+          dir,
+        );
       } catch (err) {
         if (attempt >= 3 || !/Bind to port|Address already in use/.test((err as Error).message)) throw err;
       }
@@ -285,7 +296,9 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
     };
     // Ready means a NETCONF session works end to end: sshd, the subsystem, the socket, netconfd.
     const probe = await NetconfClient.connect(fixture.clientOptions('netconfd-probe')).catch((err: unknown) => {
-      throw new Error(`netconfd did not answer a NETCONF hello: ${(err as Error).message}; netconfd printed: ${JSON.stringify(netconfd?.output().slice(-500))}; sshd printed: ${JSON.stringify(sshd?.output().slice(-500))}`);
+      throw new Error(
+        `netconfd did not answer a NETCONF hello: ${(err as Error).message}; netconfd printed: ${JSON.stringify(netconfd?.output().slice(-500))}; sshd printed: ${JSON.stringify(sshd?.output().slice(-500))}`,
+      );
     });
     await probe.close();
     return fixture;

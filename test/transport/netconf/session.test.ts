@@ -77,7 +77,10 @@ describe('hello and framing over real SSH', () => {
   });
 
   it('keeps end-of-message framing with a base:1.0-only server', async () => {
-    const server = await serverWith({ capabilities: ['urn:ietf:params:netconf:base:1.0', 'urn:ietf:params:netconf:capability:writable-running:1.0'], onRpc: (rpc, peer) => peer.reply(rpc.messageId, OK) });
+    const server = await serverWith({
+      capabilities: ['urn:ietf:params:netconf:base:1.0', 'urn:ietf:params:netconf:capability:writable-running:1.0'],
+      onRpc: (rpc, peer) => peer.reply(rpc.messageId, OK),
+    });
     const client = await connect(server);
     expect(client.framing).toBe('end-of-message');
     await expect(client.lock('running')).resolves.toMatchObject({ ok: true });
@@ -125,7 +128,8 @@ describe('RPCs and replies', () => {
   it('raises every rpc-error of a reply in one NetconfRpcError, and returns warnings alone as a reply', async () => {
     const server = await serverWith({
       onRpc: (rpc, peer) => {
-        const warning = '<rpc-error><error-type>application</error-type><error-tag>operation-failed</error-tag><error-severity>warning</error-severity><error-message>deprecated leaf</error-message></rpc-error>';
+        const warning =
+          '<rpc-error><error-type>application</error-type><error-tag>operation-failed</error-tag><error-severity>warning</error-severity><error-message>deprecated leaf</error-message></rpc-error>';
         if (rpc.operation === 'validate') {
           peer.reply(rpc.messageId, `${warning}<ok/>`);
           return;
@@ -143,8 +147,17 @@ describe('RPCs and replies', () => {
     expect(error).toBeInstanceOf(NetconfRpcError);
     const rpcError = error as NetconfRpcError;
     expect(rpcError.errors).toHaveLength(3);
-    expect(rpcError.errors[0]).toMatchObject({ type: 'protocol', tag: 'invalid-value', appTag: 'not-in-value-set', path: '/t:trust/t:revocation-check', message: 'value not in set', info: { 'bad-value': 'bogus' } });
-    expect(rpcError.message).toBe('fake-nc1: edit-config failed: invalid-value at /t:trust/t:revocation-check: value not in set; data-missing: no such trustpoint');
+    expect(rpcError.errors[0]).toMatchObject({
+      type: 'protocol',
+      tag: 'invalid-value',
+      appTag: 'not-in-value-set',
+      path: '/t:trust/t:revocation-check',
+      message: 'value not in set',
+      info: { 'bad-value': 'bogus' },
+    });
+    expect(rpcError.message).toBe(
+      'fake-nc1: edit-config failed: invalid-value at /t:trust/t:revocation-check: value not in set; data-missing: no such trustpoint',
+    );
     expect(rpcError.advice).toMatch(/not allowed by the device YANG model/);
     const validated = await client.validate({ source: 'candidate' });
     expect(validated.ok).toBe(true);
@@ -166,7 +179,9 @@ describe('RPCs and replies', () => {
     const client = await connect(server);
     const error = await failure(client.commit({}, { timeoutMs: 400 }));
     expect(error).toBeInstanceOf(NetconfTimeoutError);
-    expect(error.message).toBe(`fake-nc1: no reply to commit (message-id ${held}) within 400 ms; 0 bytes received since it was sent; last seen: ${JSON.stringify((error as NetconfTimeoutError).lastSeen)}`);
+    expect(error.message).toBe(
+      `fake-nc1: no reply to commit (message-id ${held}) within 400 ms; 0 bytes received since it was sent; last seen: ${JSON.stringify((error as NetconfTimeoutError).lastSeen)}`,
+    );
     expect((error as NetconfTimeoutError).lastSeen).toContain('<session-id>7</session-id>');
     await expect(client.getConfig('running')).resolves.toMatchObject({ xml: '' });
   });
@@ -174,7 +189,10 @@ describe('RPCs and replies', () => {
   it('keeps the login password and declared secrets out of errors, even when the device echoes them', async () => {
     const server = await serverWith({
       onRpc: (rpc, peer) =>
-        peer.reply(rpc.messageId, `<rpc-error><error-type>application</error-type><error-tag>invalid-value</error-tag><error-severity>error</error-severity><error-message>bad key ${NC_USER.password} / Smtp-Pass-77</error-message></rpc-error>`),
+        peer.reply(
+          rpc.messageId,
+          `<rpc-error><error-type>application</error-type><error-tag>invalid-value</error-tag><error-severity>error</error-severity><error-message>bad key ${NC_USER.password} / Smtp-Pass-77</error-message></rpc-error>`,
+        ),
     });
     const client = await connect(server, { secrets: ['Smtp-Pass-77'] });
     const error = await failure(client.editConfig({ target: 'running', config: '<mail xmlns="urn:t"><password>Smtp-Pass-77</password></mail>' }));
@@ -185,10 +203,13 @@ describe('RPCs and replies', () => {
 
   it('sends a vendor RPC and hands back its output (IOS XE config-ios-cli-rpc)', async () => {
     const server = await serverWith({
-      onRpc: (rpc, peer) => peer.reply(rpc.messageId, '<result xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-cli-rpc">Line 1 SUCCESS: crypto pki trustpoint X &amp; Y\n</result>'),
+      onRpc: (rpc, peer) =>
+        peer.reply(rpc.messageId, '<result xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-cli-rpc">Line 1 SUCCESS: crypto pki trustpoint X &amp; Y\n</result>'),
     });
     const client = await connect(server);
-    const reply = await client.rpc('<config-ios-cli-rpc xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-cli-rpc"><config-clis>crypto pki trustpoint X &amp; Y</config-clis></config-ios-cli-rpc>');
+    const reply = await client.rpc(
+      '<config-ios-cli-rpc xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-cli-rpc"><config-clis>crypto pki trustpoint X &amp; Y</config-clis></config-ios-cli-rpc>',
+    );
     const result = firstChild(reply.root, 'result', 'http://cisco.com/ns/yang/Cisco-IOS-XE-cli-rpc');
     expect(result ? textOf(result) : undefined).toBe('Line 1 SUCCESS: crypto pki trustpoint X & Y\n');
     expect(server.rpcs[0]?.operation).toBe('config-ios-cli-rpc');

@@ -75,7 +75,14 @@ describe('jump hosts: real OpenSSH in front of lab routers', () => {
     const nc = await LabRouter.start({ hostname: 'N1', users: [{ ...ADMIN, privilege: 15 }], features: [pkiFeature], netconfPort: 0 });
     const pool = new JumpPool();
     try {
-      const client = await NetconfClient.connect({ device: 'N1', host: nc.host, port: nc.netconfPort as number, credentials: ADMIN, hostKey: { pinnedSha256: nc.hostKeyFingerprint }, jump: { hops: [hop(first), hop(second)], pool } });
+      const client = await NetconfClient.connect({
+        device: 'N1',
+        host: nc.host,
+        port: nc.netconfPort as number,
+        credentials: ADMIN,
+        hostKey: { pinnedSha256: nc.hostKeyFingerprint },
+        jump: { hops: [hop(first), hop(second)], pool },
+      });
       expect(client.sessionId).toBeGreaterThan(0);
       await client.close();
     } finally {
@@ -87,7 +94,9 @@ describe('jump hosts: real OpenSSH in front of lab routers', () => {
   it("checks the jump host's key before anything is sent to it, naming the hop", async () => {
     const pool = new JumpPool();
     const accepted = logins(first);
-    const err = await IosXeSession.open(optionsFor(router, { jump: { hops: [hop(first, { hostKey: { pinnedSha256: second.hostKeyFingerprint } })], pool } })).catch((e: unknown) => e);
+    const err = await IosXeSession.open(
+      optionsFor(router, { jump: { hops: [hop(first, { hostKey: { pinnedSha256: second.hostKeyFingerprint } })], pool } }),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostKeyMismatchError);
     expect((err as Error).message).toContain(`jump host ${first.username}@127.0.0.1:${first.port}`);
     expect((err as Error).message).toContain(first.hostKeyFingerprint);
@@ -105,7 +114,9 @@ describe('jump hosts: real OpenSSH in front of lab routers', () => {
     const stranger = hop(first, { credentials: { username: first.username, privateKey: readFileSync(dir) } });
     const connectionsBefore = count(first, /Connection from/g);
     const failedBefore = count(first, /Failed publickey/g);
-    const errors = await Promise.all([1, 2, 3].map((i) => IosXeSession.open(optionsFor(router, { device: `R${i}`, jump: { hops: [stranger], pool } })).catch((e: unknown) => e)));
+    const errors = await Promise.all(
+      [1, 2, 3].map((i) => IosXeSession.open(optionsFor(router, { device: `R${i}`, jump: { hops: [stranger], pool } })).catch((e: unknown) => e)),
+    );
     const again = await IosXeSession.open(optionsFor(router, { device: 'R4', jump: { hops: [stranger], pool } })).catch((e: unknown) => e);
     for (const [i, err] of [...errors, again].entries()) {
       expect(err).toBeInstanceOf(AuthenticationError);
@@ -126,7 +137,9 @@ describe('jump hosts: real OpenSSH in front of lab routers', () => {
     try {
       const err = await IosXeSession.open(optionsFor(router, { jump: { hops: [hop(closed)], pool } })).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ForwardingRefusedError);
-      expect((err as Error).message).toContain(`jump host ${closed.username}@127.0.0.1:${closed.port} refused to forward to 127.0.0.1:${router.port} (administratively prohibited`);
+      expect((err as Error).message).toContain(
+        `jump host ${closed.username}@127.0.0.1:${closed.port} refused to forward to 127.0.0.1:${router.port} (administratively prohibited`,
+      );
       expect((err as ForwardingRefusedError).advice).toMatch(/AllowTcpForwarding yes/);
       expect(isTransient(err)).toBe(false);
     } finally {
@@ -137,7 +150,9 @@ describe('jump hosts: real OpenSSH in front of lab routers', () => {
 
   it('names the jump host that cannot reach the device, and retries that', async () => {
     const pool = new JumpPool();
-    const err = await IosXeSession.open(optionsFor(router, { port: first.port === 1 ? 2 : 1, jump: { hops: [hop(first), hop(second)], pool } })).catch((e: unknown) => e);
+    const err = await IosXeSession.open(optionsFor(router, { port: first.port === 1 ? 2 : 1, jump: { hops: [hop(first), hop(second)], pool } })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConnectError);
     expect((err as ConnectError).hop).toBe(`${second.username}@127.0.0.1:${second.port}`);
     expect((err as Error).message).toMatch(/at jump host .*: the jump host cannot reach the device at 127\.0\.0\.1:\d+: Connection refused/);

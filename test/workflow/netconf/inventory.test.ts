@@ -28,7 +28,11 @@ describe('NETCONF inventories', () => {
     const file = `${repo}inventory/ansible-netconf-example.yaml`;
     const inv = await loadInventory(file, { home: '/home/ops' });
     expect(ports(inv.devices)).toEqual(['edge1 netconf ssh:22 netconf:830', 'edge2 netconf ssh:2222 netconf:8300', 'legacy1 ssh ssh:22 netconf:8830']);
-    const listed = spawnSync('ansible-inventory', ['-i', file, '--list'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ANSIBLE_LOCAL_TEMP: join(tmp, 'ansible-tmp') } });
+    const listed = spawnSync('ansible-inventory', ['-i', file, '--list'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, ANSIBLE_LOCAL_TEMP: join(tmp, 'ansible-tmp') },
+    });
     expect(listed.status).toBe(0);
     const hostvars = (JSON.parse(listed.stdout) as { _meta: { hostvars: Record<string, Record<string, unknown>> } })._meta.hostvars;
     expect([hostvars['edge2']?.['ansible_connection'], hostvars['edge2']?.['ansible_port']]).toEqual(['ansible.netcommon.netconf', 8300]);

@@ -51,7 +51,12 @@ function at(root: XmlElement, ...names: string[]): XmlElement {
   let el = root;
   for (const name of names) {
     const next = childElements(el, name)[0];
-    if (!next) throw new Error(`no <${name}> under <${el.name}>; has ${childElements(el).map((c) => c.name).join(', ')}`);
+    if (!next)
+      throw new Error(
+        `no <${name}> under <${el.name}>; has ${childElements(el)
+          .map((c) => c.name)
+          .join(', ')}`,
+      );
     el = next;
   }
   return el;
@@ -72,7 +77,12 @@ describe('get-config replies of real devices', () => {
   it('reads the 17.9 Cat8000V trustpoints (enrollment-method and its deprecated twin, certificate chains beside them)', () => {
     const config = parseNativeConfig(fixture('get_config_pki_c8000v_17_9.xml'));
     expect([...config.trustpoints.keys()]).toEqual(['SLA-TrustPoint', 'TP-self-signed-3209586145']);
-    expect(config.trustpoints.get('SLA-TrustPoint')?.config).toEqual({ name: 'SLA-TrustPoint', lines: ['enrollment pkcs12', 'revocation-check crl'], enrollment: 'pkcs12', revocationCheck: 'crl' });
+    expect(config.trustpoints.get('SLA-TrustPoint')?.config).toEqual({
+      name: 'SLA-TrustPoint',
+      lines: ['enrollment pkcs12', 'revocation-check crl'],
+      enrollment: 'pkcs12',
+      revocationCheck: 'crl',
+    });
     expect(config.trustpoints.get('TP-self-signed-3209586145')?.config).toMatchObject({
       enrollment: 'selfsigned',
       revocationCheck: 'none',
@@ -111,13 +121,20 @@ describe('edit-config payloads, by YANG name and namespace', () => {
     expect(names(at(tp, 'chain-validation'))).toEqual(['stop']);
     expect(names(at(tp, 'enrollment', 'enrollment-method'))).toEqual(['terminal']);
     expect(textOf(at(tp, 'fingerprint'))).toBe(PIN);
-    expect(() => createTrustpointFragment('X', { fingerprint: 'F3:3E', revocationCheck: ['none'], chainValidation: 'continue' })).toThrow(/32 or 40 upper-case hex/);
+    expect(() => createTrustpointFragment('X', { fingerprint: 'F3:3E', revocationCheck: ['none'], chainValidation: 'continue' })).toThrow(
+      /32 or 40 upper-case hex/,
+    );
   });
 
   it('updates a real trustpoint: its other leaves kept, the revocation-check leaf-list replaced in order', () => {
     const tp = parseNativeConfig(fixture('get_config_pki_c8000v_17_9.xml')).trustpoints.get('TP-self-signed-3209586145');
     if (!tp) throw new Error('fixture changed');
-    const updated = at(inConfig(nativeConfig([updateTrustpointFragment(tp.element, { revocationCheck: ['crl', 'none'], chainValidation: 'continue' })])), 'crypto', 'pki', 'trustpoint');
+    const updated = at(
+      inConfig(nativeConfig([updateTrustpointFragment(tp.element, { revocationCheck: ['crl', 'none'], chainValidation: 'continue' })])),
+      'crypto',
+      'pki',
+      'trustpoint',
+    );
     expect(attributeOf(updated, 'operation', NETCONF_BASE_NS)).toBe('replace');
     expect(names(updated)).toEqual(['id', 'enrollment', 'revocation-check', 'revocation-check', 'rsakeypair', 'subject-name']);
     expect(childElements(updated, 'revocation-check').map(textOf)).toEqual(['crl', 'none']);
@@ -128,8 +145,15 @@ describe('edit-config payloads, by YANG name and namespace', () => {
   });
 
   it('removes by key only, with remove (no error when already gone)', () => {
-    const native = inConfig(nativeConfig([removeTrustpointFragment('T'), removeIpHostFragment('h'), removeEnvironmentFragment('_e'), removeAppletFragment('A')]));
-    for (const el of [at(native, 'crypto', 'pki', 'trustpoint'), at(native, 'ip', 'host', 'host-list'), at(native, 'event', 'manager', 'environment'), at(native, 'event', 'manager', 'applet')]) {
+    const native = inConfig(
+      nativeConfig([removeTrustpointFragment('T'), removeIpHostFragment('h'), removeEnvironmentFragment('_e'), removeAppletFragment('A')]),
+    );
+    for (const el of [
+      at(native, 'crypto', 'pki', 'trustpoint'),
+      at(native, 'ip', 'host', 'host-list'),
+      at(native, 'event', 'manager', 'environment'),
+      at(native, 'event', 'manager', 'applet'),
+    ]) {
       expect(attributeOf(el, 'operation', NETCONF_BASE_NS)).toBe('remove');
       expect(names(el)).toHaveLength(1);
     }
@@ -145,7 +169,25 @@ describe('edit-config payloads, by YANG name and namespace', () => {
 
   it('splits a playbook applet into its modelled part and the mail action, and reads it back equal', () => {
     const rendered = renderApplet(
-      { name: 'Mail', event: { kind: 'none' }, origin: { file: 'playbook.yaml', path: [] }, actions: [{ label: '0010', kind: 'mail', server: '$_email_server', to: '$_email_to', from: '$_email_from', subject: 'proof $_none_arg1', body: 'b', secure: 'tls', port: 587, origin: { file: 'playbook.yaml', path: [] } }] },
+      {
+        name: 'Mail',
+        event: { kind: 'none' },
+        origin: { file: 'playbook.yaml', path: [] },
+        actions: [
+          {
+            label: '0010',
+            kind: 'mail',
+            server: '$_email_server',
+            to: '$_email_to',
+            from: '$_email_from',
+            subject: 'proof $_none_arg1',
+            body: 'b',
+            secure: 'tls',
+            port: 587,
+            origin: { file: 'playbook.yaml', path: [] },
+          },
+        ],
+      },
       true,
     );
     const { modelled, cliOnly } = splitApplet(rendered.parsed);
@@ -161,7 +203,12 @@ describe('edit-config payloads, by YANG name and namespace', () => {
   it('reads crypto-pki-oper-data tolerantly: silent when not populated, a trustpoint not authenticated is a mismatch', () => {
     expect(parsePkiOper('').size).toBe(0);
     const data = `<crypto-pki-oper-data xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-crypto-pki-oper"><crypto-pki-bundle><label>T</label><tp-authenticated>false</tp-authenticated></crypto-pki-bundle></crypto-pki-oper-data>`;
-    expect(operMismatches(parsePkiOper(data), [{ trustpoint: 'T', md5: 'AB' }, { trustpoint: 'absent', md5: 'CD' }])).toEqual(['T: tp-authenticated is false']);
+    expect(
+      operMismatches(parsePkiOper(data), [
+        { trustpoint: 'T', md5: 'AB' },
+        { trustpoint: 'absent', md5: 'CD' },
+      ]),
+    ).toEqual(['T: tp-authenticated is false']);
   });
 
   it('builds config-ios-cli-rpc and reads its replies', () => {
@@ -171,7 +218,13 @@ describe('edit-config payloads, by YANG name and namespace', () => {
     expect(() => configIosCliRpc(['x'], { timeoutSeconds: 5 })).toThrow(/10\.\.1800/);
     const reply = (body: string) => parseXml(`<rpc-reply xmlns="${NETCONF_BASE_NS}" message-id="1">${body}</rpc-reply>`);
     expect(parseCliRpcReply(reply(`<result xmlns="${CLI_RPC_NS}">RPC request successful</result>`)).ok).toBe(true);
-    expect(parseCliRpcReply(reply(`<result xmlns="${CLI_RPC_NS}">RPC request failed</result><lineno xmlns="${CLI_RPC_NS}">2</lineno><error-string xmlns="${CLI_RPC_NS}">% Invalid input</error-string>`))).toEqual({
+    expect(
+      parseCliRpcReply(
+        reply(
+          `<result xmlns="${CLI_RPC_NS}">RPC request failed</result><lineno xmlns="${CLI_RPC_NS}">2</lineno><error-string xmlns="${CLI_RPC_NS}">% Invalid input</error-string>`,
+        ),
+      ),
+    ).toEqual({
       ok: false,
       result: 'RPC request failed',
       lineno: 2,
@@ -186,7 +239,13 @@ describe('payloads against the lab router NETCONF server', () => {
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'certagent-netconf-payloads-'));
-    router = await LabRouter.start({ hostname: 'NC1', port: 0, netconfPort: 0, stateDir: dir, users: [{ username: 'admin', password: 'cisco123', privilege: 15 }] });
+    router = await LabRouter.start({
+      hostname: 'NC1',
+      port: 0,
+      netconfPort: 0,
+      stateDir: dir,
+      users: [{ username: 'admin', password: 'cisco123', privilege: 15 }],
+    });
     client = await NetconfClient.connect({
       device: 'NC1',
       host: '127.0.0.1',
@@ -214,7 +273,9 @@ describe('payloads against the lab router NETCONF server', () => {
     });
     const running = router.runningConfig();
     expect(running).toContain('ip host smtp.lab.example 127.0.0.1');
-    expect(running).toMatch(/crypto pki trustpoint TP1\n enrollment terminal\n fingerprint F33E8C5B7FDC4C5C0AE6E5AD0D8E5A2C7E9E45F1\n revocation-check none\n chain-validation stop\n/);
+    expect(running).toMatch(
+      /crypto pki trustpoint TP1\n enrollment terminal\n fingerprint F33E8C5B7FDC4C5C0AE6E5AD0D8E5A2C7E9E45F1\n revocation-check none\n chain-validation stop\n/,
+    );
     expect(running).toContain('event manager environment _email_to noc@lab.example');
     expect(running).toMatch(/event manager applet A\n event none\n action 9999 syslog msg "certagent: A done \$_none_arg1"\n/);
 
@@ -226,9 +287,20 @@ describe('payloads against the lab router NETCONF server', () => {
 
     const tp = read.trustpoints.get('TP1');
     if (!tp) throw new Error('no TP1');
-    await client.editConfig({ target: 'running', config: nativeConfig([updateTrustpointFragment(tp.element, { revocationCheck: ['crl', 'none'], chainValidation: 'continue' })]) });
+    await client.editConfig({
+      target: 'running',
+      config: nativeConfig([updateTrustpointFragment(tp.element, { revocationCheck: ['crl', 'none'], chainValidation: 'continue' })]),
+    });
     expect(router.runningConfig()).toMatch(/crypto pki trustpoint TP1\n enrollment terminal\n revocation-check crl none\n/);
-    await client.editConfig({ target: 'running', config: nativeConfig([removeTrustpointFragment('TP1'), removeIpHostFragment('smtp.lab.example'), removeEnvironmentFragment('_email_to'), removeAppletFragment('A')]) });
+    await client.editConfig({
+      target: 'running',
+      config: nativeConfig([
+        removeTrustpointFragment('TP1'),
+        removeIpHostFragment('smtp.lab.example'),
+        removeEnvironmentFragment('_email_to'),
+        removeAppletFragment('A'),
+      ]),
+    });
     const gone = parseNativeConfig((await client.getConfig('running', FACTS_FILTER)).xml);
     expect([gone.trustpoints.has('TP1'), gone.ipHosts.size, gone.environment.size, gone.applets.size]).toEqual([false, 0, 0, 0]);
     // The router's own trustpoints were left alone.
@@ -236,7 +308,9 @@ describe('payloads against the lab router NETCONF server', () => {
   });
 
   it('is refused by the model when a leaf name is wrong', async () => {
-    const wrong = nativeConfig([createTrustpointFragment('TP2', { revocationCheck: ['none'], chainValidation: 'stop' })]).replace('<revocation-check>', '<revocation>').replace('</revocation-check>', '</revocation>');
+    const wrong = nativeConfig([createTrustpointFragment('TP2', { revocationCheck: ['none'], chainValidation: 'stop' })])
+      .replace('<revocation-check>', '<revocation>')
+      .replace('</revocation-check>', '</revocation>');
     const error = await client.editConfig({ target: 'running', config: wrong }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetconfRpcError);
     expect((error as NetconfRpcError).find('unknown-element')).toBeDefined();
@@ -246,7 +320,10 @@ describe('payloads against the lab router NETCONF server', () => {
   it('installs a CA certificate as hexmode text through config-ios-cli-rpc (the lab takes it; real devices: open question 7)', async () => {
     const [ca] = parseCertificates(readFileSync(join(HERE, '../../fixtures/certs/gts_ca_1c3_and_r1_cross.pem'), 'utf8'), 'gts');
     if (!ca) throw new Error('fixture changed');
-    await client.editConfig({ target: 'running', config: nativeConfig([createTrustpointFragment('GTS', { revocationCheck: ['none'], chainValidation: 'stop' })]) });
+    await client.editConfig({
+      target: 'running',
+      config: nativeConfig([createTrustpointFragment('GTS', { revocationCheck: ['none'], chainValidation: 'stop' })]),
+    });
     const reply = await client.rpc(configIosCliRpc(caChainLines('GTS', ca.serialHex, ca.der)));
     expect(parseCliRpcReply(reply.root)).toEqual({ ok: true, result: 'RPC request successful' });
     expect(router.runningConfig()).toContain(`crypto pki certificate chain GTS\n certificate ca ${ca.serialHex}\n`);

@@ -40,7 +40,14 @@ const DEVICE_XML = `<native xmlns="${NATIVE_NS}">
   </manager></event>
 </native>`;
 
-const CLI_TEXT = [...caChainLines('TP-A', cert(globalsign).serialHex, cert(globalsign).der).slice(0, -1), 'crypto pki certificate chain TP-B', 'event manager applet Mail', ' description old', ' event none', ` ${MAIL}`].join('\n');
+const CLI_TEXT = [
+  ...caChainLines('TP-A', cert(globalsign).serialHex, cert(globalsign).der).slice(0, -1),
+  'crypto pki certificate chain TP-B',
+  'event manager applet Mail',
+  ' description old',
+  ' event none',
+  ` ${MAIL}`,
+].join('\n');
 
 function desired(): DesiredState {
   const options = { enrollment: 'terminal', revocationCheck: 'none', chainValidation: 'stop' } as const;
@@ -60,7 +67,19 @@ function desired(): DesiredState {
           name: 'Mail',
           event: { kind: 'none' },
           origin: { file: 'p.yaml', path: [] },
-          actions: [{ label: '0010', kind: 'mail', server: '$_email_server', to: '$_email_to', from: '$_email_from', subject: 's', body: 'b', secure: 'none', origin: { file: 'p.yaml', path: [] } }],
+          actions: [
+            {
+              label: '0010',
+              kind: 'mail',
+              server: '$_email_server',
+              to: '$_email_to',
+              from: '$_email_from',
+              subject: 's',
+              body: 'b',
+              secure: 'none',
+              origin: { file: 'p.yaml', path: [] },
+            },
+          ],
         },
         true,
       ),
@@ -107,10 +126,14 @@ describe('the plan as NETCONF work', () => {
   it('replaces a trustpoint by a committed removal, a fresh entry and the dialog; undone down to the old CA', () => {
     const tp = of(plan().translated, 'trustpoint TP-A');
     expect(xml(tp.apply, 'removals')).toContain('<trustpoint nc:operation="remove"><id>TP-A</id></trustpoint>');
-    expect(xml(tp.apply, 'edits')).toMatch(/<trustpoint nc:operation="create"><id>TP-A<\/id><chain-validation><stop\/><\/chain-validation>.*<revocation-check>none<\/revocation-check><\/trustpoint>/);
+    expect(xml(tp.apply, 'edits')).toMatch(
+      /<trustpoint nc:operation="create"><id>TP-A<\/id><chain-validation><stop\/><\/chain-validation>.*<revocation-check>none<\/revocation-check><\/trustpoint>/,
+    );
     expect(sha1s(tp.apply.cli)).toEqual([cert(gts).sha1]);
     expect(xml(tp.undo, 'removals')).toContain('nc:operation="remove"><id>TP-A</id>');
-    expect(xml(tp.undo, 'edits')).toMatch(/<trustpoint nc:operation="replace"><id>TP-A<\/id>.*<revocation-check[^>]*>crl<\/revocation-check><subject-name[^>]*>cn=kept<\/subject-name><\/trustpoint>/);
+    expect(xml(tp.undo, 'edits')).toMatch(
+      /<trustpoint nc:operation="replace"><id>TP-A<\/id>.*<revocation-check[^>]*>crl<\/revocation-check><subject-name[^>]*>cn=kept<\/subject-name><\/trustpoint>/,
+    );
     expect(sha1s(tp.undo.cli)).toEqual([cert(globalsign).sha1]);
   });
 
@@ -125,7 +148,9 @@ describe('the plan as NETCONF work', () => {
 
   it('sets values by replacing their entries, undone to the old value or removed; the secret only in the rendered edit', () => {
     const { translated } = plan();
-    expect(xml(of(translated, 'ip host smtp.x').apply, 'edits')).toContain('<host-list nc:operation="replace"><name>smtp.x</name><ip-list-ordered>10.0.0.1</ip-list-ordered>');
+    expect(xml(of(translated, 'ip host smtp.x').apply, 'edits')).toContain(
+      '<host-list nc:operation="replace"><name>smtp.x</name><ip-list-ordered>10.0.0.1</ip-list-ordered>',
+    );
     expect(xml(of(translated, 'ip host smtp.x').undo, 'edits')).toContain('<ip-list-ordered>10.9.9.9</ip-list-ordered>');
     expect(xml(of(translated, 'environment _email_to').undo, 'edits')).toContain('<value>old@x</value>');
     const server = of(translated, 'environment _email_server');
@@ -137,9 +162,15 @@ describe('the plan as NETCONF work', () => {
   it('replaces an applet: removed (mail line and all), its modelled part created, the mail line over the CLI; undone likewise', () => {
     const applet = of(plan().translated, 'applet Mail');
     expect(xml(applet.apply, 'removals')).toContain('<applet nc:operation="remove"><name>Mail</name></applet>');
-    expect(xml(applet.apply, 'edits')).toMatch(/<applet nc:operation="create"><name>Mail<\/name><event><none-choice\/><\/event><action-config><action><name>9999<\/name><syslog-option>/);
+    expect(xml(applet.apply, 'edits')).toMatch(
+      /<applet nc:operation="create"><name>Mail<\/name><event><none-choice\/><\/event><action-config><action><name>9999<\/name><syslog-option>/,
+    );
     const cli = applet.apply.cli[0];
-    expect(cli?.kind === 'config' ? cli.lines.map(showLine) : []).toEqual(['event manager applet Mail', 'action 0010 mail server "$_email_server" to "$_email_to" from "$_email_from" subject "s" body "b"', 'exit']);
+    expect(cli?.kind === 'config' ? cli.lines.map(showLine) : []).toEqual([
+      'event manager applet Mail',
+      'action 0010 mail server "$_email_server" to "$_email_to" from "$_email_from" subject "s" body "b"',
+      'exit',
+    ]);
     expect(xml(applet.undo, 'edits')).toContain('<description xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-eem">old</description>');
     const undoCli = applet.undo.cli[0];
     expect(undoCli?.kind === 'config' ? undoCli.lines.map(showLine) : []).toEqual(['event manager applet Mail', MAIL, 'exit']);

@@ -26,7 +26,7 @@ export const diagnoseTour: Tour = {
       const secrets = labSecrets(lab);
       const problems: string[] = [];
       intro(this.title, [
-        'A device refuses a TLS server for a handful of reasons (the classes of Cisco\'s Expressway TLS-verification',
+        "A device refuses a TLS server for a handful of reasons (the classes of Cisco's Expressway TLS-verification",
         'note); each looks the same on the router: the mail does not go out. certagent probe fetches the chain as',
         'openssl s_client would and names the class in plain words, judged against what the device trusts.',
         `Lab: a loopback server per class (STARTTLS and implicit TLS), a device trusting only the lab root, in ${dir}.`,
@@ -42,7 +42,16 @@ export const diagnoseTour: Tour = {
       const router = lab.devices[0];
       if (!router) throw new Error('demo: the lab has no router');
       const fix = async (id: ScenarioId): Promise<number> =>
-        fixCommand({ secrets }).run([router.name, '-i', inventory, '-p', scenarios.playbooks.get(id) ?? '', '--progress', 'none', ...journal(dir, `fix-${id}`)]);
+        fixCommand({ secrets }).run([
+          router.name,
+          '-i',
+          inventory,
+          '-p',
+          scenarios.playbooks.get(id) ?? '',
+          '--progress',
+          'none',
+          ...journal(dir, `fix-${id}`),
+        ]);
 
       heading(`certagent fix ${router.name} with a playbook pointing at the expired server: explained, nothing changed`);
       const before = router.router.runningConfig();
@@ -56,7 +65,9 @@ export const diagnoseTour: Tour = {
         'the Diagnoses of each probe: the class, the fix, and what Expressway and IOS XE log for it;',
         'fix on the expired server: the same words as probe, result failed, and no configure terminal sent;',
         `the scenario playbooks in ${join(dir, 'lab', 'tls-scenarios')};`,
-        `the other classes (${TLS_SCENARIOS.filter((s) => !PROBED.includes(s.id)).map((s) => s.id).join(', ')}): certagent lab --tls-scenarios prints a probe command for each.`,
+        `the other classes (${TLS_SCENARIOS.filter((s) => !PROBED.includes(s.id))
+          .map((s) => s.id)
+          .join(', ')}): certagent lab --tls-scenarios prints a probe command for each.`,
       ]);
       return problems;
     } finally {

@@ -14,8 +14,7 @@ export interface AnchorCertificate {
 }
 
 export type ChainVerdict =
-  | { readonly ok: true; readonly trustpoint: string; readonly depth: number }
-  | { readonly ok: false; readonly reason: string; readonly depth: number };
+  { readonly ok: true; readonly trustpoint: string; readonly depth: number } | { readonly ok: false; readonly reason: string; readonly depth: number };
 
 function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
   return child.checkIssued(parent) && child.verify(parent.publicKey);
@@ -49,9 +48,7 @@ export function verifyServedChain(served: readonly Buffer[], anchors: readonly A
     const anchor = trusted.find((a) => issuedBy(node, a.cert));
     if (anchor) {
       const anchorExpiry = validAt(anchor.cert, now);
-      return anchorExpiry
-        ? { ok: false, reason: anchorExpiry, depth: depth + 1 }
-        : { ok: true, trustpoint: anchor.trustpoint, depth: depth + 1 };
+      return anchorExpiry ? { ok: false, reason: anchorExpiry, depth: depth + 1 } : { ok: true, trustpoint: anchor.trustpoint, depth: depth + 1 };
     }
     const nextIndex = chain.findIndex((c, i) => !used.has(i) && issuedBy(node, c));
     if (nextIndex === -1) {

@@ -123,13 +123,12 @@ const commands: readonly CommandSpec[] = [
   },
   {
     modes: [APPLET_MODE],
-    syntax:
-      'action <label> mail server <srv> to <rcpt> from <sender> [cc <ccaddr>] subject <subj> body <text> [secure {tls|none}] [port <portnum>]',
+    syntax: 'action <label> mail server <srv> to <rcpt> from <sender> [cc <ccaddr>] subject <subj> body <text> [secure {tls|none}] [port <portnum>]',
     negatable: true,
     run(ctx) {
       const port = ctx.params['portnum'];
       if (port !== undefined && !/^\d{1,5}$/.test(port)) {
-        ctx.io.print('% Invalid input detected at \'^\' marker.\n\n');
+        ctx.io.print("% Invalid input detected at '^' marker.\n\n");
         return;
       }
       const secure = ctx.params['tls'] !== undefined ? 'tls' : ctx.params['none'] !== undefined ? 'none' : undefined;

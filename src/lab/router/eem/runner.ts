@@ -22,9 +22,7 @@ export interface RunOptions {
   readonly mailStepTimeoutMs?: number;
 }
 
-export type AppletRun =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly label: string; readonly reason: string };
+export type AppletRun = { readonly ok: true } | { readonly ok: false; readonly label: string; readonly reason: string };
 
 export const DEFAULT_MAIL_STEP_TIMEOUT_MS = 10_000;
 
@@ -116,12 +114,7 @@ async function runAction(
       const result = await performMail(router, mail, options.mailStepTimeoutMs ?? DEFAULT_MAIL_STEP_TIMEOUT_MS);
       if (!result.ok) {
         // The device logs the server string as given, password included; readers of the log must redact it.
-        router.syslog.log(
-          'HA_EM',
-          3,
-          'FMPD_SMTP',
-          `Error occurred when sending mail to SMTP server: ${server} : ${FAILURE_REASONS[result.kind]}`,
-        );
+        router.syslog.log('HA_EM', 3, 'FMPD_SMTP', `Error occurred when sending mail to SMTP server: ${server} : ${FAILURE_REASONS[result.kind]}`);
         throw new ActionError(`${result.kind}: ${result.detail}`);
       }
       return;

@@ -35,9 +35,7 @@ export interface MailRequest {
 
 export type MailFailureKind = 'connect' | 'timeout' | 'tls' | 'reply';
 
-export type MailOutcome =
-  | { readonly ok: true; readonly anchoredOn?: string }
-  | { readonly ok: false; readonly kind: MailFailureKind; readonly detail: string };
+export type MailOutcome = { readonly ok: true; readonly anchoredOn?: string } | { readonly ok: false; readonly kind: MailFailureKind; readonly detail: string };
 
 class MailFailure extends Error {
   constructor(

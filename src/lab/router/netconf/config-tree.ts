@@ -102,7 +102,11 @@ export function runningTree(state: RouterState): DataNode {
   }
   const eem = state.eem;
   if (eem.environment.size > 0 || eem.applets.size > 0) {
-    const manager = node('manager', E, [...eem.environment].map(([name, value]) => node('environment', E, [leafNode('name', E, name), leafNode('value', E, value)])));
+    const manager = node(
+      'manager',
+      E,
+      [...eem.environment].map(([name, value]) => node('environment', E, [leafNode('name', E, name), leafNode('value', E, value)])),
+    );
     manager.children.push(...[...eem.applets.values()].map(appletTree));
     native.children.push(node('event', N, [manager]));
   }

@@ -49,7 +49,12 @@ export class Datastores {
   checkLock(store: Datastore, sessionId: number): void {
     const holder = this.locks.get(store);
     if (holder !== undefined && holder !== sessionId) {
-      throw new RpcError({ type: 'protocol', tag: 'in-use', message: `the ${store} datastore is locked by session ${holder}`, info: { 'session-id': String(holder) } });
+      throw new RpcError({
+        type: 'protocol',
+        tag: 'in-use',
+        message: `the ${store} datastore is locked by session ${holder}`,
+        info: { 'session-id': String(holder) },
+      });
     }
   }
 

@@ -17,7 +17,13 @@ function operationOf(el: XmlElement, inherited: EditOperation, path: string): Ed
   const op = attributeOf(el, 'operation', NETCONF_BASE_NS);
   if (op === undefined) return inherited;
   if (!(OPERATIONS as readonly string[]).includes(op)) {
-    throw new RpcError({ type: 'protocol', tag: 'bad-attribute', path, message: `bad operation "${op}"`, info: { 'bad-attribute': 'operation', 'bad-element': el.name } });
+    throw new RpcError({
+      type: 'protocol',
+      tag: 'bad-attribute',
+      path,
+      message: `bad operation "${op}"`,
+      info: { 'bad-attribute': 'operation', 'bad-element': el.name },
+    });
   }
   return op as EditOperation;
 }
@@ -59,9 +65,7 @@ function listPath(path: string, keys: Map<string, string>): string {
 function findEntry(parent: DataNode, schema: SchemaNode, el: XmlElement, path: string): { existing: DataNode | undefined; keys?: Map<string, string> } {
   if (schema.kind === 'list') {
     const keys = keyValues(schema, el, path);
-    const existing = parent.children.find(
-      (c) => c.name === schema.name && [...keys].every(([k, v]) => c.children.find((g) => g.name === k)?.value === v),
-    );
+    const existing = parent.children.find((c) => c.name === schema.name && [...keys].every(([k, v]) => c.children.find((g) => g.name === k)?.value === v));
     return { existing, keys };
   }
   if (schema.kind === 'leaf-list') {

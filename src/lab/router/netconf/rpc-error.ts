@@ -30,7 +30,11 @@ export class RpcError extends Error {
     if (i.path) parts.push(`<error-path>${escapeText(i.path)}</error-path>`);
     if (i.message) parts.push(`<error-message xml:lang="en">${escapeText(i.message)}</error-message>`);
     if (i.info && Object.keys(i.info).length > 0) {
-      parts.push(`<error-info>${Object.entries(i.info).map(([k, v]) => `<${k}>${escapeText(v)}</${k}>`).join('')}</error-info>`);
+      parts.push(
+        `<error-info>${Object.entries(i.info)
+          .map(([k, v]) => `<${k}>${escapeText(v)}</${k}>`)
+          .join('')}</error-info>`,
+      );
     }
     return `<rpc-error>${parts.join('')}</rpc-error>`;
   }

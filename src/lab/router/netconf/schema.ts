@@ -115,7 +115,15 @@ export const NATIVE: SchemaNode = container('native', N, [
   // `ip host NAME ADDR`: native/ip/host/host-list[name]/ip-list-ordered (CiscoDevNet/terraform-provider-iosxe
   // gen/definitions/ip_host.yaml, generated from the model).
   container('ip', N, [
-    container('host', N, [{ kind: 'list', name: 'host-list', ns: N, keys: ['name'], children: [leaf('name', N), { kind: 'leaf-list', name: 'ip-list-ordered', ns: N, type: STRING }] }]),
+    container('host', N, [
+      {
+        kind: 'list',
+        name: 'host-list',
+        ns: N,
+        keys: ['name'],
+        children: [leaf('name', N), { kind: 'leaf-list', name: 'ip-list-ordered', ns: N, type: STRING }],
+      },
+    ]),
   ]),
   container('crypto', N, [container('pki', C, [TRUSTPOINT])]),
   container('event', N, [EVENT_MANAGER]),

@@ -5,7 +5,16 @@
  */
 import type { Duplex } from 'node:stream';
 import { FrameDecoder, FramingError, encodeMessage, type Framing } from '../../../transport/netconf/framing.js';
-import { NETCONF_BASE_NS, XmlSyntaxError, childElements, escapeAttribute, escapeText, parseXml, textOf, type XmlElement } from '../../../transport/netconf/xml.js';
+import {
+  NETCONF_BASE_NS,
+  XmlSyntaxError,
+  childElements,
+  escapeAttribute,
+  escapeText,
+  parseXml,
+  textOf,
+  type XmlElement,
+} from '../../../transport/netconf/xml.js';
 import { runConfigClis, type CliDriver, type ErrorPattern } from './cli-rpc.js';
 import type { Datastore, Datastores } from './datastores.js';
 import { editChildren, type EditOperation } from './edit.js';
@@ -139,18 +148,27 @@ export class NetconfServerSession {
       this.reply('', unknownElement(root.name, `/${root.name}`).toXml());
       return;
     }
-    const echoed = root.attributes.filter((a) => a.namespace === undefined).map((a) => ` ${a.name}="${escapeAttribute(a.value)}"`).join('');
+    const echoed = root.attributes
+      .filter((a) => a.namespace === undefined)
+      .map((a) => ` ${a.name}="${escapeAttribute(a.value)}"`)
+      .join('');
     if (!root.attributes.some((a) => a.name === 'message-id' && a.namespace === undefined)) {
       this.reply(
         echoed,
-        new RpcError({ type: 'rpc', tag: 'missing-attribute', message: 'the rpc element has no message-id', info: { 'bad-attribute': 'message-id', 'bad-element': 'rpc' } }).toXml(),
+        new RpcError({
+          type: 'rpc',
+          tag: 'missing-attribute',
+          message: 'the rpc element has no message-id',
+          info: { 'bad-attribute': 'message-id', 'bad-element': 'rpc' },
+        }).toXml(),
       );
       return;
     }
     const operation = childElements(root)[0];
     let closeAfter = false;
     try {
-      if (!operation) throw new RpcError({ type: 'rpc', tag: 'missing-element', message: 'the rpc element holds no operation', info: { 'bad-element': 'rpc' } });
+      if (!operation)
+        throw new RpcError({ type: 'rpc', tag: 'missing-element', message: 'the rpc element holds no operation', info: { 'bad-element': 'rpc' } });
       if (operation.namespace === NETCONF_BASE_NS && operation.name === 'close-session') closeAfter = true;
       this.reply(echoed, await this.dispatch(operation));
     } catch (error) {
@@ -249,7 +267,12 @@ export class NetconfServerSession {
     if (!config) throw new RpcError({ type: 'protocol', tag: 'missing-element', message: 'edit-config needs <config>', info: { 'bad-element': 'config' } });
     const defaultOperation = this.text(op, 'default-operation') ?? 'merge';
     if (!['merge', 'replace', 'none'].includes(defaultOperation)) {
-      throw new RpcError({ type: 'protocol', tag: 'invalid-value', message: `bad default-operation "${defaultOperation}"`, info: { 'bad-element': 'default-operation' } });
+      throw new RpcError({
+        type: 'protocol',
+        tag: 'invalid-value',
+        message: `bad default-operation "${defaultOperation}"`,
+        info: { 'bad-element': 'default-operation' },
+      });
     }
     const errorOption = this.text(op, 'error-option') ?? 'stop-on-error';
     if (!['stop-on-error', 'continue-on-error', 'rollback-on-error'].includes(errorOption)) {
@@ -275,7 +298,12 @@ export class NetconfServerSession {
     const timeout = this.text(op, 'confirm-timeout');
     const timeoutS = timeout === undefined ? 600 : Number(timeout);
     if (!Number.isInteger(timeoutS) || timeoutS < 1) {
-      throw new RpcError({ type: 'protocol', tag: 'invalid-value', message: `bad confirm-timeout "${timeout ?? ''}"`, info: { 'bad-element': 'confirm-timeout' } });
+      throw new RpcError({
+        type: 'protocol',
+        tag: 'invalid-value',
+        message: `bad confirm-timeout "${timeout ?? ''}"`,
+        info: { 'bad-element': 'confirm-timeout' },
+      });
     }
     const persist = this.text(op, 'persist');
     this.ctx.stores.commit(
@@ -290,7 +318,12 @@ export class NetconfServerSession {
   private killSession(op: XmlElement): string {
     const id = Number(this.text(op, 'session-id'));
     if (id === this.id || !this.ctx.kill(id)) {
-      throw new RpcError({ type: 'protocol', tag: 'invalid-value', message: id === this.id ? 'a session cannot kill itself' : `no session ${id}`, info: { 'bad-element': 'session-id' } });
+      throw new RpcError({
+        type: 'protocol',
+        tag: 'invalid-value',
+        message: id === this.id ? 'a session cannot kill itself' : `no session ${id}`,
+        info: { 'bad-element': 'session-id' },
+      });
     }
     return ok();
   }
@@ -303,7 +336,12 @@ export class NetconfServerSession {
     const timeoutText = this.text(op, 'timeout') ?? '300';
     const timeoutS = Number(timeoutText);
     if (!Number.isInteger(timeoutS) || timeoutS < 10 || timeoutS > 1800) {
-      throw new RpcError({ type: 'application', tag: 'invalid-value', message: `"${timeoutText}" is out of range 10..1800`, path: '/config-ios-cli-rpc/timeout' });
+      throw new RpcError({
+        type: 'application',
+        tag: 'invalid-value',
+        message: `"${timeoutText}" is out of range 10..1800`,
+        path: '/config-ios-cli-rpc/timeout',
+      });
     }
     const patterns: ErrorPattern[] = childElements(op, 'error-patterns').map((p) => ({
       tag: this.text(p, 'error-tag') ?? '',
@@ -313,7 +351,11 @@ export class NetconfServerSession {
     const ns = ` xmlns="${CLI_RPC_NS}"`;
     if (outcome.kind === 'ok') return `<result${ns}>RPC request successful</result>`;
     if (outcome.kind === 'timeout') {
-      throw new RpcError({ type: 'application', tag: 'operation-failed', message: `the CLI did not finish within ${timeoutS} s; last output: ${outcome.transcript}` });
+      throw new RpcError({
+        type: 'application',
+        tag: 'operation-failed',
+        message: `the CLI did not finish within ${timeoutS} s; last output: ${outcome.transcript}`,
+      });
     }
     const tag = outcome.errorTag === undefined ? '' : `<error-tag${ns}>${escapeText(outcome.errorTag)}</error-tag>`;
     return `<result${ns}>RPC request failed</result><lineno${ns}>${outcome.lineno}</lineno><error-code${ns}>-1</error-code><error-string${ns}>${escapeText(outcome.errorString)}</error-string>${tag}`;
@@ -339,6 +381,10 @@ export class NetconfServerSession {
       });
     }
     this.ctx.state.syslog.log('PKI', 3, 'SOCKETSEND', 'Failed to send out message to CA server.');
-    throw new RpcError({ type: 'application', tag: 'operation-failed', message: '% Error in receiving Certificate Authority certificate: status = FAIL, cert length = 0' });
+    throw new RpcError({
+      type: 'application',
+      tag: 'operation-failed',
+      message: '% Error in receiving Certificate Authority certificate: status = FAIL, cert length = 0',
+    });
   }
 }

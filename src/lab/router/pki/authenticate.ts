@@ -29,7 +29,8 @@ export const ACCEPT_QUESTION = '% Do you accept this certificate? [yes/no]: ';
 const ACCEPTED = 'Trustpoint CA certificate accepted.\n% Certificate successfully imported\n\n';
 /** The 26.x refusal (C9300 26.1.1, C8235-G2 26.2) when no fingerprint is pinned; the CCNPAUTO RESTCONF lab
  * (search-index file 63575297184) reports the same three lines for a pin "configured with the wrong value". */
-export const REJECTED_26X = 'Trustpoint fingerprint must be supplied.\nTrustpoint CA certificate is rejected. Abort.\n% Error in saving certificate: status = FAIL\n';
+export const REJECTED_26X =
+  'Trustpoint fingerprint must be supplied.\nTrustpoint CA certificate is rejected. Abort.\n% Error in saving certificate: status = FAIL\n';
 /** No capture shows an unparsable paste; `status = FAIL` is the only save-failure wording seen on IOS XE. */
 const UNPARSABLE = '% Error in saving certificate: status = FAIL\n';
 /** No capture of answering `no`; IOS's wording for a refused certificate is not documented. [unverified] */

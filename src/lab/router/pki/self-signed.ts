@@ -48,9 +48,7 @@ export function generateSelfSignedDer(n: number, notBefore: Date): Buffer {
   const utcTime = (d: Date): forge.asn1.Asn1 => asn1.create(Class.UNIVERSAL, Type.UTCTIME, false, asn1.dateToUtcTime(d));
   const sha256WithRsa = seq([oid('1.2.840.113549.1.1.11'), asn1.create(Class.UNIVERSAL, Type.NULL, false, '')]);
   const name = seq([
-    asn1.create(Class.UNIVERSAL, Type.SET, true, [
-      seq([oid('2.5.4.3'), asn1.create(Class.UNIVERSAL, Type.UTF8, false, `IOS-Self-Signed-Certificate-${n}`)]),
-    ]),
+    asn1.create(Class.UNIVERSAL, Type.SET, true, [seq([oid('2.5.4.3'), asn1.create(Class.UNIVERSAL, Type.UTF8, false, `IOS-Self-Signed-Certificate-${n}`)])]),
   ]);
   const spki = asn1.fromDer(forge.util.createBuffer(key.spki.toString('binary')));
   // Key identifier method 1 of RFC 5280: SHA-1 of the subjectPublicKey BIT STRING contents (after the unused-bits byte).
@@ -82,10 +80,6 @@ export function generateSelfSignedDer(n: number, notBefore: Date): Buffer {
   ]);
   const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
   const signature = sign('sha256', tbsDer, key.privateKey);
-  const cert = seq([
-    tbs,
-    sha256WithRsa,
-    asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, `\x00${signature.toString('binary')}`),
-  ]);
+  const cert = seq([tbs, sha256WithRsa, asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, `\x00${signature.toString('binary')}`)]);
   return Buffer.from(asn1.toDer(cert).getBytes(), 'binary');
 }

@@ -122,7 +122,11 @@ function certificateBlock(pki: PkiState, tp: Trustpoint, cert: InstalledCertific
     lines.push(...extensionLines(f));
     lines.push(`  Cert install time: ${iosDate(cert.installedAt)} `);
   }
-  lines.push(`  Associated Trustpoints: ${associatedTrustpoints(pki, f).map((n) => `${n} `).join('')}`);
+  lines.push(
+    `  Associated Trustpoints: ${associatedTrustpoints(pki, f)
+      .map((n) => `${n} `)
+      .join('')}`,
+  );
   if (verbose && !isCa) {
     lines.push(`  Key Label: ${tp.rsakeypair?.label ?? tp.name}`, '  Key storage device: private config');
   }

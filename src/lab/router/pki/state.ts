@@ -6,12 +6,7 @@ import type { CertificateFacts } from '../../../certs/types.js';
 import { derFromIosHex } from '../../../certs/ios-format.js';
 import { parseCertificate } from '../../../certs/x509.js';
 import { SLA_CERTIFICATE_HEX } from './sla-certificate.js';
-import {
-  generateSelfSignedDer,
-  randomSelfSignedNumber,
-  selfSignedSubject,
-  selfSignedTrustpointName,
-} from './self-signed.js';
+import { generateSelfSignedDer, randomSelfSignedNumber, selfSignedSubject, selfSignedTrustpointName } from './self-signed.js';
 
 /** `enrollment ...` under a trustpoint. */
 export type Enrollment =

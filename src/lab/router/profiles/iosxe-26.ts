@@ -11,7 +11,10 @@ import type { RouterProfile } from './profile.js';
 function showVersion26(hostname: string, upMs: number): string {
   return showVersion(hostname, upMs)
     .replace('Cisco IOS XE Software, Version 17.09.02a', 'Cisco IOS XE Software, Version 26.01.01')
-    .replace('[Cupertino], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 17.9.2a,', '[IOSXE], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 26.1.1,');
+    .replace(
+      '[Cupertino], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 17.9.2a,',
+      '[IOSXE], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 26.1.1,',
+    );
 }
 
 export const IOSXE_26: RouterProfile = {

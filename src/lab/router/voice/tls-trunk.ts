@@ -69,7 +69,7 @@ export function signalingTrustpointFor(voice: VoiceState, address: string): Sign
   for (const r of ua.remoteAddrs.values()) {
     const mask = ipv4Number(r.mask);
     // `>>> 0` keeps the 32-bit AND unsigned, as the addresses are.
-    if (((ip & mask) >>> 0) === ((ipv4Number(r.network) & mask) >>> 0)) return r;
+    if ((ip & mask) >>> 0 === (ipv4Number(r.network) & mask) >>> 0) return r;
   }
   return ua.defaultTrustpoint;
 }
