@@ -159,6 +159,19 @@ export interface Context {
 
 let runs = 0;
 
+/** What went wrong, from the run's own report: the result counts and the first few device errors. */
+function failuresOf(report: string): string {
+  try {
+    const parsed = parseJsonReport(readFileSync(report, 'utf8'));
+    const counts = new Map<string, number>();
+    for (const d of parsed.devices) counts.set(d.result, (counts.get(d.result) ?? 0) + 1);
+    const bad = parsed.devices.filter((d) => d.error !== undefined).slice(0, 5);
+    return `\nresults: ${[...counts].map(([r, n]) => `${r} ${n}`).join(', ')}\n${bad.map((d) => `  ${d.device} at ${d.error?.step ?? '?'}: ${d.error?.message ?? ''}`).join('\n')}`;
+  } catch (err) {
+    return `\n(no report to read: ${err instanceof Error ? err.message : String(err)})`;
+  }
+}
+
 /** The real CLI on `names` (every router of the inventory: a number), measured; lines and lower bound from the
  * labs' counters over the run. */
 export async function runCertagent(ctx: Context, command: 'rollout' | 'rotate', names: readonly string[] | number, concurrency: number): Promise<AgentRun> {
@@ -191,7 +204,7 @@ export async function runCertagent(ctx: Context, command: 'rollout' | 'rotate', 
     reportFile: join(ctx.work, `time-${n}.txt`),
   });
   const used = await counters(ctx.labs);
-  if (run.exitCode !== 0) throw new Error(`bench: certagent ${command} on ${size} routers exited ${run.exitCode}: ${run.stderrTail}`);
+  if (run.exitCode !== 0) throw new Error(`bench: certagent ${command} on ${size} routers exited ${run.exitCode}: ${run.stderrTail}${failuresOf(report)}`);
   const parsed = parseJsonReport(readFileSync(report, 'utf8'));
   const trips = parsed.devices.reduce((sum, d) => sum + d.roundTrips, 0);
   const lowerBound = (used.commands * ctx.commandMs + used.outputLines * ctx.lineMs) / 1000 / Math.min(concurrency, size);
