@@ -1,7 +1,7 @@
 /**
  * Device locks: one run at a time changes a router. The fleet runner asks a `DeviceLocks` for each device before
- * touching it; on one machine files do it (`FileDeviceLocks`), and a shared store (Redis `SET NX PX` with the same
- * holder record) can stand in once runs are spread over workers.
+ * touching it; on one machine files do it (`FileDeviceLocks`), and queue workers spread over machines hold Redis
+ * keys with the same holder record (`RedisDeviceLocks`) as well as their machine's files.
  */
 
 /** Who holds a device: enough for the refusal to tell an operator which run to wait for or stop. */
@@ -27,6 +27,19 @@ export interface DeviceLocks {
   acquire(target: string, holder: LockHolder): Promise<LockAttempt>;
   /** Who holds `target` now, if anyone. */
   describe(target: string): Promise<LockHolder | undefined>;
+}
+
+/** A holder record read back from a lock store (JSON text), or undefined when it is not one; extra fields are dropped. */
+export function parseLockHolder(text: string): LockHolder | undefined {
+  let value: Partial<LockHolder>;
+  try {
+    value = JSON.parse(text) as Partial<LockHolder>;
+  } catch {
+    return undefined;
+  }
+  if (typeof value.runId !== 'string' || typeof value.pid !== 'number' || typeof value.hostname !== 'string' || typeof value.startedAt !== 'string')
+    return undefined;
+  return { runId: value.runId, command: String(value.command ?? 'run'), pid: value.pid, hostname: value.hostname, startedAt: value.startedAt };
 }
 
 /** The refusal an operator reads: `device busy: run R started at T by PID/host`. */

@@ -4,13 +4,17 @@
  * process's environment and files: the run's templates and the device's credential references. Every step is
  * reported as job progress; the result is the redacted DeviceOutcome. A job taken over after its worker died
  * (BullMQ: stalled) or retried is treated as a device that was under way when a run died: facts re-read, then
- * finished or proven, and saved even when nothing differs.
+ * finished or proven, and saved even when nothing differs. Each device is locked while a job changes it, in Redis
+ * against every other worker and in this machine's lock folder against in-process runs here; a device held
+ * elsewhere is refused as the in-process runner refuses it, untouched.
  */
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { resolveCredentials } from '../../config/index.js';
-import type { SecretResolver } from '../../config/index.js';
+import type { Device, SecretResolver } from '../../config/index.js';
+import { targetKey } from '../../config/targets.js';
 import { redactingReporter } from '../../report/index.js';
 import type { CertagentLogger, DeviceOutcome, RunReporter, SecretRedactor } from '../../report/index.js';
 import { diagnoseDevice, secretRedactor } from '../../workflow/index.js';
@@ -18,6 +22,7 @@ import type { DesiredState, PlanOptions } from '../../workflow/index.js';
 import { JumpPool } from '../../transport/ssh/index.js';
 import { runFleetDevice } from '../device-job.js';
 import type { DeviceRunSettings } from '../device-job.js';
+import { EveryDeviceLock, FileDeviceLocks, RedisDeviceLocks, lockDevice } from '../locks/index.js';
 import { decode, secretTemplates } from './codec.js';
 import { redisOptions } from './connection.js';
 import type { QueueConnectionOptions } from './connection.js';
@@ -63,11 +68,20 @@ export class QueueWorker {
   readonly #underway = new Set<Promise<unknown>>();
   /** One connection per jump host for the worker's life, shared by the devices behind it. */
   readonly #jumpPool = new JumpPool();
+  readonly #redisLocks: RedisDeviceLocks;
+  readonly #locks: EveryDeviceLock;
 
   constructor(options: QueueWorkerOptions) {
     this.#options = options;
     this.#client = new Redis(redisOptions(options.connection));
     this.#client.on('error', () => undefined);
+    // The device lock lives as long as the job lock (--lock-duration): if this worker dies both lapse together,
+    // and the worker that takes the job over waits out the device lock (outwait) instead of refusing its own device.
+    this.#redisLocks = new RedisDeviceLocks(this.#client, {
+      ttlMs: options.lockDurationMs,
+      onLost: (target, why) => options.logger.warn(`${target}: ${why}; another run may be changing it too`, { event: 'deviceLockLost', target }),
+    });
+    this.#locks = new EveryDeviceLock([this.#redisLocks, new FileDeviceLocks()]);
   }
 
   start(): void {
@@ -204,7 +218,9 @@ export class QueueWorker {
       `${device.name}: started (run ${spec.runId}${underwayBefore ? ', under way when its last worker stopped: proven and saved even if nothing differs' : ''})`,
       { event: 'deviceStarted', device: device.name, run: spec.runId, attempt: job.attemptsStarted },
     );
-    const outcome = options.redactor.redactDeep(await runFleetDevice(device, creds, settings, underwayBefore)) as DeviceOutcome;
+    const outcome = options.redactor.redactDeep(
+      await this.#locked(device, spec, underwayBefore, () => runFleetDevice(device, creds, settings, underwayBefore)),
+    ) as DeviceOutcome;
     options.logger.info(`${device.name}: ${outcome.result} in ${(outcome.durationMs / 1000).toFixed(1)} s`, {
       event: 'deviceFinished',
       device: device.name,
@@ -212,5 +228,22 @@ export class QueueWorker {
       result: outcome.result,
     });
     return { outcome, worker: options.name };
+  }
+
+  /** `work` while this worker holds the device; a dry run only reads and takes no lock. */
+  async #locked(device: Device, spec: RunSpec, takenOver: boolean, work: () => Promise<DeviceOutcome>): Promise<DeviceOutcome> {
+    if (spec.dryRun) return work();
+    // A job taken over from a worker that died: that worker's lock on the device lives until its time runs out.
+    if (takenOver) await this.#redisLocks.outwait(targetKey(device.host, device.port), (holder) => holder.runId === spec.runId).catch(() => undefined);
+    const lease = await lockDevice(
+      { locks: this.#locks, holder: { runId: spec.runId, command: spec.command, pid: process.pid, hostname: hostname() } },
+      device,
+    );
+    if ('refused' in lease) return lease.refused;
+    try {
+      return await work();
+    } finally {
+      await lease.lock.release();
+    }
   }
 }
