@@ -3,6 +3,8 @@
  * behind it as direct-tcpip channels (what OpenSSH's ProxyJump does per session, without a login per device),
  * opened when first needed, opened again when it drops, and a cap on the device sessions through each jump host
  * (OpenSSH's MaxStartups/MaxSessions defaults are 10). A chain `a -> b` reaches b through a's connection.
+ * Connections are per path (b reached directly and b reached through a are two connections), but the cap is per
+ * jump host (`host:port`), whatever chain it appears in: it protects that sshd, which every path ends at.
  */
 import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import type { Client, ClientChannel } from 'ssh2';
@@ -42,6 +44,11 @@ interface Timing {
 /** SSH_OPEN_ADMINISTRATIVELY_PROHIBITED and SSH_OPEN_CONNECT_FAILED (RFC 4254 section 5.1). */
 const PROHIBITED = 1;
 const CONNECT_FAILED = 2;
+
+/** The jump host itself, whichever chain and account reach it: what its cap counts against. */
+function hostKey(hop: JumpHop): string {
+  return `${hop.host.toLowerCase()}:${hop.port ?? 22}`;
+}
 
 function hopKey(hops: readonly JumpHop[], upTo: number): string {
   return hops
@@ -106,9 +113,9 @@ export class JumpPool {
 
   /** A channel to host:port through the hops, once the device has a place on every one of them. */
   async tunnel(device: string, hops: readonly JumpHop[], host: string, port: number, timing: Timing = {}): Promise<Tunnel> {
+    const keys = hops.map((_, i) => hopKey(hops, i));
     // Always in the same order, so two chains that share jump hosts cannot wait on each other's places.
-    const keys = [...new Set(hops.map((_, i) => hopKey(hops, i)))].sort();
-    const slots = keys.map((key) => this.#slotsFor(key, hops));
+    const slots = [...new Set(hops.map(hostKey))].sort().map((key) => this.#slotsFor(key, hops));
     const held: Slots[] = [];
     let using = false;
     const releaseAll = (): void => {
@@ -141,7 +148,8 @@ export class JumpPool {
 
   /** Device sessions holding a place on this jump host now (for tests and the benchmark). */
   inUse(hops: readonly JumpHop[], index: number): number {
-    return this.#slots.get(hopKey(hops, index))?.inUse ?? 0;
+    const hop = hops[index];
+    return hop === undefined ? 0 : (this.#slots.get(hostKey(hop))?.inUse ?? 0);
   }
 
   /** Ends every jump host connection; the pool opens no new ones. */
@@ -167,12 +175,15 @@ export class JumpPool {
     );
   }
 
+  /** The jump host's places; when chains give it different caps, the smallest one seen so far holds from then on. */
   #slotsFor(key: string, hops: readonly JumpHop[]): Slots {
+    const limit = Math.max(1, Math.min(...hops.filter((h) => hostKey(h) === key).map((h) => h.concurrency ?? DEFAULT_JUMP_CONCURRENCY)));
     let slots = this.#slots.get(key);
     if (slots === undefined) {
-      const index = hops.findIndex((_, i) => hopKey(hops, i) === key);
-      slots = new Slots(Math.max(1, hops[index]?.concurrency ?? DEFAULT_JUMP_CONCURRENCY));
+      slots = new Slots(limit);
       this.#slots.set(key, slots);
+    } else {
+      slots.narrow(limit);
     }
     return slots;
   }

@@ -2,9 +2,22 @@
 export class Slots {
   #free: number;
   readonly #waiting: (() => void)[] = [];
+  #limit: number;
 
-  constructor(readonly limit: number) {
+  constructor(limit: number) {
+    this.#limit = limit;
     this.#free = limit;
+  }
+
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** Lowers the limit (never raises it): holders beyond the new one keep their place, newcomers wait until below. */
+  narrow(limit: number): void {
+    if (limit >= this.#limit) return;
+    this.#free -= this.#limit - limit;
+    this.#limit = limit;
   }
 
   async acquire(): Promise<void> {
@@ -16,12 +29,17 @@ export class Slots {
   }
 
   release(): void {
+    // Still above a narrowed limit: this place is not handed on.
+    if (this.#free < 0) {
+      this.#free++;
+      return;
+    }
     const next = this.#waiting.shift();
     if (next) next();
-    else this.#free = Math.min(this.limit, this.#free + 1);
+    else this.#free = Math.min(this.#limit, this.#free + 1);
   }
 
   get inUse(): number {
-    return this.limit - this.#free;
+    return this.#limit - this.#free;
   }
 }

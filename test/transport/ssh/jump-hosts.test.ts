@@ -195,6 +195,30 @@ describe('jump hosts: real OpenSSH in front of lab routers', () => {
     pool.close();
   });
 
+  it('counts a jump host against one cap in every chain it appears in (direct, and behind another jump host)', async () => {
+    const pool = new JumpPool();
+    const direct = { hops: [hop(second, { concurrency: 2 })], pool };
+    const chained = { hops: [hop(first), hop(second, { concurrency: 2 })], pool };
+    const a = await IosXeSession.open(optionsFor(router, { jump: direct }));
+    const b = await IosXeSession.open(optionsFor(router, { jump: chained }));
+    let thirdOpen = false;
+    const third = IosXeSession.open(optionsFor(router, { jump: direct })).then((s) => {
+      thirdOpen = true;
+      return s;
+    });
+    // Two paths to the second jump host (two connections to it), one cap: the third session waits for a place.
+    await a.send('show clock');
+    await b.send('show clock');
+    expect(thirdOpen).toBe(false);
+    expect([pool.inUse(direct.hops, 0), pool.inUse(chained.hops, 1), pool.inUse(chained.hops, 0)]).toEqual([2, 2, 1]);
+    await b.close();
+    const c = await third;
+    expect(pool.inUse(chained.hops, 1)).toBe(2);
+    await a.close();
+    await c.close();
+    pool.close();
+  });
+
   it('fails the sessions under way when the jump host dies, and connects afresh once it is back', async () => {
     const dying = await startOpenSsh();
     const pool = new JumpPool();
