@@ -7,6 +7,7 @@ export * from './redact.js';
 export * from './eem-types.js';
 export * from './parsers/certificates.js';
 export * from './parsers/trustpoints.js';
+export * from './parsers/banners.js';
 export * from './parsers/pki-config.js';
 export * from './parsers/authenticate.js';
 export * from './parsers/eem-config.js';

@@ -11,7 +11,7 @@
  * subjects and serials are never compared: two different certificates can share them (ntc-templates capture
  * `show_crypto_pki_certificates_1`: two CA certificates with one subject).
  */
-import { parseShowCryptoPkiTrustpointsStatus } from '../device/index.js';
+import { BANNER_SECTION, parseShowCryptoPkiTrustpointsStatus } from '../device/index.js';
 import type { TrustpointStatus } from '../device/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import type { DesiredState } from './desired.js';
@@ -25,8 +25,9 @@ import type { DeviceFacts, InstalledTrustpoint } from './facts.js';
  */
 export const FINGERPRINTS_COMMAND = 'show crypto pki trustpoints status | include ^Trustpoint|configured|Fingerprint';
 
-/** FACTS_COMMAND without the certificate chains: trustpoint options, EEM and `ip host` (30 lines on a lab router). */
-export const CONFIG_COMMAND = 'show running-config | section crypto pki trustpoint|event manager|ip host';
+/** FACTS_COMMAND without the certificate chains: trustpoint options, EEM and `ip host` (30 lines on a lab router),
+ * and the banners' first and last lines, so that banner text reading like configuration is cut away. */
+export const CONFIG_COMMAND = `show running-config | section crypto pki trustpoint|event manager|ip host|${BANNER_SECTION}`;
 
 /**
  * The chains of these trustpoints. The heading is repeated per name rather than grouped, and not anchored at the
@@ -34,7 +35,7 @@ export const CONFIG_COMMAND = 'show running-config | section crypto pki trustpoi
  * one missed would make a replacement look like a first install with nothing to roll back to.
  */
 export function chainsCommand(trustpoints: readonly string[]): string {
-  return `show running-config | section ${trustpoints.map((name) => `crypto pki certificate chain ${name}`).join('|')}`;
+  return `show running-config | section ${trustpoints.map((name) => `crypto pki certificate chain ${name}`).join('|')}|${BANNER_SECTION}`;
 }
 
 export interface WantedFingerprints {

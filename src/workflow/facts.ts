@@ -2,17 +2,18 @@
  * What a device holds now, from one command: `show running-config | section crypto pki|event manager|ip host`.
  * IOS's `section` filter takes a regular expression with alternation (IOS XE "Regular Expressions" of the CLI
  * String Search: `codex|telebit`), so one command fetches the PKI stanzas and chains, the EEM environment and
- * applets, and the `ip host` lines: a single round trip. Parsing is pure.
+ * applets, and the `ip host` lines: a single round trip. Banners' first and last lines come too, so that banner text
+ * that reads like configuration is cut away (device/parsers/banners.ts). Parsing is pure.
  */
 import { createHash } from 'node:crypto';
 import { certificateParseCache } from '../certs/parse-cache.js';
 import type { CertificateFacts } from '../certs/types.js';
 import { Secret } from '../config/index.js';
-import { outputLines, parseEemConfig, withoutSyslogLines, parsePkiConfig, redactServerCredentials } from '../device/index.js';
+import { BANNER_SECTION, outputLines, parseEemConfig, withoutBanners, withoutSyslogLines, parsePkiConfig, redactServerCredentials } from '../device/index.js';
 import type { ChainCertificate, EemApplet as DeviceApplet, TrustpointConfig } from '../device/index.js';
 import { errorMessage } from '../shared/error-message.js';
 
-export const FACTS_COMMAND = 'show running-config | section crypto pki|event manager|ip host';
+export const FACTS_COMMAND = `show running-config | section crypto pki|event manager|ip host|${BANNER_SECTION}`;
 
 export interface InstalledCertificate {
   readonly der: Buffer;
@@ -131,10 +132,22 @@ export function deviceEnvironment(entries: Iterable<readonly [string, string]>):
   return environment;
 }
 
+/** The running config showed a banner's first line but not its end: its text cannot be told from configuration. */
+export class UnclosedBannerError extends Error {
+  constructor(readonly heading: string) {
+    super(
+      `the running config shows "${heading}" but not the ^C that ends that banner, so its text cannot be told from configuration; nothing was read as configuration. Check the banner with 'show running-config | begin ^banner'`,
+    );
+    this.name = 'UnclosedBannerError';
+  }
+}
+
 export function parseFacts(output: string): DeviceFacts {
-  // Syslog messages printed between output lines (`terminal monitor`) are no configuration: every parser below,
-  // and the applet lines kept to restore an applet verbatim, read the text without them.
-  const text = withoutSyslogLines(output);
+  // Syslog messages printed between output lines (`terminal monitor`) and banner text are no configuration: every
+  // parser below, and the applet lines kept to restore an applet verbatim, read the text without them.
+  const cut = withoutBanners(outputLines(withoutSyslogLines(output)));
+  if (cut.unclosed !== undefined) throw new UnclosedBannerError(cut.unclosed);
+  const text = cut.lines.join('\n');
   const pki = parsePkiConfig(text);
   const chains = new Map(pki.chains.map((c) => [c.trustpoint, c.certificates]));
   const trustpoints = new Map<string, InstalledTrustpoint>();

@@ -164,7 +164,7 @@ describe('audit of a lab fleet in known states', () => {
       // Session setup (`terminal length 0`, ...) and `exit` at the end aside.
       else
         expect(sent.filter((c) => !c.startsWith('terminal ') && c !== 'exit')).toEqual([
-          'show running-config | section crypto pki|event manager|ip host',
+          'show running-config | section crypto pki|event manager|ip host|^banner|\\^C',
           'show logging | include %HA_EM',
         ]);
       expect(log.configuring).toBe(configuring.get(device.name));
@@ -327,7 +327,7 @@ describe('audit over NETCONF', () => {
         .filter((c) => !c.startsWith('terminal ') && c !== 'exit');
       expect(ops).toEqual([
         'netconf get-config',
-        'show running-config | section crypto pki certificate chain|event manager applet',
+        'show running-config | section crypto pki certificate chain|event manager applet|^banner|\\^C',
         'show logging | include %HA_EM',
         'netconf close-session',
       ]);

@@ -138,9 +138,9 @@ describe('provenIdentical on real captures', () => {
     expect(cas[0]?.serialHex).not.toBe(cas[1]?.serialHex);
   });
 
-  it('reads the chains of the named trustpoints only, each by its full heading', () => {
+  it('reads the chains of the named trustpoints only, each by its full heading, and the banners around any text that reads like one', () => {
     expect(chainsCommand(['LAB-Lab-Root-R1', 'LAB-smtp.lab.example'])).toBe(
-      'show running-config | section crypto pki certificate chain LAB-Lab-Root-R1|crypto pki certificate chain LAB-smtp.lab.example',
+      'show running-config | section crypto pki certificate chain LAB-Lab-Root-R1|crypto pki certificate chain LAB-smtp.lab.example|^banner|\\^C',
     );
   });
 });

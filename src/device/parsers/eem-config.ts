@@ -2,6 +2,7 @@
 import type { EemMailMessage } from '../eem-types.js';
 import { splitIosWords } from '../ios-string.js';
 import { isSyslogLine, outputLines } from '../text.js';
+import { withoutBanners } from './banners.js';
 
 export interface EemMailAction extends EemMailMessage {
   /** `secure tls` / `secure none`. */
@@ -77,7 +78,8 @@ export function parseEemConfig(text: string): EemConfig {
   const environment = new Map<string, string>();
   const applets: EemApplet[] = [];
   let applet: { name: string; event?: string; actions: EemAction[]; otherLines: string[] } | undefined;
-  for (const raw of outputLines(text)) {
+  // Banner text is no configuration, whatever it says (banners.ts).
+  for (const raw of withoutBanners(outputLines(text)).lines) {
     // A syslog line a monitoring vty printed inside an applet does not end it.
     if (isSyslogLine(raw)) continue;
     if (!/^[ \t]/.test(raw)) {

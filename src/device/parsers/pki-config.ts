@@ -4,6 +4,7 @@
  * the startup-config form names an nvram file instead (`certificate ca 01 nvram:CiscoLicensi#1CA.cer`).
  */
 import { isSyslogLine, outputLines } from '../text.js';
+import { withoutBanners } from './banners.js';
 
 export interface TrustpointConfig {
   readonly name: string;
@@ -91,7 +92,7 @@ function quoteLine(number: number, line: string): string {
  * column 0 before its `quit`, the output ending before it), or has an odd number of digits, is returned with
  * `unreadable` set, so the caller can refuse to plan from it. Syslog messages a vty with `terminal monitor` prints
  * between lines are skipped wherever they fall: no config line looks like one, and the DER they would have
- * broken is checked as X.509 by the caller anyway.
+ * broken is checked as X.509 by the caller anyway. Banner text is no configuration, whatever it says (banners.ts).
  */
 export function parsePkiConfig(text: string): PkiConfig {
   const trustpoints: TrustpointConfig[] = [];
@@ -120,7 +121,7 @@ export function parsePkiConfig(text: string): PkiConfig {
     stanza = undefined;
   };
 
-  const lines = outputLines(text);
+  const lines = withoutBanners(outputLines(text)).lines;
   lines.forEach((raw, index) => {
     const number = index + 1;
     if (isSyslogLine(raw)) return;

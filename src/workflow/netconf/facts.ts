@@ -4,14 +4,15 @@
  * chains have no body in any model, dossier 5.2) and applet actions without a model (`mail`, dossier 5.5).
  * The result has the CLI workflow's DeviceFacts shape, so planning is the same code whichever way facts were read.
  */
-import { parsePkiConfig } from '../../device/index.js';
+import { BANNER_SECTION, parsePkiConfig } from '../../device/index.js';
 import type { EemAction } from '../../device/index.js';
 import type { NetconfConfig } from '../../device/netconf/index.js';
 import { deviceEnvironment, installedTrustpoint, parseFacts } from '../facts.js';
 import type { DeviceFacts, InstalledApplet, InstalledTrustpoint } from '../facts.js';
 
-/** The CLI read of a NETCONF device: only chains and applets (the rest comes over NETCONF). */
-export const CLI_FACTS_COMMAND = 'show running-config | section crypto pki certificate chain|event manager applet';
+/** The CLI read of a NETCONF device: only chains and applets (the rest comes over NETCONF), and the banners' first and
+ * last lines, so that banner text reading like configuration is cut away. */
+export const CLI_FACTS_COMMAND = `show running-config | section crypto pki certificate chain|event manager applet|${BANNER_SECTION}`;
 
 export interface NetconfFacts extends DeviceFacts {
   /** What get-config returned, elements kept for putting objects back as they were. */
