@@ -12,6 +12,7 @@ import { Secret } from './secrets.js';
 import { showClock, showLogging } from './show-texts.js';
 import { syslogTimestamp } from './syslog.js';
 import { KEPT_LINES } from './kept-lines.js';
+import { BANNER_COMMAND } from './banners.js';
 import { withNvramReferences } from './startup-references.js';
 import { showHosts, showInventory, showIpInterfaceBrief, showIpRoute, showLine, showUsers } from './probe-shows.js';
 
@@ -300,6 +301,7 @@ const config: EngineCommand[] = [
       ctx.router.monitorLoggingOff = ctx.negated;
     },
   },
+  BANNER_COMMAND,
   ...IGNORED_GLOBAL.map((syntax): EngineCommand => ({ modes: [CONFIG], syntax, negatable: true, run: () => undefined })),
   ...KEPT_LINES,
 ];

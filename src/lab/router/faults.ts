@@ -33,7 +33,8 @@ export interface FaultPlan {
   readonly chunkMaxBytes?: number;
   /** About one line start in N of the output gets a syslog line printed before it (`terminal monitor`, no `logging synchronous`). */
   readonly syslogEveryLines?: number;
-  /** Banners shown at login; `login` is sent before SSH authentication, so it is read when the router starts. */
+  /** Banners shown at login, each one instead of the configured `banner` of its kind; `login` is sent before SSH
+   * authentication. */
   readonly banners?: LoginBanners;
   /** AAA in-band login: SSH takes the connection with `none` (or an empty keyboard-interactive), then the shell
    * asks `Username:` / `Password:` as IOS does with some TACACS+ setups. */

@@ -98,6 +98,8 @@ export const RENDER_SLOTS = [
   'control-plane',
   'dial-peer',
   'sip-ua',
+  // Banners come last before the lines: after control-plane on IOSv 15.2, after dial-peers on an IOS voice gateway.
+  'banner',
   'line',
   'event-manager-environment',
   'event-manager-applet',

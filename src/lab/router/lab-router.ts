@@ -18,7 +18,7 @@ import { createRouterState } from './router-state.js';
 import { renderConfig } from './running-config.js';
 import { addUser, defaultBaseConfig, MemoryStartupStore, type RouterRuntime, type UserAccount } from './runtime.js';
 import { Secret } from './secrets.js';
-import { bannerText, inBandLogin, TypedLines } from './login.js';
+import { bannerText, inBandLogin, TypedLines, type LoginBanners } from './login.js';
 import { NetconfServer } from './netconf/index.js';
 import { DEFAULT_PROFILE, PROFILES } from './profiles/index.js';
 import type { ProfileName, RouterProfile } from './profiles/index.js';
@@ -150,9 +150,19 @@ export class LabRouter {
     const blob = key.getPublicSSH();
     this.hostPublicKey = `${key.type} ${blob.toString('base64')}`;
     this.hostKeyFingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
-    const loginBanner = options.faults?.inBandLogin === true ? undefined : options.faults?.banners?.login;
+    const banners = (): LoginBanners => this.banners();
     const server = new ssh2.Server(
-      { hostKeys: [hostKey], ident: 'Cisco-1.25', algorithms: profile.sshAlgorithms, ...(loginBanner && { banner: bannerText(loginBanner) }) },
+      {
+        hostKeys: [hostKey],
+        ident: 'Cisco-1.25',
+        algorithms: profile.sshAlgorithms,
+        // ssh2 reads the server's banner for every new connection: a getter lets `banner login` (configured, or
+        // read back from the startup-config after this server was made) reach the next login.
+        get banner(): string | undefined {
+          const login = state.faults.inBandLogin === true ? undefined : banners().login;
+          return login === undefined || login === '' ? undefined : bannerText(login);
+        },
+      },
       (client, info) => this.onClient(client, info.ip),
     );
     this.tcp = this.listener(server);
@@ -403,10 +413,21 @@ export class LabRouter {
     return { session, vty };
   }
 
+  /** What a login shows: the configured banners, each one replaced by the lab's own option when that is given. */
+  private banners(): LoginBanners {
+    const configured = this.runtime.base.banners;
+    const given = this.runtime.state.faults.banners ?? {};
+    return {
+      motd: given.motd ?? configured.get('motd'),
+      login: given.login ?? configured.get('login'),
+      exec: given.exec ?? configured.get('exec'),
+    };
+  }
+
   private startShell(channel: ServerChannel, client: Connection, account: UserAccount, peer: string, width: number, typedAhead = '', motdShown = false): void {
-    const banners = this.runtime.state.faults.banners;
+    const banners = this.banners();
     // Before the first prompt, as IOS prints them once the login is done.
-    const greeting = `${motdShown ? '' : bannerText(banners?.motd)}${bannerText(banners?.exec)}`;
+    const greeting = `${motdShown ? '' : bannerText(banners.motd)}${bannerText(banners.exec)}`;
     if (greeting !== '') channel.write(greeting);
     const { session } = this.newSession(channel, client, account, peer, width);
     channel.on('data', (data: Buffer) => session.input(data.toString('utf8')));
@@ -426,7 +447,7 @@ export class LabRouter {
     const onData = (data: Buffer): void => lines.push(data.toString('utf8'));
     channel.on('data', onData);
     channel.on('close', () => lines.end());
-    const banners = this.runtime.state.faults.banners ?? {};
+    const banners = this.banners();
     write(bannerText(banners.motd));
     const account = await inBandLogin(lines, write, (username, password) => this.passwordAccount(username, password), banners);
     channel.removeListener('data', onData);

@@ -6,6 +6,7 @@
 import { RENDER_SLOTS, type ConfigBlock, type Feature, type RenderSlot } from './feature.js';
 import type { RouterState } from './state.js';
 import type { BaseConfig } from './runtime.js';
+import { bannerBlock } from './banners.js';
 
 export const IOS_VERSION_LINE = 'version 17.9';
 
@@ -57,6 +58,8 @@ export function baseBlocks(state: RouterState, base: BaseConfig): ConfigBlock[] 
     blocks.push({ slot: 'ip-host', lines: [...state.ipHosts].map(([name, address]) => `ip host ${name} ${address}`) });
   }
   blocks.push({ slot: 'control-plane', lines: ['control-plane'] });
+  const banners = bannerBlock(base.banners);
+  if (banners) blocks.push(banners);
   const lines: string[] = [];
   for (const [name, children] of base.lines) lines.push(`line ${name}`, ...children);
   blocks.push({ slot: 'line', lines });

@@ -5,6 +5,7 @@
 import type { RouterState } from './state.js';
 import type { CommandRegistry } from './registry.js';
 import { Secret } from './secrets.js';
+import type { BannerKind } from './banners.js';
 
 export interface UserAccount {
   readonly name: string;
@@ -31,6 +32,8 @@ export interface BaseConfig {
   readonly lines: Map<string, string[]>;
   /** Global lines known but not modelled (`logging host ...`), verbatim, in the order they were entered. */
   readonly keptLines: string[];
+  /** `banner motd|login|exec`: the text between the delimiters, line ends as LF. */
+  readonly banners: Map<BannerKind, string>;
   lastChange?: { readonly at: Date; readonly by: string };
   lastSaved?: Date;
 }
@@ -83,6 +86,7 @@ export function defaultBaseConfig(): BaseConfig {
       ['vty 0 4', [' login local', ' transport input ssh']],
     ]),
     keptLines: [],
+    banners: new Map(),
   };
 }
 
