@@ -70,7 +70,7 @@ describe('interop', () => {
     ['', {}],
     [' (output in random packets of 1..5 bytes)', { chunkMaxBytes: 5 }],
   ])(
-    'Netmiko 2.4.2: find_prompt, send_command, send_config_set with config term%s',
+    'Netmiko 2.4.2: find_prompt, send_command, send_config_set with config term, a banner through its dialog%s',
     async (_, faults) => {
       router.setFaults(faults);
       const { stdout } = await run('/usr/bin/python3', [join(INTEROP, 'netmiko_session.py'), router.host, String(router.port), 'admin', 'cisco123'], {
@@ -84,6 +84,10 @@ describe('interop', () => {
       expect(result['config']).not.toContain('% Invalid');
       expect(result['config']).toContain('R1(config-if)#');
       expect(result['after']).toBe(' description by netmiko\nip host netmiko.lab 10.7.7.7');
+      expect(result['banner_config']).toContain(
+        "banner motd ^\nEnter TEXT message.  End with the character '^'.\nAuthorized access only\nDisconnect now ^\nR1(config)#",
+      );
+      expect(result['banner']).toBe('banner motd ^C\nAuthorized access only\nDisconnect now ^C');
       expect(result['prompt_after']).toBe('R1#');
       expect(router.state.ipHosts.get('netmiko.lab')).toBe('10.7.7.7');
     },

@@ -26,6 +26,9 @@ def main():
     result["show_version"] = conn.send_command("show version")
     result["config"] = conn.send_config_set(["ip host netmiko.lab 10.7.7.7", "interface GigabitEthernet2", " description by netmiko"])
     result["after"] = conn.send_command("show running-config | include ^ip host|description")
+    # Netmiko 2.4.2 has no banner handling of its own: the banner's lines go out as plain config lines.
+    result["banner_config"] = conn.send_config_set(["banner motd ^", "Authorized access only", "Disconnect now ^"])
+    result["banner"] = conn.send_command("show running-config | include ^banner|Authorized|Disconnect")
     result["prompt_after"] = conn.find_prompt()
     conn.disconnect()
     result["seconds"] = round(time.time() - started, 2)
