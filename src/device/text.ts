@@ -19,13 +19,6 @@ export function isSyslogLine(line: string): boolean {
   return SYSLOG_LINE.test(line);
 }
 
-/** Config text with the syslog messages a monitoring vty printed into it taken out (line ends kept as LF). */
-export function withoutSyslogLines(text: string): string {
-  return outputLines(text)
-    .filter((line) => !isSyslogLine(line))
-    .join('\n');
-}
-
 /** IOS hex groups (`0813A2CD A3577F5B ...`) as one upper-case string without separators. */
 export function joinHexGroups(text: string): string {
   return text.replace(/\s+/g, '').toUpperCase();

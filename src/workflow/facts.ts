@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { certificateParseCache } from '../certs/parse-cache.js';
 import type { CertificateFacts } from '../certs/types.js';
 import { Secret } from '../config/index.js';
-import { BANNER_SECTION, outputLines, parseEemConfig, withoutBanners, withoutSyslogLines, parsePkiConfig, redactServerCredentials } from '../device/index.js';
+import { BANNER_SECTION, isSyslogLine, outputLines, parseEemConfig, withoutBanners, parsePkiConfig, redactServerCredentials } from '../device/index.js';
 import type { ChainCertificate, EemApplet as DeviceApplet, TrustpointConfig } from '../device/index.js';
 import { errorMessage } from '../shared/error-message.js';
 
@@ -145,7 +145,7 @@ export class UnclosedBannerError extends Error {
 export function parseFacts(output: string): DeviceFacts {
   // Syslog messages printed between output lines (`terminal monitor`) and banner text are no configuration: every
   // parser below, and the applet lines kept to restore an applet verbatim, read the text without them.
-  const cut = withoutBanners(outputLines(withoutSyslogLines(output)));
+  const cut = withoutBanners(outputLines(output).filter((line) => !isSyslogLine(line)));
   if (cut.unclosed !== undefined) throw new UnclosedBannerError(cut.unclosed);
   const text = cut.lines.join('\n');
   const pki = parsePkiConfig(text);
