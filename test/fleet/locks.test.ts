@@ -2,8 +2,8 @@
  * taken over, other machines' locks respected, and release giving back only one's own lock. */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
 import { FileDeviceLocks, busyMessage, defaultLockDir } from '../../src/fleet/locks/index.js';
 import type { LockHolder } from '../../src/fleet/locks/index.js';
@@ -65,6 +65,22 @@ describe('FileDeviceLocks', () => {
 
     await locks.acquire('r9.example:22', holder('elsewhere', dead, 'another-host'));
     expect(await locks.acquire('r9.example:22', holder('next'))).toMatchObject({ acquired: false, holder: { runId: 'elsewhere', hostname: 'another-host' } });
+  });
+
+  it('takes over a lock file written before the machine last booted, even an empty one or one naming a live PID', async () => {
+    const dir = folder();
+    const locks = new FileDeviceLocks(dir);
+    const beforeBoot = (Date.now() - uptime() * 1000 - 3_600_000) / 1000;
+    // A power loss can leave the file empty; after the reboot its PID may belong to an unrelated live process.
+    writeFileSync(join(dir, '10%2E0%2E0%2E3%3A22.lock'), '');
+    writeFileSync(join(dir, '10%2E0%2E0%2E4%3A22.lock'), JSON.stringify(holder('before-reboot', process.pid)));
+    for (const name of readdirSync(dir)) utimesSync(join(dir, name), beforeBoot, beforeBoot);
+    expect((await locks.acquire('10.0.0.3:22', holder('now'))).acquired).toBe(true);
+    expect((await locks.acquire('10.0.0.4:22', holder('now'))).acquired).toBe(true);
+    expect(await locks.describe('10.0.0.4:22')).toEqual(holder('now'));
+    // The same files written since the boot still count as held.
+    writeFileSync(join(dir, '10%2E0%2E0%2E5%3A22.lock'), JSON.stringify(holder('live', process.pid)));
+    expect(await locks.acquire('10.0.0.5:22', holder('now'))).toMatchObject({ acquired: false, holder: { runId: 'live' } });
   });
 
   it('does not release a lock that another run took over meanwhile', async () => {
