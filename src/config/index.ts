@@ -3,7 +3,7 @@
 export { loadInventory, loadPlaybook, locateIssues, readPlaybook, processSecretSources, terminalPrompt } from './loader.js';
 export type { LoadOptions, PlaybookLoadOptions } from './loader.js';
 export { selectDevices, DEFAULT_SSH_PORT, DEFAULT_NETCONF_PORT, QUEUE_NAME } from './inventory.js';
-export type { Device, DeviceCredentials, HostKeyPolicy, Inventory, Platform, PrivateKeyRef, Transport } from './inventory.js';
+export type { Device, DeviceCredentials, Inventory, Platform, PrivateKeyRef, Transport } from './inventory.js';
 export { describePath } from './jump-hosts.js';
 export type { JumpHost } from './jump-hosts.js';
 export type { SshAlgorithmsConfig } from './ssh-algorithms.js';

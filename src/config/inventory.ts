@@ -1,5 +1,6 @@
 /** The inventory model, shared by both file formats: devices built from layers (all → groups → device) and
  * device selection (`--limit`). Pure: paths arrive already resolved, secrets as references. */
+import type { HostKeyPolicy } from '../transport/ssh/host-keys.js';
 import { type ConfigIssue, type Origin, at, issue, ConfigError } from './issues.js';
 import { buildJumpHosts } from './jump-hosts.js';
 import type { JumpHost, JumpHostEntry } from './jump-hosts.js';
@@ -13,14 +14,6 @@ export type Transport = 'ssh' | 'netconf';
 export const DEFAULT_SSH_PORT = 22;
 /** RFC 6242: NETCONF over SSH listens on 830. */
 export const DEFAULT_NETCONF_PORT = 830;
-
-export type HostKeyPolicy =
-  /** Only these `SHA256:` fingerprints are accepted. */
-  | { readonly mode: 'pinned'; readonly fingerprints: readonly string[] }
-  /** The host must already be in the known_hosts file. */
-  | { readonly mode: 'strict'; readonly knownHosts: string }
-  /** Trust on first use: an unknown host is recorded in known_hosts, a changed key is refused. */
-  | { readonly mode: 'tofu'; readonly knownHosts: string };
 
 export interface PrivateKeyRef {
   readonly path: string;

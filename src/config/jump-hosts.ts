@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { type ConfigIssue, type Origin, at, issue } from './issues.js';
-import type { HostKeyPolicy, PrivateKeyRef } from './inventory.js';
+import type { HostKeyPolicy } from '../transport/ssh/host-keys.js';
+import type { PrivateKeyRef } from './inventory.js';
 import { HOST_KEY_FINGERPRINT, resolveFilePath, secretAt, secretRefSchema } from './schema.js';
 import type { SecretRefAt } from './secret.js';
 

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Device, ResolvedCredentials } from '../config/index.js';
 import { ConnectError, ConnectionClosedError, DeviceTimeoutError, IosXeSession, JumpPool } from '../transport/ssh-cli/index.js';
-import type { HostKeyPolicy, IosXeSessionOptions, JumpHop, SshCredentials, SshTransportOptions } from '../transport/ssh-cli/index.js';
+import type { IosXeSessionOptions, JumpHop, SshCredentials, SshTransportOptions } from '../transport/ssh-cli/index.js';
 
 export interface SessionSettings {
   /** Appends each device's transcript (redacted) to DIR/<device>.log. */
@@ -16,18 +16,6 @@ export interface SessionSettings {
   readonly secrets?: readonly string[];
   /** The run's shared jump host connections; a session opened without one gets a pool of its own. */
   readonly jumpPool?: JumpPool;
-}
-
-export function hostKeyPolicy(device: Pick<Device, 'hostKey'>): HostKeyPolicy {
-  const policy = device.hostKey;
-  switch (policy.mode) {
-    case 'pinned':
-      return { pinnedSha256: policy.fingerprints };
-    case 'strict':
-      return { knownHostsFile: policy.knownHosts };
-    case 'tofu':
-      return { knownHostsFile: policy.knownHosts, trustOnFirstUse: true };
-  }
 }
 
 /**
@@ -66,13 +54,13 @@ export async function sshRoute(
       host: jump.host,
       port: jump.port,
       credentials: await sshCredentials(resolved),
-      hostKey: hostKeyPolicy(jump),
+      hostKey: jump.hostKey,
       concurrency: jump.concurrency,
     });
   }
   return {
     credentials: await sshCredentials(creds),
-    hostKey: hostKeyPolicy(device),
+    hostKey: device.hostKey,
     ...(device.sshAlgorithms && { algorithms: device.sshAlgorithms }),
     ...(hops.length > 0 && { jump: { hops, pool: settings.jumpPool ?? new JumpPool({ closeWhenIdle: true }) } }),
   };

@@ -19,7 +19,7 @@ export { secretRedactor } from './job.js';
 export type { DeviceJob, WorkflowCommand } from './job.js';
 export type { RetryPolicy } from './run-context.js';
 export { NetconfDeviceSession, runNetconfDevice } from './netconf/index.js';
-export { openDeviceSession, hostKeyPolicy, isTransient, transcriptPath } from './connect.js';
+export { openDeviceSession, isTransient, transcriptPath } from './connect.js';
 export type { SessionSettings } from './connect.js';
 export * from './errors.js';
 export { DeviceDeadlineError, deviceDeadline, formatMs } from './deadline.js';

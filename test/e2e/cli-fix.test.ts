@@ -54,7 +54,7 @@ describe('rollout, plan and fix from the command line', () => {
       host: device.host,
       port: device.port,
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { pinnedSha256: device.hostKeyFingerprint },
+      hostKey: { mode: 'pinned', fingerprints: [device.hostKeyFingerprint] },
     });
     try {
       await work(session);

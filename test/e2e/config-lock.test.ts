@@ -40,7 +40,7 @@ describe('a configuration lock held by another session', () => {
       host: router.host,
       port: router.port,
       credentials: { username: c.username, password: c.password },
-      hostKey: { pinnedSha256: router.hostKeyFingerprint },
+      hostKey: { mode: 'pinned', fingerprints: [router.hostKeyFingerprint] },
       enableSecret: c.enableSecret,
     });
     await session.send('configure terminal lock');

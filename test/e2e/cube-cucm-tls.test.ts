@@ -234,7 +234,7 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
       host: device.host,
       port: device.port,
       credentials: { username: lab.credentials.username, password: lab.credentials.password },
-      hostKey: { pinnedSha256: device.hostKeyFingerprint },
+      hostKey: { mode: 'pinned', fingerprints: [device.hostKeyFingerprint] },
     });
     try {
       await session.sendConfig(['dial-peer voice 100 voip', 'description edited by hand', 'exit']);

@@ -62,7 +62,7 @@ describe('device text is escaped before it is shown', () => {
       host: device.host,
       port: device.port,
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { pinnedSha256: device.hostKeyFingerprint },
+      hostKey: { mode: 'pinned', fingerprints: [device.hostKeyFingerprint] },
     });
     try {
       if (router.runningConfig().includes('crypto pki trustpoint LAB-Lab-Root-R1\n')) {

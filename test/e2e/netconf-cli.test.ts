@@ -113,7 +113,7 @@ describe('NETCONF from the command line', () => {
       host: d.host,
       port: d.netconfPort ?? 0,
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { pinnedSha256: [d.hostKeyFingerprint] },
+      hostKey: { mode: 'pinned', fingerprints: [d.hostKeyFingerprint] },
     });
     await client.editConfig({ target: 'running', config: nativeConfig([removeTrustpointFragment(intermediate)]) });
     await client.close();

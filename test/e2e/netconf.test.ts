@@ -167,7 +167,7 @@ describe('rollout over NETCONF', () => {
       host: d.host,
       port: d.netconfPort,
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { pinnedSha256: [e2e.lab.device('lab-r002').hostKeyFingerprint] },
+      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device('lab-r002').hostKeyFingerprint] },
     });
     const root = parseNativeConfig((await tamper.getConfig('running', FACTS_FILTER)).xml).trustpoints.get(rootName);
     if (!root) throw new Error(`no ${rootName} on lab-r002`);
@@ -200,7 +200,7 @@ describe('rollout over NETCONF', () => {
       host: d.host,
       port: d.netconfPort,
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { pinnedSha256: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
+      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
     });
     try {
       await holder.lock('running');
@@ -224,7 +224,7 @@ describe('rollout over NETCONF', () => {
       host: d.host,
       port: d.netconfPort,
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { pinnedSha256: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
+      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
     });
     await other.editConfig({
       target: 'running',
@@ -267,7 +267,7 @@ describe('rollout over NETCONF', () => {
       host: d.host,
       port: d.netconfPort,
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { pinnedSha256: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
+      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
     });
     await planter.editConfig({
       target: 'running',
@@ -308,7 +308,7 @@ describe('rollout over NETCONF', () => {
       host: d.host,
       port: d.netconfPort,
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { pinnedSha256: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
+      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
     });
     // Removed with its certificate, then made again empty, with the playbook's options.
     await planter.editConfig({ target: 'running', config: nativeConfig([removeTrustpointFragment(intermediate.name)]) });

@@ -130,14 +130,14 @@ describe('startLab with three routers', () => {
     const resolver = new SecretResolver(envSources(lab.files.envFile));
     const reach = async (device: Device): Promise<string> => {
       const creds = await resolveCredentials(device, resolver);
-      const pinned = device.hostKey.mode === 'pinned' ? device.hostKey.fingerprints : [];
+      expect(device.hostKey.mode).toBe('pinned');
       const session = await IosXeSession.open({
         device: device.name,
         host: device.host,
         port: device.port,
         credentials: { username: creds.username, password: creds.password?.reveal() },
         enableSecret: creds.enableSecret?.reveal(),
-        hostKey: { pinnedSha256: pinned },
+        hostKey: device.hostKey,
         connectTimeoutMs: 5_000,
         commandTimeoutMs: 5_000,
       });

@@ -60,7 +60,7 @@ describe('keyboard-interactive authentication', () => {
       host: '127.0.0.1',
       port,
       credentials: { username: 'netops', password: 'Kbd-Secret' },
-      hostKey: { pinnedSha256: fingerprint },
+      hostKey: { mode: 'pinned', fingerprints: [fingerprint] },
       commandTimeoutMs: 3_000,
     });
     expect(session.hostname).toBe('AAA-R9');

@@ -57,7 +57,9 @@ describe('connecting: host keys and authentication', () => {
   });
 
   it('refuses a host key that does not match the pin, naming the host and both fingerprints', async () => {
-    const error = await IosXeSession.open(optionsFor(router, { hostKey: { pinnedSha256: other.hostKeyFingerprint } })).catch((e: unknown) => e);
+    const error = await IosXeSession.open(optionsFor(router, { hostKey: { mode: 'pinned', fingerprints: [other.hostKeyFingerprint] } })).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(HostKeyMismatchError);
     const message = (error as Error).message;
     expect(message).toContain(`${router.host}:${router.port}`);
@@ -67,14 +69,14 @@ describe('connecting: host keys and authentication', () => {
 
   it('refuses an unknown host key unless trust on first use is asked for, and then records it', async () => {
     const knownHosts = join(tempDir(), 'known_hosts');
-    await expect(IosXeSession.open(optionsFor(router, { hostKey: { knownHostsFile: knownHosts } }))).rejects.toBeInstanceOf(HostKeyUnknownError);
+    await expect(IosXeSession.open(optionsFor(router, { hostKey: { mode: 'strict', knownHosts: knownHosts } }))).rejects.toBeInstanceOf(HostKeyUnknownError);
 
-    const first = await IosXeSession.open(optionsFor(router, { hostKey: { knownHostsFile: knownHosts, trustOnFirstUse: true } }));
+    const first = await IosXeSession.open(optionsFor(router, { hostKey: { mode: 'tofu', knownHosts: knownHosts } }));
     expect(first.hostKeyFirstUse).toBe(true);
     await first.close();
     expect(readFileSync(knownHosts, 'utf8')).toMatch(/^\|1\|\S+ ssh-\S+ \S+\n$/);
 
-    const second = await IosXeSession.open(optionsFor(router, { hostKey: { knownHostsFile: knownHosts } }));
+    const second = await IosXeSession.open(optionsFor(router, { hostKey: { mode: 'strict', knownHosts: knownHosts } }));
     expect(second.hostKeyFirstUse).toBe(false);
     expect(second.hostKeyFingerprint).toBe(router.hostKeyFingerprint);
     await second.close();
@@ -83,7 +85,7 @@ describe('connecting: host keys and authentication', () => {
   it('refuses a key that differs from known_hosts even when trust on first use is allowed', async () => {
     const knownHosts = join(tempDir(), 'known_hosts');
     writeFileSync(knownHosts, `[${router.host}]:${router.port} ${other.hostPublicKey}\n`);
-    const error = await IosXeSession.open(optionsFor(router, { hostKey: { knownHostsFile: knownHosts, trustOnFirstUse: true } })).catch((e: unknown) => e);
+    const error = await IosXeSession.open(optionsFor(router, { hostKey: { mode: 'tofu', knownHosts: knownHosts } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HostKeyMismatchError);
     expect((error as HostKeyMismatchError).expected).toEqual([other.hostKeyFingerprint]);
   });

@@ -45,11 +45,16 @@ describe('host keys', () => {
     const { blob } = keyBlob();
     const other = keyBlob();
     const fp = sha256Fingerprint(blob);
-    expect(judgeHostKey({ pinnedSha256: fp }, '', 'h', 22, blob)).toEqual({ kind: 'trusted', fingerprint: fp, source: 'pin' });
-    expect(judgeHostKey({ pinnedSha256: fp.slice('SHA256:'.length) }, '', 'h', 22, blob).kind).toBe('trusted');
-    expect(judgeHostKey({ pinnedSha256: fp, trustOnFirstUse: true }, '', 'h', 22, other.blob)).toMatchObject({ kind: 'mismatch', expected: [fp] });
-    expect(judgeHostKey({ trustOnFirstUse: true }, `h ${other.openssh}`, 'h', 22, blob).kind).toBe('mismatch');
-    expect(judgeHostKey({}, '', 'h', 22, blob).kind).toBe('unknown');
-    expect(judgeHostKey({ trustOnFirstUse: true }, '', 'h', 22, blob).kind).toBe('first-use');
+    expect(judgeHostKey({ mode: 'pinned', fingerprints: [fp] }, '', 'h', 22, blob)).toEqual({ kind: 'trusted', fingerprint: fp, source: 'pin' });
+    expect(judgeHostKey({ mode: 'pinned', fingerprints: [fp.slice('SHA256:'.length)] }, '', 'h', 22, blob).kind).toBe('trusted');
+    // A pin decides alone: a known_hosts entry cannot vouch for a key the pin refuses.
+    expect(judgeHostKey({ mode: 'pinned', fingerprints: [fp] }, `h ${other.openssh}`, 'h', 22, other.blob)).toMatchObject({ kind: 'mismatch', expected: [fp] });
+    expect(judgeHostKey({ mode: 'strict', knownHosts: '/k' }, `h ${other.openssh}`, 'h', 22, other.blob)).toMatchObject({
+      kind: 'trusted',
+      source: 'known_hosts',
+    });
+    expect(judgeHostKey({ mode: 'tofu', knownHosts: '/k' }, `h ${other.openssh}`, 'h', 22, blob).kind).toBe('mismatch');
+    expect(judgeHostKey({ mode: 'strict', knownHosts: '/k' }, '', 'h', 22, blob).kind).toBe('unknown');
+    expect(judgeHostKey({ mode: 'tofu', knownHosts: '/k' }, '', 'h', 22, blob).kind).toBe('first-use');
   });
 });

@@ -38,7 +38,7 @@ export function optionsFor(router: LabRouter, overrides: Partial<IosXeSessionOpt
     host: router.host,
     port: router.port,
     credentials: ADMIN,
-    hostKey: { pinnedSha256: router.hostKeyFingerprint },
+    hostKey: { mode: 'pinned', fingerprints: [router.hostKeyFingerprint] },
     commandTimeoutMs: 5_000,
     connectTimeoutMs: 5_000,
     ...overrides,

@@ -150,7 +150,7 @@ export async function startScriptedCli(script: CliScript): Promise<ScriptedCli> 
       host: '127.0.0.1',
       port,
       credentials: CLI_USER,
-      hostKey: { pinnedSha256: [hostKeyFingerprint] },
+      hostKey: { mode: 'pinned', fingerprints: [hostKeyFingerprint] },
       commandTimeoutMs: 10_000,
       connectTimeoutMs: 5_000,
       ...overrides,

@@ -1,6 +1,5 @@
-/** Which failures are retried, how host key policies map to the transport, where transcripts go. */
+/** Which failures are retried, where transcripts go. */
 import { describe, expect, it } from '@jest/globals';
-import type { Device } from '../../src/config/index.js';
 import {
   AuthenticationError,
   ConnectError,
@@ -11,23 +10,7 @@ import {
   EnableError,
   HostKeyMismatchError,
 } from '../../src/transport/ssh-cli/index.js';
-import { hostKeyPolicy, isTransient, transcriptPath } from '../../src/workflow/index.js';
-
-function device(hostKey: Device['hostKey']): Device {
-  return {
-    name: 'R1',
-    host: '192.0.2.1',
-    port: 22,
-    netconfPort: 830,
-    platform: 'iosxe',
-    transport: 'ssh',
-    groups: [],
-    vars: {},
-    credentials: { username: 'admin' },
-    hostKey,
-    origin: { file: 'inventory.yaml', path: ['devices', 0] },
-  };
-}
+import { isTransient, transcriptPath } from '../../src/workflow/index.js';
 
 describe('connect', () => {
   it('retries refused, reset, timed out and dropped connections, never authentication or device refusals', async () => {
@@ -35,9 +18,13 @@ describe('connect', () => {
     expect(isTransient(new ConnectionClosedError('R1', 'show running-config', ''))).toBe(true);
     expect(isTransient(new DeviceTimeoutError('R1', 'show running-config', 1000, '', 'prompt'))).toBe(true);
     // Said by the transport itself, as a field: no retry can supply a missing credential.
-    const noCredentials = await connectSsh({ device: 'R1', host: '127.0.0.1', port: 9, credentials: { username: 'u' }, hostKey: { pinnedSha256: [] } }).catch(
-      (e: unknown) => e,
-    );
+    const noCredentials = await connectSsh({
+      device: 'R1',
+      host: '127.0.0.1',
+      port: 9,
+      credentials: { username: 'u' },
+      hostKey: { mode: 'pinned', fingerprints: [] },
+    }).catch((e: unknown) => e);
     expect(noCredentials).toBeInstanceOf(ConnectError);
     expect(isTransient(noCredentials)).toBe(false);
     expect(isTransient(new AuthenticationError('R1', 'admin', ['password']))).toBe(false);
@@ -45,12 +32,6 @@ describe('connect', () => {
     expect(isTransient(new EnableError('R1', 'the enable secret was refused'))).toBe(false);
     expect(isTransient(new DeviceCommandError('R1', 'x', '% Invalid input', 'invalid-input', 'fix it', ''))).toBe(false);
     expect(isTransient(new Error('anything else'))).toBe(false);
-  });
-
-  it('maps the inventory host key policies to the transport', () => {
-    expect(hostKeyPolicy(device({ mode: 'pinned', fingerprints: ['SHA256:abc'] }))).toEqual({ pinnedSha256: ['SHA256:abc'] });
-    expect(hostKeyPolicy(device({ mode: 'strict', knownHosts: '/k' }))).toEqual({ knownHostsFile: '/k' });
-    expect(hostKeyPolicy(device({ mode: 'tofu', knownHosts: '/k' }))).toEqual({ knownHostsFile: '/k', trustOnFirstUse: true });
   });
 
   it('names transcripts after the device, safely', () => {

@@ -62,7 +62,7 @@ async function cube(name: string, identity: 'enrolled' | 'ca-only' | 'none'): Pr
     host: router.host,
     port: router.port,
     credentials: ADMIN,
-    hostKey: { pinnedSha256: router.hostKeyFingerprint },
+    hostKey: { mode: 'pinned', fingerprints: [router.hostKeyFingerprint] },
     commandTimeoutMs: 5_000,
     connectTimeoutMs: 5_000,
   });

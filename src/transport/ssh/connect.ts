@@ -10,7 +10,7 @@ import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import { offeredAlgorithms } from './algorithms.js';
 import type { Negotiated, SshAlgorithms } from './algorithms.js';
 import { AuthenticationError, ConnectError, HostKeyMismatchError, HostKeyUnknownError, KnownHostsError } from './errors.js';
-import { judgeHostKey, readKnownHosts, recordHostKey } from './host-keys.js';
+import { judgeHostKey, knownHostsFileOf, readKnownHosts, recordHostKey } from './host-keys.js';
 import type { HostKeyPolicy, HostKeyVerdict } from './host-keys.js';
 import type { JumpRoute } from './jump-pool.js';
 
@@ -121,7 +121,7 @@ export async function handshake(options: HandshakeOptions): Promise<SshConnectio
   const port = endpoint.port ?? 22;
   const where = `${endpoint.host}:${port}`;
   const timeout = options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs;
-  const knownHostsFile = endpoint.hostKey.knownHostsFile;
+  const knownHostsFile = knownHostsFileOf(endpoint.hostKey);
   const knownHosts = await readKnownHosts(knownHostsFile).catch((err: unknown) => {
     throw new KnownHostsError(device, knownHostsFile ?? '', `cannot read the known_hosts file: ${(err as Error).message}`);
   });
@@ -191,15 +191,15 @@ export async function handshake(options: HandshakeOptions): Promise<SshConnectio
     client.end();
     throw new ConnectError(device, 'the host key was never checked', { hop });
   }
-  if (verdict.kind === 'first-use' && endpoint.hostKey.knownHostsFile && presented.key) {
+  if (verdict.kind === 'first-use' && knownHostsFile !== undefined && presented.key) {
     try {
-      await recordHostKey(endpoint.hostKey.knownHostsFile, endpoint.host, port, presented.key);
+      await recordHostKey(knownHostsFile, endpoint.host, port, presented.key);
     } catch (err) {
       // Without the record the next run could not check the key: do not go on with a key nobody will remember.
       client.end();
       throw new KnownHostsError(
         device,
-        endpoint.hostKey.knownHostsFile,
+        knownHostsFile,
         `cannot record the host key of ${where}${hop === undefined ? '' : ` (jump host ${hop})`}: ${(err as Error).message}`,
       );
     }

@@ -7,13 +7,18 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-export interface HostKeyPolicy {
-  /** `SHA256:base64` as `ssh-keygen -lf` prints it; one or several (during a key roll). */
-  readonly pinnedSha256?: string | readonly string[];
-  /** An OpenSSH known_hosts file. */
-  readonly knownHostsFile?: string;
-  /** Accept an unknown key (never a mismatching one) and record it in `knownHostsFile` if given. */
-  readonly trustOnFirstUse?: boolean;
+/** How an endpoint's host key is trusted: the inventory's `host_key` / `host_key_policy`, as the transports take it. */
+export type HostKeyPolicy =
+  /** Only these `SHA256:` fingerprints (as `ssh-keygen -lf` prints them; several during a key roll) are accepted. */
+  | { readonly mode: 'pinned'; readonly fingerprints: readonly string[] }
+  /** The host must already be in this OpenSSH known_hosts file. */
+  | { readonly mode: 'strict'; readonly knownHosts: string }
+  /** Trust on first use: an unknown host is recorded in this known_hosts file, a changed key is refused. */
+  | { readonly mode: 'tofu'; readonly knownHosts: string };
+
+/** The known_hosts file a policy reads (and, on first use, writes); none for pinned keys. */
+export function knownHostsFileOf(policy: HostKeyPolicy): string | undefined {
+  return policy.mode === 'pinned' ? undefined : policy.knownHosts;
 }
 
 /** `SHA256:...` fingerprint of a public key blob, as OpenSSH prints it (base64 without padding). */
@@ -84,7 +89,7 @@ export type HostKeyVerdict =
 /** Decides on a presented key. known_hosts content is read beforehand so that the decision stays pure. */
 export function judgeHostKey(policy: HostKeyPolicy, knownHosts: string, host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
   const fingerprint = sha256Fingerprint(keyBlob);
-  const pins = policy.pinnedSha256 === undefined ? [] : typeof policy.pinnedSha256 === 'string' ? [policy.pinnedSha256] : [...policy.pinnedSha256];
+  const pins = policy.mode === 'pinned' ? policy.fingerprints : [];
   const normalisedPins = pins.map((p) => (p.startsWith('SHA256:') ? p : `SHA256:${p}`).replace(/=+$/, ''));
   if (normalisedPins.length > 0) {
     return normalisedPins.includes(fingerprint) ? { kind: 'trusted', fingerprint, source: 'pin' } : { kind: 'mismatch', fingerprint, expected: normalisedPins };
@@ -93,7 +98,7 @@ export function judgeHostKey(policy: HostKeyPolicy, knownHosts: string, host: st
   if (known.length > 0) {
     return known.includes(fingerprint) ? { kind: 'trusted', fingerprint, source: 'known_hosts' } : { kind: 'mismatch', fingerprint, expected: known };
   }
-  return policy.trustOnFirstUse ? { kind: 'first-use', fingerprint } : { kind: 'unknown', fingerprint };
+  return policy.mode === 'tofu' ? { kind: 'first-use', fingerprint } : { kind: 'unknown', fingerprint };
 }
 
 export async function readKnownHosts(file: string | undefined): Promise<string> {

@@ -110,7 +110,7 @@ describe('ncclient interop', () => {
       host: router.host,
       port: router.netconfPort,
       credentials: { username: 'admin', password: 'cisco123' },
-      hostKey: { pinnedSha256: router.hostKeyFingerprint },
+      hostKey: { mode: 'pinned', fingerprints: [router.hostKeyFingerprint] },
     });
     try {
       await holder.lock('running');

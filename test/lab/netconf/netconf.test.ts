@@ -23,7 +23,7 @@ async function connect(baseVersions?: ('1.0' | '1.1')[], username = 'admin', pas
     host: router.host,
     port: router.netconfPort,
     credentials: { username, password },
-    hostKey: { pinnedSha256: router.hostKeyFingerprint },
+    hostKey: { mode: 'pinned', fingerprints: [router.hostKeyFingerprint] },
     rpcTimeoutMs: 5000,
     ...(baseVersions ? { baseVersions } : {}),
   });
@@ -98,7 +98,7 @@ describe('session', () => {
         host: router.host,
         port: router.port,
         credentials: { username: 'admin', password: 'cisco123' },
-        hostKey: { pinnedSha256: router.hostKeyFingerprint },
+        hostKey: { mode: 'pinned', fingerprints: [router.hostKeyFingerprint] },
       }),
     ).rejects.toThrow(/netconf subsystem was refused/);
   });

@@ -105,7 +105,7 @@ beforeAll(async () => {
     host: router.host,
     port: router.port,
     credentials: ADMIN,
-    hostKey: { pinnedSha256: router.hostKeyFingerprint },
+    hostKey: { mode: 'pinned', fingerprints: [router.hostKeyFingerprint] },
     commandTimeoutMs: 5_000,
     connectTimeoutMs: 5_000,
   });

@@ -287,7 +287,7 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
         host: '127.0.0.1',
         port,
         credentials: { username, password },
-        hostKey: { pinnedSha256: fixture.hostKeyFingerprint },
+        hostKey: { mode: 'pinned', fingerprints: [fixture.hostKeyFingerprint] },
         connectTimeoutMs: START_TIMEOUT_MS,
         rpcTimeoutMs: 15_000,
         ...overrides,

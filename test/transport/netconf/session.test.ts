@@ -37,7 +37,7 @@ function options(server: FakeServer, overrides: Partial<NetconfClientOptions> = 
     host: '127.0.0.1',
     port: server.port,
     credentials: NC_USER,
-    hostKey: { pinnedSha256: server.hostKeyFingerprint },
+    hostKey: { mode: 'pinned', fingerprints: [server.hostKeyFingerprint] },
     connectTimeoutMs: 10_000,
     rpcTimeoutMs: 10_000,
     ...overrides,
@@ -102,7 +102,9 @@ describe('hello and framing over real SSH', () => {
 
   it('checks the host key as the SSH CLI does', async () => {
     const server = await serverWith({});
-    const error = await failure(NetconfClient.connect(options(server, { hostKey: { pinnedSha256: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } })));
+    const error = await failure(
+      NetconfClient.connect(options(server, { hostKey: { mode: 'pinned', fingerprints: ['SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'] } })),
+    );
     expect(error).toBeInstanceOf(HostKeyMismatchError);
     expect(server.clientHellos).toEqual([]);
   });

@@ -37,7 +37,7 @@ describe('SSH algorithms against IOS XE 16.9 and 17 profiles', () => {
 
   it('certagent reaches the 16.9 router with SHA-1 and an ssh-rsa key, warns, and reads its 16.9 show version', async () => {
     expect(old.hostPublicKey).toMatch(/^ssh-rsa /);
-    const session = await IosXeSession.open(optionsFor(old, { hostKey: { pinnedSha256: old.hostKeyFingerprint } }));
+    const session = await IosXeSession.open(optionsFor(old, { hostKey: { mode: 'pinned', fingerprints: [old.hostKeyFingerprint] } }));
     try {
       expect(session.sshWarning).toMatch(/^SSH reached only with SHA-1 key exchange diffie-hellman-group14-sha1 and an ssh-rsa \(SHA-1 signed\) host key/);
       const version = await session.send('show version');

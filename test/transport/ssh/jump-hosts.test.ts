@@ -25,7 +25,7 @@ function hop(sshd: OpenSsh, overrides: Partial<JumpHop> = {}): JumpHop {
     host: sshd.host,
     port: sshd.port,
     credentials: { username: sshd.username, privateKey: readFileSync(sshd.clientKeyFile) },
-    hostKey: { pinnedSha256: sshd.hostKeyFingerprint },
+    hostKey: { mode: 'pinned', fingerprints: [sshd.hostKeyFingerprint] },
     ...overrides,
   };
 }
@@ -80,7 +80,7 @@ describe('jump hosts: real OpenSSH in front of lab routers', () => {
         host: nc.host,
         port: nc.netconfPort as number,
         credentials: ADMIN,
-        hostKey: { pinnedSha256: nc.hostKeyFingerprint },
+        hostKey: { mode: 'pinned', fingerprints: [nc.hostKeyFingerprint] },
         jump: { hops: [hop(first), hop(second)], pool },
       });
       expect(client.sessionId).toBeGreaterThan(0);
@@ -95,7 +95,7 @@ describe('jump hosts: real OpenSSH in front of lab routers', () => {
     const pool = new JumpPool();
     const accepted = logins(first);
     const err = await IosXeSession.open(
-      optionsFor(router, { jump: { hops: [hop(first, { hostKey: { pinnedSha256: second.hostKeyFingerprint } })], pool } }),
+      optionsFor(router, { jump: { hops: [hop(first, { hostKey: { mode: 'pinned', fingerprints: [second.hostKeyFingerprint] } })], pool } }),
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostKeyMismatchError);
     expect((err as Error).message).toContain(`jump host ${first.username}@127.0.0.1:${first.port}`);

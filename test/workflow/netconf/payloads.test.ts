@@ -251,7 +251,7 @@ describe('payloads against the lab router NETCONF server', () => {
       host: '127.0.0.1',
       port: router.netconfPort,
       credentials: { username: 'admin', password: 'cisco123' },
-      hostKey: { pinnedSha256: [router.hostKeyFingerprint] },
+      hostKey: { mode: 'pinned', fingerprints: [router.hostKeyFingerprint] },
     });
   });
   afterAll(async () => {
