@@ -265,13 +265,13 @@ function lastDefined(levels: readonly { values: Record<string, unknown>; origin:
 }
 
 function hostKeyList(value: unknown, origin: Origin, issues: ConfigIssue[]): string[] | undefined {
-  const list = Array.isArray(value) ? value : [value];
-  const bad = list.filter((v) => typeof v !== 'string' || !HOST_KEY_FINGERPRINT.test(v));
-  if (bad.length > 0 || list.length === 0) {
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  const fingerprints = list.filter((v): v is string => typeof v === 'string' && HOST_KEY_FINGERPRINT.test(v));
+  if (fingerprints.length < list.length || list.length === 0) {
     issues.push(issue(origin, 'must be an OpenSSH fingerprint (SHA256: and 43 base64 characters) or a list of them'));
     return undefined;
   }
-  return list as string[];
+  return fingerprints;
 }
 
 function secretVar(

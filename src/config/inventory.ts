@@ -127,21 +127,26 @@ export function buildDevices(drafts: readonly DeviceDraft[], defaultKnownHosts: 
 }
 
 function merged(layers: readonly Layer[]): { fields: LayerFields; originOf: (key: keyof LayerFields) => Origin } {
-  const fields: LayerFields = { vars: {} };
+  const settings: Omit<LayerFields, 'vars'> = {};
+  const vars: Record<string, unknown> = {};
   const origins = new Map<keyof LayerFields, Origin>();
   for (const layer of layers) {
-    for (const [key, value] of Object.entries(layer.fields) as [keyof LayerFields, unknown][]) {
-      if (value === undefined) continue;
-      if (key === 'vars') {
-        Object.assign(fields.vars, value);
-        continue;
-      }
-      (fields as unknown as Record<string, unknown>)[key] = value;
-      origins.set(key, layer.origin);
-    }
+    const { vars: layerVars, ...layerSettings } = layer.fields;
+    Object.assign(vars, layerVars);
+    overlay(settings, layerSettings, (key) => origins.set(key, layer.origin));
   }
   const fallback = layers[layers.length - 1]?.origin ?? { file: '', path: [] };
-  return { fields, originOf: (key) => origins.get(key) ?? fallback };
+  return { fields: { ...settings, vars }, originOf: (key) => origins.get(key) ?? fallback };
+}
+
+/** Copies each setting `source` defines onto `target`: a level that leaves a setting out keeps the inherited one. */
+function overlay<T extends object>(target: T, source: T, taken: (key: keyof T) => void): void {
+  for (const key in source) {
+    const value = source[key];
+    if (value === undefined) continue;
+    target[key] = value;
+    taken(key);
+  }
 }
 
 function buildDevice(draft: DeviceDraft, defaultKnownHosts: string, issues: ConfigIssue[]): Device | undefined {
