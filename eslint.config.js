@@ -14,4 +14,22 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Dependencies point down (README, Layout): the transports are given platform facts (CliPlatform), they never
+    // reach up for them.
+    files: ['src/transport/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/device/**', '**/workflow/**', '**/fleet/**', '**/cli/**', '**/report/**', '**/lab/**', '**/audit/**'],
+              message: 'src/transport stands below these layers: pass what it needs in (as IosXeSessionOptions.platform does) instead of importing it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

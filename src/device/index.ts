@@ -1,9 +1,7 @@
 /** IOS XE knowledge for the agent: platform patterns, show-output parsers and command renderings. Pure: no I/O. */
 export * from './platform.js';
-export * from './dialog.js';
 export * from './text.js';
 export * from './ios-string.js';
-export * from './redact.js';
 export * from './eem-types.js';
 export * from './parsers/certificates.js';
 export * from './parsers/trustpoints.js';

@@ -4,16 +4,7 @@
  * so what it printed last is the prompt or the question), and prompts must fill a whole line: IOS prints
  * `nvram:R1#1.cer` inside configs, which a pattern searched anywhere in the output would take for a prompt.
  */
-
-export type PrivilegeLevel = 'user-exec' | 'exec' | 'config';
-
-export interface PromptInfo {
-  /** Hostname as shown in the prompt (cut to 20 characters in config modes). */
-  readonly hostname: string;
-  readonly level: PrivilegeLevel;
-  /** Text in parentheses for config modes: `config`, `ca-trustpoint`, `config-applet`, `config-pki-hexmode`... */
-  readonly mode?: string;
-}
+import type { CliPlatform, PromptInfo, PromptPatterns } from '../transport/ssh-cli/platform.js';
 
 /** Config-mode prompts show only the first 20 characters of the hostname (netmiko #210, #1786, #2755). */
 export const CONFIG_PROMPT_HOSTNAME_LENGTH = 20;
@@ -35,29 +26,11 @@ export function parsePromptLine(line: string): PromptInfo | undefined {
   return { hostname, level: terminator === '>' ? 'user-exec' : 'exec' };
 }
 
-/** The last line of a text (after the last line break), which is where a prompt or question stands. */
-export function lastLine(text: string): string {
-  return text.slice(text.lastIndexOf('\n') + 1);
-}
-
 /** A prompt at the end of the text on a line of its own, for any hostname and mode. */
 export const ANY_PROMPT = new RegExp(String.raw`(?:^|\n)${HOSTNAME_CHARS}{1,63}(?:\(${MODE_CHARS}{1,32}\))?[>#] ?$`);
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-export interface PromptPatterns {
-  readonly userExec: RegExp;
-  readonly exec: RegExp;
-  /** Any config mode or submode (global config, ca-trustpoint, config-applet, hexmode...). */
-  readonly config: RegExp;
-  /** Global configuration mode only, `R1(config)#`. */
-  readonly globalConfig: RegExp;
-  /** Any of the above. */
-  readonly any: RegExp;
-  /** One named submode: `mode('ca-trustpoint')` matches `R1(ca-trustpoint)#`. */
-  mode(tag: string): RegExp;
 }
 
 /** Prompt patterns for one device, anchored on a whole last line. */
@@ -192,3 +165,13 @@ export function findDeviceError(output: string): { readonly pattern: ErrorPatter
 
 /** Commands every session starts with: no paging, no wrapping (Unicon uses `term width 0`, scrapli 512). */
 export const SESSION_SETUP_COMMANDS: readonly string[] = ['terminal length 0', 'terminal width 511'];
+
+/** What the SSH CLI session is given to drive an IOS XE device. */
+export const IOS_XE_CLI: CliPlatform = {
+  anyPrompt: ANY_PROMPT,
+  parsePromptLine,
+  promptPatterns,
+  questions: DIALOG,
+  findError: findDeviceError,
+  setupCommands: SESSION_SETUP_COMMANDS,
+};

@@ -3,9 +3,8 @@
 import pRetry from 'p-retry';
 import { hexGroups } from '../certs/ios-format.js';
 import { authenticateCommand, authenticateDialog, parseAuthenticateOutput, parsePromptLine, removeTrustpointDialog } from '../device/index.js';
-import type { DialogStep } from '../device/index.js';
 import { ConfigLockedError, DeviceCommandError } from '../transport/ssh-cli/index.js';
-import type { IosXeSession } from '../transport/ssh-cli/index.js';
+import type { DialogStep, IosXeSession } from '../transport/ssh-cli/index.js';
 import { CertificateRefusedError, FingerprintMismatchError } from './errors.js';
 import { revealLine } from './lines.js';
 import type { Step } from './plan.js';

@@ -1,8 +1,12 @@
 /** From an inventory device and its resolved credentials to an open IOS XE session, and which failures to retry. */
 import { readFile } from 'node:fs/promises';
-import type { Device, ResolvedCredentials } from '../config/index.js';
+import type { Device, Platform, ResolvedCredentials } from '../config/index.js';
+import { IOS_XE_CLI } from '../device/index.js';
 import { ConnectError, ConnectionClosedError, DeviceTimeoutError, IosXeSession, JumpPool } from '../transport/ssh-cli/index.js';
-import type { IosXeSessionOptions, JumpHop, SshCredentials, SshTransportOptions } from '../transport/ssh-cli/index.js';
+import type { CliPlatform, IosXeSessionOptions, JumpHop, SshCredentials, SshTransportOptions } from '../transport/ssh-cli/index.js';
+
+/** The inventory's `platform` → what the CLI session must know about that OS. */
+const CLI_PLATFORMS: Readonly<Record<Platform, CliPlatform>> = { iosxe: IOS_XE_CLI };
 
 export interface SessionSettings {
   /** Appends each device's transcript (redacted) to DIR/<device>.log. */
@@ -71,6 +75,7 @@ export async function openDeviceSession(device: Device, creds: ResolvedCredentia
     device: device.name,
     host: device.host,
     port: device.port,
+    platform: CLI_PLATFORMS[device.platform],
     ...(await sshRoute(device, creds, settings)),
     ...(creds.enableSecret && { enableSecret: creds.enableSecret.reveal() }),
     secrets: settings.secrets ?? [],

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { certificateParseCache } from '../certs/parse-cache.js';
 import type { CertificateFacts } from '../certs/types.js';
 import { Secret } from '../config/index.js';
-import { BANNER_SECTION, isSyslogLine, outputLines, parseEemConfig, withoutBanners, parsePkiConfig, redactServerCredentials } from '../device/index.js';
+import { BANNER_SECTION, isSyslogLine, outputLines, parseEemConfig, withoutBanners, parsePkiConfig } from '../device/index.js';
+import { redactServerCredentials } from '../shared/redact.js';
 import type { ChainCertificate, EemApplet as DeviceApplet, TrustpointConfig } from '../device/index.js';
 import { errorMessage } from '../shared/error-message.js';
 

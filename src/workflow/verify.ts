@@ -6,15 +6,8 @@
  * monitor`), the outcome is seen as it is logged; elsewhere the log is polled with backoff until one of them or
  * the deadline.
  */
-import {
-  SHOW,
-  monitorLoggingSeverity,
-  outputLines,
-  parseEemLogEntries,
-  parseShowCryptoPkiCertificates,
-  redactServerCredentials,
-  runAppletCommand,
-} from '../device/index.js';
+import { SHOW, monitorLoggingSeverity, outputLines, parseEemLogEntries, parseShowCryptoPkiCertificates, runAppletCommand } from '../device/index.js';
+import { redactServerCredentials } from '../shared/redact.js';
 import { DeviceCommandError, DeviceTimeoutError } from '../transport/ssh-cli/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import type { DesiredState, VerifyPlan } from './desired.js';

@@ -11,7 +11,7 @@ import { planCommand } from '../../src/cli/commands/plan.js';
 import { rolloutCommand } from '../../src/cli/commands/rollout.js';
 import type { WorkflowCommandDeps } from '../../src/cli/commands/rollout.js';
 import { parseCertificates } from '../../src/certs/x509.js';
-import { authenticateDialog, removeTrustpointDialog, trustpointConfigLines } from '../../src/device/index.js';
+import { authenticateDialog, IOS_XE_CLI, removeTrustpointDialog, trustpointConfigLines } from '../../src/device/index.js';
 import { IosXeSession } from '../../src/transport/ssh-cli/index.js';
 import { startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
@@ -51,6 +51,7 @@ describe('rollout, plan and fix from the command line', () => {
     const device = e2e.lab.device(name);
     const session = await IosXeSession.open({
       device: name,
+      platform: IOS_XE_CLI,
       host: device.host,
       port: device.port,
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { IOS_XE_CLI } from '../../src/device/index.js';
 import { IosXeSession } from '../../src/transport/ssh-cli/index.js';
 import { resolveDesired } from '../../src/workflow/index.js';
 import { runFleet } from '../../src/fleet/index.js';
@@ -37,6 +38,7 @@ describe('a configuration lock held by another session', () => {
     const c = e2e.lab.credentials;
     const session = await IosXeSession.open({
       device: 'operator',
+      platform: IOS_XE_CLI,
       host: router.host,
       port: router.port,
       credentials: { username: c.username, password: c.password },

@@ -12,7 +12,7 @@ import { rolloutCommand } from '../../src/cli/commands/rollout.js';
 import { rotateCommand } from '../../src/cli/commands/rotate.js';
 import type { WorkflowCommandDeps } from '../../src/cli/commands/rollout.js';
 import { parseCertificate, parseCertificates } from '../../src/certs/x509.js';
-import { parsePkiConfig } from '../../src/device/index.js';
+import { IOS_XE_CLI, parsePkiConfig } from '../../src/device/index.js';
 import { IosXeSession } from '../../src/transport/ssh-cli/index.js';
 import { LAB_ENV, startLab } from '../../src/lab/index.js';
 import type { Lab } from '../../src/lab/index.js';
@@ -231,6 +231,7 @@ describe('rollout of the CUBE/CUCM TLS trunk playbook', () => {
     const device = lab.device('lab-r001');
     const session = await IosXeSession.open({
       device: 'lab-r001',
+      platform: IOS_XE_CLI,
       host: device.host,
       port: device.port,
       credentials: { username: lab.credentials.username, password: lab.credentials.password },

@@ -11,7 +11,7 @@ import { fixCommand } from '../../src/cli/commands/fix.js';
 import { planCommand } from '../../src/cli/commands/plan.js';
 import { rolloutCommand } from '../../src/cli/commands/rollout.js';
 import type { WorkflowCommandDeps } from '../../src/cli/commands/rollout.js';
-import { authenticateDialog, removeTrustpointDialog, trustpointConfigLines } from '../../src/device/index.js';
+import { authenticateDialog, IOS_XE_CLI, removeTrustpointDialog, trustpointConfigLines } from '../../src/device/index.js';
 import { BYTE_FAITHFUL, IosXeSession } from '../../src/transport/ssh-cli/index.js';
 import { issue, testKey } from '../helpers/cert-factory.js';
 import { startE2eLab } from './helpers.js';
@@ -59,6 +59,7 @@ describe('device text is escaped before it is shown', () => {
     const device = e2e.lab.device('lab-r001');
     const session = await IosXeSession.open({
       device: 'lab-r001',
+      platform: IOS_XE_CLI,
       host: device.host,
       port: device.port,
       credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory, loadPlaybook, resolveCredentials, SecretResolver, type Device, type SecretSources } from '../../src/config/index.js';
 import { LAB_ENV, LabPortInUseError, parseEnvFile, startLab, type Lab } from '../../src/lab/index.js';
+import { IOS_XE_CLI } from '../../src/device/index.js';
 import { IosXeSession } from '../../src/transport/ssh-cli/index.js';
 import { SmtpLineClient } from './mail/smtp-line-client.js';
 
@@ -133,6 +134,7 @@ describe('startLab with three routers', () => {
       expect(device.hostKey.mode).toBe('pinned');
       const session = await IosXeSession.open({
         device: device.name,
+        platform: IOS_XE_CLI,
         host: device.host,
         port: device.port,
         credentials: { username: creds.username, password: creds.password?.reveal() },

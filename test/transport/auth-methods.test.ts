@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ssh2 from 'ssh2';
 import { ed25519KeyPair } from '../helpers/ssh-keys.js';
 import type { AddressInfo } from 'node:net';
+import { IOS_XE_CLI } from '../../src/device/index.js';
 import { IosXeSession, sha256Fingerprint } from '../../src/transport/ssh-cli/index.js';
 
 /**
@@ -57,6 +58,7 @@ describe('keyboard-interactive authentication', () => {
   it('answers the password prompt when the server offers only keyboard-interactive', async () => {
     const session = await IosXeSession.open({
       device: 'aaa-r9',
+      platform: IOS_XE_CLI,
       host: '127.0.0.1',
       port,
       credentials: { username: 'netops', password: 'Kbd-Secret' },

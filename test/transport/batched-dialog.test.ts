@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { LabRouter } from '../../src/lab/router/index.js';
 import { splitCertificates } from '../../src/certs/pem.js';
 import { authenticateDialog, parseAuthenticateOutput, parsePkiConfig, SHOW, trustpointConfigLines } from '../../src/device/index.js';
-import type { DialogStep } from '../../src/device/index.js';
 import { DeviceCommandError, IosXeSession } from '../../src/transport/ssh-cli/index.js';
+import type { DialogStep } from '../../src/transport/ssh-cli/index.js';
 import { optionsFor, startLab } from './lab.js';
 
 const ISRG_ROOT_X1 = splitCertificates(readFileSync('/etc/ssl/certs/ISRG_Root_X1.pem', 'utf8'), 'ISRG_Root_X1.pem')[0]?.der ?? Buffer.alloc(0);

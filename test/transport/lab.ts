@@ -5,6 +5,7 @@ import { LabRouter } from '../../src/lab/router/index.js';
 import { pkiFeature } from '../../src/lab/router/pki/index.js';
 import { eemFeature } from '../../src/lab/router/eem/index.js';
 import type { FaultPlan } from '../../src/lab/router/index.js';
+import { IOS_XE_CLI } from '../../src/device/index.js';
 import type { IosXeSessionOptions } from '../../src/transport/ssh-cli/index.js';
 
 export const ADMIN = { username: 'admin', password: 'Adm1n-Secret!' };
@@ -42,5 +43,6 @@ export function optionsFor(router: LabRouter, overrides: Partial<IosXeSessionOpt
     commandTimeoutMs: 5_000,
     connectTimeoutMs: 5_000,
     ...overrides,
+    platform: overrides.platform ?? IOS_XE_CLI,
   };
 }

@@ -1,21 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
+import { IOS_XE_CLI } from '../../src/device/index.js';
 import { Redactor, stripEchoAndPrompt } from '../../src/transport/ssh-cli/index.js';
 import { loadCapture } from '../fixtures/load.js';
 
 describe('stripEchoAndPrompt', () => {
   it('drops the echo and the trailing prompt', () => {
-    expect(stripEchoAndPrompt('show clock\n*07:31:46.123 UTC Mon Nov 23 2026\nR1#', 'show clock')).toBe('*07:31:46.123 UTC Mon Nov 23 2026');
-    expect(stripEchoAndPrompt('terminal length 0\nR1#', 'terminal length 0')).toBe('');
+    expect(stripEchoAndPrompt('show clock\n*07:31:46.123 UTC Mon Nov 23 2026\nR1#', 'show clock', IOS_XE_CLI)).toBe('*07:31:46.123 UTC Mon Nov 23 2026');
+    expect(stripEchoAndPrompt('terminal length 0\nR1#', 'terminal length 0', IOS_XE_CLI)).toBe('');
   });
 
   it('finds the echo after a syslog line and a redisplayed prompt (as IOS prints them, IOSv capture)', () => {
     const text = '\n*Dec  6 20:17:37.658: %HA_EM-3-FMPD_ERROR: Error executing applet LOOP0 statement 7.0\nR1#show logging | include HA_EM\nline one\nR1#';
-    expect(stripEchoAndPrompt(text, 'show logging | include HA_EM')).toBe('line one');
+    expect(stripEchoAndPrompt(text, 'show logging | include HA_EM', IOS_XE_CLI)).toBe('line one');
   });
 
   it('keeps output lines holding a # (startup-config nvram references)', () => {
     const capture = loadCapture('show_config_crypto_pki_ie3x00_17_3_1.txt');
-    const output = stripEchoAndPrompt(`show startup-config\n${capture}\nIE3400#`, 'show startup-config');
+    const output = stripEchoAndPrompt(`show startup-config\n${capture}\nIE3400#`, 'show startup-config', IOS_XE_CLI);
     expect(output).toContain(' certificate self-signed 01 nvram:IOS-Self-Sig#2.cer');
     expect(output).toContain(' certificate ca 01 nvram:CiscoLicensi#1CA.cer');
   });

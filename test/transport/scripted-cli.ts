@@ -7,6 +7,7 @@ import ssh2 from 'ssh2';
 import type { AddressInfo } from 'node:net';
 import type { ServerChannel } from 'ssh2';
 import { ed25519KeyPair } from '../helpers/ssh-keys.js';
+import { IOS_XE_CLI } from '../../src/device/index.js';
 import { sha256Fingerprint } from '../../src/transport/ssh-cli/index.js';
 import type { IosXeSessionOptions } from '../../src/transport/ssh-cli/index.js';
 
@@ -154,6 +155,7 @@ export async function startScriptedCli(script: CliScript): Promise<ScriptedCli> 
       commandTimeoutMs: 10_000,
       connectTimeoutMs: 5_000,
       ...overrides,
+      platform: overrides.platform ?? IOS_XE_CLI,
     }),
     close: async () => {
       for (const c of connections) c.end();

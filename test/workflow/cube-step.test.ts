@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificates } from '../../src/certs/x509.js';
-import { parsePkiConfig } from '../../src/device/index.js';
+import { IOS_XE_CLI, parsePkiConfig } from '../../src/device/index.js';
 import type { CubeTrunkSpec, PemExport } from '../../src/device/index.js';
 import { createChain } from '../../src/lab/mail/chain-factory.js';
 import type { GeneratedChain } from '../../src/lab/mail/chain-factory.js';
@@ -59,6 +59,7 @@ async function cube(name: string, identity: 'enrolled' | 'ca-only' | 'none'): Pr
   if (identity === 'enrolled') await provisionCubeIdentity(router, 'sip-trunk-cert', chain, ADMIN);
   const session = await IosXeSession.open({
     device: name,
+    platform: IOS_XE_CLI,
     host: router.host,
     port: router.port,
     credentials: ADMIN,

@@ -3,7 +3,7 @@
  * undefined variables and `action syslog` messages. The server string the device logs carries the SMTP
  * password (`user:password@host`), so it is redacted here, before anything else can see it.
  */
-import { redactServerCredentials } from '../redact.js';
+import { redactServerCredentials } from '../../shared/redact.js';
 import { outputLines } from '../text.js';
 
 export type EemLogKind = 'FMPD_SMTP' | 'FMPD_ERROR' | 'FMPD_UNKNOWN_ENV' | 'LOG';

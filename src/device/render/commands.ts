@@ -3,7 +3,7 @@
  * Config lines carry no indentation; the device places them by mode.
  */
 import { toPem } from '../../certs/pem.js';
-import type { DialogStep } from '../dialog.js';
+import type { DialogStep } from '../../transport/ssh-cli/platform.js';
 import type { EemMailMessage } from '../eem-types.js';
 import { bareIosWord, quoteIos } from '../ios-string.js';
 import { parseAuthenticateOutput } from '../parsers/authenticate.js';

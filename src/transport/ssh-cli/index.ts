@@ -1,6 +1,7 @@
 /** SSH CLI access to IOS XE devices, layered as scrapli: transport (ssh2) → channel (reads until patterns) → session. */
 export { IosXeSession, stripEchoAndPrompt } from './session.js';
 export type { IosXeSessionOptions, SendOptions, ConfigOptions, ConfigResult, DialogResult } from './session.js';
+export type { CliPlatform, DeviceErrorMatch, DialogStep, PrivilegeLevel, PromptInfo, PromptPatterns, SessionQuestions } from './platform.js';
 export { Channel } from './channel.js';
 export type { Matcher, ReadOptions, ReadResult } from './channel.js';
 export { openSshShell } from './transport.js';

@@ -4,8 +4,8 @@
  * the device's credentials; asked again (after `% Authentication failed`), the login has failed and is not retried.
  * Banner text never ends the wait: prompts and questions count only at the very end of what was received.
  */
-import { ANY_PROMPT, DIALOG } from '../../device/platform.js';
 import type { Channel, ReadResult } from './channel.js';
+import type { CliPlatform } from './platform.js';
 import { AuthenticationError } from '../ssh/errors.js';
 
 const USERNAME = /(?:^|\n)Username: ?$/;
@@ -18,6 +18,8 @@ export interface LoginOptions {
   readonly timeoutMs: number;
   /** The device deadline: ends the wait when it aborts. */
   readonly signal?: AbortSignal;
+  /** The prompt that ends the login, and the password question. */
+  readonly platform: Pick<CliPlatform, 'anyPrompt' | 'questions'>;
 }
 
 export async function readLogin(channel: Channel, options: LoginOptions): Promise<ReadResult> {
@@ -25,7 +27,7 @@ export async function readLogin(channel: Channel, options: LoginOptions): Promis
   let userSent = false;
   let passwordSent = false;
   for (;;) {
-    const read = await channel.readUntil([ANY_PROMPT, USERNAME, DIALOG.password], {
+    const read = await channel.readUntil([options.platform.anyPrompt, USERNAME, options.platform.questions.password], {
       timeoutMs: options.timeoutMs,
       command: '(login)',
       waitedFor: 'first prompt',

@@ -2,7 +2,7 @@
  * Removes secrets from everything the session writes out (transcript, errors): the login password, the
  * enable secret, any value the caller marks secret, and `user:password@host` strings (EEM `_email_server`).
  */
-import { REDACTED, redactServerCredentials } from '../../device/redact.js';
+import { REDACTED, redactServerCredentials } from '../../shared/redact.js';
 
 export class Redactor {
   readonly #secrets = new Set<string>();

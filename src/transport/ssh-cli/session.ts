@@ -11,9 +11,6 @@
  * be read as an answer): their steps end at a question or at the prompt after the echo of what was just sent.
  */
 import { randomBytes } from 'node:crypto';
-import { ANY_PROMPT, DIALOG, findDeviceError, lastLine, parsePromptLine, promptPatterns, SESSION_SETUP_COMMANDS } from '../../device/platform.js';
-import type { PrivilegeLevel, PromptPatterns } from '../../device/platform.js';
-import type { DialogStep } from '../../device/dialog.js';
 import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import { Channel } from './channel.js';
 import type { Marker, Matcher, ReadResult } from './channel.js';
@@ -28,6 +25,7 @@ import {
   UnexpectedQuestionError,
 } from './errors.js';
 import { readLogin } from './login.js';
+import type { CliPlatform, DialogStep, PrivilegeLevel, PromptPatterns } from './platform.js';
 import { Redactor } from './redactor.js';
 import { Transcript } from './transcript.js';
 import { openSshShell } from './transport.js';
@@ -36,6 +34,8 @@ import type { SshTransportOptions } from '../ssh/connect.js';
 import { weakAlgorithmWarning } from '../ssh/algorithms.js';
 
 export interface IosXeSessionOptions extends SshTransportOptions {
+  /** The device's prompts, questions, error texts and setup commands (src/device's IOS_XE_CLI). */
+  readonly platform: CliPlatform;
   /** Needed when the account lands in user EXEC (`R1>`). */
   readonly enableSecret?: string;
   /** Further values never to show in transcripts or errors (SMTP passwords, ...). */
@@ -83,18 +83,25 @@ export interface DialogResult {
 /** A line end with at most a partial line after it: a read for unasked output ends at every complete line. */
 const LINE_END = /\n[^\n]*$/;
 
-/** Questions IOS may ask after any command; one arriving where none was expected fails the command at once. */
-const QUESTION = new RegExp([DIALOG.yesNo, DIALOG.confirm, DIALOG.destinationFilename, DIALOG.password].map((q) => q.source).join('|'));
+/** Questions the device may ask after any command; one arriving where none was expected fails the command at once. */
+function anyQuestion(questions: CliPlatform['questions']): RegExp {
+  return new RegExp([questions.yesNo, questions.confirm, questions.destinationFilename, questions.password].map((q) => q.source).join('|'));
+}
+
+/** The last line of a text (after the last line break), which is where a prompt or question stands. */
+function lastLine(text: string): string {
+  return text.slice(text.lastIndexOf('\n') + 1);
+}
 
 /** Drops the echoed command (possibly after a redisplayed prompt) and the trailing prompt. */
-export function stripEchoAndPrompt(text: string, command: string): string {
+export function stripEchoAndPrompt(text: string, command: string, platform: CliPlatform): string {
   const lines = text.split('\n');
   lines.pop();
   const sent = command.trim();
   const echo = lines.findIndex((line) => {
     const l = line.trimEnd();
     if (l.trim() === sent) return true;
-    return l.endsWith(sent) && parsePromptLine(l.slice(0, l.length - sent.length).trimEnd()) !== undefined;
+    return l.endsWith(sent) && platform.parsePromptLine(l.slice(0, l.length - sent.length).trimEnd()) !== undefined;
   });
   return lines.slice(echo + 1).join('\n');
 }
@@ -117,6 +124,9 @@ export class IosXeSession {
   readonly #redactor: Redactor;
   readonly #transcript: Transcript | undefined;
   readonly #timeoutMs: number;
+  readonly #platform: CliPlatform;
+  /** Any question the device may ask after a command, from the platform's questions. */
+  readonly #question: RegExp;
   /** Unguessable by the device, so no output can forge an end-of-command line. */
   readonly #nonce = randomBytes(6).toString('hex');
   #sequence = 0;
@@ -144,7 +154,9 @@ export class IosXeSession {
     this.#signal = options.signal;
     this.hostKeyFingerprint = shell.hostKey.fingerprint;
     this.hostKeyFirstUse = shell.hostKey.kind === 'first-use';
-    this.#prompts = promptPatterns('');
+    this.#platform = options.platform;
+    this.#question = anyQuestion(options.platform.questions);
+    this.#prompts = options.platform.promptPatterns('');
     this.#takePrompt(firstPrompt);
   }
 
@@ -167,7 +179,7 @@ export class IosXeSession {
       throw err;
     }
     const channel = new Channel(options.device, shell.stream, redactor, transcript, {
-      more: DIALOG.more,
+      more: options.platform.questions.more,
       ...(options.maxOutputBytes !== undefined && { maxReadBytes: options.maxOutputBytes }),
       ...(options.maxSessionBytes !== undefined && { maxSessionBytes: options.maxSessionBytes }),
     });
@@ -179,12 +191,13 @@ export class IosXeSession {
         username: options.credentials.username,
         ...(options.credentials.password !== undefined && { password: options.credentials.password }),
         timeoutMs: options.loginTimeoutMs ?? options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
+        platform: options.platform,
         ...(options.signal && { signal: options.signal }),
       });
       session = new IosXeSession(options, shell, channel, redactor, transcript, lastLine(login.text).trim());
       // A banner line like `R1#` at a packet boundary can end the login read early: the prompt after the setup
       // commands' end-of-command line is the device's own, and sets hostname and mode.
-      await session.#sendAll(SESSION_SETUP_COMMANDS, undefined, ANY_PROMPT);
+      await session.#sendAll(options.platform.setupCommands, undefined, options.platform.anyPrompt);
       if (session.#level === 'user-exec') await session.#enable(options.enableSecret);
       return session;
     } catch (err) {
@@ -233,7 +246,7 @@ export class IosXeSession {
   /** Runs one command and returns its output without echo and prompt; IOS error texts become DeviceCommandError. */
   async send(command: string, options: SendOptions = {}): Promise<string> {
     const answer = await this.#command([command], command, options.timeoutMs);
-    const output = stripEcho(answer.body, command);
+    const output = stripEcho(answer.body, command, this.#platform);
     this.#check(command, output);
     return output;
   }
@@ -247,8 +260,8 @@ export class IosXeSession {
     const command = 'configure terminal';
     const answer = await this.#command([command], command, options.timeoutMs);
     if (this.level === 'config') return;
-    const output = stripEcho(answer.body, command);
-    const error = findDeviceError(output);
+    const output = stripEcho(answer.body, command, this.#platform);
+    const error = this.#platform.findError(output);
     if (error?.pattern.id === 'config-locked') throw new ConfigLockedError(this.device, this.#redactor.redact(error.text));
     this.#check(command, output);
     throw new DeviceCommandError(
@@ -303,7 +316,7 @@ export class IosXeSession {
             .map((l) => l.trim())
             .filter((l) => l !== '');
       const prompt: Matcher = after.length > 0 ? { after, then: this.#prompts.any } : this.#prompts.any;
-      const unasked: Matcher[] = step.expect.length === 0 && after.length > 0 ? [{ after, then: QUESTION }] : [];
+      const unasked: Matcher[] = step.expect.length === 0 && after.length > 0 ? [{ after, then: this.#question }] : [];
       const read = await this.#exchange(
         `${text}\n`,
         [...step.expect, prompt, ...unasked],
@@ -386,12 +399,12 @@ export class IosXeSession {
   }
 
   #takePrompt(line: string): void {
-    const info = parsePromptLine(line);
+    const info = this.#platform.parsePromptLine(line);
     if (!info) return;
     this.#level = info.level;
     // Config prompts show at most 20 characters of the hostname: keep the full one from an EXEC prompt.
     if (info.level !== 'config' || this.#hostname === '') {
-      if (info.hostname !== this.#hostname) this.#prompts = promptPatterns(info.hostname);
+      if (info.hostname !== this.#hostname) this.#prompts = this.#platform.promptPatterns(info.hostname);
       this.#hostname = info.hostname;
     }
   }
@@ -403,13 +416,13 @@ export class IosXeSession {
     }
     const first = await this.#exchange(
       'enable\n',
-      [DIALOG.password, { after: ['enable'], then: this.#prompts.exec }, { after: ['enable'], then: this.#prompts.userExec }],
+      [this.#platform.questions.password, { after: ['enable'], then: this.#prompts.exec }, { after: ['enable'], then: this.#prompts.userExec }],
       'enable',
     );
     if (first.matched === 1) return;
     if (first.matched === 2)
-      throw new EnableError(this.device, `'enable' was refused: ${this.#redactor.redact(stripEchoAndPrompt(first.text, 'enable')).trim()}`);
-    const second = await this.#exchange(`${secret}\n`, [this.#prompts.exec, this.#prompts.userExec, DIALOG.password], 'enable (secret)');
+      throw new EnableError(this.device, `'enable' was refused: ${this.#redactor.redact(stripEchoAndPrompt(first.text, 'enable', this.#platform)).trim()}`);
+    const second = await this.#exchange(`${secret}\n`, [this.#prompts.exec, this.#prompts.userExec, this.#platform.questions.password], 'enable (secret)');
     if (second.matched !== 0) {
       // Leave the repeated Password: question without another guess.
       if (second.matched === 2) this.#channel.write('\n');
@@ -446,7 +459,7 @@ export class IosXeSession {
     const token = `! certagent ${this.#nonce}-${++this.#sequence}.`;
     const done: Marker = { after: [token], then: final };
     // The end-of-command line read as the answer to a question the command asked: the question is back at the end.
-    const asked: Marker = { after: [token], then: QUESTION };
+    const asked: Marker = { after: [token], then: this.#question };
     const waitedFor = lines.length > 1 ? `the end of ${lines.length} lines` : 'prompt';
     // `!!`: should a [confirm] take one key of it as its answer (a no), the rest is still a comment.
     const read = await this.#exchange(`${[...lines, `!${token}`].join('\n')}\n`, [done, asked], what, timeoutMs, waitedFor);
@@ -456,7 +469,8 @@ export class IosXeSession {
     const before = read.text.slice(lineStart, at);
     // Read at a prompt, the line shows that prompt and the whole `!!`; anything else means something took part of
     // it as input (a question the command asked): the command did not run as sent.
-    if (!before.endsWith('!') || parsePromptLine(before.slice(0, -1).trim()) === undefined) this.#unexpectedQuestion(what, read.text.slice(0, lineStart));
+    if (!before.endsWith('!') || this.#platform.parsePromptLine(before.slice(0, -1).trim()) === undefined)
+      this.#unexpectedQuestion(what, read.text.slice(0, lineStart));
     const rest = read.text.slice(at + token.length);
     // IOS takes `!` lines as comments in config modes (every running-config is full of them) and, as the lab does,
     // in EXEC: no capture of a `!` typed at an EXEC prompt was found, so that is IOS XE 17.x behaviour assumed.
@@ -474,7 +488,7 @@ export class IosXeSession {
   }
 
   #check(command: string, output: string): void {
-    const error = findDeviceError(output);
+    const error = this.#platform.findError(output);
     if (!error) return;
     throw new DeviceCommandError(
       this.device,
@@ -490,7 +504,7 @@ export class IosXeSession {
     const outputs: string[] = [];
     for (const line of lines) {
       const answer = await this.#command([line], line, timeoutMs);
-      const output = stripEcho(answer.body, line);
+      const output = stripEcho(answer.body, line, this.#platform);
       this.#check(line, output);
       outputs.push(output);
     }
@@ -510,7 +524,7 @@ export class IosXeSession {
     const outputs = lines.map((line, i) => {
       const start = (positions[i] ?? 0) + line.length;
       const end = i + 1 < lines.length ? lastLineStart(text, positions[i + 1] ?? text.length) : text.length;
-      return stripTrailingPrompt(text.slice(start, end).replace(/^\n/, ''));
+      return stripTrailingPrompt(text.slice(start, end).replace(/^\n/, ''), this.#platform);
     });
     outputs.forEach((output, i) => this.#check(lines[i] ?? '', output));
     return outputs;
@@ -518,14 +532,14 @@ export class IosXeSession {
 }
 
 /** The command's output: the lines after its echo (possibly after a redisplayed prompt or stray text). */
-function stripEcho(body: string, command: string): string {
+function stripEcho(body: string, command: string, platform: CliPlatform): string {
   const lines = body.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const sent = command.trim();
   const echo = lines.findIndex((line) => {
     const l = line.trimEnd();
     if (l.trim() === sent) return true;
-    return l.endsWith(sent) && parsePromptLine(l.slice(0, l.length - sent.length).trimEnd()) !== undefined;
+    return l.endsWith(sent) && platform.parsePromptLine(l.slice(0, l.length - sent.length).trimEnd()) !== undefined;
   });
   return lines.slice(echo + 1).join('\n');
 }
@@ -547,8 +561,8 @@ function lastLineStart(text: string, before: number): number {
   return text.lastIndexOf('\n', before - 1) + 1;
 }
 
-function stripTrailingPrompt(text: string): string {
+function stripTrailingPrompt(text: string, platform: CliPlatform): string {
   const lines = text.split('\n');
-  if (parsePromptLine((lines[lines.length - 1] ?? '').trim()) !== undefined || lines[lines.length - 1] === '') lines.pop();
+  if (platform.parsePromptLine((lines[lines.length - 1] ?? '').trim()) !== undefined || lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');
 }

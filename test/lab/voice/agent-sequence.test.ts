@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parseCertificates } from '../../../src/certs/x509.js';
 import {
+  IOS_XE_CLI,
   authenticateDialog,
   CUBE_COMMANDS,
   parseCubeConfig,
@@ -102,6 +103,7 @@ beforeAll(async () => {
   await provisionCubeIdentity(router, 'sip-trunk-cert', cube, ADMIN);
   session = await IosXeSession.open({
     device: 'cube2',
+    platform: IOS_XE_CLI,
     host: router.host,
     port: router.port,
     credentials: ADMIN,
