@@ -90,7 +90,7 @@ describe('NETCONF from the command line', () => {
     // The NETCONF exchanges beside the CLI transcript: what was sent and how it ended, secrets removed.
     const netconfLog = readFileSync(join(transcripts, 'lab-r001.netconf.log'), 'utf8');
     expect(netconfLog).toMatch(
-      />> lock running[\s\S]*>> edit-config candidate\n<native [^\n]*<trustpoint nc:operation="create">[\s\S]*<< commit: ok[\s\S]*>> unlock running/,
+      />> lock running[\s\S]*>> edit-config candidate\n<native [^\n]*<trustpoint nc:operation="create">[\s\S]*<< commit \(\d+ ms\): ok[\s\S]*>> unlock running/,
     );
     expect(netconfLog).toContain('<name>_email_server</name><value><redacted></value>');
     expect(readFileSync(join(transcripts, 'lab-r001.log'), 'utf8')).toContain('crypto pki authenticate');

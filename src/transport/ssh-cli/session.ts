@@ -433,6 +433,8 @@ export class IosXeSession {
   async #exchange(text: string, matchers: readonly Matcher[], command: string, timeoutMs?: number, waitedFor = 'prompt'): Promise<ReadResult> {
     const shown = this.#redactor.redact(command);
     if (this.#lostStep) throw new SessionUnusableError(this.device, shown, this.#lostStep);
+    const startedAt = new Date();
+    const started = performance.now();
     this.#channel.write(text);
     this.#roundTrips++;
     try {
@@ -442,9 +444,11 @@ export class IosXeSession {
         waitedFor,
         ...(this.#signal && { signal: this.#signal }),
       });
+      this.#transcript?.exchanged(shown, startedAt, performance.now() - started);
       this.#takePrompt(lastLine(read.text).trim());
       return read;
     } catch (err) {
+      this.#transcript?.exchanged(shown, startedAt, performance.now() - started, err instanceof Error ? err : undefined);
       // After these the device's next text cannot be matched to a command: no further command goes out.
       if (err instanceof DeviceTimeoutError || err instanceof ReadAbortedError || err instanceof OutputLimitError) this.#lostStep = err;
       throw err;

@@ -2,6 +2,11 @@
  * A per-session transcript: what the device printed (echoes of what was sent included), appended to a
  * file as it arrives, never held in memory. Lines are redacted whole, so a secret split across two
  * network reads is still caught; a partial last line is written at close.
+ *
+ * certagent's own lines start with `# certagent <ISO time>`. After each exchange (a command, a config block, a
+ * dialog step) comes one line with when it started and how long the device took, as scrapli's Response keeps:
+ * `# certagent <end> << show version: started 2026-12-06T11:00:00.000Z, 42 ms`, or `..., failed after 30000 ms
+ * (DeviceTimeoutError)`; the command is named as in errors, redacted.
  */
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
@@ -42,8 +47,15 @@ export class Transcript {
 
   /** A line of certagent's own (`# ...`), kept apart from device output. */
   note(text: string): void {
-    const partial = this.#pending === '' ? '' : '\n';
-    this.#stream.write(`${partial}# certagent ${new Date().toISOString()} ${this.#redactor.redact(text)}\n`);
+    // A partial line (the prompt) is still pending, not yet written: the note starts on a line of its own anyway.
+    this.#stream.write(`# certagent ${new Date().toISOString()} ${this.#redactor.redact(text)}\n`);
+  }
+
+  /** How one exchange went: its start (wall clock) and elapsed time (monotonic, so a clock step cannot skew it). */
+  exchanged(what: string, startedAt: Date, elapsedMs: number, failure?: Error): void {
+    const ms = Math.round(elapsedMs);
+    const outcome = failure === undefined ? `${ms} ms` : `failed after ${ms} ms (${failure.name})`;
+    this.note(`<< ${what}: started ${startedAt.toISOString()}, ${outcome}`);
   }
 
   async close(): Promise<void> {

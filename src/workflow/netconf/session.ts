@@ -118,13 +118,16 @@ export class NetconfDeviceSession {
   /** Sends one RPC, counted and written to the transcript (redacted) with what it sent and how it ended. */
   async #rpc<T>(what: string, call: () => Promise<T>, sent?: string, shown?: (reply: T) => string): Promise<T> {
     this.#rpcs++;
+    // The `>>` line's time is the RPC's start; the `<<` line adds the elapsed time, as the CLI transcript does.
     this.transcript?.note(`>> ${what}${sent === undefined ? '' : `\n${sent}`}`);
+    const started = performance.now();
+    const elapsed = (): string => `${Math.round(performance.now() - started)} ms`;
     try {
       const reply = await call();
-      this.transcript?.note(`<< ${what}: ${shown ? shown(reply) : 'ok'}`);
+      this.transcript?.note(`<< ${what} (${elapsed()}): ${shown ? shown(reply) : 'ok'}`);
       return reply;
     } catch (err) {
-      this.transcript?.note(`<< ${what} failed: ${errorMessage(err)}`);
+      this.transcript?.note(`<< ${what} failed after ${elapsed()}: ${errorMessage(err)}`);
       throw err;
     }
   }
