@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClientChannel } from 'ssh2';
-import { Redactor } from '../transport/ssh-cli/redactor.js';
+import { Redactor } from '../shared/redact.js';
 import type { Channel as ChannelType, ChannelOptions, Matcher } from '../transport/ssh-cli/channel.js';
 
 type ChannelClass = new (device: string, stream: ClientChannel, redactor: Redactor, transcript?: undefined, options?: ChannelOptions) => ChannelType;

@@ -7,8 +7,7 @@
  * IOS `user:password@host` server strings); this module adds the patterns of secrets that appear as text
  * without having been registered (config lines and private keys) and a walk through nested objects.
  */
-import { REDACTED } from '../shared/redact.js';
-import { Redactor } from '../transport/ssh-cli/redactor.js';
+import { REDACTED, Redactor } from '../shared/redact.js';
 
 export { REDACTED };
 

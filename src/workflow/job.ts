@@ -1,6 +1,6 @@
 /** What one device's run is asked to do, whichever transport reaches the device (SSH CLI or NETCONF). */
 import type { ErrorDetail, WorkflowCommand } from '../report/events.js';
-import { Redactor } from '../transport/ssh-cli/index.js';
+import { Redactor } from '../shared/redact.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import type { DesiredState } from './desired.js';
 import type { DeviceFacts } from './facts.js';

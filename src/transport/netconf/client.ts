@@ -3,7 +3,7 @@
  * to the `netconf` subsystem, then a NetconfSession, with one method per RFC 6241 operation.
  */
 import type { Client, ClientChannel } from 'ssh2';
-import { Redactor } from '../ssh-cli/redactor.js';
+import { Redactor } from '../../shared/redact.js';
 import { connectSsh, ConnectError } from '../ssh/index.js';
 import type { SshTransportOptions } from '../ssh/index.js';
 import type { Capabilities } from './capabilities.js';

@@ -1,6 +1,6 @@
 /**
  * Errors of a NETCONF session, in the style of the SSH CLI ones: which device, which operation, what the
- * device said or what was seen, and what to do. Connecting reuses the SSH errors of ssh-cli (ConnectError,
+ * device said or what was seen, and what to do. Connecting reuses the errors of the SSH layer, transport/ssh (ConnectError,
  * AuthenticationError, HostKeyMismatchError, HostKeyUnknownError): they are about SSH, not the CLI.
  */
 import { DeviceSessionError } from '../device-error.js';

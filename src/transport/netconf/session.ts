@@ -5,7 +5,7 @@
  * framing or closes the channel.
  */
 import type { Duplex } from 'node:stream';
-import { Redactor } from '../ssh-cli/redactor.js';
+import { Redactor } from '../../shared/redact.js';
 import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import { BASE_1_0, BASE_1_1 } from './capabilities.js';
 import type { Capabilities } from './capabilities.js';

@@ -13,8 +13,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { ClientChannel } from 'ssh2';
 import { ConnectionClosedError, DeviceTimeoutError, OutputLimitError, ReadAbortedError } from './errors.js';
-import type { Redactor } from './redactor.js';
-import type { Transcript } from './transcript.js';
+import type { Redactor } from '../../shared/redact.js';
+import type { Transcript } from '../transcript.js';
 
 /**
  * A pattern tested on the end of the unread text, or a marker: each text of `after` found in order (the first

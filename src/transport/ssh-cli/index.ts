@@ -21,6 +21,6 @@ export {
   SshConnectError,
 } from '../ssh/index.js';
 export type { HostKeyPolicy, HostKeyVerdict, JumpHop, JumpRoute, SshConnection, SshCredentials, SshTransportOptions } from '../ssh/index.js';
-export { Redactor } from './redactor.js';
-export { BYTE_FAITHFUL, Transcript } from './transcript.js';
+export { Redactor } from '../../shared/redact.js';
+export { BYTE_FAITHFUL, Transcript } from '../transcript.js';
 export * from './errors.js';

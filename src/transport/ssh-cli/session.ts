@@ -26,8 +26,8 @@ import {
 } from './errors.js';
 import { readLogin } from './login.js';
 import type { CliPlatform, DialogStep, PrivilegeLevel, PromptPatterns } from './platform.js';
-import { Redactor } from './redactor.js';
-import { Transcript } from './transcript.js';
+import { Redactor } from '../../shared/redact.js';
+import { Transcript } from '../transcript.js';
 import { openSshShell } from './transport.js';
 import type { SshShell } from './transport.js';
 import type { SshTransportOptions } from '../ssh/connect.js';

@@ -13,7 +13,8 @@ import { FACTS_FILTER, PKI_OPER_FILTER, nativeConfig, parseNativeConfig, parsePk
 import type { OperBundle } from '../../device/netconf/index.js';
 import { NetconfClient, NetconfRpcError } from '../../transport/netconf/index.js';
 import type { Datastore, RpcReply } from '../../transport/netconf/index.js';
-import { Redactor, Transcript } from '../../transport/ssh-cli/index.js';
+import { Redactor } from '../../shared/redact.js';
+import { Transcript } from '../../transport/transcript.js';
 import type { IosXeSession } from '../../transport/ssh-cli/index.js';
 import { openDeviceSession, sshRoute, transcriptPath } from '../connect.js';
 import type { SessionSettings } from '../connect.js';

@@ -1,5 +1,5 @@
 /**
- * A per-session transcript: what the device printed (echoes of what was sent included), appended to a
+ * A per-session transcript, for the CLI and the NETCONF session alike: what the device printed (echoes of what was sent included), appended to a
  * file as it arrives, never held in memory. Lines are redacted whole, so a secret split across two
  * network reads is still caught; a partial last line is written at close.
  *
@@ -11,7 +11,7 @@
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { Redactor } from './redactor.js';
+import type { Redactor } from '../shared/redact.js';
 
 /** The second line of every transcript. */
 export const BYTE_FAITHFUL = 'device output below is byte-faithful, control and bidi characters unescaped: read it with `cat -v` or `less`, not `cat`';
