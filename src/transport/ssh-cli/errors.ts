@@ -13,7 +13,7 @@ export class DeviceCommandError extends SshCliError {
     readonly command: string,
     /** The device's own error text (`% Invalid input detected at '^' marker.`). */
     override readonly deviceSays: string,
-    /** Which error form (platform ERROR_PATTERNS id). */
+    /** Which error form (the id the platform's findError gave, e.g. invalid-input). */
     readonly errorId: string,
     readonly advice: string,
     /** The whole output of the command, redacted. */

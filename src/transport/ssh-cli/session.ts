@@ -95,15 +95,7 @@ function lastLine(text: string): string {
 
 /** Drops the echoed command (possibly after a redisplayed prompt) and the trailing prompt. */
 export function stripEchoAndPrompt(text: string, command: string, platform: CliPlatform): string {
-  const lines = text.split('\n');
-  lines.pop();
-  const sent = command.trim();
-  const echo = lines.findIndex((line) => {
-    const l = line.trimEnd();
-    if (l.trim() === sent) return true;
-    return l.endsWith(sent) && platform.parsePromptLine(l.slice(0, l.length - sent.length).trimEnd()) !== undefined;
-  });
-  return lines.slice(echo + 1).join('\n');
+  return stripEcho(text.slice(0, text.lastIndexOf('\n') + 1), command, platform);
 }
 
 /** One command's read, cut at its end-of-command line. */
