@@ -2,6 +2,7 @@
  * once found, the value lives in a `Secret` that prints as a placeholder everywhere (logs, JSON reports,
  * `util.inspect`, template strings, error messages) and gives its value only through `reveal()`. */
 import { type Origin, issue, ConfigError } from './issues.js';
+import { errorMessage } from '../shared/error-message.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -138,7 +139,7 @@ export class SecretResolver {
           value = await this.#sources.prompt(`${at.purpose}: `);
         } catch (err) {
           // No terminal (cron, a pipe, Kubernetes): the reference cannot work there.
-          return (err as Error).message;
+          return errorMessage(err);
         }
         if (value === '') return `no ${at.purpose} was entered at the prompt`;
         return new Secret(value, 'prompt');

@@ -3,6 +3,7 @@ import { LineCounter, isNode, parseDocument, type ScalarTag } from 'yaml';
 import type { ConfigIssue, PathSegment } from './issues.js';
 import { AnsibleVaultValue } from './inventory-ansible.js';
 import { MAX_YAML_ALIASES } from './limits.js';
+import { errorMessage } from '../shared/error-message.js';
 
 /** Ansible writes encrypted values as `!vault |`; they become markers that the Ansible reader refuses clearly. */
 const vaultTag: ScalarTag = {
@@ -48,7 +49,7 @@ export function parseYaml(text: string, file: string, version: '1.1' | '1.2' = '
       issues.push({
         file,
         path: [],
-        message: `YAML: ${(err as Error).message.split('\n')[0] ?? 'cannot be read'} (certagent allows ${MAX_YAML_ALIASES} aliases per file)`,
+        message: `YAML: ${errorMessage(err).split('\n')[0] ?? 'cannot be read'} (certagent allows ${MAX_YAML_ALIASES} aliases per file)`,
         severity: 'error',
       });
     }

@@ -11,6 +11,7 @@
  * be read as an answer): their steps end at a question or at the prompt after the echo of what was just sent.
  */
 import { randomBytes } from 'node:crypto';
+import { errorMessage } from '../../shared/error-message.js';
 import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import { Channel } from './channel.js';
 import type { Marker, Matcher, ReadResult } from './channel.js';
@@ -166,7 +167,7 @@ export class IosXeSession {
     try {
       shell = await openSshShell(options);
     } catch (err) {
-      transcript?.note(`connect failed: ${(err as Error).message}`);
+      transcript?.note(`connect failed: ${errorMessage(err)}`);
       await transcript?.close();
       throw err;
     }

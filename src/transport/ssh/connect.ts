@@ -6,6 +6,7 @@
 import { Client } from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
+import { errorMessage } from '../../shared/error-message.js';
 import { DEFAULT_TIMEOUTS } from '../timeouts.js';
 import { offeredAlgorithms } from './algorithms.js';
 import type { Negotiated, SshAlgorithms } from './algorithms.js';
@@ -123,7 +124,7 @@ export async function handshake(options: HandshakeOptions): Promise<SshConnectio
   const timeout = options.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs;
   const knownHostsFile = knownHostsFileOf(endpoint.hostKey);
   const knownHosts = await readKnownHosts(knownHostsFile).catch((err: unknown) => {
-    throw new KnownHostsError(device, knownHostsFile ?? '', `cannot read the known_hosts file: ${(err as Error).message}`);
+    throw new KnownHostsError(device, knownHostsFile ?? '', `cannot read the known_hosts file: ${errorMessage(err)}`);
   });
   if (endpoint.credentials.password === undefined && endpoint.credentials.privateKey === undefined)
     throw new ConnectError(device, 'no password or private key given for SSH authentication', { hop, transient: false });
@@ -200,7 +201,7 @@ export async function handshake(options: HandshakeOptions): Promise<SshConnectio
       throw new KnownHostsError(
         device,
         knownHostsFile,
-        `cannot record the host key of ${where}${hop === undefined ? '' : ` (jump host ${hop})`}: ${(err as Error).message}`,
+        `cannot record the host key of ${where}${hop === undefined ? '' : ` (jump host ${hop})`}: ${errorMessage(err)}`,
       );
     }
   }
