@@ -13,3 +13,6 @@ export * from './parsers/logging.js';
 export * from './parsers/version.js';
 export * from './render/commands.js';
 export * from './cube.js';
+export * from './parsers/pem-export.js';
+export * from './parsers/sip-ua-connections.js';
+export * from './parsers/cube-config.js';

@@ -1,16 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  CubeParseError,
-  CubeSpecError,
-  cubeConfigLines,
-  explainTrunkState,
-  parseCubeConfig,
-  parsePemExport,
-  parseSipUaConnections,
-  planCubeConfig,
-  trunkTlsState,
-  type CubeTrunkSpec,
-} from '../../src/device/cube.js';
+import { CubeParseError } from '../../src/device/cube.js';
+import { parseCubeConfig } from '../../src/device/parsers/cube-config.js';
+import { parsePemExport } from '../../src/device/parsers/pem-export.js';
+import { explainTrunkState, parseSipUaConnections, trunkTlsState } from '../../src/device/parsers/sip-ua-connections.js';
 import { parseCertificate, parseCertificates, signatureVerifies } from '../../src/certs/x509.js';
 import { loadCapture } from '../fixtures/load.js';
 
@@ -187,81 +179,6 @@ describe('parseCubeConfig on real captures', () => {
     const config = parseCubeConfig(loadCapture('cube_running_config_ca_signed_tls_215412_1.txt'));
     expect(config.sipUa.defaultTrustpoint?.trustpoint).toBe('CUBE_CA_CERT');
     expect(config.dialPeers[0]).toMatchObject({ tag: 9999, sessionTarget: 'dns:cucm10-5', sessionTransport: 'tcp tls', optionsKeepalive: true, srtp: 'on' });
-  });
-});
-
-const SPEC: CubeTrunkSpec = {
-  signalingTrustpoint: 'sip-trunk-cert',
-  tlsVersion: 'v1.2',
-  srtp: 'fallback',
-  urlSips: true,
-  dialPeers: [{ tag: 100, description: 'To CUCM pub', destinationPattern: '2...', target: { address: '10.72.86.74' }, srtp: true, optionsKeepalive: true }],
-};
-
-describe('planCubeConfig', () => {
-  it('renders every block for a device that has none of it', () => {
-    expect(cubeConfigLines(SPEC)).toEqual([
-      'sip-ua',
-      'crypto signaling default trustpoint sip-trunk-cert',
-      'transport tcp tls v1.2',
-      'exit',
-      'voice service voip',
-      'srtp fallback',
-      'sip',
-      'url sips',
-      'exit',
-      'exit',
-      'dial-peer voice 100 voip',
-      'description To CUCM pub',
-      'destination-pattern 2...',
-      'session protocol sipv2',
-      'session target ipv4:10.72.86.74:5061',
-      'session transport tcp tls',
-      'voice-class sip options-keepalive',
-      'srtp',
-      'exit',
-    ]);
-  });
-
-  it('sends nothing when the running config already matches, and only the difference otherwise', () => {
-    const shown = [
-      'voice service voip',
-      ' srtp fallback',
-      ' sip',
-      '  url sips',
-      '!',
-      'dial-peer voice 100 voip',
-      ' description To CUCM pub',
-      ' destination-pattern 2...',
-      ' session protocol sipv2',
-      ' session target ipv4:10.72.86.74:5061',
-      ' session transport tcp tls',
-      ' voice-class sip options-keepalive',
-      ' srtp',
-      '!',
-      'sip-ua ',
-      ' transport tcp tls v1.2',
-      ' crypto signaling default trustpoint sip-trunk-cert ',
-      '!',
-    ].join('\n');
-    expect(planCubeConfig(SPEC, parseCubeConfig(shown))).toEqual([]);
-    const moved = shown.replace('10.72.86.74', '10.72.86.75').replace(' srtp fallback', ' srtp');
-    expect(planCubeConfig(SPEC, parseCubeConfig(moved))).toEqual([
-      'voice service voip',
-      'srtp fallback',
-      'exit',
-      'dial-peer voice 100 voip',
-      'session target ipv4:10.72.86.74:5061',
-      'exit',
-    ]);
-  });
-
-  it('rejects specs IOS could not take', () => {
-    expect(() => cubeConfigLines({ ...SPEC, signalingTrustpoint: 'two words' })).toThrow(/signaling trustpoint name/);
-    expect(() => cubeConfigLines({ ...SPEC, dialPeers: [{ tag: 1, target: { address: '10.0.0.300' } }] })).toThrow(CubeSpecError);
-    expect(() => cubeConfigLines({ ...SPEC, dialPeers: [{ tag: 1, target: { address: '10.0.0.1', port: 70000 } }] })).toThrow(/port must be/);
-    const pots = parseCubeConfig('dial-peer voice 100 pots\n destination-pattern 2...\n');
-    expect(() => planCubeConfig(SPEC, pots)).toThrow(/pots dial-peer/);
   });
 });
 

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseCertificates } from '../../src/certs/x509.js';
 import { validateCommand } from '../../src/cli/commands/validate.js';
 import { ConfigError, formatIssue, loadPlaybook, readPlaybook } from '../../src/config/index.js';
-import { cubeConfigLines } from '../../src/device/index.js';
+import { cubeConfigLines } from '../../src/workflow/cube/index.js';
 import { resolveDesired } from '../../src/workflow/index.js';
 import { scratch } from '../config/helpers.js';
 

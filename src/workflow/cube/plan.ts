@@ -8,10 +8,11 @@ import { certificateParseCache } from '../../certs/parse-cache.js';
 import { parseCertificate, parseCertificates } from '../../certs/x509.js';
 import { ConfigError } from '../../config/index.js';
 import type { CubeSpec, TlsTrunkCheck, VerifySpec } from '../../config/index.js';
-import { CubeSpecError, planCubeConfig, validateCubeSpec } from '../../device/index.js';
-import type { CertificateChainConfig, CubeConfig, CubeTrunkSpec, PemExport, SrtpSetting } from '../../device/index.js';
+import type { CertificateChainConfig, CubeConfig, PemExport } from '../../device/index.js';
 import type { ChangeRecord } from '../../report/events.js';
 import type { DesiredTrustpoint } from '../desired.js';
+import { CubeSpecError, planCubeBlocks, signalingText, srtpLines, transportTlsLine, validateCubeSpec } from './trunk-config.js';
+import type { CubeBlockTarget, CubeTrunkSpec } from './trunk-config.js';
 
 export interface CertificateCheck {
   readonly trustpoint: string;
@@ -69,26 +70,11 @@ export function desiredCube(spec: CubeSpec, verify: VerifySpec | undefined, trus
 
 /** One block of CUBE configuration this run changes, and how to put it back. */
 export interface CubeChange {
+  readonly target: CubeBlockTarget;
   readonly record: ChangeRecord;
   /** Config-mode lines, the block entered and left. */
   readonly lines: readonly string[];
   readonly undo: readonly string[];
-}
-
-const HEADER = /^(sip-ua|voice service voip|dial-peer voice (\d+) voip)$/;
-
-/** planCubeConfig's flat list cut at its top-level headers (no line inside a block looks like one). */
-function blocks(lines: readonly string[]): string[][] {
-  const out: string[][] = [];
-  for (const l of lines) {
-    if (HEADER.test(l)) out.push([l]);
-    else out[out.length - 1]?.push(l);
-  }
-  return out;
-}
-
-function signalingText(tp: { readonly trustpoint: string; readonly cnSanValidateServer: boolean }): string {
-  return `trustpoint ${tp.trustpoint}${tp.cnSanValidateServer ? ' cn-san-validate server' : ''}`;
 }
 
 /** Back to how `sip-ua` was: every setting the spec touches restored (a restore of an untouched value is a no-op). */
@@ -96,28 +82,24 @@ function undoSipUa(spec: CubeTrunkSpec, before: CubeConfig): string[] {
   const ua = before.sipUa;
   if (!ua.present) return ['no sip-ua'];
   const lines = ['sip-ua'];
-  lines.push(ua.defaultTrustpoint ? `crypto signaling default ${signalingText(ua.defaultTrustpoint)}` : 'no crypto signaling default');
+  const def = ua.defaultTrustpoint;
+  lines.push(def ? `crypto signaling default ${signalingText(def.trustpoint, def.cnSanValidateServer)}` : 'no crypto signaling default');
   for (const r of spec.remoteAddrs ?? []) {
     const old = ua.remoteAddrs.find((o) => o.network === r.network && o.mask === r.mask);
     lines.push(
-      old ? `crypto signaling remote-addr ${old.network} ${old.mask} ${signalingText(old)}` : `no crypto signaling remote-addr ${r.network} ${r.mask}`,
+      old
+        ? `crypto signaling remote-addr ${old.network} ${old.mask} ${signalingText(old.trustpoint, old.cnSanValidateServer)}`
+        : `no crypto signaling remote-addr ${r.network} ${r.mask}`,
     );
   }
-  const tls = ua.transportTls;
-  lines.push(tls === undefined ? 'no transport tcp tls' : tls.version ? `transport tcp tls ${tls.version}` : 'transport tcp tls');
+  lines.push(ua.transportTls === undefined ? 'no transport tcp tls' : transportTlsLine(ua.transportTls.version));
   return [...lines, 'exit'];
-}
-
-function srtpTo(want: SrtpSetting): string[] {
-  if (want === 'off') return ['no srtp'];
-  // From any setting: `no srtp fallback` then `srtp` leaves plain srtp; `srtp fallback` sets fallback.
-  return want === 'fallback' ? ['srtp fallback'] : ['no srtp fallback', 'srtp'];
 }
 
 function undoVoip(spec: CubeTrunkSpec, before: CubeConfig): string[] {
   const voip = before.voiceServiceVoip;
   if (!voip.present) return ['no voice service voip'];
-  const lines = ['voice service voip', ...srtpTo(voip.srtp)];
+  const lines = ['voice service voip', ...srtpLines(voip.srtp)];
   if (!voip.lines.includes('sip')) lines.push('no sip');
   else {
     const sip: string[] = [];
@@ -143,22 +125,21 @@ function detail(lines: readonly string[]): string {
 
 /** The changes that bring `before` to the spec, in sending order; empty when the device already matches. */
 export function planCubeChanges(spec: CubeTrunkSpec, before: CubeConfig): CubeChange[] {
-  return blocks(planCubeConfig(spec, before)).map((lines) => {
-    const head = lines[0] ?? '';
-    const peer = HEADER.exec(head)?.[2];
-    if (peer !== undefined) {
-      const tag = Number(peer);
-      const existed = before.dialPeers.some((d) => d.tag === tag);
+  return planCubeBlocks(spec, before).map(({ lines, ...target }) => {
+    if (target.kind === 'dial-peer') {
+      const existed = before.dialPeers.some((d) => d.tag === target.tag);
       return {
-        record: { object: `dial-peer voice ${tag}`, action: existed ? 'updated' : 'created', detail: detail(lines) },
+        target,
+        record: { object: `dial-peer voice ${target.tag}`, action: existed ? 'updated' : 'created', detail: detail(lines) },
         lines,
-        undo: undoDialPeer(tag, before),
+        undo: undoDialPeer(target.tag, before),
       };
     }
-    const isSipUa = head === 'sip-ua';
+    const isSipUa = target.kind === 'sip-ua';
     const present = isSipUa ? before.sipUa.present : before.voiceServiceVoip.present;
     return {
-      record: { object: head, action: present ? 'updated' : 'created', detail: detail(lines) },
+      target,
+      record: { object: target.kind, action: present ? 'updated' : 'created', detail: detail(lines) },
       lines,
       undo: isSipUa ? undoSipUa(spec, before) : undoVoip(spec, before),
     };
@@ -172,15 +153,13 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
 /** What of the blocks `changes` touched differs from `before` in `after` (empty: the rollback restored them). */
 export function cubeResidue(before: CubeConfig, after: CubeConfig, changes: readonly CubeChange[]): string[] {
   const out: string[] = [];
-  for (const change of changes) {
-    const head = change.lines[0] ?? '';
-    const peer = HEADER.exec(head)?.[2];
-    if (peer !== undefined) {
-      const a = before.dialPeers.find((d) => d.tag === Number(peer));
-      const b = after.dialPeers.find((d) => d.tag === Number(peer));
+  for (const { target } of changes) {
+    if (target.kind === 'dial-peer') {
+      const a = before.dialPeers.find((d) => d.tag === target.tag);
+      const b = after.dialPeers.find((d) => d.tag === target.tag);
       if (!a !== !b || (a && b && !sameLines(a.lines, b.lines)))
-        out.push(`dial-peer voice ${peer} is ${b ? b.lines.join('; ') : 'absent'}, was ${a ? a.lines.join('; ') : 'absent'}`);
-    } else if (head === 'sip-ua') {
+        out.push(`dial-peer voice ${target.tag} is ${b ? b.lines.join('; ') : 'absent'}, was ${a ? a.lines.join('; ') : 'absent'}`);
+    } else if (target.kind === 'sip-ua') {
       if (before.sipUa.present !== after.sipUa.present || !sameLines(before.sipUa.lines, after.sipUa.lines))
         out.push(`sip-ua is ${after.sipUa.lines.join('; ') || 'empty'}, was ${before.sipUa.lines.join('; ') || 'empty'}`);
     } else {

@@ -16,18 +16,17 @@ import {
   parsePkiConfig,
   parseShowCryptoPkiCertificates,
   parseSipUaConnections,
-  planCubeConfig,
   saveSucceeded,
   trunkTlsState,
   trustpointConfigLines,
   WRITE_MEMORY,
-  type CubeTrunkSpec,
 } from '../../../src/device/index.js';
 import { createChain, type GeneratedChain } from '../../../src/lab/mail/chain-factory.js';
 import { LabRouter } from '../../../src/lab/router/index.js';
 import { pkiFeature } from '../../../src/lab/router/pki/index.js';
 import { registerCucm, voiceFeature } from '../../../src/lab/router/voice/index.js';
 import { IosXeSession } from '../../../src/transport/ssh-cli/index.js';
+import { cubeConfigLines, type CubeTrunkSpec } from '../../../src/workflow/cube/index.js';
 import { provisionCubeIdentity } from './cube-lab.js';
 
 const ADMIN = { username: 'admin', password: 'Adm1n-Secret!' };
@@ -84,7 +83,7 @@ async function runCubeWorkflow(callManagerPem: string): Promise<RunResult> {
   const exported = parsePemExport(outputs[0] ?? '');
   if (!exported.caPem || !exported.generalPurposePem) throw new Error('the signaling trustpoint has no identity to export');
   // 4. sip-ua, voice service voip, dial-peers: only what differs.
-  const plan = planCubeConfig(SPEC, voice);
+  const plan = cubeConfigLines(SPEC, voice);
   if (plan.length > 0) {
     await session.sendConfig(plan);
     changes.push(...plan);

@@ -11,16 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parseCertificates } from '../../../src/certs/x509.js';
 import { hexGroups } from '../../../src/certs/ios-format.js';
-import {
-  CUBE_COMMANDS,
-  explainTrunkState,
-  parseCubeConfig,
-  parsePemExport,
-  parseSipUaConnections,
-  planCubeConfig,
-  trunkTlsState,
-  type CubeTrunkSpec,
-} from '../../../src/device/cube.js';
+import { CUBE_COMMANDS, explainTrunkState, parseCubeConfig, parsePemExport, parseSipUaConnections, trunkTlsState } from '../../../src/device/index.js';
+import { planCubeBlocks, type CubeTrunkSpec } from '../../../src/workflow/cube/index.js';
 import { createChain, type GeneratedChain } from '../../../src/lab/mail/chain-factory.js';
 import { LabRouter } from '../../../src/lab/router/index.js';
 import { pkiFeature } from '../../../src/lab/router/pki/index.js';
@@ -150,7 +142,7 @@ describe('the CUBE side of the trunk over SSH', () => {
     expect(full.indexOf('dial-peer voice 101 voip')).toBeLessThan(full.indexOf('sip-ua '));
     expect(full.indexOf('voice service voip')).toBeLessThan(full.indexOf('dial-peer voice 100 voip'));
     // The agent reads back what it would have sent: a re-run changes nothing.
-    expect(planCubeConfig(SPEC, parseCubeConfig(config))).toEqual([]);
+    expect(planCubeBlocks(SPEC, parseCubeConfig(config))).toEqual([]);
   });
 
   test('an out-of-range dial-peer tag is refused with the parser caret', async () => {

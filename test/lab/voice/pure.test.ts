@@ -12,7 +12,7 @@ import { renderVoiceConfig } from '../../../src/lab/router/voice/config-text.js'
 import { registerCucm } from '../../../src/lab/router/voice/index.js';
 import { newSipUa, newVoip, voiceState } from '../../../src/lab/router/voice/state.js';
 import { showConnectionsBrief, showConnectionsDetail } from '../../../src/lab/router/voice/show-text.js';
-import { parseSipUaConnections } from '../../../src/device/cube.js';
+import { parseSipUaConnections } from '../../../src/device/index.js';
 import { handshake, parseSessionTarget, refreshTransport, signalingTrustpointFor, tlsTargets } from '../../../src/lab/router/voice/tls-trunk.js';
 
 const CUCM = '10.72.86.74';
