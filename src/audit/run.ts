@@ -10,7 +10,8 @@ import type { RunReporter } from '../report/events.js';
 import type { RetryPolicy, SessionSettings } from '../workflow/index.js';
 import { analyseDevice, unreachableDevice } from './analyse.js';
 import type { AuditSettings, DeviceInfo } from './analyse.js';
-import { DEFAULT_CONCURRENCY, forEachBounded } from './fleet.js';
+import { forEachBounded } from '../shared/bounded-pool.js';
+import { DEFAULT_CONCURRENCY } from './fleet.js';
 import { NETCONF_AUDIT_COMMANDS, SSH_AUDIT_COMMANDS, readDevice } from './read.js';
 
 export interface AuditOptions extends Omit<AuditSettings, 'now'> {

@@ -20,6 +20,7 @@ import { runFleetDevice } from './device-job.js';
 import type { DeviceRunSettings } from './device-job.js';
 import type { FleetJournal } from './journal.js';
 import { describeStage, planStages } from './stages.js';
+import { forEachBounded } from '../shared/bounded-pool.js';
 import type { Stage } from './stages.js';
 
 /**
@@ -155,20 +156,15 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     return runFleetDevice(device, creds, deviceSettings, options.saveAlways?.has(device.name) === true);
   };
 
-  const runStage = async (stage: Stage): Promise<void> => {
-    let next = stage.start;
-    const worker = async (): Promise<void> => {
-      while (next < stage.end) {
-        const device = devices[next++] as Device;
-        const outcome = stop.signal.aborted ? skippedOutcome(device, stopReason(stop.signal)) : await runOne(device);
-        await finish(outcome);
-        if (isFailure(outcome.result) && stage.kind === 'canary' && !stop.signal.aborted) {
-          stop.abort(`the ${describeStage(stage)} failed on ${device.name} (${outcome.result}): no other device was started`);
-        }
+  // Every device of a stage is taken, even after a stop: those not started end `skipped`, so no stop signal here.
+  const runStage = (stage: Stage): Promise<void> =>
+    forEachBounded(devices.slice(stage.start, stage.end), concurrency, async (device) => {
+      const outcome = stop.signal.aborted ? skippedOutcome(device, stopReason(stop.signal)) : await runOne(device);
+      await finish(outcome);
+      if (isFailure(outcome.result) && stage.kind === 'canary' && !stop.signal.aborted) {
+        stop.abort(`the ${describeStage(stage)} failed on ${device.name} (${outcome.result}): no other device was started`);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, stage.end - stage.start) }, worker));
-  };
+    });
 
   try {
     for (const stage of planStages(devices.length, { canary: options.canary, waveSize: options.waveSize })) await runStage(stage);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { renderLabPlaybook } from '../config/lab-playbook.js';
+import { forEachBounded } from '../shared/bounded-pool.js';
 import { LAB_ENV, parseEnvFile, renderEnvFile } from './env-file.js';
 import { renderLabInventory, type LabInventoryDevice } from './inventory-text.js';
 import { LabMailServer } from './mail/mail-server.js';
@@ -237,25 +238,16 @@ async function startBounded<T, R>(
   undo: (started: readonly R[]) => Promise<void>,
 ): Promise<R[]> {
   const results: (R | undefined)[] = new Array<R | undefined>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await start(items[index] as T, index);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const started = results.filter((r): r is R => r !== undefined);
-  if (failure !== undefined) {
-    await undo(started);
-    throw failure.error;
+  const started = (): R[] => results.filter((r): r is R => r !== undefined);
+  try {
+    await forEachBounded(items, limit, async (item, index) => {
+      results[index] = await start(item, index);
+    });
+  } catch (error) {
+    await undo(started());
+    throw error;
   }
-  return started;
+  return started();
 }
 
 export async function startLab(options: LabOptions): Promise<Lab> {
