@@ -30,6 +30,52 @@ function quoted(text: string): string {
   return JSON.stringify(text);
 }
 
+/** Who the lab's proof mail goes through and how long certagent waits for the router's log to show it sent. */
+export interface LabMailProofOptions {
+  readonly userEnv: string;
+  readonly passwordEnv: string;
+  /** The mail server as the router names it (`ip host` name or address). */
+  readonly host: string;
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly port: number;
+  readonly waitSeconds: number;
+}
+
+/**
+ * The `eem:` and `verify:` sections every lab playbook shares (the lab's own and each TLS scenario's): the
+ * SendSecureEmailEEM applet mailing over STARTTLS, run and proven by certagent.
+ */
+export function renderLabMailProof(o: LabMailProofOptions): string {
+  return `eem:
+  environment:
+    _email_server:
+      user: { env: ${o.userEnv} }
+      password: { env: ${o.passwordEnv} }
+      host: ${o.host}
+    _email_from: ${quoted(o.from)}
+    _email_to: ${quoted(o.to)}
+  applets:
+    - name: SendSecureEmailEEM
+      event: none
+      actions:
+        - mail:
+            server: $_email_server
+            to: $_email_to
+            from: $_email_from
+            subject: ${o.subject}
+            body: Sent by the EEM applet SendSecureEmailEEM over STARTTLS
+            secure: tls
+            port: ${o.port}
+
+verify:
+  run_applet: SendSecureEmailEEM
+  expect_mail: true
+  wait_for_log_seconds: ${o.waitSeconds}
+`;
+}
+
 export function renderLabPlaybook(options: Partial<LabPlaybookOptions> = {}): string {
   const o = { ...LAB_PLAYBOOK_DEFAULTS, ...options };
   return `# Secure e-mail against the certagent lab: the same steps as secure-email.yaml, with the lab's mail server.
@@ -55,32 +101,16 @@ trustpoints:
     # The chain includes the server's own certificate: pinned on purpose, as EEM needs (replaced at rotation).
     pin_leaf: true
 
-eem:
-  environment:
-    _email_server:
-      user: { env: ${o.userEnv} }
-      password: { env: ${o.passwordEnv} }
-      host: ${o.smtpHost}
-    _email_from: ${quoted(o.from)}
-    _email_to: ${quoted(o.to)}
-  applets:
-    - name: SendSecureEmailEEM
-      event: none
-      actions:
-        - mail:
-            server: $_email_server
-            to: $_email_to
-            from: $_email_from
-            subject: certagent lab secure e-mail test
-            body: Sent by the EEM applet SendSecureEmailEEM over STARTTLS
-            secure: tls
-            port: ${o.smtpPort}
-
-verify:
-  run_applet: SendSecureEmailEEM
-  expect_mail: true
-  wait_for_log_seconds: 30
-
+${renderLabMailProof({
+  userEnv: o.userEnv,
+  passwordEnv: o.passwordEnv,
+  host: o.smtpHost,
+  from: o.from,
+  to: o.to,
+  subject: 'certagent lab secure e-mail test',
+  port: o.smtpPort,
+  waitSeconds: 30,
+})}
 rotation:
   renew_before: 30d
 `;

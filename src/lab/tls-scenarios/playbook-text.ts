@@ -3,6 +3,7 @@
  * from a live probe (as smtp.gmail.com's leaf does in secure-email.yaml), its name is mapped with `ip host`.
  * `certagent fix lab-r001 -p tls-scenarios/<scenario>.yaml` then shows what certagent makes of that server.
  */
+import { LAB_PLAYBOOK_DEFAULTS, renderLabMailProof } from '../../config/lab-playbook.js';
 import type { TlsScenario } from './catalogue.js';
 
 export interface ScenarioPlaybookOptions {
@@ -30,30 +31,14 @@ trustpoints:
       name_prefix: SCN-
     pin_leaf: true
 
-eem:
-  environment:
-    _email_server:
-      user: { env: ${o.userEnv} }
-      password: { env: ${o.passwordEnv} }
-      host: ${server}
-    _email_from: "certagent-lab@lab.example"
-    _email_to: "noc@lab.example"
-  applets:
-    - name: SendSecureEmailEEM
-      event: none
-      actions:
-        - mail:
-            server: $_email_server
-            to: $_email_to
-            from: $_email_from
-            subject: certagent lab TLS scenario ${scenario.id}
-            body: Sent by the EEM applet SendSecureEmailEEM over STARTTLS
-            secure: tls
-            port: ${o.port}
-
-verify:
-  run_applet: SendSecureEmailEEM
-  expect_mail: true
-  wait_for_log_seconds: 15
-`;
+${renderLabMailProof({
+  userEnv: o.userEnv,
+  passwordEnv: o.passwordEnv,
+  host: server,
+  from: LAB_PLAYBOOK_DEFAULTS.from,
+  to: LAB_PLAYBOOK_DEFAULTS.to,
+  subject: `certagent lab TLS scenario ${scenario.id}`,
+  port: o.port,
+  waitSeconds: 15,
+})}`;
 }
