@@ -44,9 +44,12 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: No
 export interface CliLab {
   readonly child: ChildProcess;
   stdout(): string;
+  stderr(): string;
   /** Resolves with all output so far once `pattern` is in it. */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<string>;
-  /** SIGTERM, then the exit code. */
+  /** The exit code once the process has ended by itself; rejects when it is still running after `timeoutMs`. */
+  exited(timeoutMs: number): Promise<number | null>;
+  /** SIGTERM, then the exit code (within 10 s). */
   stop(): Promise<number | null>;
 }
 
@@ -64,9 +67,19 @@ export function startCliLab(args: readonly string[], cwd: string): CliLab {
       resolve(code);
     }),
   );
+  const exitWithin = async (timeoutMs: number, late: string): Promise<number | null> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${late}; stdout: ${out} stderr: ${err}`)), timeoutMs)));
+    try {
+      return await Promise.race([exited, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     child,
     stdout: () => out,
+    stderr: () => err,
     waitFor(pattern, timeoutMs) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
@@ -84,17 +97,10 @@ export function startCliLab(args: readonly string[], cwd: string): CliLab {
         check();
       });
     },
-    async stop() {
+    exited: (timeoutMs) => exitWithin(timeoutMs, `certagent lab ${args.join(' ')} did not exit within ${timeoutMs} ms`),
+    stop() {
       child.kill('SIGTERM');
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>(
-        (_, reject) => (timer = setTimeout(() => reject(new Error('certagent lab did not exit within 10 s of SIGTERM')), 10_000)),
-      );
-      try {
-        return await Promise.race([exited, deadline]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return exitWithin(10_000, 'certagent lab did not exit within 10 s of SIGTERM');
     },
   };
 }

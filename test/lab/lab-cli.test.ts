@@ -3,82 +3,19 @@
  * builds first). It prints where everything is, writes the files, and stops cleanly on SIGTERM.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runCli, startCliLab, stopAll } from '../helpers/cli-process.js';
 
-const entry = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const running = new Set<ChildProcess>();
-
-function requireBuild(): void {
-  if (!existsSync(fileURLToPath(new URL('../../dist/cli/commands/lab.js', import.meta.url)))) {
-    throw new Error(`${entry} has no lab command: run npm run build first`);
-  }
-}
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-function startCli(args: readonly string[], cwd: string): Started {
-  requireBuild();
-  const child = spawn(process.execPath, [entry, 'lab', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      running.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-function waitForOutput(started: Started, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (pattern.test(started.stdout())) {
-        clearTimeout(timer);
-        started.child.stdout?.off('data', check);
-        resolve(started.stdout());
-      }
-    };
-    const timer = setTimeout(() => {
-      started.child.stdout?.off('data', check);
-      reject(new Error(`certagent lab printed no ${String(pattern)} within ${timeoutMs} ms; stdout: ${started.stdout()} stderr: ${started.stderr()}`));
-    }, timeoutMs);
-    started.child.stdout?.on('data', check);
-    void started.exited.then(() => setImmediate(check));
-    check();
-  });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))),
-  ]);
-}
-
-afterAll(() => {
-  for (const child of running) child.kill('SIGKILL');
-});
+afterAll(stopAll);
 
 describe('certagent lab', () => {
   it('prints the device table and where everything is, writes the files, rotates the mail chain on SIGUSR2 and exits 0 on SIGTERM', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'certagent-lab-cli-'));
-    const started = startCli(['--devices', '2', '--fault', 'lab-r002:reject-password', '--latency', '1'], cwd);
-    const out = await waitForOutput(started, /Press Ctrl-C/, 20_000);
+    const started = startCliLab(['--devices', '2', '--fault', 'lab-r002:reject-password', '--latency', '1'], cwd);
+    const out = await started.waitFor(/Press Ctrl-C/, 20_000);
     const rows = [...out.matchAll(/^(lab-r00\d)\s+127\.0\.0\.1\s+(\d+)\s+(SHA256:\S{43})$/gm)];
     expect(rows.map((r) => r[1])).toEqual(['lab-r001', 'lab-r002']);
     expect(out).toMatch(/^DEVICE\s+ADDRESS\s+PORT\s+HOST KEY$/m);
@@ -99,22 +36,16 @@ describe('certagent lab', () => {
 
     const rootBefore = readFileSync(join(cwd, '.lab/mail-chain.pem'), 'utf8');
     started.child.kill('SIGUSR2');
-    await waitForOutput(
-      started,
-      /^mail chain rotated: now smtp\.lab\.example <- Lab Root R2 CA 1C3 <- Lab Root R2, written to \.lab\/mail-chain\.pem$/m,
-      20_000,
-    );
+    await started.waitFor(/^mail chain rotated: now smtp\.lab\.example <- Lab Root R2 CA 1C3 <- Lab Root R2, written to \.lab\/mail-chain\.pem$/m, 20_000);
     expect(readFileSync(join(cwd, '.lab/mail-chain.pem'), 'utf8')).not.toBe(rootBefore);
 
-    started.child.kill('SIGTERM');
-    expect(await withTimeout(started.exited, 10_000, 'certagent lab after SIGTERM')).toBe(0);
+    expect(await started.stop()).toBe(0);
     expect(started.stdout()).toContain('SIGTERM: stopping the lab');
   });
 
-  it('exits 2 with the message and the usage on a bad option', () => {
-    requireBuild();
-    const r = spawnSync(process.execPath, [entry, 'lab', '--devices', 'zero'], { encoding: 'utf8', cwd: mkdtempSync(join(tmpdir(), 'certagent-lab-bad-')) });
-    expect(r.status).toBe(2);
+  it('exits 2 with the message and the usage on a bad option', async () => {
+    const r = await runCli(['lab', '--devices', 'zero'], { cwd: mkdtempSync(join(tmpdir(), 'certagent-lab-bad-')), timeoutMs: 20_000 });
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('certagent lab: --devices must be a whole number 1..10000, not "zero"');
     expect(r.stderr).toContain('usage: certagent lab');
   });
@@ -125,8 +56,8 @@ describe('certagent lab', () => {
     const address = blocker.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     try {
-      const started = startCli(['--devices', '1', '--base-port', String(port)], mkdtempSync(join(tmpdir(), 'certagent-lab-taken-')));
-      expect(await withTimeout(started.exited, 20_000, 'certagent lab on a taken port')).toBe(2);
+      const started = startCliLab(['--devices', '1', '--base-port', String(port)], mkdtempSync(join(tmpdir(), 'certagent-lab-taken-')));
+      expect(await started.exited(20_000)).toBe(2);
       expect(started.stderr()).toContain(`router lab-r001: port ${port} on 127.0.0.1 is already in use`);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
