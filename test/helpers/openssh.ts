@@ -3,13 +3,13 @@
  * its own sshd_config, host key and authorized key in a temp folder, in the foreground (`-D -e`), no system
  * service. The test user is the user running the tests; it logs in with a key generated here.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { sha256Fingerprint } from '../../src/transport/ssh/index.js';
+import { freePort, startServerProcess } from './server-process.js';
 
 export const SSHD = '/usr/sbin/sshd';
 
@@ -39,21 +39,6 @@ export interface OpenSsh {
   kill(): Promise<void>;
   /** kill() and removes the folder. */
   stop(): Promise<void>;
-}
-
-/**
- * sshd refuses `Port 0`, so a free port is found by binding port 0 here first; another program could take it in
- * between, which start() reports as sshd's own "Address already in use".
- */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Every process below `pid`, read from /proc (sshd's session processes call setsid(), so no process group holds them). */
@@ -111,25 +96,15 @@ export async function startOpenSsh(options: OpenSshOptions = {}): Promise<OpenSs
       '',
     ].join('\n'),
   );
-  const child = spawn(SSHD, ['-f', config, '-D', '-e'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  const listening = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sshd did not listen on 127.0.0.1:${port} within 10 s; it logged: ${log}`)), 10_000);
-    child.stderr?.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (/Server listening on 127\.0\.0\.1 port/.test(log)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sshd exited (${code}) before listening: ${log}`));
-    });
+  const server = await startServerProcess({
+    what: 'sshd',
+    file: SSHD,
+    args: ['-f', config, '-D', '-e'],
+    ready: /Server listening on 127\.0\.0\.1 port/,
+    timeoutMs: 10_000,
   });
-  await listening;
+  const child = server.child;
   const publicKey = readFileSync(`${hostKeyFile}.pub`, 'utf8').split(/\s+/)[1] ?? '';
-  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
   const kill = async (): Promise<void> => {
     if (child.pid === undefined || child.exitCode !== null) return;
     for (const pid of [child.pid, ...descendants(child.pid)]) {
@@ -139,7 +114,7 @@ export async function startOpenSsh(options: OpenSshOptions = {}): Promise<OpenSs
         // Already gone.
       }
     }
-    await exited;
+    await server.exited;
   };
   return {
     host: '127.0.0.1',
@@ -149,7 +124,7 @@ export async function startOpenSsh(options: OpenSshOptions = {}): Promise<OpenSs
     clientKeyFile,
     hostKeyFingerprint: sha256Fingerprint(Buffer.from(publicKey, 'base64')),
     process: child,
-    log: () => log,
+    log: () => server.output(),
     kill,
     stop: async () => {
       await kill();

@@ -8,14 +8,14 @@
  * listening" line, then a NETCONF hello over SSH. stop() ends both process groups and removes the account
  * and every file.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startServerProcess } from '../../helpers/server-process.js';
+import type { ServerProcess } from '../../helpers/server-process.js';
 import { ed25519KeyPair } from '../../helpers/ssh-keys.js';
 import { NetconfClient } from '../../../src/transport/netconf/index.js';
 import type { NetconfClientOptions } from '../../../src/transport/netconf/index.js';
@@ -66,80 +66,6 @@ function withAccountLock(script: string, args: string[]): void {
   execFileSync('flock', [ACCOUNT_LOCK, 'sh', '-c', script, 'sh', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-interface Started {
-  readonly child: ChildProcess;
-  /** Everything it printed so far, for error messages. */
-  output(): string;
-  readonly exited: Promise<void>;
-}
-
-/** Starts a process in its own group and waits for a line matching ready; a deadline or an early exit fails with what it printed. */
-async function startUntil(what: string, file: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd: string): Promise<Started> {
-  // netconfd writes backup-cfg.xml into its working folder: keep it in the fixture's own folder.
-  const child = spawn(file, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let printed = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => finish(new Error(`${what} printed no ${ready} within ${START_TIMEOUT_MS} ms; it printed: ${JSON.stringify(printed.slice(-500))}`)),
-      START_TIMEOUT_MS,
-    );
-    const onData = (chunk: Buffer): void => {
-      printed += chunk.toString('utf8');
-      if (ready.test(printed)) finish();
-    };
-    const onExit = (code: number | null, signal: string | null): void =>
-      finish(new Error(`${what} exited (${code ?? signal}) before ${ready}; it printed: ${JSON.stringify(printed.slice(-500))}`));
-    const onError = (err: Error): void => finish(new Error(`${what} did not start: ${err.message}`));
-    function finish(error?: Error): void {
-      clearTimeout(timer);
-      child.removeListener('exit', onExit);
-      child.removeListener('error', onError);
-      if (error) reject(error);
-      else resolve();
-    }
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', onError);
-  });
-  return { child, output: () => printed, exited };
-}
-
-async function stopGroup(started: Started | undefined): Promise<void> {
-  if (!started || started.child.exitCode !== null || started.child.signalCode !== null) return;
-  const pid = started.child.pid;
-  if (pid === undefined) return;
-  const signal = (sig: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, sig);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-    }
-  };
-  signal('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), STOP_TIMEOUT_MS);
-  });
-  const outcome = await Promise.race([started.exited.then(() => 'exited' as const), deadline]);
-  clearTimeout(timer);
-  if (outcome === 'late') {
-    signal('SIGKILL');
-    await started.exited;
-  }
-  // The group also holds sshd's per-connection processes and netconf-subsystem; none may outlive the fixture.
-  signal('SIGKILL');
-}
-
 /**
  * sshd's per-connection processes leave its process group (setsid), so a session a test left open would
  * keep its netconf-subsystem alive; they all run as the fixture's own account, so they are found by it.
@@ -174,8 +100,8 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
   const password = `Nc-${randomBytes(9).toString('base64url')}`;
   const hostKey = ed25519KeyPair();
   const userKey = ed25519KeyPair();
-  let netconfd: Started | undefined;
-  let sshd: Started | undefined;
+  let netconfd: ServerProcess | undefined;
+  let sshd: ServerProcess | undefined;
   let accountCreated = false;
 
   // If the test process ends without stop() (a crash, a failing afterAll), nothing may be left behind.
@@ -200,8 +126,8 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
 
   const cleanup = async (): Promise<void> => {
     process.removeListener('exit', onExit);
-    await stopGroup(sshd);
-    await stopGroup(netconfd);
+    await sshd?.stop(STOP_TIMEOUT_MS);
+    await netconfd?.stop(STOP_TIMEOUT_MS);
     if (accountCreated) {
       killAccountProcesses(username);
       withAccountLock('userdel -f "$1"', [username]);
@@ -250,14 +176,16 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
         ].join('\n'),
       );
       try {
-        sshd = await startUntil(
-          'sshd',
-          SSHD,
-          ['-D', '-e', '-f', config],
-          { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-          /Server listening on 127\.0\.0\.1 port \d+/,
-          dir,
-        );
+        sshd = await startServerProcess({
+          what: 'sshd',
+          file: SSHD,
+          args: ['-D', '-e', '-f', config],
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+          ready: /Server listening on 127\.0\.0\.1 port \d+/,
+          timeoutMs: START_TIMEOUT_MS,
+          cwd: dir,
+          detached: true,
+        });
       } catch (err) {
         if (attempt >= 3 || !/Bind to port|Address already in use/.test((err as Error).message)) throw err;
       }
@@ -274,7 +202,17 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
       ...(options.base10Only ? ['--protocols=netconf1.0'] : []),
     ];
     // HOME points netconfd's ~/.yuma (it saves its startup transaction id there) into the test directory.
-    netconfd = await startUntil('netconfd', NETCONFD, args, { HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin' }, /Running netconfd server/, dir);
+    // netconfd writes backup-cfg.xml into its working folder: keep it in the fixture's own folder.
+    netconfd = await startServerProcess({
+      what: 'netconfd',
+      file: NETCONFD,
+      args,
+      env: { HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      ready: /Running netconfd server/,
+      timeoutMs: START_TIMEOUT_MS,
+      cwd: dir,
+      detached: true,
+    });
 
     const fixture: Netconfd = {
       port,
