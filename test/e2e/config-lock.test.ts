@@ -8,11 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IOS_XE_CLI } from '../../src/device/index.js';
 import { IosXeSession } from '../../src/transport/ssh-cli/index.js';
-import { resolveDesired } from '../../src/workflow/index.js';
-import { runFleet } from '../../src/fleet/index.js';
-import type { FleetOptions } from '../../src/fleet/index.js';
-import { RecordingReporter, startE2eLab } from './helpers.js';
-import type { E2eLab } from './helpers.js';
+import { RecordingReporter, runLabFleet, startE2eLab } from './helpers.js';
+import type { E2eLab, LabFleetOverrides } from './helpers.js';
 
 function config(router: { runningConfig(): string }): string {
   return router.runningConfig().replace(/^! Last configuration change.*\n!\n/m, '');
@@ -50,21 +47,8 @@ describe('a configuration lock held by another session', () => {
     return session;
   }
 
-  async function rollout(extra: Partial<FleetOptions> = {}) {
-    const reporter = new RecordingReporter();
-    const result = await runFleet({
-      command: 'rollout',
-      devices: (await e2e.inventory()).devices,
-      desired: await resolveDesired(await e2e.playbook()),
-      resolver: e2e.resolver(),
-      reporter,
-      session: { commandTimeoutMs: 30_000, connectTimeoutMs: 5_000 },
-      retry: { retries: 2, minTimeoutMs: 20, maxTimeoutMs: 50 },
-      pollIntervalMs: 50,
-      ...extra,
-    });
-    return { reporter, exitCode: result.exitCode };
-  }
+  const rollout = (extra: LabFleetOverrides = {}) =>
+    runLabFleet(e2e, { session: { commandTimeoutMs: 30_000, connectTimeoutMs: 5_000 }, retry: { retries: 2, minTimeoutMs: 20, maxTimeoutMs: 50 }, ...extra });
 
   it('fails the device with the holder named, nothing changed, long before the command timeout', async () => {
     const router = e2e.lab.devices[0]?.router;
@@ -84,31 +68,20 @@ describe('a configuration lock held by another session', () => {
   it('goes on once the other session leaves config mode during the backoff', async () => {
     holder = await lockFromAnotherVty();
     const session = holder;
-    const reporter = new RecordingReporter();
-    const running = runFleet({
-      command: 'rollout',
-      devices: (await e2e.inventory()).devices,
-      desired: await resolveDesired(await e2e.playbook()),
-      resolver: e2e.resolver(),
-      reporter: {
-        ...reporter,
-        runStarted: (c, d) => reporter.runStarted(c, d),
-        deviceStarted: (d) => reporter.deviceStarted(d),
-        deviceFinished: (o) => reporter.deviceFinished(o),
-        runFinished: (s) => reporter.runFinished(s),
-        // The first config step is where the lock refuses; the operator's `end` soon after frees it while certagent backs off.
-        deviceStep: (d, step) => {
-          reporter.deviceStep(d, step);
-          if (step.startsWith('configure ') && session.level === 'config') setTimeout(() => void session.ensureExec(), 100);
-        },
-      },
+    // The first config step is where the lock refuses; the operator's `end` soon after frees it while certagent backs off.
+    const reporter = new (class extends RecordingReporter {
+      override deviceStep(device: string, step: string): void {
+        super.deviceStep(device, step);
+        if (step.startsWith('configure ') && session.level === 'config') setTimeout(() => void session.ensureExec(), 100);
+      }
+    })();
+    const { exitCode } = await rollout({
+      reporter,
       session: { commandTimeoutMs: 30_000, connectTimeoutMs: 5_000, transcriptDir: e2e.dir },
       retry: { retries: 6, minTimeoutMs: 300, maxTimeoutMs: 1_000 },
-      pollIntervalMs: 50,
     });
-    const result = await running;
     expect(reporter.outcome('lab-r001').result).toBe('changed');
-    expect(result.exitCode).toBe(0);
+    expect(exitCode).toBe(0);
     // Refused first, then let in after the backoff.
     const transcript = readFileSync(join(e2e.dir, 'lab-r001.log'), 'utf8');
     expect(transcript).toContain('Configuration mode is locked by process');

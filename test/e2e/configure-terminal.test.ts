@@ -4,9 +4,7 @@
  * was. Faults injected by the lab at that command.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveDesired } from '../../src/workflow/index.js';
-import { runFleet } from '../../src/fleet/index.js';
-import { RecordingReporter, startE2eLab } from './helpers.js';
+import { runLabFleet, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 
 describe('failure at configure terminal', () => {
@@ -23,18 +21,8 @@ describe('failure at configure terminal', () => {
 
   it('reports nothing applied, restores nothing, and leaves the routers as they were', async () => {
     const before = e2e.lab.devices.map((d) => d.router.runningConfig());
-    const reporter = new RecordingReporter();
-    const result = await runFleet({
-      command: 'rollout',
-      devices: (await e2e.inventory()).devices,
-      desired: await resolveDesired(await e2e.playbook()),
-      resolver: e2e.resolver(),
-      reporter,
-      session: { commandTimeoutMs: 1_500, connectTimeoutMs: 3_000 },
-      retry: { retries: 0 },
-      pollIntervalMs: 50,
-    });
-    expect(result.exitCode).toBe(1);
+    const { reporter, exitCode } = await runLabFleet(e2e, { session: { commandTimeoutMs: 1_500, connectTimeoutMs: 3_000 }, retry: { retries: 0 } });
+    expect(exitCode).toBe(1);
     for (const [name, how] of [
       ['lab-r001', /the session closed during 'configure terminal'/],
       ['lab-r002', /'configure terminal'/],

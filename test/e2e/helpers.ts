@@ -5,9 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretResolver, loadInventory, loadPlaybook } from '../../src/config/index.js';
 import type { Inventory, Playbook } from '../../src/config/index.js';
+import { runFleet } from '../../src/fleet/index.js';
+import type { FleetOptions, FleetResult } from '../../src/fleet/index.js';
 import { LAB_ENV, startLab } from '../../src/lab/index.js';
 import type { Lab, LabOptions } from '../../src/lab/index.js';
 import type { DeviceOutcome, RunReporter, RunSummary } from '../../src/report/events.js';
+import { resolveDesired } from '../../src/workflow/index.js';
 
 export interface E2eLab {
   readonly lab: Lab;
@@ -88,4 +91,27 @@ export class RecordingReporter implements RunReporter {
     if (!found) throw new Error(`no outcome for ${device}; have ${this.outcomes.map((o) => o.device).join(', ')}`);
     return found;
   }
+}
+
+export type LabFleetOverrides = Partial<Omit<FleetOptions, 'reporter'>> & { readonly reporter?: RecordingReporter };
+
+/**
+ * One fleet run over the lab's inventory and playbook: a rollout, told by a fresh RecordingReporter (or the one
+ * given), polling the lab's log every 50 ms (the lab answers at once); `overrides` replace any option.
+ */
+export async function runLabFleet(
+  e2e: E2eLab,
+  overrides: LabFleetOverrides = {},
+): Promise<{ reporter: RecordingReporter; result: FleetResult; exitCode: 0 | 1 }> {
+  const reporter = overrides.reporter ?? new RecordingReporter();
+  const result = await runFleet({
+    command: 'rollout',
+    devices: (await e2e.inventory()).devices,
+    desired: await resolveDesired(await e2e.playbook()),
+    resolver: e2e.resolver(),
+    pollIntervalMs: 50,
+    ...overrides,
+    reporter,
+  });
+  return { reporter, result, exitCode: result.exitCode };
 }

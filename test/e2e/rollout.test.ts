@@ -6,12 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveDesired, rotatePlanOptions } from '../../src/workflow/index.js';
-import { runFleet } from '../../src/fleet/index.js';
-import type { FleetOptions } from '../../src/fleet/index.js';
+import { rotatePlanOptions } from '../../src/workflow/index.js';
 import { CONFIG_COMMAND, FINGERPRINTS_COMMAND } from '../../src/workflow/cheap-facts.js';
-import { RecordingReporter, startE2eLab } from './helpers.js';
-import type { E2eLab } from './helpers.js';
+import { RecordingReporter, runLabFleet, startE2eLab } from './helpers.js';
+import type { E2eLab, LabFleetOverrides } from './helpers.js';
 
 describe('rollout, re-run and rotate across the lab', () => {
   let e2e: E2eLab;
@@ -22,23 +20,14 @@ describe('rollout, re-run and rotate across the lab', () => {
     await e2e?.stop();
   });
 
-  async function run(extra: Partial<FleetOptions> = {}, transcriptDir = mkdtempSync(join(e2e.dir, 'run-'))) {
-    const inventory = await e2e.inventory();
-    const desired = await resolveDesired(await e2e.playbook());
-    const reporter = new RecordingReporter();
-    const result = await runFleet({
-      command: 'rollout',
-      devices: inventory.devices,
-      desired,
-      resolver: e2e.resolver(),
-      reporter,
+  async function run(extra: LabFleetOverrides = {}, transcriptDir = mkdtempSync(join(e2e.dir, 'run-'))) {
+    const { reporter, exitCode } = await runLabFleet(e2e, {
       session: { transcriptDir, commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
       retry: { retries: 1, minTimeoutMs: 50 },
-      pollIntervalMs: 50,
       ...extra,
     });
     const transcripts = readdirSync(transcriptDir).map((f) => readFileSync(join(transcriptDir, f), 'utf8'));
-    return { reporter, exitCode: result.exitCode, transcripts };
+    return { reporter, exitCode, transcripts };
   }
 
   function proofNonce(detail: string | undefined): string {
@@ -115,22 +104,13 @@ describe('rollout, re-run and rotate across the lab', () => {
 
   it('starts no more devices once stopped, and says so', async () => {
     const stop = new AbortController();
-    const inventory = await e2e.inventory();
     const reporter = new (class extends RecordingReporter {
       override deviceFinished(outcome: Parameters<RecordingReporter['deviceFinished']>[0]): void {
         super.deviceFinished(outcome);
         stop.abort('SIGTERM received');
       }
     })();
-    const result = await runFleet({
-      command: 'rollout',
-      devices: inventory.devices,
-      desired: await resolveDesired(await e2e.playbook()),
-      resolver: e2e.resolver(),
-      reporter,
-      concurrency: 1,
-      signal: stop.signal,
-    });
+    const { result } = await runLabFleet(e2e, { reporter, concurrency: 1, signal: stop.signal });
     expect(reporter.outcomes.map((o) => o.result)).toEqual(['unchanged', 'skipped', 'skipped']);
     expect(reporter.outcomes[1]?.error?.message).toBe('lab-r002: not started: the run was stopped (SIGTERM received)');
     expect(result.summary.stoppedEarly).toBe('SIGTERM received');

@@ -4,12 +4,10 @@
  * The outcome must be what it is with clean output: the same changes, the same proofs (#18 done-when, #11 chunking).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveDesired, rotatePlanOptions } from '../../src/workflow/index.js';
-import { runFleet } from '../../src/fleet/index.js';
-import type { FleetOptions } from '../../src/fleet/index.js';
+import { rotatePlanOptions } from '../../src/workflow/index.js';
 import type { LabOptions } from '../../src/lab/index.js';
-import { RecordingReporter, startE2eLab } from './helpers.js';
-import type { E2eLab } from './helpers.js';
+import { runLabFleet, startE2eLab } from './helpers.js';
+import type { E2eLab, LabFleetOverrides } from './helpers.js';
 
 const SHAPES: readonly [string, LabOptions['output']][] = [
   ['output in random packets of 1..7 bytes', { chunkMaxBytes: 7 }],
@@ -27,21 +25,8 @@ describe.each(SHAPES)('rollout, re-run and rotate with %s', (_, output) => {
     await e2e?.stop();
   });
 
-  async function run(extra: Partial<FleetOptions> = {}) {
-    const reporter = new RecordingReporter();
-    const result = await runFleet({
-      command: 'rollout',
-      devices: (await e2e.inventory()).devices,
-      desired: await resolveDesired(await e2e.playbook()),
-      resolver: e2e.resolver(),
-      reporter,
-      session: { commandTimeoutMs: 20_000, connectTimeoutMs: 10_000 },
-      retry: { retries: 0 },
-      pollIntervalMs: 50,
-      ...extra,
-    });
-    return { reporter, exitCode: result.exitCode };
-  }
+  const run = (extra: LabFleetOverrides = {}) =>
+    runLabFleet(e2e, { session: { commandTimeoutMs: 20_000, connectTimeoutMs: 10_000 }, retry: { retries: 0 }, ...extra });
 
   it('installs and proves the whole playbook on every router', async () => {
     const { reporter, exitCode } = await run();
