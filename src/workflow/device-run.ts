@@ -28,23 +28,21 @@ import type { Undone } from './run-context.js';
 import { refusedError } from './job.js';
 import type { DeviceJob } from './job.js';
 import { proveMail } from './prove-mail.js';
+import { writeMemory } from './save.js';
 import { residue } from './residue.js';
 import { assertPlanApplied, CERTIFICATES_COMMAND, certificateMismatches, plannedCertificates } from './verify.js';
 import { errorMessage } from '../shared/error-message.js';
 
 class SshRun extends RunContext<IosXeSession> {
   /** The current session, or a new one when the current is lost (a cheap command tells). */
-  async fresh(): Promise<IosXeSession> {
-    if (this.session !== undefined) {
-      try {
-        await this.session.ensureExec();
-        await this.session.send('show clock');
-        return this.session;
-      } catch {
-        await this.close();
-      }
-    }
-    return this.connect(async (session) => session);
+  fresh(): Promise<IosXeSession> {
+    return this.reuseOrReconnect(
+      async (session) => {
+        await session.ensureExec();
+        await session.send('show clock');
+      },
+      async (session) => session,
+    );
   }
 }
 
@@ -301,16 +299,7 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
     if (changing || job.saveAlways) {
       stepNow = 'write memory';
       run.forward(stepNow);
-      const saved = await session.send(WRITE_MEMORY, { timeoutMs: saveTimeoutMs(session.commandTimeoutMs) });
-      if (!saveSucceeded(saved)) {
-        throw new WorkflowError(
-          job.device,
-          stepNow,
-          `${job.device}: 'write memory' did not confirm [OK]`,
-          'check NVRAM space and the device log',
-          saved.trim(),
-        );
-      }
+      await writeMemory(session, job.device);
     }
     await run.close();
     const records: ChangeRecord[] = [...plan.changes.map((c) => c.record), ...cubeChanges, ...(cube?.exports ?? []), ...cubeRecords];

@@ -147,6 +147,24 @@ export class RunContext<S extends RunSession> {
     );
   }
 
+  /**
+   * The current session when `alive` succeeds on it (a cheap command tells), else a new one made ready by `setup`:
+   * a rollback goes on after the session its change was made on was lost.
+   */
+  protected async reuseOrReconnect(alive: (session: S) => Promise<void>, setup: (session: S) => Promise<S>): Promise<S> {
+    const current = this.session;
+    if (current !== undefined) {
+      try {
+        await alive(current);
+        return current;
+      } catch {
+        // Lost: a new one below.
+      }
+    }
+    await this.close();
+    return this.connect(setup);
+  }
+
   async close(): Promise<void> {
     const session = this.session;
     this.session = undefined;

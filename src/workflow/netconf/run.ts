@@ -8,14 +8,13 @@
  * the final word, which also settles a pending confirmed commit), then the CLI's part (old CA certificates
  * re-authenticated, old mail lines), then a re-read that must show the objects as before.
  */
-import { saveSucceeded, WRITE_MEMORY } from '../../device/index.js';
 import { operMismatches } from '../../device/netconf/index.js';
 import type { ChangeRecord, DeviceOutcome } from '../../report/events.js';
-import { saveTimeoutMs } from '../../transport/timeouts.js';
 import { runStep, stepName } from '../apply.js';
 import { refusedError } from '../job.js';
 import type { DeviceJob } from '../job.js';
 import { proveMail } from '../prove-mail.js';
+import { writeMemory } from '../save.js';
 import { residue } from '../residue.js';
 import { errorDetail, VerificationError, WorkflowError } from '../errors.js';
 import type { ErrorDetail } from '../errors.js';
@@ -38,21 +37,17 @@ export interface NetconfDeviceJob extends Omit<DeviceJob, 'open'> {
 
 class NetconfRun extends RunContext<NetconfDeviceSession> {
   /** The sessions when both still answer, else new ones (locked again). */
-  async fresh(): Promise<NetconfDeviceSession> {
-    const current = this.session;
-    if (current !== undefined && current.usable) {
-      try {
-        await current.cli.send('show clock');
-        return current;
-      } catch {
-        // fall through to a new pair
-      }
-    }
-    await this.close();
-    return this.connect(async (session) => {
-      await session.lock();
-      return session;
-    });
+  fresh(): Promise<NetconfDeviceSession> {
+    return this.reuseOrReconnect(
+      async (session) => {
+        if (!session.usable) throw new Error('the NETCONF or CLI session was lost');
+        await session.cli.send('show clock');
+      },
+      async (session) => {
+        await session.lock();
+        return session;
+      },
+    );
   }
 }
 
@@ -223,15 +218,7 @@ async function runNetconfDeviceOnce(job: NetconfDeviceJob): Promise<DeviceOutcom
       await session.confirm();
       stepNow = 'write memory';
       run.forward(stepNow);
-      const saved = await session.cli.send(WRITE_MEMORY, { timeoutMs: saveTimeoutMs(session.cli.commandTimeoutMs) });
-      if (!saveSucceeded(saved))
-        throw new WorkflowError(
-          job.device,
-          stepNow,
-          `${job.device}: 'write memory' did not confirm [OK]`,
-          'check NVRAM space and the device log',
-          saved.trim(),
-        );
+      await writeMemory(session.cli, job.device);
     }
     await run.close();
     const records: ChangeRecord[] = plan.changes.map((c) => c.record);
