@@ -4,40 +4,18 @@
  * certificates (Debian's Mozilla store) and running-config text as IOS XE prints it (dossier 3.5).
  */
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { driftLines } from '../../src/audit/index.js';
-import { iosHexLines } from '../../src/certs/ios-format.js';
-import type { CertificateFacts } from '../../src/certs/types.js';
-import { parseCertificates } from '../../src/certs/x509.js';
 import { Secret } from '../../src/config/index.js';
 import type { EemApplet } from '../../src/config/index.js';
 import { parseFacts, renderApplet } from '../../src/workflow/index.js';
 import type { DesiredState, DesiredTrustpoint } from '../../src/workflow/index.js';
+import { mozillaCertificate, trustpointConfigText } from '../helpers/pki-text.js';
 
-function mozilla(name: string): CertificateFacts {
-  const [cert] = parseCertificates(readFileSync(`/usr/share/ca-certificates/mozilla/${name}.crt`, 'utf8'), name);
-  if (!cert) throw new Error(`no certificate in ${name}`);
-  return cert;
-}
-
-const GTS_R1 = mozilla('GTS_Root_R1');
-const GLOBALSIGN = mozilla('GlobalSign_Root_CA');
-const ISRG_X1 = mozilla('ISRG_Root_X1');
+const GTS_R1 = mozillaCertificate('GTS_Root_R1');
+const GLOBALSIGN = mozillaCertificate('GlobalSign_Root_CA');
+const ISRG_X1 = mozillaCertificate('ISRG_Root_X1');
 const ORIGIN = { file: 'test.yaml', path: [] };
 const OPTIONS = { enrollment: 'terminal', revocationCheck: 'none', chainValidation: 'stop' } as const;
-
-function pkiConfig(name: string, cert: CertificateFacts): string {
-  return [
-    `crypto pki trustpoint ${name}`,
-    ' enrollment terminal',
-    ' revocation-check none',
-    ' chain-validation stop',
-    `crypto pki certificate chain ${name}`,
-    ` certificate ca ${cert.serialHex}`,
-    ...iosHexLines(cert.der).map((l) => `  ${l}`),
-    '  \tquit',
-  ].join('\n');
-}
 
 const applet = (subject: string): EemApplet => ({
   name: 'SendSecureEmailEEM',
@@ -76,8 +54,8 @@ describe('drift against the playbook', () => {
       secrets: [],
     };
     const running = [
-      pkiConfig('GMAIL-GTS-Root-R1', ISRG_X1),
-      pkiConfig('GMAIL-Old-Intermediate', GLOBALSIGN),
+      trustpointConfigText('GMAIL-GTS-Root-R1', ISRG_X1),
+      trustpointConfigText('GMAIL-Old-Intermediate', GLOBALSIGN),
       'event manager environment _email_to ops@example.net',
       'event manager environment _email_server alerts:Sup3r-Secret@smtp.example.net',
       ...renderApplet(applet('old subject'), true).lines,

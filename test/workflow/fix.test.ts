@@ -1,26 +1,13 @@
 /** fix's plain-word findings from facts and the served chain, on generated chains (real X.509, real signatures). */
 import { describe, expect, it } from '@jest/globals';
-import { iosHexLines } from '../../src/certs/ios-format.js';
 import { parseCertificate } from '../../src/certs/x509.js';
 import type { CertificateFacts } from '../../src/certs/types.js';
 import { diagnoseFacts, incurableFaults, parseFacts, planDevice } from '../../src/workflow/index.js';
 import type { DesiredState } from '../../src/workflow/index.js';
 import { issue, testChain, testKey } from '../helpers/cert-factory.js';
+import { trustpointConfigText } from '../helpers/pki-text.js';
 
 const OPTIONS = { enrollment: 'terminal', revocationCheck: 'none', chainValidation: 'stop' } as const;
-
-function installed(name: string, cert: CertificateFacts): string {
-  return [
-    `crypto pki trustpoint ${name}`,
-    ' enrollment terminal',
-    ' revocation-check none',
-    ' chain-validation stop',
-    `crypto pki certificate chain ${name}`,
-    ` certificate ca ${cert.serialHex}`,
-    ...iosHexLines(cert.der).map((l) => `  ${l}`),
-    '  \tquit',
-  ].join('\n');
-}
 
 describe('diagnoseFacts', () => {
   const chain = testChain('ec', 'smtp.example.net');
@@ -41,7 +28,7 @@ describe('diagnoseFacts', () => {
 
   it('names a missing intermediate and explains that the chain cannot anchor', () => {
     const want = desired([leaf, intermediate], 'smtp.example.net');
-    const facts = parseFacts(installed('CA-Root', root));
+    const facts = parseFacts(trustpointConfigText('CA-Root', root));
     const findings = diagnoseFacts(facts, planDevice(facts, want), want);
     expect(findings[0]).toMatch(/^Missing chain member: trustpoint CA-Issuing \(intermediate CA cn=Test Issuing CA EC/);
     expect(findings.join('\n')).not.toMatch(/does not trust/);
@@ -50,7 +37,7 @@ describe('diagnoseFacts', () => {
   it('names a trustpoint holding the wrong root, an untrusted CA, and a server name not in the certificate', () => {
     const other = parseCertificate(issue({ subject: 'Other Root', key: testKey('ec', 'other-root'), ca: true }).der);
     const want = desired([leaf, intermediate], 'mail.example.org');
-    const facts = parseFacts(installed('CA-Root', other));
+    const facts = parseFacts(trustpointConfigText('CA-Root', other));
     const findings = diagnoseFacts(facts, planDevice(facts, want), want).join('\n');
     expect(findings).toMatch(/Wrong certificate: trustpoint CA-Root holds another certificate than the root CA the playbook gives \(cn=Other Root/);
     expect(findings).toMatch(/a CA the device does not trust/);
@@ -66,7 +53,7 @@ describe('diagnoseFacts', () => {
 
   it('says when a certificate of the chain has expired', () => {
     const want = desired([leaf, intermediate], 'smtp.example.net');
-    const facts = parseFacts([installed('CA-Root', root), installed('CA-Issuing', intermediate)].join('\n'));
+    const facts = parseFacts([trustpointConfigText('CA-Root', root), trustpointConfigText('CA-Issuing', intermediate)].join('\n'));
     expect(diagnoseFacts(facts, planDevice(facts, want), want, new Date(Date.now() + 400 * 86_400_000)).join('\n')).toMatch(/expired/);
   });
 

@@ -28,29 +28,13 @@ import {
 } from '../../src/workflow/index.js';
 import type { DesiredState, DesiredTrustpoint, PlannedChange } from '../../src/workflow/index.js';
 import { loadCapture } from '../fixtures/load.js';
+import { mozillaCertificate, trustpointConfigText } from '../helpers/pki-text.js';
 
-function mozilla(name: string): CertificateFacts {
-  const [cert] = parseCertificates(readFileSync(`/usr/share/ca-certificates/mozilla/${name}.crt`, 'utf8'), name);
-  if (!cert) throw new Error(`no certificate in ${name}`);
-  return cert;
-}
-
-const GTS_R1 = mozilla('GTS_Root_R1');
-const GLOBALSIGN = mozilla('GlobalSign_Root_CA');
-const ISRG_X1 = mozilla('ISRG_Root_X1');
+const GTS_R1 = mozillaCertificate('GTS_Root_R1');
+const GLOBALSIGN = mozillaCertificate('GlobalSign_Root_CA');
+const ISRG_X1 = mozillaCertificate('ISRG_Root_X1');
 const OPTIONS: TrustpointOptions = { enrollment: 'terminal', revocationCheck: 'none', chainValidation: 'stop' };
 const ORIGIN = { file: 'test.yaml', path: [] };
-
-/** A trustpoint and its chain as `show running-config | section crypto pki` prints them (dossier 3.5). */
-function pkiConfig(
-  name: string,
-  cert: CertificateFacts | undefined,
-  lines = [' enrollment terminal', ' revocation-check none', ' chain-validation stop'],
-): string {
-  const out = [`crypto pki trustpoint ${name}`, ...lines, `crypto pki certificate chain ${name}`];
-  if (cert) out.push(` certificate ca ${cert.serialHex}`, ...iosHexLines(cert.der).map((l) => `  ${l}`), '  \tquit');
-  return out.join('\n');
-}
 
 const MAIL_APPLET: EemApplet = {
   name: 'SendSecureEmailEEM',
@@ -136,14 +120,14 @@ describe('planDevice', () => {
   });
 
   it('leaves a trustpoint holding the same certificate with the same options alone', () => {
-    const plan = planDevice(parseFacts(pkiConfig('CA-GTS-Root-R1', GTS_R1)), desired([tp('CA-GTS-Root-R1', GTS_R1)]));
+    const plan = planDevice(parseFacts(trustpointConfigText('CA-GTS-Root-R1', GTS_R1)), desired([tp('CA-GTS-Root-R1', GTS_R1)]));
     expect(plan.changes).toEqual([]);
     expect(plan.unchanged.map((r) => `${r.object} ${r.action}`)).toEqual(['trustpoint CA-GTS-Root-R1 unchanged']);
     expect(planCommands(plan)).toEqual([]);
   });
 
   it('replaces a different certificate: remove, recreate, authenticate; the rollback restores the old one from its DER', () => {
-    const facts = parseFacts(pkiConfig('CA-ROOT', GLOBALSIGN, [' enrollment terminal', ' revocation-check crl']));
+    const facts = parseFacts(trustpointConfigText('CA-ROOT', GLOBALSIGN, [' enrollment terminal', ' revocation-check crl']));
     const [change] = planDevice(facts, desired([tp('CA-ROOT', GTS_R1)])).changes;
     expect(change?.kind).toBe('replace');
     expect(change?.record.detail).toMatch(/^cn=GlobalSign Root CA, serial 040000000001154B5AC394 → cn=GTS Root R1/);
@@ -156,7 +140,7 @@ describe('planDevice', () => {
   });
 
   it('changes only the option lines when the certificate is the same', () => {
-    const facts = parseFacts(pkiConfig('CA-GTS-Root-R1', GTS_R1, [' enrollment terminal', ' revocation-check crl']));
+    const facts = parseFacts(trustpointConfigText('CA-GTS-Root-R1', GTS_R1, [' enrollment terminal', ' revocation-check crl']));
     const [change, ...more] = planDevice(facts, desired([tp('CA-GTS-Root-R1', GTS_R1)])).changes;
     expect(more).toEqual([]);
     expect(change?.kind).toBe('options');
@@ -168,14 +152,19 @@ describe('planDevice', () => {
     const pinned = tp('CA-GTS-Root-R1', GTS_R1, { pin: GTS_R1.sha1 });
     const create = planDevice(parseFacts(''), desired([pinned])).changes[0];
     expect(create?.steps.flatMap(showStep)).toContain(`fingerprint ${GTS_R1.sha1}`);
-    const facts = parseFacts(pkiConfig('CA-GTS-Root-R1', GTS_R1));
+    const facts = parseFacts(trustpointConfigText('CA-GTS-Root-R1', GTS_R1));
     expect(planDevice(facts, desired([pinned])).changes[0]?.steps.flatMap(showStep)).toEqual([
       'crypto pki trustpoint CA-GTS-Root-R1',
       `fingerprint ${GTS_R1.sha1}`,
       'exit',
     ]);
     const empty = parseFacts(
-      pkiConfig('CA-GTS-Root-R1', undefined, [' enrollment terminal', ` fingerprint ${ISRG_X1.sha1}`, ' revocation-check none', ' chain-validation stop']),
+      trustpointConfigText('CA-GTS-Root-R1', undefined, [
+        ' enrollment terminal',
+        ` fingerprint ${ISRG_X1.sha1}`,
+        ' revocation-check none',
+        ' chain-validation stop',
+      ]),
     );
     expect(planDevice(empty, desired([tp('CA-GTS-Root-R1', GTS_R1)])).changes[0]?.steps.map((s) => s.kind)).toEqual([
       'remove-trustpoint',
@@ -252,7 +241,7 @@ describe('planDevice', () => {
   });
 
   it('scopes a rotation to certificates and tells about expiring ones and stale chain members', () => {
-    const facts = parseFacts([pkiConfig('LAB-Old-Root', GLOBALSIGN), 'event manager environment _email_to old@example.net'].join('\n'));
+    const facts = parseFacts([trustpointConfigText('LAB-Old-Root', GLOBALSIGN), 'event manager environment _email_to old@example.net'].join('\n'));
     const want = desired([tp('LAB-GTS-Root-R1', GTS_R1, { chainPrefix: 'LAB-' })], { environment: new Map([['_email_to', 'noc@example.net']]) });
     const plan = planDevice(facts, want, {
       only: ['create', 'replace', 'authenticate'],
@@ -276,7 +265,7 @@ describe('helpers', () => {
   });
 
   it('sends every opening config block first, in one write, and keeps a removal before its new stanza', () => {
-    const facts = parseFacts(pkiConfig('CA-B', ISRG_X1));
+    const facts = parseFacts(trustpointConfigText('CA-B', ISRG_X1));
     const want = desired([tp('CA-A', GTS_R1), tp('CA-B', GLOBALSIGN)], {
       ipHosts: new Map([['smtp.example.net', '192.0.2.25']]),
       environment: new Map([['_email_to', 'noc@example.net']]),
@@ -314,8 +303,8 @@ describe('helpers', () => {
   });
 
   it('names what a rollback left different', () => {
-    const before = parseFacts(pkiConfig('CA-X', GTS_R1));
-    const after = parseFacts(pkiConfig('CA-X', GLOBALSIGN));
+    const before = parseFacts(trustpointConfigText('CA-X', GTS_R1));
+    const after = parseFacts(trustpointConfigText('CA-X', GLOBALSIGN));
     const change = planDevice(before, desired([tp('CA-X', GLOBALSIGN)])).changes;
     expect(residue(before, after, change)).toEqual([`trustpoint CA-X is holding SHA1 ${GLOBALSIGN.sha1}, was holding SHA1 ${GTS_R1.sha1}`]);
     expect(residue(before, before, change)).toEqual([]);
@@ -327,7 +316,7 @@ const SYSLOG = '*Jun  5 05:10:59.519: %SYS-5-CONFIG_I: Configured from console b
 
 /** `pkiConfig` with the 6th hex line of the certificate edited. */
 function garbled(name: string, cert: CertificateFacts, edit: (lines: string[], at: number) => void): string {
-  const lines = pkiConfig(name, cert).split('\n');
+  const lines = trustpointConfigText(name, cert).split('\n');
   const at = lines.findIndex((l) => l.startsWith(' certificate ca')) + 6;
   edit(lines, at);
   return lines.join('\n');
@@ -398,7 +387,7 @@ describe('planning from garbled facts', () => {
   });
 
   it('checks the certificate a rollback would paste back before planning the change', () => {
-    const good = parseFacts(pkiConfig('CA-ROOT', GLOBALSIGN));
+    const good = parseFacts(trustpointConfigText('CA-ROOT', GLOBALSIGN));
     const old = good.trustpoints.get('CA-ROOT');
     if (!old?.ca) throw new Error('fixture: no CA read');
     const stray = { ...old, ca: { ...old.ca, der: Buffer.concat([old.ca.der, Buffer.from('0000', 'hex')]) } };

@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { iosHexLines } from '../../src/certs/ios-format.js';
 import { toPem } from '../../src/certs/pem.js';
 import { parseCertificates } from '../../src/certs/x509.js';
 import type { CertificateFacts } from '../../src/certs/types.js';
@@ -15,6 +14,7 @@ import { ConfigError } from '../../src/config/index.js';
 import type { TrustpointEntry } from '../../src/config/index.js';
 import { parseFacts, planDevice, resolveTrustpoints, rotatePlanOptions } from '../../src/workflow/index.js';
 import { issue, testChain, testKey } from '../helpers/cert-factory.js';
+import { trustpointConfigText } from '../helpers/pki-text.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'certagent-usable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,16 +79,7 @@ describe('certificates that cannot work', () => {
 describe('rotate and expired trust anchors on the device', () => {
   const old = root('Lab Old Root', new Date(NOW.getTime() - 400 * DAY), new Date(NOW.getTime() - DAY));
   const [facts] = parseCertificates(toPem(old.der), 'old') as [CertificateFacts];
-  const config = [
-    'crypto pki trustpoint LAB-Lab-Old-Root',
-    ' enrollment terminal',
-    ' revocation-check none',
-    ' chain-validation stop',
-    'crypto pki certificate chain LAB-Lab-Old-Root',
-    ` certificate ca ${facts.serialHex}`,
-    ...iosHexLines(old.der).map((l) => `  ${l}`),
-    '  \tquit',
-  ].join('\n');
+  const config = trustpointConfigText('LAB-Lab-Old-Root', facts);
 
   it('a chain member left in place with an expired certificate fails the rotation, naming the way out', () => {
     const [current] = parseCertificates(toPem(chain.root.der), 'root') as [CertificateFacts];
