@@ -8,13 +8,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificates } from '../../src/certs/x509.js';
-import { IOS_XE_CLI, parsePkiConfig } from '../../src/device/index.js';
+import { parsePkiConfig } from '../../src/device/index.js';
 import type { PemExport } from '../../src/device/index.js';
 import type { CubeTrunkSpec } from '../../src/workflow/cube/index.js';
 import { createChain } from '../../src/lab/mail/chain-factory.js';
 import type { GeneratedChain } from '../../src/lab/mail/chain-factory.js';
 import { LabRouter } from '../../src/lab/router/index.js';
 import { IosXeSession } from '../../src/transport/ssh-cli/index.js';
+import { ADMIN, optionsFor } from '../transport/lab.js';
 import { registerCucm } from '../../src/lab/router/voice/index.js';
 import {
   applyCube,
@@ -31,7 +32,6 @@ import type { DesiredCube } from '../../src/workflow/cube/index.js';
 import { loadCapture } from '../fixtures/load.js';
 import { provisionCubeIdentity } from '../lab/voice/cube-lab.js';
 
-const ADMIN = { username: 'admin', password: 'Adm1n-Secret!' };
 const TRUNK: CubeTrunkSpec = {
   signalingTrustpoint: 'sip-trunk-cert',
   tlsVersion: 'v1.2',
@@ -58,16 +58,7 @@ async function cube(name: string, identity: 'enrolled' | 'ca-only' | 'none'): Pr
   const router = await LabRouter.start({ hostname: name.replace(/[^A-Za-z0-9-]/g, '-'), users: [{ ...ADMIN, privilege: 15 }] });
   routers.push(router);
   if (identity === 'enrolled') await provisionCubeIdentity(router, 'sip-trunk-cert', chain, ADMIN);
-  const session = await IosXeSession.open({
-    device: name,
-    platform: IOS_XE_CLI,
-    host: router.host,
-    port: router.port,
-    credentials: ADMIN,
-    hostKey: { mode: 'pinned', fingerprints: [router.hostKeyFingerprint] },
-    commandTimeoutMs: 5_000,
-    connectTimeoutMs: 5_000,
-  });
+  const session = await IosXeSession.open(optionsFor(router, { device: name }));
   sessions.push(session);
   if (identity === 'ca-only') await session.sendConfig(['crypto pki trustpoint sip-trunk-cert', 'enrollment terminal', 'revocation-check none', 'exit']);
   return { router, session };

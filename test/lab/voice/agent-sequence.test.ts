@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parseCertificates } from '../../../src/certs/x509.js';
 import {
-  IOS_XE_CLI,
   authenticateDialog,
   CUBE_COMMANDS,
   parseCubeConfig,
@@ -27,9 +26,9 @@ import { pkiFeature } from '../../../src/lab/router/pki/index.js';
 import { registerCucm, voiceFeature } from '../../../src/lab/router/voice/index.js';
 import { IosXeSession } from '../../../src/transport/ssh-cli/index.js';
 import { cubeConfigLines, type CubeTrunkSpec } from '../../../src/workflow/cube/index.js';
+import { ADMIN, optionsFor } from '../../transport/lab.js';
 import { provisionCubeIdentity } from './cube-lab.js';
 
-const ADMIN = { username: 'admin', password: 'Adm1n-Secret!' };
 const CUCM = '10.72.86.74';
 const SPEC: CubeTrunkSpec = {
   signalingTrustpoint: 'sip-trunk-cert',
@@ -100,16 +99,7 @@ beforeAll(async () => {
   ]);
   router = await LabRouter.start({ hostname: 'CUBE2', users: [{ ...ADMIN, privilege: 15 }], features: [pkiFeature, voiceFeature] });
   await provisionCubeIdentity(router, 'sip-trunk-cert', cube, ADMIN);
-  session = await IosXeSession.open({
-    device: 'cube2',
-    platform: IOS_XE_CLI,
-    host: router.host,
-    port: router.port,
-    credentials: ADMIN,
-    hostKey: { mode: 'pinned', fingerprints: [router.hostKeyFingerprint] },
-    commandTimeoutMs: 5_000,
-    connectTimeoutMs: 5_000,
-  });
+  session = await IosXeSession.open(optionsFor(router, { device: 'cube2' }));
 });
 
 afterAll(async () => {
