@@ -19,15 +19,8 @@ import { issue, testKey } from '../helpers/cert-factory.js';
 import { promtool, requirePromtool, sample } from '../helpers/promtool.js';
 import { openReport, secretsIn, startBrowser } from '../helpers/browser.js';
 import { rolloutCommand } from '../../src/cli/commands/rollout.js';
-import { RecordingReporter, startE2eLab } from './helpers.js';
+import { Capture, RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
-
-class Capture {
-  text = '';
-  write(chunk: string): void {
-    this.text += chunk;
-  }
-}
 
 const DAY = 86_400_000;
 

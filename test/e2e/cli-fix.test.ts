@@ -13,15 +13,8 @@ import type { WorkflowCommandDeps } from '../../src/cli/commands/rollout.js';
 import { parseCertificates } from '../../src/certs/x509.js';
 import { authenticateDialog, IOS_XE_CLI, removeTrustpointDialog, trustpointConfigLines } from '../../src/device/index.js';
 import { IosXeSession } from '../../src/transport/ssh-cli/index.js';
-import { startE2eLab } from './helpers.js';
+import { Capture, labCommandDeps, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
-
-class Capture {
-  text = '';
-  write(chunk: string): void {
-    this.text += chunk;
-  }
-}
 
 describe('rollout, plan and fix from the command line', () => {
   let e2e: E2eLab;
@@ -38,12 +31,7 @@ describe('rollout, plan and fix from the command line', () => {
   function fresh(): WorkflowCommandDeps {
     out = new Capture();
     err = new Capture();
-    deps = {
-      secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) },
-      stdout: out,
-      stderr: err,
-      fleet: { retry: { retries: 0 }, pollIntervalMs: 50, session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } },
-    };
+    deps = labCommandDeps(e2e, out, err);
     return deps;
   }
 

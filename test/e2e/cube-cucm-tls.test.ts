@@ -21,16 +21,10 @@ import type { GeneratedChain } from '../../src/lab/mail/chain-factory.js';
 import { registerCucm } from '../../src/lab/router/voice/index.js';
 import type { DeviceOutcome } from '../../src/report/events.js';
 import { provisionCubeIdentity } from '../lab/voice/cube-lab.js';
+import { Capture } from './helpers.js';
 
 const CUCM = '10.72.86.74';
 const CALLMANAGER_PEM_FILE = resolve('playbooks/cucm/CallManager-pub.pem');
-
-class Capture {
-  text = '';
-  write(chunk: string): void {
-    this.text += chunk;
-  }
-}
 
 function pemDer(pem: string): Buffer {
   const [cert] = parseCertificates(pem, 'test');

@@ -5,32 +5,17 @@
  * that stops the run.
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { resolveDesired } from '../../src/workflow/index.js';
-import { parseFailureBudget, runFleet } from '../../src/fleet/index.js';
-import type { FleetOptions } from '../../src/fleet/index.js';
+import { parseFailureBudget } from '../../src/fleet/index.js';
 import type { LabOptions } from '../../src/lab/index.js';
 import { CommandCounter } from './fleet-helpers.js';
-import { RecordingReporter, startE2eLab } from './helpers.js';
-import type { E2eLab } from './helpers.js';
+import { runLabFleet, startE2eLab } from './helpers.js';
+import type { E2eLab, LabFleetOverrides, RecordingReporter } from './helpers.js';
 
 const counter = new CommandCounter();
 afterAll(() => counter.restore());
 
-async function fleet(e2e: E2eLab, extra: Partial<FleetOptions>) {
-  const inventory = await e2e.inventory();
-  const reporter = new RecordingReporter();
-  const result = await runFleet({
-    command: 'rollout',
-    devices: inventory.devices,
-    desired: await resolveDesired(await e2e.playbook()),
-    resolver: e2e.resolver(),
-    reporter,
-    session: { commandTimeoutMs: 10_000, connectTimeoutMs: 5_000 },
-    retry: { retries: 0 },
-    pollIntervalMs: 50,
-    ...extra,
-  });
-  return { reporter, result };
+function fleet(e2e: E2eLab, extra: LabFleetOverrides) {
+  return runLabFleet(e2e, { session: { commandTimeoutMs: 10_000, connectTimeoutMs: 5_000 }, retry: { retries: 0 }, ...extra });
 }
 
 function started(reporter: RecordingReporter): string[] {

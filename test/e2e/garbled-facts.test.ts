@@ -7,11 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveDesired, rotatePlanOptions } from '../../src/workflow/index.js';
-import { runFleet } from '../../src/fleet/index.js';
-import type { FleetOptions } from '../../src/fleet/index.js';
-import { RecordingReporter, startE2eLab } from './helpers.js';
-import type { E2eLab } from './helpers.js';
+import { rotatePlanOptions } from '../../src/workflow/index.js';
+import { runLabFleet, startE2eLab } from './helpers.js';
+import type { E2eLab, LabFleetOverrides } from './helpers.js';
 
 /** The running config without IOS's `! Last configuration change` stamp, which any config session updates. */
 function config(router: { runningConfig(): string }): string {
@@ -27,22 +25,12 @@ describe('garbled facts never change a router', () => {
     await e2e?.stop();
   });
 
-  async function run(extra: Partial<FleetOptions> = {}) {
-    const inventory = await e2e.inventory();
-    const reporter = new RecordingReporter();
-    const result = await runFleet({
-      command: 'rollout',
-      devices: inventory.devices,
-      desired: await resolveDesired(await e2e.playbook()),
-      resolver: e2e.resolver(),
-      reporter,
+  const run = (extra: LabFleetOverrides = {}) =>
+    runLabFleet(e2e, {
       session: { transcriptDir: mkdtempSync(join(e2e.dir, 'run-')), commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
       retry: { retries: 1, minTimeoutMs: 20, maxTimeoutMs: 50 },
-      pollIntervalMs: 50,
       ...extra,
     });
-    return { reporter, exitCode: result.exitCode };
-  }
 
   it('leaves a garbled router alone: unchanged from its fingerprints, and no replacement planned from unreadable hex', async () => {
     const first = await run();

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretResolver, loadInventory, loadPlaybook } from '../../src/config/index.js';
-import type { Inventory, Playbook } from '../../src/config/index.js';
+import type { Inventory, Playbook, SecretSources } from '../../src/config/index.js';
+import type { WorkflowCommandDeps } from '../../src/cli/commands/rollout.js';
 import { runFleet } from '../../src/fleet/index.js';
 import type { FleetOptions, FleetResult } from '../../src/fleet/index.js';
 import { LAB_ENV, startLab } from '../../src/lab/index.js';
@@ -18,6 +19,8 @@ export interface E2eLab {
   readonly inventoryFile: string;
   readonly playbookFile: string;
   readonly env: Readonly<Record<string, string>>;
+  /** The lab's secrets by name instead of the process environment; no prompts. */
+  readonly secrets: SecretSources;
   resolver(): SecretResolver;
   inventory(): Promise<Inventory>;
   playbook(): Promise<Playbook>;
@@ -43,7 +46,7 @@ export async function startE2eLab(options: Partial<LabOptions> = {}): Promise<E2
     [LAB_ENV.smtpUser]: c.smtpUser,
     [LAB_ENV.smtpPassword]: c.smtpPassword,
   };
-  const sources = {
+  const sources: SecretSources = {
     env: (name: string) => env[name],
     readFile: (path: string) => readFileSync(path, 'utf8'),
     prompt: () => Promise.reject(new Error('no prompts in tests')),
@@ -54,6 +57,7 @@ export async function startE2eLab(options: Partial<LabOptions> = {}): Promise<E2
     inventoryFile,
     playbookFile,
     env,
+    secrets: sources,
     resolver: () => new SecretResolver(sources),
     inventory: () => loadInventory(inventoryFile),
     playbook: () => loadPlaybook(playbookFile, { secrets: sources }),
@@ -114,4 +118,22 @@ export async function runLabFleet(
     reporter,
   });
   return { reporter, result, exitCode: result.exitCode };
+}
+
+/** A command's stdout or stderr, kept for assertions. */
+export class Capture {
+  text = '';
+  write(chunk: string): void {
+    this.text += chunk;
+  }
+}
+
+/** What rollout, plan, fix and rotate take here: the lab's secrets, the given sinks, no retries, short timeouts, fast polling. */
+export function labCommandDeps(e2e: E2eLab, stdout: Capture, stderr: Capture): WorkflowCommandDeps {
+  return {
+    secrets: e2e.secrets,
+    stdout,
+    stderr,
+    fleet: { retry: { retries: 0 }, pollIntervalMs: 50, session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } },
+  };
 }

@@ -14,15 +14,8 @@ import type { WorkflowCommandDeps } from '../../src/cli/commands/rollout.js';
 import { authenticateDialog, IOS_XE_CLI, removeTrustpointDialog, trustpointConfigLines } from '../../src/device/index.js';
 import { BYTE_FAITHFUL, IosXeSession } from '../../src/transport/ssh-cli/index.js';
 import { issue, testKey } from '../helpers/cert-factory.js';
-import { startE2eLab } from './helpers.js';
+import { Capture, labCommandDeps, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
-
-class Capture {
-  text = '';
-  write(chunk: string): void {
-    this.text += chunk;
-  }
-}
 
 const OSC52 = '\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u0007';
 const HOSTILE_ADDRESS = `192.0.2.7${OSC52}`;
@@ -41,14 +34,7 @@ describe('device text is escaped before it is shown', () => {
     await e2e?.stop();
   });
 
-  function deps(out: Capture, err: Capture): WorkflowCommandDeps {
-    return {
-      secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) },
-      stdout: out,
-      stderr: err,
-      fleet: { retry: { retries: 0 }, pollIntervalMs: 50, session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } },
-    };
-  }
+  const deps = (out: Capture, err: Capture): WorkflowCommandDeps => labCommandDeps(e2e, out, err);
 
   async function poison(withCertificate: boolean): Promise<void> {
     const router = e2e.lab.device('lab-r001').router;

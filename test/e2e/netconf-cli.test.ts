@@ -17,15 +17,8 @@ import { loadInventory } from '../../src/config/index.js';
 import { nativeConfig, removeTrustpointFragment } from '../../src/device/netconf/index.js';
 import { NetconfClient } from '../../src/transport/netconf/index.js';
 import { resolveDesired } from '../../src/workflow/index.js';
-import { startE2eLab } from './helpers.js';
+import { Capture, labCommandDeps, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
-
-class Capture {
-  text = '';
-  write(chunk: string): void {
-    this.text += chunk;
-  }
-}
 
 describe('NETCONF from the command line', () => {
   let e2e: E2eLab;
@@ -36,14 +29,7 @@ describe('NETCONF from the command line', () => {
     await e2e?.stop();
   });
 
-  function deps(out: Capture, err: Capture): WorkflowCommandDeps {
-    return {
-      secrets: { env: (n) => e2e.env[n], readFile: (p) => readFileSync(p, 'utf8'), prompt: () => Promise.reject(new Error('no prompt')) },
-      stdout: out,
-      stderr: err,
-      fleet: { retry: { retries: 0 }, pollIntervalMs: 50, session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } },
-    };
-  }
+  const deps = (out: Capture, err: Capture): WorkflowCommandDeps => labCommandDeps(e2e, out, err);
 
   it('lab --netconf starts NETCONF, prints its ports and writes them with transport netconf', async () => {
     const parsed = parseLabArgs(['--netconf', '--devices', '2']);
