@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretResolver, loadInventory, loadPlaybook } from '../../src/config/index.js';
-import type { Inventory, Playbook, SecretSources } from '../../src/config/index.js';
+import { resolveCredentials } from '../../src/config/index.js';
+import type { Device, Inventory, Playbook, SecretSources } from '../../src/config/index.js';
 import type { WorkflowCommandDeps } from '../../src/cli/commands/rollout.js';
 import { runFleet } from '../../src/fleet/index.js';
 import type { FleetOptions, FleetResult } from '../../src/fleet/index.js';
@@ -12,6 +13,8 @@ import { LAB_ENV, startLab } from '../../src/lab/index.js';
 import type { Lab, LabOptions } from '../../src/lab/index.js';
 import type { DeviceOutcome, RunReporter, RunSummary } from '../../src/report/events.js';
 import { resolveDesired } from '../../src/workflow/index.js';
+import { NetconfDeviceSession, runNetconfDevice } from '../../src/workflow/netconf/index.js';
+import type { NetconfSettings } from '../../src/workflow/netconf/index.js';
 
 export interface E2eLab {
   readonly lab: Lab;
@@ -136,4 +139,41 @@ export function labCommandDeps(e2e: E2eLab, stdout: Capture, stderr: Capture): W
     stderr,
     fleet: { retry: { retries: 0 }, pollIntervalMs: 50, session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } },
   };
+}
+
+/** A device of the lab's inventory by name. */
+export async function labDevice(e2e: E2eLab, name: string): Promise<Device> {
+  const found = (await e2e.inventory()).devices.find((d) => d.name === name);
+  if (!found) throw new Error(`no ${name} in the inventory`);
+  return found;
+}
+
+/** A rollout of one lab device over NETCONF (short timeouts, one retry); `session` adds to or replaces the session's settings. */
+export async function runNetconfLabDevice(
+  e2e: E2eLab,
+  name: string,
+  options: { readonly dryRun?: boolean; readonly session?: NetconfSettings } = {},
+): Promise<{ outcome: DeviceOutcome; reporter: RecordingReporter }> {
+  const d = await labDevice(e2e, name);
+  const creds = await resolveCredentials(d, e2e.resolver());
+  const desired = await resolveDesired(await e2e.playbook());
+  const reporter = new RecordingReporter();
+  const outcome = await runNetconfDevice({
+    device: d.name,
+    host: d.host,
+    command: 'rollout',
+    desired,
+    dryRun: options.dryRun ?? false,
+    open: () =>
+      NetconfDeviceSession.open(d, creds, {
+        secrets: desired.secrets.map((s) => s.reveal()),
+        commandTimeoutMs: 5_000,
+        connectTimeoutMs: 5_000,
+        ...options.session,
+      }),
+    retry: { retries: 1, minTimeoutMs: 50 },
+    reporter,
+    pollIntervalMs: 50,
+  });
+  return { outcome, reporter };
 }

@@ -5,11 +5,7 @@
  * nothing left to do. Told to prefer running, edits go there with rollback-on-error.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveCredentials } from '../../src/config/index.js';
-import type { DeviceOutcome } from '../../src/report/events.js';
-import { resolveDesired } from '../../src/workflow/index.js';
-import { NetconfDeviceSession, runNetconfDevice } from '../../src/workflow/netconf/index.js';
-import { RecordingReporter, startE2eLab } from './helpers.js';
+import { runNetconfLabDevice, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 
 /** The running config without its header (`! Last configuration change ...` appears with the first change). */
@@ -26,31 +22,7 @@ describe('rollout over NETCONF with confirmed commit', () => {
     await e2e?.stop();
   });
 
-  async function rollout(name: string, preferRunning = false): Promise<{ outcome: DeviceOutcome; reporter: RecordingReporter }> {
-    const d = (await e2e.inventory()).devices.find((x) => x.name === name);
-    if (!d) throw new Error(`no ${name}`);
-    const creds = await resolveCredentials(d, e2e.resolver());
-    const desired = await resolveDesired(await e2e.playbook());
-    const reporter = new RecordingReporter();
-    const outcome = await runNetconfDevice({
-      device: d.name,
-      host: d.host,
-      command: 'rollout',
-      desired,
-      dryRun: false,
-      open: () =>
-        NetconfDeviceSession.open(d, creds, {
-          secrets: desired.secrets.map((s) => s.reveal()),
-          commandTimeoutMs: 5_000,
-          connectTimeoutMs: 5_000,
-          preferRunning,
-        }),
-      retry: { retries: 1, minTimeoutMs: 50 },
-      reporter,
-      pollIntervalMs: 50,
-    });
-    return { outcome, reporter };
-  }
+  const rollout = (name: string, preferRunning = false) => runNetconfLabDevice(e2e, name, { session: { preferRunning } });
 
   it('confirms the commit once the mail is proven, so the change outlives the session', async () => {
     const router = e2e.lab.device('lab-r001').router;

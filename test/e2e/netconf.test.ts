@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parseCertificates } from '../../src/certs/x509.js';
-import { resolveCredentials } from '../../src/config/index.js';
 import type { Device } from '../../src/config/index.js';
 import type { DeviceOutcome } from '../../src/report/events.js';
 import {
@@ -24,9 +23,7 @@ import {
 } from '../../src/device/netconf/index.js';
 import { NetconfClient } from '../../src/transport/netconf/index.js';
 import { resolveDesired } from '../../src/workflow/index.js';
-import { runFleet } from '../../src/fleet/index.js';
-import { NetconfDeviceSession, runNetconfDevice } from '../../src/workflow/netconf/index.js';
-import { RecordingReporter, startE2eLab } from './helpers.js';
+import { labDevice, runLabFleet, runNetconfLabDevice, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
 
 /** The top-level blocks certagent touches, as the running config shows them (without each router's own self-signed trustpoint). */
@@ -59,51 +56,14 @@ describe('rollout over NETCONF', () => {
     await e2e?.stop();
   });
 
-  async function device(name: string): Promise<Device> {
-    const found = (await e2e.inventory()).devices.find((d) => d.name === name);
-    if (!found) throw new Error(`no ${name} in the inventory`);
-    return found;
-  }
-
-  async function overNetconf(name: string, options: { dryRun?: boolean } = {}): Promise<{ outcome: DeviceOutcome; reporter: RecordingReporter }> {
-    const d = await device(name);
-    const creds = await resolveCredentials(d, e2e.resolver());
-    const desired = await resolveDesired(await e2e.playbook());
-    const reporter = new RecordingReporter();
-    const outcome = await runNetconfDevice({
-      device: d.name,
-      host: d.host,
-      command: 'rollout',
-      desired,
-      dryRun: options.dryRun ?? false,
-      open: () =>
-        NetconfDeviceSession.open(d, creds, {
-          secrets: desired.secrets.map((s) => s.reveal()),
-          commandTimeoutMs: 5_000,
-          connectTimeoutMs: 5_000,
-          lockRetries: 1,
-          lockRetryMs: 50,
-        }),
-      retry: { retries: 1, minTimeoutMs: 50 },
-      reporter,
-      pollIntervalMs: 50,
-    });
-    return { outcome, reporter };
-  }
+  const device = (name: string): Promise<Device> => labDevice(e2e, name);
+  const overNetconf = (name: string, options: { dryRun?: boolean } = {}) =>
+    runNetconfLabDevice(e2e, name, { ...options, session: { lockRetries: 1, lockRetryMs: 50 } });
 
   let overSsh: DeviceOutcome;
 
   it('ends with the same running config, mail and report as the SSH rollout', async () => {
-    const reporter = new RecordingReporter();
-    await runFleet({
-      command: 'rollout',
-      devices: [await device('lab-r001')],
-      desired: await resolveDesired(await e2e.playbook()),
-      resolver: e2e.resolver(),
-      reporter,
-      session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
-      pollIntervalMs: 50,
-    });
+    const { reporter } = await runLabFleet(e2e, { devices: [await device('lab-r001')], session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } });
     overSsh = reporter.outcome('lab-r001');
     expect(overSsh.result).toBe('changed');
 
@@ -137,16 +97,7 @@ describe('rollout over NETCONF', () => {
 
   it('after the mail provider changes its chain, changes the same objects the same way as SSH', async () => {
     await e2e.lab.rotateMailChain();
-    const reporter = new RecordingReporter();
-    await runFleet({
-      command: 'rollout',
-      devices: [await device('lab-r001')],
-      desired: await resolveDesired(await e2e.playbook()),
-      resolver: e2e.resolver(),
-      reporter,
-      session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
-      pollIntervalMs: 50,
-    });
+    const { reporter } = await runLabFleet(e2e, { devices: [await device('lab-r001')], session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 } });
     const ssh = reporter.outcome('lab-r001');
     expect(ssh.result).toBe('changed');
     const { outcome } = await overNetconf('lab-r002');
