@@ -60,6 +60,19 @@ describe('rollout over NETCONF', () => {
   const overNetconf = (name: string, options: { dryRun?: boolean } = {}) =>
     runNetconfLabDevice(e2e, name, { ...options, session: { lockRetries: 1, lockRetryMs: 50 } });
 
+  /** Another NETCONF client on a lab router, as a second operator or tool would hold one. */
+  async function otherClient(client: string, name: string): Promise<NetconfClient> {
+    const d = await device(name);
+    const { username, password } = e2e.lab.credentials;
+    return NetconfClient.connect({
+      device: client,
+      host: d.host,
+      port: d.netconfPort,
+      credentials: { username, password },
+      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device(name).hostKeyFingerprint] },
+    });
+  }
+
   let overSsh: DeviceOutcome;
 
   it('ends with the same running config, mail and report as the SSH rollout', async () => {
@@ -108,18 +121,11 @@ describe('rollout over NETCONF', () => {
   });
 
   it('puts back a trustpoint option and an applet changed behind its back: options updated in place, applet replaced with its mail line', async () => {
-    const d = await device('lab-r002');
     const r2 = e2e.lab.device('lab-r002').router;
     const good = touched(r2.runningConfig());
     const desired = await resolveDesired(await e2e.playbook());
     const rootName = desired.trustpoints.find((t) => t.cert.selfSigned)?.name ?? '';
-    const tamper = await NetconfClient.connect({
-      device: 'tamper',
-      host: d.host,
-      port: d.netconfPort,
-      credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device('lab-r002').hostKeyFingerprint] },
-    });
+    const tamper = await otherClient('tamper', 'lab-r002');
     const root = parseNativeConfig((await tamper.getConfig('running', FACTS_FILTER)).xml).trustpoints.get(rootName);
     if (!root) throw new Error(`no ${rootName} on lab-r002`);
     await tamper.editConfig({
@@ -143,16 +149,9 @@ describe('rollout over NETCONF', () => {
   });
 
   it('fails cleanly, changing nothing, while another session holds the lock', async () => {
-    const d = await device('lab-r003');
     const r3 = e2e.lab.device('lab-r003').router;
     const before = r3.runningConfig();
-    const holder = await NetconfClient.connect({
-      device: 'holder',
-      host: d.host,
-      port: d.netconfPort,
-      credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
-    });
+    const holder = await otherClient('holder', 'lab-r003');
     try {
       await holder.lock('running');
       const { outcome } = await overNetconf('lab-r003');
@@ -167,16 +166,9 @@ describe('rollout over NETCONF', () => {
   });
 
   it('undoes the committed edits and the CLI steps when a certificate is refused mid-change, putting back what was there', async () => {
-    const d = await device('lab-r003');
     const r3 = e2e.lab.device('lab-r003').router;
     // What the run will change rather than create: an old mail recipient and an old address of the mail server.
-    const other = await NetconfClient.connect({
-      device: 'other',
-      host: d.host,
-      port: d.netconfPort,
-      credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
-    });
+    const other = await otherClient('other', 'lab-r003');
     await other.editConfig({
       target: 'running',
       config: nativeConfig([ipHostFragment('smtp.lab.example', '10.9.9.9'), environmentFragment('_email_to', 'old-noc@lab.example')]),
@@ -204,7 +196,6 @@ describe('rollout over NETCONF', () => {
   });
 
   it('replaces a trustpoint holding another CA (removal committed first), and undoes a failed replacement by re-authenticating the old CA', async () => {
-    const d = await device('lab-r003');
     const r3 = e2e.lab.device('lab-r003').router;
     const desired = await resolveDesired(await e2e.playbook());
     const rootName = desired.trustpoints.find((t) => t.cert.selfSigned)?.name ?? '';
@@ -213,13 +204,7 @@ describe('rollout over NETCONF', () => {
     const [other] = parseCertificates(readFileSync('/usr/share/ca-certificates/mozilla/GlobalSign_Root_CA.crt', 'utf8'), 'globalsign');
     if (!other) throw new Error('no GlobalSign root on this system');
     // Someone else's CA under the playbook's root trustpoint name, installed as a device would hold it.
-    const planter = await NetconfClient.connect({
-      device: 'planter',
-      host: d.host,
-      port: d.netconfPort,
-      credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
-    });
+    const planter = await otherClient('planter', 'lab-r003');
     await planter.editConfig({
       target: 'running',
       config: nativeConfig([createTrustpointFragment(rootName, { revocationCheck: ['none'], chainValidation: 'stop' })]),
@@ -248,19 +233,12 @@ describe('rollout over NETCONF', () => {
   });
 
   it('authenticates a trustpoint that exists without its certificate: no edit needed, only the CLI dialog', async () => {
-    const d = await device('lab-r003');
     const r3 = e2e.lab.device('lab-r003').router;
     const good = touched(r3.runningConfig());
     const desired = await resolveDesired(await e2e.playbook());
     const intermediate = desired.trustpoints.find((t) => !t.cert.selfSigned && t.cert.basicConstraints?.ca === true);
     if (!intermediate) throw new Error('the lab chain has no intermediate');
-    const planter = await NetconfClient.connect({
-      device: 'planter',
-      host: d.host,
-      port: d.netconfPort,
-      credentials: { username: e2e.lab.credentials.username, password: e2e.lab.credentials.password },
-      hostKey: { mode: 'pinned', fingerprints: [e2e.lab.device('lab-r003').hostKeyFingerprint] },
-    });
+    const planter = await otherClient('planter', 'lab-r003');
     // Removed with its certificate, then made again empty, with the playbook's options.
     await planter.editConfig({ target: 'running', config: nativeConfig([removeTrustpointFragment(intermediate.name)]) });
     await planter.editConfig({
