@@ -41,6 +41,38 @@ export interface OpenSsh {
   stop(): Promise<void>;
 }
 
+/** An sshd_config for a test server on loopback: keys from the test's folder, no PAM, no system files. */
+export interface SshdConfig {
+  readonly port: number;
+  readonly hostKeyFile: string;
+  /** In the test's folder, not a home directory (hence `StrictModes no`). */
+  readonly authorizedKeysFile: string;
+  /** `none`, or a file in the test's folder. */
+  readonly pidFile: string;
+  readonly passwordAuthentication: boolean;
+  readonly permitRootLogin: 'prohibit-password' | 'no';
+  /** Further lines: forwarding, subsystems, allowed users. */
+  readonly extra: readonly string[];
+}
+
+export function sshdConfigText(c: SshdConfig): string {
+  return [
+    `Port ${c.port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${c.hostKeyFile}`,
+    `AuthorizedKeysFile ${c.authorizedKeysFile}`,
+    `PidFile ${c.pidFile}`,
+    'StrictModes no',
+    'UsePAM no',
+    `PasswordAuthentication ${c.passwordAuthentication ? 'yes' : 'no'}`,
+    'KbdInteractiveAuthentication no',
+    'PubkeyAuthentication yes',
+    `PermitRootLogin ${c.permitRootLogin}`,
+    ...c.extra,
+    '',
+  ].join('\n');
+}
+
 /** Every process below `pid`, read from /proc (sshd's session processes call setsid(), so no process group holds them). */
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
@@ -78,23 +110,15 @@ export async function startOpenSsh(options: OpenSshOptions = {}): Promise<OpenSs
   const config = join(dir, 'sshd_config');
   writeFileSync(
     config,
-    [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${hostKeyFile}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'PidFile none',
-      'StrictModes no',
-      'UsePAM no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PubkeyAuthentication yes',
-      'PermitRootLogin prohibit-password',
-      `AllowTcpForwarding ${options.forwarding === false ? 'no' : 'yes'}`,
-      'MaxStartups 100',
-      'LogLevel VERBOSE',
-      '',
-    ].join('\n'),
+    sshdConfigText({
+      port,
+      hostKeyFile,
+      authorizedKeysFile: join(dir, 'authorized_keys'),
+      pidFile: 'none',
+      passwordAuthentication: false,
+      permitRootLogin: 'prohibit-password',
+      extra: [`AllowTcpForwarding ${options.forwarding === false ? 'no' : 'yes'}`, 'MaxStartups 100', 'LogLevel VERBOSE'],
+    }),
   );
   const server = await startServerProcess({
     what: 'sshd',

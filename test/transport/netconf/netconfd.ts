@@ -14,6 +14,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SSHD, sshdConfigText } from '../../helpers/openssh.js';
 import { freePort, startServerProcess } from '../../helpers/server-process.js';
 import type { ServerProcess } from '../../helpers/server-process.js';
 import { ed25519KeyPair } from '../../helpers/ssh-keys.js';
@@ -22,7 +23,6 @@ import type { NetconfClientOptions } from '../../../src/transport/netconf/index.
 import { sha256Fingerprint } from '../../../src/transport/ssh-cli/index.js';
 
 const NETCONFD = '/usr/sbin/netconfd';
-const SSHD = '/usr/sbin/sshd';
 const SUBSYSTEM = '/usr/sbin/netconf-subsystem';
 const TEST_MODULE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'certagent-test.yang');
 /**
@@ -156,24 +156,19 @@ export async function startNetconfd(options: NetconfdOptions): Promise<Netconfd>
       const config = join(dir, 'sshd_config');
       writeFileSync(
         config,
-        [
-          `Port ${port}`,
-          'ListenAddress 127.0.0.1',
-          `HostKey ${hostKeyFile}`,
-          `PidFile ${join(dir, 'sshd.pid')}`,
-          'UsePAM no',
-          'PasswordAuthentication yes',
-          'KbdInteractiveAuthentication no',
-          'PubkeyAuthentication yes',
-          'PermitRootLogin no',
-          // The key file lives in the test directory, not the (absent) home directory.
-          'StrictModes no',
-          `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-          `AllowUsers ${username}`,
-          // netconf-subsystem picks the netconfd socket by the server port in SSH_CONNECTION.
-          `Subsystem netconf ${SUBSYSTEM} --ncxserver-sockname=${port}@${socket}`,
-          '',
-        ].join('\n'),
+        sshdConfigText({
+          port,
+          hostKeyFile,
+          authorizedKeysFile: join(dir, 'authorized_keys'),
+          pidFile: join(dir, 'sshd.pid'),
+          passwordAuthentication: true,
+          permitRootLogin: 'no',
+          extra: [
+            `AllowUsers ${username}`,
+            // netconf-subsystem picks the netconfd socket by the server port in SSH_CONNECTION.
+            `Subsystem netconf ${SUBSYSTEM} --ncxserver-sockname=${port}@${socket}`,
+          ],
+        }),
       );
       try {
         sshd = await startServerProcess({
