@@ -206,27 +206,18 @@ export function expandHostPattern(pattern: string): string[] | string {
   return expandChecked(pattern);
 }
 
-/** How many names a pattern gives, without making them, or why its ranges are wrong. */
-function patternSize(pattern: string): number | string {
-  let total = 1;
-  for (const m of pattern.matchAll(new RegExp(HOST_RANGE, 'g'))) {
-    const [, from = '', to = '', strideText] = m;
-    const stride = strideText === undefined ? 1 : Number(strideText);
-    const numeric = /^\d+$/.test(from);
-    if (numeric !== /^\d+$/.test(to)) return `range [${from}:${to}] mixes digits and letters`;
-    if (stride < 1) return 'a range stride must be at least 1';
-    const start = numeric ? Number(from) : from.charCodeAt(0);
-    const end = numeric ? Number(to) : to.charCodeAt(0);
-    if (start > end) return `range [${from}:${to}] runs backwards`;
-    total *= Math.floor((end - start) / stride) + 1;
-  }
-  return total;
+interface HostRange {
+  readonly numeric: boolean;
+  readonly start: number;
+  readonly end: number;
+  readonly stride: number;
+  /** Zero-padded width of a numeric range written with a leading zero (`[01:10]`), else 0. */
+  readonly width: number;
 }
 
-function expandChecked(pattern: string): string[] | string {
-  const m = HOST_RANGE.exec(pattern);
-  if (m === null) return [pattern];
-  const [whole, from = '', to = '', strideText] = m;
+/** One `[from:to]` or `[from:to:stride]` of a pattern, or why it is wrong. */
+function hostRange(m: RegExpMatchArray): HostRange | string {
+  const [, from = '', to = '', strideText] = m;
   const stride = strideText === undefined ? 1 : Number(strideText);
   const numeric = /^\d+$/.test(from);
   if (numeric !== /^\d+$/.test(to)) return `range [${from}:${to}] mixes digits and letters`;
@@ -234,11 +225,29 @@ function expandChecked(pattern: string): string[] | string {
   const start = numeric ? Number(from) : from.charCodeAt(0);
   const end = numeric ? Number(to) : to.charCodeAt(0);
   if (start > end) return `range [${from}:${to}] runs backwards`;
-  const width = numeric && from.startsWith('0') ? from.length : 0;
+  return { numeric, start, end, stride, width: numeric && from.startsWith('0') ? from.length : 0 };
+}
+
+/** How many names a pattern gives, without making them, or why its ranges are wrong. */
+function patternSize(pattern: string): number | string {
+  let total = 1;
+  for (const m of pattern.matchAll(new RegExp(HOST_RANGE, 'g'))) {
+    const range = hostRange(m);
+    if (typeof range === 'string') return range;
+    total *= Math.floor((range.end - range.start) / range.stride) + 1;
+  }
+  return total;
+}
+
+function expandChecked(pattern: string): string[] | string {
+  const m = HOST_RANGE.exec(pattern);
+  if (m === null) return [pattern];
+  const range = hostRange(m);
+  if (typeof range === 'string') return range;
   const names: string[] = [];
-  for (let i = start; i <= end; i += stride) {
-    const item = numeric ? String(i).padStart(width, '0') : String.fromCharCode(i);
-    const rest = expandChecked(pattern.slice(0, m.index) + item + pattern.slice(m.index + whole.length));
+  for (let i = range.start; i <= range.end; i += range.stride) {
+    const item = range.numeric ? String(i).padStart(range.width, '0') : String.fromCharCode(i);
+    const rest = expandChecked(pattern.slice(0, m.index) + item + pattern.slice(m.index + m[0].length));
     if (typeof rest === 'string') return rest;
     names.push(...rest);
   }
