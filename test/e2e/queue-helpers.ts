@@ -96,14 +96,7 @@ export function startWorker(name: string, args: readonly string[], env: Readonly
   };
 }
 
-/** Waits until `ok()` holds, every 20 ms, failing after `timeoutMs` with `what` and what `seen()` shows. */
-export async function until(what: string, ok: () => boolean, seen: () => string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; seen: ${seen().slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { until } from '../helpers/until.js';
 
 /** Every key in Redis with its whole value as text, whatever its type. */
 export async function dumpRedis(port: number, password: string): Promise<Map<string, string>> {

@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import { EveryDeviceLock, FileDeviceLocks, REDIS_LOCK_PREFIX, RedisDeviceLocks, busyMessage } from '../../src/fleet/locks/index.js';
 import type { LockAttempt, LockHolder } from '../../src/fleet/locks/index.js';
 import { startRedis } from '../helpers/redis-server.js';
+import { until } from '../helpers/until.js';
 import type { TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
@@ -50,14 +51,6 @@ const holder = (runId: string, host = hostname()): LockHolder => ({
 let targets = 0;
 /** A fresh key per test: tests share one Redis. */
 const target = (): string => `10.0.0.${++targets}:22`;
-
-async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function held(attempt: LockAttempt): Extract<LockAttempt, { acquired: true }> {
   if (!attempt.acquired) throw new Error(`not acquired: ${attempt.why}`);
@@ -102,13 +95,19 @@ describe('RedisDeviceLocks', () => {
     // Renewed: the key is still there after more than two times to live.
     let renewals = 0;
     let last = await watcher.pttl(key);
-    await until('two times to live with the lock renewed', async () => {
-      const now = await watcher.pttl(key);
-      expect(now).toBeGreaterThan(0);
-      if (now > last) renewals++;
-      last = now;
-      return Date.now() - takenAt > 650;
-    });
+    await until(
+      'two times to live with the lock renewed',
+      async () => {
+        const now = await watcher.pttl(key);
+        expect(now).toBeGreaterThan(0);
+        if (now > last) renewals++;
+        last = now;
+        return Date.now() - takenAt > 650;
+      },
+      undefined,
+      5_000,
+      10,
+    );
     expect(renewals).toBeGreaterThanOrEqual(3);
     refused(await b.acquire(t, holder('run-b')));
     // The worker is gone without releasing (kill -9): no more renewals, and the lock lapses on its own.
@@ -116,7 +115,7 @@ describe('RedisDeviceLocks', () => {
     const goneAt = Date.now();
     let attempt = await b.acquire(t, holder('run-b'));
     expect(attempt.acquired).toBe(false);
-    await until('the dead holder lock to expire', async () => (attempt = await b.acquire(t, holder('run-b'))).acquired, 3_000);
+    await until('the dead holder lock to expire', async () => (attempt = await b.acquire(t, holder('run-b'))).acquired, undefined, 3_000, 10);
     expect(Date.now() - goneAt).toBeLessThan(2_000);
     expect(await b.describe(t)).toEqual(holder('run-b'));
   });
@@ -129,7 +128,7 @@ describe('RedisDeviceLocks', () => {
     const slow = new RedisDeviceLocks(client(), { ttlMs: 150, renewEveryMs: 60_000 });
     const mine = held(await slow.acquire(t, holder('run-slow')));
     const other = new RedisDeviceLocks(client(), { ttlMs: 5_000 });
-    await until('the slow holder lock to expire', async () => (await other.acquire(t, holder('run-other'))).acquired);
+    await until('the slow holder lock to expire', async () => (await other.acquire(t, holder('run-other'))).acquired, undefined, 5_000, 10);
     await mine.lock.release();
     expect(await other.describe(t)).toEqual(holder('run-other'));
     expect(await client().pttl(key)).toBeGreaterThan(1_000);
@@ -139,7 +138,7 @@ describe('RedisDeviceLocks', () => {
     const renewing = new RedisDeviceLocks(client(), { ttlMs: 2_000, renewEveryMs: 30, onLost: (where, why) => lost.push(`${where} ${why}`) });
     held(await renewing.acquire(u, holder('run-renewing')));
     await client().set(REDIS_LOCK_PREFIX + u, JSON.stringify(holder('run-thief', 'elsewhere')), 'PX', 700);
-    await until('the lost lock to be noticed', async () => lost.length > 0);
+    await until('the lost lock to be noticed', () => lost.length > 0, undefined, 5_000, 10);
     expect(lost).toEqual([`${u} the lock ${REDIS_LOCK_PREFIX}${u} was taken by run run-thief (${process.pid}/elsewhere) before it was renewed`]);
     // ...and leaves the other's time to live alone.
     expect(await client().pttl(REDIS_LOCK_PREFIX + u)).toBeLessThanOrEqual(700);

@@ -16,6 +16,7 @@ import { AuthenticationError, ConnectError, ForwardingRefusedError, HostKeyMisma
 import type { JumpHop } from '../../../src/transport/ssh/index.js';
 import { isTransient } from '../../../src/workflow/index.js';
 import { startOpenSsh } from '../../helpers/openssh.js';
+import { until } from '../../helpers/until.js';
 import type { OpenSsh } from '../../helpers/openssh.js';
 import { ADMIN, optionsFor, startLab } from '../lab.js';
 
@@ -124,7 +125,13 @@ describe('jump hosts: real OpenSSH in front of lab routers', () => {
       expect((err as Error).message).toMatch(new RegExp(`^R${i + 1}: authentication failed at jump host`));
       expect(isTransient(err)).toBe(false);
     }
-    // Four devices, one login attempt at the jump host.
+    // Four devices, one login attempt at the jump host. sshd may log its refusal a moment after the client saw it.
+    await until(
+      'sshd log line for the refused key',
+      () => count(first, /Failed publickey/g) > failedBefore,
+      () => first.log(),
+      5_000,
+    );
     expect(count(first, /Connection from/g) - connectionsBefore).toBe(1);
     expect(count(first, /Failed publickey/g) - failedBefore).toBe(1);
     pool.close();
