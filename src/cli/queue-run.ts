@@ -74,7 +74,9 @@ function stableFingerprint(request: QueuedRunRequest): string {
 async function storedRun(connection: QueueConnectionOptions, runId: string): Promise<RunSpec> {
   const queues = new DeviceQueues(connection);
   try {
-    const spec = await queues.readRun(runId);
+    const spec = await queues.readRun(runId).catch((err: unknown) => {
+      throw new UsageError(`--resume ${runId}: Redis at ${connection.location.url} did not give the run (${err instanceof Error ? err.message : String(err)})`);
+    });
     if (spec === undefined)
       throw new UsageError(`--resume ${runId}: no such run in Redis at ${connection.location.url} (runs are kept 7 days; is it another Redis or database?)`);
     return spec;

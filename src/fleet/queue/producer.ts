@@ -1,10 +1,13 @@
 /**
  * The coordinator's side of the queues (BullMQ's Queue, the producer): the run record, one job per device with its
  * deterministic id, each queue's concurrency cap across all workers, and removing jobs no worker has started.
+ * Unlike a worker's, every command here is given up after `commandTimeoutMs`: with BullMQ's default (retry forever) a
+ * command sent just before Redis is lost would hold the coordinator, which must instead report the devices unknown.
  */
 import { Queue } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { Device } from '../../config/index.js';
 import { redisOptions } from './connection.js';
 import type { QueueConnectionOptions } from './connection.js';
@@ -16,21 +19,25 @@ export interface QueuedDevice {
   readonly queue: string;
 }
 
+/** A command Redis has not answered in this long is failed; Redis answers the coordinator's commands in milliseconds. */
+export const COMMAND_TIMEOUT_MS = 5_000;
+
 export class DeviceQueues {
-  readonly #connection: QueueConnectionOptions;
+  readonly #options: RedisOptions;
   readonly #queues = new Map<string, Queue>();
   readonly #client: Redis;
 
-  constructor(connection: QueueConnectionOptions) {
-    this.#connection = connection;
-    this.#client = new Redis(redisOptions(connection));
+  constructor(connection: QueueConnectionOptions, commandTimeoutMs = COMMAND_TIMEOUT_MS) {
+    // Commands wait through a short reconnect (the offline queue), but never longer than the timeout.
+    this.#options = { ...redisOptions(connection), commandTimeout: commandTimeoutMs };
+    this.#client = new Redis(this.#options);
     this.#client.on('error', () => undefined);
   }
 
   queue(name: string): Queue {
     let queue = this.#queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: redisOptions(this.#connection), prefix: QUEUE_PREFIX });
+      queue = new Queue(name, { connection: this.#options, prefix: QUEUE_PREFIX });
       // Connection trouble is watched by the coordinator's health check; BullMQ retries on its own.
       queue.on('error', () => undefined);
       this.#queues.set(name, queue);
