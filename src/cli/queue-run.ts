@@ -10,7 +10,7 @@ import type { Device, SecretResolver } from '../config/index.js';
 import { DEFAULT_JOURNAL_DIR, RunJournal, deviceKey, isRunId, newRunId, playbookFingerprint, readJournal } from '../fleet/index.js';
 import type { FleetResult } from '../fleet/index.js';
 import { DEFAULT_QUEUE, DeviceQueues, QueueRunError, RUN_FORMAT, encode, isTemplate, queueNameProblem, runQueued } from '../fleet/queue/index.js';
-import type { QueueConnectionOptions, QueuedDevice, RunSpec } from '../fleet/queue/index.js';
+import type { QueueConnectionOptions, QueuedDevice, RunSpec, SessionLimits } from '../fleet/queue/index.js';
 import type { RunReporter, TextSink } from '../report/index.js';
 import type { DesiredState, PlanOptions, RetryPolicy, WorkflowCommand } from '../workflow/index.js';
 import { UsageError } from './command.js';
@@ -27,6 +27,8 @@ export interface QueuedRunRequest {
   readonly planOptions?: PlanOptions;
   readonly alwaysProve?: boolean;
   readonly commandTimeoutMs: number;
+  readonly limits?: SessionLimits;
+  readonly refuse?: RunSpec['refuse'];
   readonly pollIntervalMs?: number;
   readonly retry?: RetryPolicy;
   /** The default cap of every queue. */
@@ -157,6 +159,8 @@ export async function prepareQueuedRun(request: QueuedRunRequest): Promise<Queue
         ...(request.planOptions && { planOptions: encode(request.planOptions, isTemplate) }),
         ...(request.alwaysProve !== undefined && { alwaysProve: request.alwaysProve }),
         commandTimeoutMs: request.commandTimeoutMs,
+        ...(request.limits && Object.keys(request.limits).length > 0 && { limits: request.limits }),
+        ...(request.refuse && { refuse: request.refuse }),
         ...(stages.deviceTimeoutMs !== undefined && { deviceTimeoutMs: stages.deviceTimeoutMs }),
         ...(request.pollIntervalMs !== undefined && { pollIntervalMs: request.pollIntervalMs }),
         ...(request.retry && { retry: request.retry }),
