@@ -309,8 +309,8 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
           await reconcile();
           const missing: QueuedDevice[] = [];
           for (const d of list) if (!done.has(d.device.name) && (await queues.job(d.queue, jobId(spec.runId, d.device.name))) === undefined) missing.push(d);
-          options.note?.(`${describeStage(next)}: ${list.length - missing.length} devices already in the queue or done, ${missing.length} enqueued now`);
           await queues.enqueue(spec.runId, missing, options.attempts);
+          options.note?.(`${describeStage(next)}: ${list.length - missing.length} devices already in the queue or done, ${missing.length} enqueued now`);
         } else await queues.enqueue(spec.runId, list, options.attempts);
       });
       if (!enqueued) {
