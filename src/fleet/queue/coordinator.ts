@@ -334,8 +334,9 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
           lose(list);
           break;
         }
-        // In the background: the loop must keep watching the time while Redis may not answer.
-        if (Date.now() - quietSince >= (options.reconcileMs ?? 5_000) && !reconciling) {
+        // In the background: the loop must keep watching the time while Redis may not answer. Only while Redis
+        // answered lately: a look sent to a Redis already gone would only hold the process with its command timers.
+        if (Date.now() - quietSince >= (options.reconcileMs ?? 5_000) && Date.now() - lastHealthy < 3_000 && !reconciling) {
           quietSince = Date.now();
           reconciling = true;
           void reconcile()

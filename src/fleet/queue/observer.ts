@@ -7,6 +7,7 @@ import { QueueEvents } from 'bullmq';
 import { redisOptions } from './connection.js';
 import type { QueueConnectionOptions } from './connection.js';
 import { QUEUE_PREFIX } from './job.js';
+import { COORDINATOR_SOCKETS } from './producer.js';
 
 export interface DeviceEventHandlers {
   active(jobId: string): void;
@@ -58,7 +59,7 @@ export class DeviceEvents {
     for (const [queue, lastEventId] of from) {
       // Given up on (open timed out): a listener made now would never be closed.
       if (this.#closed) return;
-      const events = new QueueEvents(queue, { connection: redisOptions(connection), prefix: QUEUE_PREFIX, lastEventId });
+      const events = new QueueEvents(queue, { connection: { ...redisOptions(connection), ...COORDINATOR_SOCKETS }, prefix: QUEUE_PREFIX, lastEventId });
       events.on('error', () => undefined);
       events.on('active', ({ jobId }) => handlers.active(jobId));
       events.on('progress', ({ jobId, data }) => handlers.progress(jobId, data));
@@ -76,10 +77,11 @@ export class DeviceEvents {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(this.#events.map((e) => e.close().catch(() => undefined))), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
     clearTimeout(timer);
-    // BullMQ's disconnect first waits for a connection that may never come back: bounded too.
+    // BullMQ's disconnect waits for an end that a lost connection never signals: bounded too (it has dropped the
+    // socket by then; without grace there is nothing to wait for).
     await Promise.race([
       Promise.all(this.#events.map((e) => e.disconnect().catch(() => undefined))),
-      new Promise((resolve) => (timer = setTimeout(resolve, 1_000))),
+      new Promise((resolve) => (timer = setTimeout(resolve, ms > 0 ? 1_000 : 100))),
     ]);
     clearTimeout(timer);
   }
