@@ -23,6 +23,8 @@ export interface TestRedis {
   readonly pid: number | undefined;
   /** Kills the server at once (SIGKILL), as a lost Redis. */
   kill(): Promise<void>;
+  /** After `kill`: Redis back on the same port, empty (no persistence), as a restarted server clients reconnect to. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,8 +43,8 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function startOnce(dir: string, password: string): Promise<{ child: ChildProcess; port: number } | undefined> {
-  const port = await freePort();
+async function startOnce(dir: string, password: string, fixedPort?: number): Promise<{ child: ChildProcess; port: number } | undefined> {
+  const port = fixedPort ?? (await freePort());
   const config = join(dir, 'redis.conf');
   // What production needs too (README "Scaling out"): no eviction of queue keys, a password; persistence off here for speed.
   writeFileSync(
@@ -91,7 +93,8 @@ export async function startRedis(): Promise<TestRedis> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const started = await startOnce(dir, password);
     if (!started) continue;
-    const { child, port } = started;
+    const { port } = started;
+    let child = started.child;
     const stop = async (signal: NodeJS.Signals): Promise<void> => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -103,8 +106,16 @@ export async function startRedis(): Promise<TestRedis> {
       url: `redis://127.0.0.1:${port}/0`,
       password,
       dir,
-      pid: child.pid,
+      get pid() {
+        return child.pid;
+      },
       kill: () => stop('SIGKILL'),
+      restart: async () => {
+        await stop('SIGKILL');
+        const again = await startOnce(dir, password, port);
+        if (!again) throw new Error(`redis-server: port ${port} was taken by another process while Redis was down`);
+        child = again.child;
+      },
       stop: async () => {
         await stop('SIGTERM');
         rmSync(dir, { recursive: true, force: true });

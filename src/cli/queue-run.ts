@@ -10,7 +10,7 @@ import type { Device, SecretResolver } from '../config/index.js';
 import { DEFAULT_JOURNAL_DIR, RunJournal, deviceKey, isRunId, newRunId, playbookFingerprint, readJournal } from '../fleet/index.js';
 import type { FleetResult } from '../fleet/index.js';
 import { DEFAULT_QUEUE, DeviceQueues, QueueRunError, RUN_FORMAT, encode, isTemplate, queueNameProblem, runQueued } from '../fleet/queue/index.js';
-import type { QueueConnectionOptions, QueuedDevice, RunSpec } from '../fleet/queue/index.js';
+import type { QueueConnectionOptions, QueuedDevice, RunSpec, SessionLimits } from '../fleet/queue/index.js';
 import type { RunReporter, TextSink } from '../report/index.js';
 import type { DesiredState, PlanOptions, RetryPolicy, WorkflowCommand } from '../workflow/index.js';
 import { UsageError } from './command.js';
@@ -27,6 +27,8 @@ export interface QueuedRunRequest {
   readonly planOptions?: PlanOptions;
   readonly alwaysProve?: boolean;
   readonly commandTimeoutMs: number;
+  readonly limits?: SessionLimits;
+  readonly refuse?: RunSpec['refuse'];
   readonly pollIntervalMs?: number;
   readonly retry?: RetryPolicy;
   /** The default cap of every queue. */
@@ -74,7 +76,9 @@ function stableFingerprint(request: QueuedRunRequest): string {
 async function storedRun(connection: QueueConnectionOptions, runId: string): Promise<RunSpec> {
   const queues = new DeviceQueues(connection);
   try {
-    const spec = await queues.readRun(runId);
+    const spec = await queues.readRun(runId).catch((err: unknown) => {
+      throw new UsageError(`--resume ${runId}: Redis at ${connection.location.url} did not give the run (${err instanceof Error ? err.message : String(err)})`);
+    });
     if (spec === undefined)
       throw new UsageError(`--resume ${runId}: no such run in Redis at ${connection.location.url} (runs are kept 7 days; is it another Redis or database?)`);
     return spec;
@@ -155,6 +159,8 @@ export async function prepareQueuedRun(request: QueuedRunRequest): Promise<Queue
         ...(request.planOptions && { planOptions: encode(request.planOptions, isTemplate) }),
         ...(request.alwaysProve !== undefined && { alwaysProve: request.alwaysProve }),
         commandTimeoutMs: request.commandTimeoutMs,
+        ...(request.limits && Object.keys(request.limits).length > 0 && { limits: request.limits }),
+        ...(request.refuse && { refuse: request.refuse }),
         ...(stages.deviceTimeoutMs !== undefined && { deviceTimeoutMs: stages.deviceTimeoutMs }),
         ...(request.pollIntervalMs !== undefined && { pollIntervalMs: request.pollIntervalMs }),
         ...(request.retry && { retry: request.retry }),

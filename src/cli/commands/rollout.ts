@@ -199,6 +199,22 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   const verbose = values.verbose?.length ?? 0;
   const planOptions =
     run.command === 'rotate' ? rotatePlanOptions(values['renew-before'] === undefined ? (rotationDefault ?? renewBefore) : renewBefore) : undefined;
+  const session = {
+    commandTimeoutMs,
+    ...(maxOutputBytes !== undefined && { maxOutputBytes }),
+    ...(maxSessionBytes !== undefined && { maxSessionBytes }),
+    ...(values.transcripts !== undefined && { transcriptDir: values.transcripts }),
+    ...deps.fleet?.session,
+  };
+  // Decided once, from the mail server's chain as probed here: every device of the run, wherever it runs, gets the same.
+  const incurable = run.command === 'fix' ? incurableFaults(desired) : [];
+  const refuse =
+    incurable.length > 0
+      ? {
+          message: `the mail server's certificate chain cannot work whatever the device trusts: ${incurable.map((d) => d.summary).join(' ')}`,
+          hint: `${incurable.map((d) => d.fix).join(' ')} Then run certagent fix again.`,
+        }
+      : undefined;
   // BullMQ and ioredis are loaded only for a run through Redis.
   const queuedRun = queued
     ? await (
@@ -210,7 +226,14 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
         desired,
         ...(planOptions && { planOptions }),
         ...(run.command === 'fix' && { alwaysProve: true }),
-        commandTimeoutMs,
+        ...(refuse && { refuse }),
+        commandTimeoutMs: session.commandTimeoutMs,
+        // The worker's own --transcripts says where its transcripts go; the limits are the run's.
+        limits: {
+          ...(session.maxOutputBytes !== undefined && { maxOutputBytes: session.maxOutputBytes }),
+          ...(session.maxSessionBytes !== undefined && { maxSessionBytes: session.maxSessionBytes }),
+          ...(session.connectTimeoutMs !== undefined && { connectTimeoutMs: session.connectTimeoutMs }),
+        },
         ...(deps.fleet?.pollIntervalMs !== undefined && { pollIntervalMs: deps.fleet.pollIntervalMs }),
         ...(deps.fleet?.retry && { retry: deps.fleet.retry }),
         concurrency,
@@ -254,7 +277,6 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
   process.once('SIGTERM', onSignal);
   try {
     const redact = secretRedactor(desired);
-    const incurable = run.command === 'fix' ? incurableFaults(desired) : [];
     const result = queuedRun
       ? await queuedRun.start(output.reporter, fleet, stop.signal)
       : await runFleet({
@@ -275,20 +297,9 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
           ...(run.command === 'fix' && {
             alwaysProve: true,
             diagnose: (facts, plan, session) => diagnoseDevice(session, facts, plan, desired, redact),
-            ...(incurable.length > 0 && {
-              refuse: {
-                message: `the mail server's certificate chain cannot work whatever the device trusts: ${incurable.map((d) => d.summary).join(' ')}`,
-                hint: `${incurable.map((d) => d.fix).join(' ')} Then run certagent fix again.`,
-              },
-            }),
+            ...(refuse && { refuse }),
           }),
-          session: {
-            commandTimeoutMs,
-            ...(maxOutputBytes !== undefined && { maxOutputBytes }),
-            ...(maxSessionBytes !== undefined && { maxSessionBytes }),
-            ...(values.transcripts !== undefined && { transcriptDir: values.transcripts }),
-            ...deps.fleet?.session,
-          },
+          session,
           ...(deps.fleet?.retry && { retry: deps.fleet.retry }),
           ...(deps.fleet?.pollIntervalMs !== undefined && { pollIntervalMs: deps.fleet.pollIntervalMs }),
           registerSecret: (value) => redactor.add(value),

@@ -203,6 +203,7 @@ export class QueueWorker {
       reporter: this.#reporter(job),
       session: {
         commandTimeoutMs: spec.commandTimeoutMs,
+        ...spec.limits,
         secrets: desired.secrets.map((s) => s.reveal()),
         jumpPool: this.#jumpPool,
         ...(options.transcriptDir !== undefined && { transcriptDir: options.transcriptDir }),
@@ -213,6 +214,7 @@ export class QueueWorker {
       ...(spec.pollIntervalMs !== undefined && { pollIntervalMs: spec.pollIntervalMs }),
       ...(spec.deviceTimeoutMs !== undefined && { deviceTimeoutMs: spec.deviceTimeoutMs }),
       ...(spec.command === 'fix' && { diagnose: (facts, plan, session) => diagnoseDevice(session, facts, plan, desired, redact) }),
+      ...(spec.refuse && { refuse: spec.refuse }),
     };
     options.logger.info(
       `${device.name}: started (run ${spec.runId}${underwayBefore ? ', under way when its last worker stopped: proven and saved even if nothing differs' : ''})`,

@@ -5,8 +5,11 @@
  * through the queues' events, and when the run must stop removes the jobs no worker has started (reported
  * `skipped`) while those under way finish or roll back. Restarted with the same run id, it re-attaches: finished
  * jobs are reported from their stored results, jobs still out are followed, stages not yet enqueued are.
- * If Redis stays unreachable for `lostAfterMs`, every device still out is reported with an unknown outcome.
+ * If Redis stays unreachable for `lostAfterMs`, every device still out is reported with an unknown outcome. No wait
+ * of the coordinator's depends on Redis answering: its commands time out (producer.ts), the wait loop never awaits
+ * one, and a stage whose jobs cannot be enqueued is retried only while Redis is not yet given up on.
  */
+import { ReplyError } from 'ioredis';
 import type { DeviceOutcome, RunReporter } from '../../report/events.js';
 import type { FailureBudget } from '../budget.js';
 import { formatMs } from '../../workflow/index.js';
@@ -163,7 +166,8 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
     );
   };
 
-  /** Looks at each job still out directly: an event missed (or sent while re-attaching) is found this way. */
+  /** Looks at each job still out directly: an event missed (or sent while re-attaching) is found this way. Stops at
+   * the first command Redis does not answer. */
   const reconcile = async (): Promise<void> => {
     for (const id of [...out]) {
       const d = byJob.get(id);
@@ -177,13 +181,17 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
     }
   };
 
-  /** Every job no worker holds is removed and its device reported skipped; the rest are left to finish. */
+  /** Every job no worker holds is removed and its device reported skipped; the rest are left to finish. Redis not
+   * answering: the rest stay out, followed by the wait loop (and reported unknown if Redis stays away). */
   const withdraw = async (): Promise<void> => {
     if (lost) return;
     const why = stopReason(stop.signal);
     for (const id of [...out]) {
       const d = byJob.get(id);
-      if (d && (await queues.removeUnstarted(d.queue, id).catch(() => false))) finish(d, skippedOutcome(d.device, why));
+      if (!d) continue;
+      const removed = await queues.removeUnstarted(d.queue, id).catch(() => undefined);
+      if (removed === undefined) return;
+      if (removed) finish(d, skippedOutcome(d.device, why));
     }
   };
 
@@ -195,40 +203,92 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
       else notify();
     });
   }, 2_000);
+  const givenUp = (): boolean => Date.now() - lastHealthy > lostAfterMs;
+
+  /** Redis given up on: every device of the stage not finished is of unknown outcome, and the run stops. */
+  const lose = (list: readonly QueuedDevice[]): void => {
+    lost = true;
+    const left = list.filter((d) => !done.has(d.device.name));
+    unknown = left.map((d) => d.device.name);
+    if (!stop.signal.aborted) stop.abort(`Redis at ${options.connection.location.url} did not answer for ${formatMs(lostAfterMs)}`);
+    for (const d of left) {
+      finish(
+        d,
+        failedOutcome(
+          d,
+          `${d.device.name}: outcome unknown: Redis at ${options.connection.location.url} stopped answering while the device was queued or under way`,
+          `workers finish or roll back what they hold; once Redis is back, certagent ${spec.command} ... --queue ${options.connection.location.url} --resume ${spec.runId} reports what they did`,
+        ),
+      );
+    }
+  };
+
+  /**
+   * Runs `action` (idempotent: job ids are deterministic) until it goes through; false once Redis is given up on.
+   * An error Redis answered with (out of memory, no permission) is not a lost Redis: it is thrown.
+   */
+  const whileAnswering = async (action: () => Promise<void>): Promise<boolean> => {
+    for (;;) {
+      try {
+        await action();
+        return true;
+      } catch (err) {
+        if (err instanceof ReplyError) throw err;
+        if (givenUp()) return false;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  };
+  let reconciling = false;
+
+  /** Stores the run, caps the queues and starts listening (`listen` from each queue's last event id); a Redis that
+   * stops answering here is a QueueRunError: no device was enqueued. */
+  const attach = async (listen: (from: ReadonlyMap<string, string>) => Promise<DeviceEvents>): Promise<DeviceEvents> => {
+    try {
+      const stored = await queues.storeRun(spec);
+      if (stored.fingerprint !== spec.fingerprint || stored.command !== spec.command) {
+        throw new QueueRunError(
+          `run ${spec.runId} in Redis was started with another command or playbook than this one: resume it with the same -p and command, or start a new run without --resume`,
+        );
+      }
+      const names = [...new Set(devices.map((d) => d.queue))];
+      const from = new Map<string, string>();
+      for (const q of names) from.set(q, await queues.lastEventId(q));
+      for (const q of names) await queues.setCap(q, options.caps.get(q) ?? 1);
+      return await listen(from);
+    } catch (err) {
+      if (err instanceof QueueRunError) throw err;
+      throw new QueueRunError(
+        `Redis at ${options.connection.location.url} failed before any device was enqueued (${err instanceof Error ? err.message : String(err)}): no device was touched; run again once Redis answers`,
+      );
+    }
+  };
 
   let events: DeviceEvents | undefined;
   let unknown: string[] = [];
   try {
-    const stored = await queues.storeRun(spec);
-    if (stored.fingerprint !== spec.fingerprint || stored.command !== spec.command) {
-      throw new QueueRunError(
-        `run ${spec.runId} in Redis was started with another command or playbook than this one: resume it with the same -p and command, or start a new run without --resume`,
-      );
-    }
-    const names = [...new Set(devices.map((d) => d.queue))];
-    const from = new Map<string, string>();
-    for (const q of names) from.set(q, await queues.lastEventId(q));
-    for (const q of names) await queues.setCap(q, options.caps.get(q) ?? 1);
-    events = await DeviceEvents.open(options.connection, from, {
-      active: (id) => {
-        const d = byJob.get(id);
-        if (d && !done.has(d.device.name)) startOf(d);
-      },
-      progress: (id, data) => {
-        const d = byJob.get(id);
-        const step = (data as { step?: unknown } | null)?.step;
-        if (d && !done.has(d.device.name) && typeof step === 'string') {
-          startOf(d);
-          reporter.deviceStep(d.device.name, step);
-        }
-      },
-      completed,
-      failed: (id, reason) => void failed(id, reason),
-      stalled: (id) => {
-        const d = byJob.get(id);
-        if (d && !done.has(d.device.name)) reporter.deviceStep(d.device.name, 'its worker stopped; another worker takes the device over');
-      },
-    });
+    events = await attach(async (from) =>
+      DeviceEvents.open(options.connection, from, {
+        active: (id) => {
+          const d = byJob.get(id);
+          if (d && !done.has(d.device.name)) startOf(d);
+        },
+        progress: (id, data) => {
+          const d = byJob.get(id);
+          const step = (data as { step?: unknown } | null)?.step;
+          if (d && !done.has(d.device.name) && typeof step === 'string') {
+            startOf(d);
+            reporter.deviceStep(d.device.name, step);
+          }
+        },
+        completed,
+        failed: (id, reason) => void failed(id, reason),
+        stalled: (id) => {
+          const d = byJob.get(id);
+          if (d && !done.has(d.device.name)) reporter.deviceStep(d.device.name, 'its worker stopped; another worker takes the device over');
+        },
+      }),
+    );
     reporter.runStarted(
       command,
       devices.map((d) => d.device.name),
@@ -244,13 +304,19 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
         continue;
       }
       for (const d of list) out.add(jobId(spec.runId, d.device.name));
-      if (options.resume) {
-        await reconcile();
-        const missing: QueuedDevice[] = [];
-        for (const d of list) if (!done.has(d.device.name) && (await queues.job(d.queue, jobId(spec.runId, d.device.name))) === undefined) missing.push(d);
-        options.note?.(`${describeStage(next)}: ${list.length - missing.length} devices already in the queue or done, ${missing.length} enqueued now`);
-        await queues.enqueue(spec.runId, missing, options.attempts);
-      } else await queues.enqueue(spec.runId, list, options.attempts);
+      const enqueued = await whileAnswering(async () => {
+        if (options.resume) {
+          await reconcile();
+          const missing: QueuedDevice[] = [];
+          for (const d of list) if (!done.has(d.device.name) && (await queues.job(d.queue, jobId(spec.runId, d.device.name))) === undefined) missing.push(d);
+          await queues.enqueue(spec.runId, missing, options.attempts);
+          options.note?.(`${describeStage(next)}: ${list.length - missing.length} devices already in the queue or done, ${missing.length} enqueued now`);
+        } else await queues.enqueue(spec.runId, list, options.attempts);
+      });
+      if (!enqueued) {
+        lose(list);
+        continue;
+      }
       // A stop while enqueuing: what just went in must come out again.
       if (stop.signal.aborted) await withdraw();
 
@@ -264,27 +330,18 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
           };
         });
         if (woke) quietSince = Date.now();
-        if (Date.now() - lastHealthy > lostAfterMs) {
-          lost = true;
-          const left = list.filter((d) => !done.has(d.device.name));
-          unknown = left.map((d) => d.device.name);
-          if (!stop.signal.aborted) stop.abort(`Redis at ${options.connection.location.url} did not answer for ${formatMs(lostAfterMs)}`);
-          for (const d of left) {
-            finish(
-              d,
-              failedOutcome(
-                d,
-                `${d.device.name}: outcome unknown: Redis at ${options.connection.location.url} stopped answering while the device was queued or under way`,
-                `workers finish or roll back what they hold; once Redis is back, certagent ${spec.command} ... --queue ${options.connection.location.url} --resume ${spec.runId} reports what they did`,
-              ),
-            );
-          }
+        if (givenUp()) {
+          lose(list);
           break;
         }
-        // Only while Redis answers: a command sent to a lost Redis waits for its return, and the loop with it.
-        if (Date.now() - quietSince >= (options.reconcileMs ?? 5_000) && Date.now() - lastHealthy < 4_000) {
+        // In the background: the loop must keep watching the time while Redis may not answer. Only while Redis
+        // answered lately: a look sent to a Redis already gone would only hold the process with its command timers.
+        if (Date.now() - quietSince >= (options.reconcileMs ?? 5_000) && Date.now() - lastHealthy < 3_000 && !reconciling) {
           quietSince = Date.now();
-          await reconcile().catch(() => undefined);
+          reconciling = true;
+          void reconcile()
+            .catch(() => undefined)
+            .finally(() => (reconciling = false));
         }
       }
     }
@@ -292,7 +349,9 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
     clearInterval(health);
     if (runTimer) clearTimeout(runTimer);
     options.signal?.removeEventListener('abort', onAbort);
-    await Promise.all([events?.close(), queues.close()]);
+    // A lost Redis never answers a graceful close: then the connections are just dropped.
+    const grace = lost ? 0 : 3_000;
+    await Promise.all([events?.close(grace), queues.close(grace)]);
   }
   if (unknown.length > 0)
     options.note?.(

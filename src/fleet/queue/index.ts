@@ -27,7 +27,7 @@ export {
   queueNameProblem,
   runKey,
 } from './job.js';
-export type { DeviceJobData, DeviceJobResult, RunSpec } from './job.js';
+export type { DeviceJobData, DeviceJobResult, RunSpec, SessionLimits } from './job.js';
 export { SecretInQueueError, decode, encode, secretTemplates } from './codec.js';
 export { PromptInQueueError, isTemplate, placeholderSources, referencesIn, secretFiller } from './secret-template.js';
 export { DeviceQueues } from './producer.js';

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { QUEUE_NAME } from '../../config/index.js';
 import type { Device } from '../../config/index.js';
 import type { DeviceOutcome } from '../../report/events.js';
-import type { RetryPolicy, WorkflowCommand } from '../../workflow/index.js';
+import type { RetryPolicy, SessionSettings, WorkflowCommand } from '../../workflow/index.js';
 
 export const RUN_FORMAT = 'certagent-run/1';
 export const JOB_FORMAT = 'certagent-job/1';
@@ -37,9 +37,15 @@ export interface RunSpec {
   readonly deviceTimeoutMs?: number;
   readonly pollIntervalMs?: number;
   readonly retry?: RetryPolicy;
+  /** `--max-output`, `--max-transcript` and the connect timeout: the run's, so a device gets the same wherever it runs. */
+  readonly limits?: SessionLimits;
+  /** `fix` when the mail server's own chain cannot work: every device gathers its findings and changes nothing. */
+  readonly refuse?: { readonly message: string; readonly hint: string };
   /** Every device of the run in inventory order, with its queue: what a resumed coordinator re-attaches to. */
   readonly devices: readonly { readonly name: string; readonly queue: string }[];
 }
+
+export type SessionLimits = Pick<SessionSettings, 'maxOutputBytes' | 'maxSessionBytes' | 'connectTimeoutMs'>;
 
 export interface DeviceJobData {
   readonly format: typeof JOB_FORMAT;
@@ -78,6 +84,8 @@ const deviceSchema = z.looseObject({
 
 const jobSchema = z.object({ format: z.literal(JOB_FORMAT), runId: z.string().min(1), device: deviceSchema });
 
+const bytes = z.number().int().positive().optional();
+
 const runSchema = z.looseObject({
   format: z.literal(RUN_FORMAT),
   runId: z.string().min(1),
@@ -86,6 +94,8 @@ const runSchema = z.looseObject({
   fingerprint: z.string(),
   desired: z.unknown(),
   commandTimeoutMs: z.number().int().positive(),
+  limits: z.strictObject({ maxOutputBytes: bytes, maxSessionBytes: bytes, connectTimeoutMs: z.number().int().positive().optional() }).optional(),
+  refuse: z.object({ message: z.string(), hint: z.string() }).optional(),
   devices: z.array(z.object({ name: z.string(), queue: z.string() })),
 });
 

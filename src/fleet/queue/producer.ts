@@ -1,10 +1,13 @@
 /**
  * The coordinator's side of the queues (BullMQ's Queue, the producer): the run record, one job per device with its
  * deterministic id, each queue's concurrency cap across all workers, and removing jobs no worker has started.
+ * Unlike a worker's, every command here is given up after `commandTimeoutMs`: with BullMQ's default (retry forever) a
+ * command sent just before Redis is lost would hold the coordinator, which must instead report the devices unknown.
  */
 import { Queue } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { Device } from '../../config/index.js';
 import { redisOptions } from './connection.js';
 import type { QueueConnectionOptions } from './connection.js';
@@ -16,21 +19,35 @@ export interface QueuedDevice {
   readonly queue: string;
 }
 
+/** A command Redis has not answered in this long is failed; Redis answers the coordinator's commands in milliseconds. */
+export const COMMAND_TIMEOUT_MS = 5_000;
+
+/**
+ * A closed connection's socket is destroyed after this long if the server does not close its side (ioredis waits
+ * 2 s): a frozen or vanished Redis never does, and the coordinator's process would wait that out before it exits.
+ */
+export const COORDINATOR_SOCKETS = { disconnectTimeout: 200 } as const satisfies RedisOptions;
+
 export class DeviceQueues {
-  readonly #connection: QueueConnectionOptions;
+  readonly #options: RedisOptions;
   readonly #queues = new Map<string, Queue>();
   readonly #client: Redis;
+  /** Pings only: refused at once while disconnected, so no ping waits (with a timer) for a Redis that is gone. */
+  readonly #health: Redis;
 
-  constructor(connection: QueueConnectionOptions) {
-    this.#connection = connection;
-    this.#client = new Redis(redisOptions(connection));
+  constructor(connection: QueueConnectionOptions, commandTimeoutMs = COMMAND_TIMEOUT_MS) {
+    // Commands wait through a short reconnect (the offline queue), but never longer than the timeout.
+    this.#options = { ...redisOptions(connection), ...COORDINATOR_SOCKETS, commandTimeout: commandTimeoutMs };
+    this.#client = new Redis(this.#options);
     this.#client.on('error', () => undefined);
+    this.#health = new Redis({ ...redisOptions(connection), ...COORDINATOR_SOCKETS, enableOfflineQueue: false, connectionName: 'certagent-health' });
+    this.#health.on('error', () => undefined);
   }
 
   queue(name: string): Queue {
     let queue = this.#queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: redisOptions(this.#connection), prefix: QUEUE_PREFIX });
+      queue = new Queue(name, { connection: this.#options, prefix: QUEUE_PREFIX });
       // Connection trouble is watched by the coordinator's health check; BullMQ retries on its own.
       queue.on('error', () => undefined);
       this.#queues.set(name, queue);
@@ -103,10 +120,11 @@ export class DeviceQueues {
   /** Answers within `timeoutMs`, or false. */
   async healthy(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    // Unref'd: a check still waiting on a frozen Redis must not keep a finished coordinator's process alive.
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs).unref()));
     try {
       return await Promise.race([
-        this.#client.ping().then(
+        this.#health.ping().then(
           () => true,
           () => false,
         ),
@@ -120,17 +138,22 @@ export class DeviceQueues {
   /** Closes within `ms` (Redis may be gone), then drops the connections. */
   async close(ms = 3_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all([...this.#queues.values()].map((q) => q.close().catch(() => undefined))),
-      new Promise((resolve) => (timer = setTimeout(resolve, ms))),
-    ]);
-    clearTimeout(timer);
-    // BullMQ's disconnect first waits for a connection that may never come back: bounded too.
+    // No grace (Redis lost): a graceful close's QUIT would only wait out its command timeout.
+    if (ms > 0) {
+      await Promise.race([
+        Promise.all([...this.#queues.values()].map((q) => q.close().catch(() => undefined))),
+        new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+      ]);
+      clearTimeout(timer);
+    }
+    // BullMQ's disconnect waits for an end that a lost connection never signals: bounded too (it has dropped the
+    // socket by then; without grace there is nothing to wait for).
     await Promise.race([
       Promise.all([...this.#queues.values()].map((q) => q.disconnect().catch(() => undefined))),
-      new Promise((resolve) => (timer = setTimeout(resolve, 1_000))),
+      new Promise((resolve) => (timer = setTimeout(resolve, ms > 0 ? 1_000 : 100))),
     ]);
     clearTimeout(timer);
     this.#client.disconnect();
+    this.#health.disconnect();
   }
 }
