@@ -9,12 +9,14 @@ function profile(samples: readonly number[]): CpuProfile {
   const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber });
   return {
     nodes: [
-      { id: 1, callFrame: frame('(root)'), children: [2, 5, 6] },
+      { id: 1, callFrame: frame('(root)'), children: [2, 5, 6, 7] },
       { id: 2, callFrame: frame('main', `${DIST}/cli/main.js`, 9), children: [3] },
       { id: 3, callFrame: frame('parse', '/work/certagent/node_modules/ssh2/lib/protocol/Protocol.js', 310), children: [4] },
       { id: 4, callFrame: frame('decrypt', '/work/certagent/node_modules/ssh2/lib/protocol/crypto.js', 1010) },
       { id: 5, callFrame: frame('(idle)') },
       { id: 6, callFrame: frame('(garbage collector)') },
+      { id: 7, callFrame: frame('moduleStrategy', 'node:internal/modules/esm/translators', 140), children: [8] },
+      { id: 8, callFrame: frame('(garbage collector)') },
     ],
     startTime: 0,
     endTime: samples.length * 1000,
@@ -32,10 +34,11 @@ describe('CPU profile summary', () => {
     expect(moduleOf('')).toBe('(native/vm)');
   });
 
-  test('self time goes to the top frame, total time once to every frame and module on the stack; idle is left out', () => {
-    // decrypt, decrypt, parse, idle, gc, main (last: no interval after it).
-    const s = summarise(profile([4, 4, 3, 5, 6, 2]));
+  test('self time goes to the top frame, total time once to every frame and module on the stack; idle and module loading are apart', () => {
+    // decrypt, decrypt, parse, idle, gc, gc while loading a module, main (last: no interval after it).
+    const s = summarise(profile([4, 4, 3, 5, 6, 8, 2]));
     expect(s.sampledMs).toBe(4);
+    expect(s.loadingMs).toBe(1);
     const fn = (name: string) => s.functions.find((r) => r.name.startsWith(`${name} `) || r.name === name);
     expect(fn('decrypt')).toMatchObject({ selfMs: 2, totalMs: 2 });
     expect(fn('parse')).toMatchObject({ selfMs: 1, totalMs: 3 });
