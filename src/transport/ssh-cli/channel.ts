@@ -5,9 +5,8 @@
  * A marker (texts that must have arrived in order before the pattern counts) ties the end of a read to what
  * was just sent, so a prompt printed earlier, or a prompt-like line inside the output, cannot end it.
  *
- * Work per network read is bounded (the SSH packets one read carried are examined together): patterns see a
- * short tail, markers are searched only in the newly arrived text (plus the overlap a marker split over two
- * packets needs), and the chunks are joined once, when a read ends.
+ * Work per packet is bounded: patterns see a short tail, markers are searched only in the newly arrived text
+ * (plus the overlap a marker split over two packets needs), and the chunks are joined once, when a read ends.
  * A deadline, an optional abort signal and output caps bound every wait; errors name the device, the command
  * and the last text seen.
  */
@@ -107,12 +106,6 @@ export class Channel {
   #sessionBytes = 0;
   /** Raw text held back because it ends in the first part of an escape sequence. */
   #carry = '';
-  /** Decoded packets not yet examined: ssh2 hands over one SSH packet at a time, and a device that echoes each
-   * typed character in a packet of its own (the lab does, as IOS without `service nagle` may) would otherwise
-   * cost a tail copy and every pattern per byte. They are examined together once the network read that carried
-   * them has been parsed (a microtask), or at once when a read starts or the channel closes. */
-  #inbox: string[] = [];
-  #inboxQueued = false;
   #waiter: Waiter | undefined;
   #closed = false;
   #failure: Error | undefined;
@@ -125,8 +118,8 @@ export class Channel {
     this.#more = options.more;
     this.#maxReadBytes = options.maxReadBytes ?? DEFAULT_MAX_READ_BYTES;
     this.#maxSessionBytes = options.maxSessionBytes ?? DEFAULT_MAX_SESSION_BYTES;
-    stream.on('data', (chunk: Buffer) => this.#receive(chunk.length, this.#decoder.write(chunk)));
-    stream.stderr.on('data', (chunk: Buffer) => this.#receive(chunk.length, chunk.toString('utf8')));
+    stream.on('data', (chunk: Buffer) => this.#onData(chunk.length, this.#decoder.write(chunk)));
+    stream.stderr.on('data', (chunk: Buffer) => this.#onData(chunk.length, chunk.toString('utf8')));
     stream.on('close', () => this.#onClose());
     stream.on('error', () => this.#onClose());
   }
@@ -143,7 +136,6 @@ export class Channel {
   /** Waits until the end of the unread text matches one of `matchers`; consumes that text. */
   readUntil(matchers: readonly Matcher[], options: ReadOptions): Promise<ReadResult> {
     if (this.#waiter) throw new Error(`${this.device}: a read is already waiting (${this.#waiter.options.command}); reads must not overlap`);
-    this.#drain();
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new ConnectionClosedError(this.device, options.command, this.#lastSeen()));
     const signal = options.signal;
@@ -195,32 +187,14 @@ export class Channel {
     return parts.reverse().join('');
   }
 
-  /** One SSH packet's text: the caps are checked at once, the text is examined with the rest of its read. */
-  #receive(bytes: number, raw: string): void {
+  #onData(bytes: number, raw: string): void {
     if (this.#failure) return;
     this.#readBytes += bytes;
     this.#sessionBytes += bytes;
     if (this.#readBytes > this.#maxReadBytes || this.#sessionBytes > this.#maxSessionBytes) {
-      this.#drain();
       this.#overflow();
       return;
     }
-    this.#inbox.push(raw);
-    if (this.#inboxQueued) return;
-    this.#inboxQueued = true;
-    queueMicrotask(() => this.#drain());
-  }
-
-  #drain(): void {
-    this.#inboxQueued = false;
-    if (this.#inbox.length === 0) return;
-    const raw = this.#inbox.length === 1 ? (this.#inbox[0] as string) : this.#inbox.join('');
-    this.#inbox = [];
-    this.#onData(raw);
-  }
-
-  #onData(raw: string): void {
-    if (this.#failure) return;
     let text = this.#carry + raw;
     const partial = PARTIAL_NOISE.exec(text);
     this.#carry = partial ? partial[0] : '';
@@ -322,7 +296,6 @@ export class Channel {
 
   #onClose(): void {
     if (this.#closed) return;
-    this.#drain();
     this.#closed = true;
     const rest = this.#carry + this.#decoder.end();
     if (rest && !this.#failure) this.#append(rest);
