@@ -10,11 +10,15 @@ export const REDACTED = '<redacted>';
 
 /** `user:password@host` → `user:<redacted>@host` wherever it appears as one word. */
 export function redactServerCredentials(text: string): string {
+  if (!text.includes('@')) return text;
   return text.replace(/(^|[\s"'])([^\s:@"']+):([^\s@"']+)@(?=[^\s@"']+)/g, `$1$2:${REDACTED}@`);
 }
 
 export class Redactor {
   readonly #secrets = new Set<string>();
+  /** The secrets longest first, so a secret containing another is removed whole; sorted when one is added,
+   * not for every text redacted. */
+  #longestFirst: readonly string[] = [];
 
   constructor(secrets: Iterable<string | undefined> = []) {
     for (const s of secrets) this.add(s);
@@ -22,13 +26,14 @@ export class Redactor {
 
   /** Marks a value secret from now on. Very short values are ignored: redacting `a` would garble everything. */
   add(secret: string | undefined): void {
-    if (secret !== undefined && secret.length >= 3) this.#secrets.add(secret);
+    if (secret === undefined || secret.length < 3 || this.#secrets.has(secret)) return;
+    this.#secrets.add(secret);
+    this.#longestFirst = [...this.#secrets].sort((a, b) => b.length - a.length);
   }
 
   redact(text: string): string {
     let out = text;
-    // Longest first, so a secret containing another is removed whole.
-    for (const s of [...this.#secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join(REDACTED);
+    for (const s of this.#longestFirst) if (out.includes(s)) out = out.split(s).join(REDACTED);
     return redactServerCredentials(out);
   }
 }

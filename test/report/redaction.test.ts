@@ -1,7 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { SecretRedactor, redactPatterns } from '../../src/report/redaction.js';
+import { SECRET_PATTERNS, SECRET_WORDS, SecretRedactor, redactPatterns } from '../../src/report/redaction.js';
 
 describe('redactPatterns', () => {
+  // The words let text without any of them skip the patterns: each pattern must require one of them.
+  test.each(SECRET_PATTERNS.map((p) => [p.what, p.pattern.source]))('the pattern for %s names one of the secret words', (_what, source) => {
+    expect(SECRET_WORDS.test(source)).toBe(true);
+  });
+
   test.each([
     ['enable secret 9 $9$abcDEF', 'enable secret 9 <redacted>'],
     ['enable secret cisco123', 'enable secret <redacted>'],

@@ -173,6 +173,9 @@ export class Channel {
   /** The unread text from absolute position `start` to the end, joined from the chunks it spans. */
   #slice(start: number): string {
     const from = Math.max(0, start);
+    const last = this.#chunks[this.#chunks.length - 1];
+    // The common case (a tail, a marker search in new text) lies within the last chunk: no list to build.
+    if (last !== undefined && this.#length - last.length <= from) return last.slice(from - (this.#length - last.length));
     const parts: string[] = [];
     let end = this.#length;
     for (let i = this.#chunks.length - 1; i >= 0 && end > from; i--) {
