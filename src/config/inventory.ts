@@ -246,14 +246,21 @@ export function selectDevices(inventory: Inventory, limit: string | undefined): 
   const exclude = new Set<string>();
   const unknown: string[] = [];
   const groupNames = Object.keys(inventory.groups);
+  const deviceNames = new Set(inventory.devices.map((d) => d.name));
   for (const term of terms) {
     const negated = term.startsWith('!');
     const pattern = negated ? term.slice(1) : term;
-    const re = globToRegExp(pattern);
     const matched = new Set<string>();
     if (pattern === 'all') for (const d of inventory.devices) matched.add(d.name);
-    for (const d of inventory.devices) if (re.test(d.name)) matched.add(d.name);
-    for (const g of groupNames) if (re.test(g)) for (const n of inventory.groups[g] ?? []) matched.add(n);
+    if (/[*?]/.test(pattern)) {
+      const re = globToRegExp(pattern);
+      for (const d of inventory.devices) if (re.test(d.name)) matched.add(d.name);
+      for (const g of groupNames) if (re.test(g)) for (const n of inventory.groups[g] ?? []) matched.add(n);
+    } else {
+      // A plain name is looked up, not tested against every router: --limit with thousands of names stays linear.
+      if (deviceNames.has(pattern)) matched.add(pattern);
+      for (const n of Object.hasOwn(inventory.groups, pattern) ? (inventory.groups[pattern] ?? []) : []) matched.add(n);
+    }
     if (matched.size === 0) unknown.push(term);
     for (const n of matched) (negated ? exclude : include).add(n);
   }
