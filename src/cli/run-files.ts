@@ -1,9 +1,10 @@
 /** The files a fleet command reads and the outputs its flags name, so that no output lands on an input. */
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Device, PlaybookSpec, SecretRefAt } from '../config/index.js';
 import { outputPathProblems } from '../report/output-paths.js';
 import type { OutputPath } from '../report/output-paths.js';
+import { makeFolders } from '../shared/make-folders.js';
+import { UsageError } from './command.js';
 
 function secretFile(ref: SecretRefAt | undefined): string[] {
   return ref?.ref.kind === 'file' ? [ref.ref.path] : [];
@@ -29,9 +30,19 @@ export interface OutputFlags {
   readonly journal?: string | undefined;
 }
 
-/** Makes the missing folders of the report and log files, once their paths passed the check. */
+/** Makes the transcript folder and the missing folders of the report and log files, once their paths passed the check. */
 export function makeOutputFolders(flags: OutputFlags): void {
-  for (const path of [flags.json, flags['log-file']]) if (path !== undefined) mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+  const folders: [string, string][] = [];
+  if (flags.transcripts !== undefined) folders.push(['--transcripts', flags.transcripts]);
+  if (flags.json !== undefined) folders.push(['--json', dirname(resolve(flags.json))]);
+  if (flags['log-file'] !== undefined) folders.push(['--log-file', dirname(resolve(flags['log-file']))]);
+  for (const [flag, folder] of folders) {
+    try {
+      makeFolders(folder, 0o700);
+    } catch (err) {
+      throw new UsageError(`${flag}: the folder ${folder} cannot be created (${(err as NodeJS.ErrnoException).code ?? String(err)}): give a writable path`);
+    }
+  }
 }
 
 /** The problems of the outputs a run's flags name (see outputPathProblems). */

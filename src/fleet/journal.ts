@@ -13,13 +13,14 @@
  * done only if its key is unchanged. No secret value and no device text is written (the JSON report has those).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fdatasync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Secret } from '../config/index.js';
 import type { Device } from '../config/index.js';
 import type { DeviceOutcome, DeviceResult, RunSummary } from '../report/events.js';
 import { errorMessage } from '../shared/error-message.js';
+import { makeFolders } from '../shared/make-folders.js';
 import type { DesiredState, PlanOptions, WorkflowCommand } from '../workflow/index.js';
 
 export const JOURNAL_FORMAT = 'certagent-journal/1';
@@ -244,7 +245,7 @@ export class RunJournal implements FleetJournal {
   static async open(path: string, header: Omit<RunHeader, 'type' | 'format'>, keyOf: (device: string) => string): Promise<RunJournal> {
     let fd: number;
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      makeFolders(dirname(path), 0o700);
       fd = openSync(path, 'a', 0o600);
     } catch (err) {
       throw new JournalError(`cannot open the journal ${path} for writing (${errorMessage(err)}): check the folder is writable, or give --journal FILE`);

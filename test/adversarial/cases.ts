@@ -326,5 +326,19 @@ export function generateCases(base: CaseFiles): BadCase[] {
   envCase('smtp user unset', { LAB_SMTP_USER: undefined }, 'LAB_SMTP_USER');
   envCase('smtp password unset', { LAB_SMTP_PASSWORD: undefined }, 'LAB_SMTP_PASSWORD');
   envCase('wrong router password', { LAB_PASSWORD: 'wrong-password-i10' }, /lab-r00\d/, 1);
+  // Node's recursive mkdir spins forever under /proc: this case once hung the run after its journal line.
+  envCase('lock folder under /proc', { CERTAGENT_LOCK_DIR: '/proc/certagent-locks' }, 'the lock folder /proc/certagent-locks cannot be created (ENOENT');
+  cases.push({
+    name: 'environment: lock folder under a regular file',
+    args: ro(),
+    files: { 'a-file': '' },
+    env: { CERTAGENT_LOCK_DIR: 'a-file/locks' },
+    exit: 2,
+    names: 'the lock folder a-file/locks cannot be created (ENOTDIR',
+  });
+  for (const flag of ['--json', '--log-file', '--journal']) {
+    cases.push({ name: `flags: ${flag} under /proc`, args: [...ro(), flag, '/proc/certagent-out/file'], exit: 2, names: '/proc/certagent-out' });
+  }
+  cases.push({ name: 'flags: --transcripts under /proc', args: [...ro(), '--transcripts', '/proc/certagent-out/t'], exit: 2, names: '--transcripts' });
   return cases;
 }

@@ -5,12 +5,15 @@
  * persisted it). A second operator changing a router between the facts and the first change stops the run there.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { resolveCredentials } from '../../src/config/index.js';
 import { parseJsonReport } from '../../src/report/json-report.js';
 import { openDeviceSession, resolveDesired } from '../../src/workflow/index.js';
 import { runFleet } from '../../src/fleet/index.js';
+import { FileDeviceLocks } from '../../src/fleet/locks/index.js';
+import { runCli as runCliWithin, stopAll } from '../helpers/cli-process.js';
 import { runCli } from './fleet-helpers.js';
 import { RecordingReporter, startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
@@ -21,7 +24,59 @@ describe('overlapping runs', () => {
     e2e = await startE2eLab({ devices: 3 });
   });
   afterAll(async () => {
+    stopAll();
     await e2e?.stop();
+  });
+
+  // First in the file, while the routers are still bare: a run that went ahead would change every one of them.
+  it('a lock folder that cannot be made is refused before anything starts: exit 2, no journal, no router touched', async () => {
+    const file = join(e2e.dir, 'a-file');
+    writeFileSync(file, '');
+    const before = e2e.lab.devices.map((d) => d.router.runningConfig());
+    // Under /proc, Node's recursive mkdir never returns (ENOENT read as a missing parent): the run hung there.
+    for (const [dir, code] of [
+      ['/proc/certagent-locks-test', 'ENOENT'],
+      [join(file, 'locks'), 'ENOTDIR'],
+    ] as const) {
+      const cwd = mkdtempSync(join(e2e.dir, 'no-locks-'));
+      const ran = await runCliWithin(['rollout', '-i', e2e.inventoryFile, '-p', e2e.playbookFile, '--progress', 'none'], {
+        cwd,
+        env: { ...e2e.env, CERTAGENT_LOCK_DIR: dir },
+        timeoutMs: 30_000,
+      });
+      expect(ran.stderr).toContain(
+        `certagent rollout: the lock folder ${dir} cannot be created (${code}; set CERTAGENT_LOCK_DIR to a writable folder); nothing was sent to any device`,
+      );
+      expect(ran.code).toBe(2);
+      expect(ran.stdout).not.toContain('lab-r00');
+      expect(existsSync(join(cwd, '.certagent'))).toBe(false);
+    }
+    expect(e2e.lab.devices.map((d) => d.router.runningConfig())).toEqual(before);
+  }, 60_000);
+
+  it('a lock folder gone during a run: every device refused with the reason, the run ends, nothing sent', async () => {
+    const file = join(e2e.dir, 'a-file-later');
+    writeFileSync(file, '');
+    const devices = (await e2e.inventory()).devices;
+    const reporter = new RecordingReporter();
+    const result = await runFleet({
+      command: 'rollout',
+      devices,
+      desired: await resolveDesired(await e2e.playbook()),
+      resolver: e2e.resolver(),
+      reporter,
+      session: { commandTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
+      locks: { locks: new FileDeviceLocks(join(file, 'locks')), holder: { runId: 'gone', command: 'rollout', pid: process.pid, hostname: hostname() } },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.summary.byResult).toMatchObject({ failed: devices.length });
+    for (const device of e2e.lab.devices) {
+      const outcome = reporter.outcome(device.name);
+      expect(outcome.error?.message).toBe(
+        `${device.name}: cannot lock 127.0.0.1:${device.port}: the lock folder ${join(file, 'locks')} cannot be created (ENOTDIR; set CERTAGENT_LOCK_DIR to a writable folder); nothing was sent`,
+      );
+      expect(outcome.roundTrips).toBe(0);
+    }
   });
 
   it('two rollouts started together: each router changed by one run, refused by the other with its holder, all saved', async () => {

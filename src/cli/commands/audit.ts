@@ -3,7 +3,6 @@
  * reports trustpoints, expiry, weak certificates, drift from the playbook and the mail path's health, and writes
  * the table, JSON Lines, a Prometheus textfile and an HTML report. Exit: 0 nothing found, 1 findings, 2 bad input.
  */
-import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { runAudit } from '../../audit/index.js';
 import { DEFAULT_CONCURRENCY } from '../../audit/fleet.js';
@@ -19,6 +18,7 @@ import type { DesiredState, RetryPolicy, SessionSettings } from '../../workflow/
 import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { positiveInteger, progressMode, withTransport } from './rollout.js';
+import { makeOutputFolders } from '../run-files.js';
 
 export interface AuditCommandDeps {
   readonly secrets?: SecretSources;
@@ -118,7 +118,7 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
         throw err;
       }
 
-      if (values.transcripts !== undefined) await mkdir(values.transcripts, { recursive: true, mode: 0o700 });
+      makeOutputFolders({ transcripts: values.transcripts });
       const redactor = new SecretRedactor(desired?.secrets ?? []);
       let output;
       try {

@@ -3,7 +3,6 @@
  * and playbook, resolving the playbook's certificate sources, running the fleet, and the exit code
  * (0 all good, 1 some device failed, 2 bad input or usage).
  */
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
@@ -193,8 +192,12 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     throw err;
   }
 
-  if (values.transcripts !== undefined) await mkdir(values.transcripts, { recursive: true, mode: 0o700 });
   makeOutputFolders(values);
+  // A dry run only reads, and queued devices are locked by their workers; every other run holds each router while
+  // it changes it. A lock folder that cannot exist is refused here, before a journal or a router is touched.
+  const locks = run.dryRun || queued ? undefined : new FileDeviceLocks();
+  const lockFolderProblem = locks?.prepare();
+  if (lockFolderProblem !== undefined) throw new UsageError(`${lockFolderProblem}; nothing was sent to any device`);
   const redactor = new SecretRedactor(desired.secrets);
   const verbose = values.verbose?.length ?? 0;
   const planOptions =
@@ -284,10 +287,10 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
           devices: journaled?.devices ?? devices,
           ...fleet,
           ...(journaled && { journal: journaled.journal, saveAlways: journaled.saveAlways }),
-          // A dry run only reads; every other run holds each router while it changes it.
-          ...(journaled && {
-            locks: { locks: new FileDeviceLocks(), holder: { runId: journaled.journal.runId, command: run.command, pid: process.pid, hostname: hostname() } },
-          }),
+          ...(journaled &&
+            locks && {
+              locks: { locks, holder: { runId: journaled.journal.runId, command: run.command, pid: process.pid, hostname: hostname() } },
+            }),
           desired,
           resolver,
           reporter: output.reporter,

@@ -10,9 +10,10 @@
  * also stalled every SSH session of the run: 8 ms per lock on a busy disk, 80 s over 10,000 routers.)
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, tmpdir, uptime, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { makeFolders } from '../../shared/make-folders.js';
 import type { DeviceLocks, HeldLock, LockAttempt, LockHolder } from './types.js';
 
 /** The folder every run of this user shares unless told otherwise (`CERTAGENT_LOCK_DIR`). */
@@ -65,15 +66,8 @@ export class FileDeviceLocks implements DeviceLocks {
 
   async acquire(target: string, holder: LockHolder): Promise<LockAttempt> {
     const path = join(this.dir, fileName(target));
-    try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    } catch (err) {
-      return {
-        acquired: false,
-        holder: undefined,
-        why: `the lock folder ${this.dir} cannot be created (${(err as NodeJS.ErrnoException).code ?? String(err)}; set CERTAGENT_LOCK_DIR to a writable folder)`,
-      };
-    }
+    const folderProblem = this.prepare();
+    if (folderProblem !== undefined) return { acquired: false, holder: undefined, why: folderProblem };
     for (let attempt = 0; attempt < 2; attempt++) {
       let fd: number;
       try {
@@ -106,6 +100,20 @@ export class FileDeviceLocks implements DeviceLocks {
     }
     const current = readHolder(path);
     return { acquired: false, holder: current, why: `another process took over the stale lock file ${path} just now` };
+  }
+
+  /**
+   * Makes the lock folder if missing; says why it cannot be made. A run asks once before it starts, so a folder
+   * that cannot exist is refused as bad input rather than as a failure of every device; each lock asks again,
+   * since the folder may go away during a long run.
+   */
+  prepare(): string | undefined {
+    try {
+      makeFolders(this.dir, 0o700);
+      return undefined;
+    } catch (err) {
+      return `the lock folder ${this.dir} cannot be created (${(err as NodeJS.ErrnoException).code ?? String(err)}; set CERTAGENT_LOCK_DIR to a writable folder)`;
+    }
   }
 
   async describe(target: string): Promise<LockHolder | undefined> {
