@@ -8,9 +8,9 @@ import type { ParseArgsConfig } from 'node:util';
 import type { Device } from '../config/index.js';
 import { parseDuration } from '../config/index.js';
 import type { TextSink } from '../report/index.js';
+// The journal and the budget alone, not the fleet barrel: a run refused as bad input never loads SSH.
 import {
   DEFAULT_JOURNAL_DIR,
-  FailureBudgetError,
   JournalError,
   RunJournal,
   decideResume,
@@ -18,10 +18,10 @@ import {
   isRunId,
   latestJournal,
   newRunId,
-  parseFailureBudget,
   playbookFingerprint,
   readJournal,
-} from '../fleet/index.js';
+} from '../fleet/journal.js';
+import { FailureBudgetError, parseFailureBudget } from '../fleet/budget.js';
 import type { DesiredState, PlanOptions, WorkflowCommand } from '../workflow/index.js';
 import type { FleetOptions } from '../fleet/index.js';
 import { UsageError } from './command.js';

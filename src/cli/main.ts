@@ -14,11 +14,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(help());
     return name === undefined ? EXIT_USAGE : 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     console.error(`certagent: unknown command '${name}'\n\n${help()}`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest);
   } catch (err) {

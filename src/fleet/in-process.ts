@@ -22,13 +22,9 @@ import type { FleetJournal } from './journal.js';
 import { describeStage, planStages } from './stages.js';
 import { forEachBounded } from '../shared/bounded-pool.js';
 import type { Stage } from './stages.js';
+import { DEFAULT_CONCURRENCY } from './concurrency.js';
 
-/**
- * Ten devices at once: OpenSSH's default `MaxStartups 10:30:100` starts refusing unauthenticated connections
- * beyond 10 on a jump host, TACACS+/RADIUS servers behind the logins see the same burst, and ten sessions keep a
- * run of thousands of routers within hours at real WAN latency. Raise it where the path allows.
- */
-export const DEFAULT_CONCURRENCY = 10;
+export { DEFAULT_CONCURRENCY } from './concurrency.js';
 
 export interface FleetOptions {
   readonly command: WorkflowCommand;

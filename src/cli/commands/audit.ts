@@ -19,6 +19,7 @@ import { EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../command.
 import type { Command } from '../command.js';
 import { positiveInteger, progressMode, withTransport } from './rollout.js';
 import { makeOutputFolders } from '../run-files.js';
+import { SUMMARIES } from './summaries.js';
 
 export interface AuditCommandDeps {
   readonly secrets?: SecretSources;
@@ -82,7 +83,7 @@ function parse(argv: readonly string[]) {
 export function auditCommand(deps: AuditCommandDeps = {}): Command {
   return {
     name: 'audit',
-    summary: 'read every device and report trustpoints, expiry, weak certificates, drift and mail health; changes nothing',
+    summary: SUMMARIES.audit,
     usage: USAGE,
     async run(argv) {
       const values = parse(argv);

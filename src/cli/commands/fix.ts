@@ -4,11 +4,12 @@ import { UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { workflowCommand } from './rollout.js';
 import type { WorkflowCommandDeps } from './rollout.js';
+import { SUMMARIES } from './summaries.js';
 
 export function fixCommand(deps: WorkflowCommandDeps = {}): Command {
   return workflowCommand(
     'fix',
-    "diagnose one device in plain words, repair it and prove that the applet's mail goes out",
+    SUMMARIES.fix,
     'certagent fix DEVICE -i INVENTORY -p PLAYBOOK [--dry-run] [--json FILE] [--transcripts DIR]',
     { 'dry-run': { type: 'boolean' } },
     1,

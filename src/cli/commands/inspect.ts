@@ -12,6 +12,7 @@ import { planTrustpoints } from '../../certs/trustpoints.js';
 import type { CertificateFacts } from '../../certs/types.js';
 import { parseCertificates } from '../../certs/x509.js';
 import { errorMessage } from '../../shared/error-message.js';
+import { SUMMARIES } from './summaries.js';
 
 /** Reads every certificate of a PEM/DER/base64 file; a missing or bad file is a usage error naming it. */
 export function loadCertificateFile(path: string): CertificateFacts[] {
@@ -47,7 +48,7 @@ export function parseOptions<const O extends NonNullable<ParseArgsConfig['option
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  summary: 'show the certificates of a PEM/DER file: chain order, roles, IOS fingerprints, problems',
+  summary: SUMMARIES.inspect,
   usage: 'certagent inspect FILE [--host NAME|IP] [--trust FILE]... [--public-roots] [--pin-leaf] [--json]',
   async run(argv) {
     const { values, positionals } = parseOptions(argv, {

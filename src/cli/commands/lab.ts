@@ -13,6 +13,7 @@ import { describeTlsScenarios } from '../../lab/tls-scenarios/index.js';
 import { isProfileName, PROFILES } from '../../lab/router/profiles/index.js';
 import { CUCM_TRUST_USAGE, runCucmTrust } from './lab-cucm-trust.js';
 import { errorMessage } from '../../shared/error-message.js';
+import { SUMMARIES } from './summaries.js';
 
 const SUMMARY_FILE = 'README.txt';
 
@@ -282,7 +283,7 @@ async function run(argv: readonly string[]): Promise<number> {
 
 export const labCommand: Command = {
   name: 'lab',
-  summary: 'run simulated IOS XE routers and a TLS mail server to try certagent on',
+  summary: SUMMARIES.lab,
   usage: USAGE,
   run,
 };

@@ -3,11 +3,12 @@
 import type { Command } from '../command.js';
 import { workflowCommand } from './rollout.js';
 import type { WorkflowCommandDeps } from './rollout.js';
+import { SUMMARIES } from './summaries.js';
 
 export function planCommand(deps: WorkflowCommandDeps = {}): Command {
   return workflowCommand(
     'plan',
-    'show per device the exact commands a rollout would send, touching nothing',
+    SUMMARIES.plan,
     'certagent plan -i INVENTORY -p PLAYBOOK [--limit NAMES] [--concurrency N] [--json FILE] [--transcripts DIR]',
     {},
     0,

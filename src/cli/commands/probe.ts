@@ -7,10 +7,11 @@ import { certificateDetails, certificateJson, chainTable, diagnosisLines, hostLi
 import { planTrustpoints } from '../../certs/trustpoints.js';
 import { parseOptions, trustStore } from './inspect.js';
 import { errorMessage } from '../../shared/error-message.js';
+import { SUMMARIES } from './summaries.js';
 
 export const probeCommand: Command = {
   name: 'probe',
-  summary: "fetch a mail server's certificate chain (SMTP STARTTLS or TLS) and say what a router must trust",
+  summary: SUMMARIES.probe,
   usage:
     'certagent probe URL [--trust FILE]... [--servername NAME] [--timeout MS] [--pin-leaf] [--json]   (URL: smtp://host[:port], host:587, smtps://host, host:443)',
   async run(argv) {

@@ -19,20 +19,14 @@ import {
   selectDevices,
 } from '../../config/index.js';
 import type { Device, SecretSources } from '../../config/index.js';
-import { SecretRedactor, consoleLevel, createRunOutput, escapeText } from '../../report/index.js';
+import { SecretRedactor } from '../../report/redaction.js';
+import { escapeText } from '../../report/escape.js';
 import type { TextSink } from '../../report/index.js';
-import { DEFAULT_RENEW_BEFORE_SECONDS, diagnoseDevice, incurableFaults, resolveDesired, rotatePlanOptions, secretRedactor } from '../../workflow/index.js';
-import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_JOURNAL_DIR,
-  SHARD_COUNT_ENV,
-  SHARD_INDEX_ENV,
-  ShardError,
-  runFleet,
-  selectShard,
-  shardFrom,
-  shardJournalDir,
-} from '../../fleet/index.js';
+import { resolveDesired } from '../../workflow/desired.js';
+import { DEFAULT_RENEW_BEFORE_SECONDS, rotatePlanOptions } from '../../workflow/rotate.js';
+import { DEFAULT_CONCURRENCY } from '../../fleet/concurrency.js';
+import { DEFAULT_JOURNAL_DIR } from '../../fleet/journal.js';
+import { SHARD_COUNT_ENV, SHARD_INDEX_ENV, ShardError, selectShard, shardFrom, shardJournalDir } from '../../fleet/shard.js';
 import type { Shard } from '../../fleet/index.js';
 import { PromptInQueueError, placeholderSources } from '../../fleet/queue/secret-template.js';
 import type { DesiredState, PinPolicy, WorkflowCommand } from '../../workflow/index.js';
@@ -48,6 +42,7 @@ import type { FleetFlagValues } from '../fleet-options.js';
 import { errorMessage } from '../../shared/error-message.js';
 import { QUEUE_RUN_FLAGS, QUEUE_RUN_HELP } from '../queue-flags.js';
 import type { QueueRunFlagValues } from '../queue-flags.js';
+import { SUMMARIES } from './summaries.js';
 
 /** What the commands take from the outside world; tests give their own. */
 export interface WorkflowCommandDeps {
@@ -192,6 +187,7 @@ async function execute(run: WorkflowRun, deps: WorkflowCommandDeps): Promise<num
     throw err;
   }
 
+  const { runFleet, createRunOutput, consoleLevel, diagnoseDevice, incurableFaults, secretRedactor } = await import('../fleet-run-deps.js');
   makeOutputFolders(values);
   // A dry run only reads, and queued devices are locked by their workers; every other run holds each router while
   // it changes it. A lock folder that cannot exist is refused here, before a journal or a router is touched.
@@ -378,7 +374,7 @@ export function workflowCommand(
 export function rolloutCommand(deps: WorkflowCommandDeps = {}): Command {
   return workflowCommand(
     'rollout',
-    "install the playbook on every device: only what differs, proven by the applet's mail, saved, rolled back on failure",
+    SUMMARIES.rollout,
     'certagent rollout -i INVENTORY -p PLAYBOOK [--limit NAMES] [--concurrency N] [--dry-run] [--json FILE] [--transcripts DIR]',
     { 'dry-run': { type: 'boolean' } },
     0,

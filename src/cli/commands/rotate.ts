@@ -4,11 +4,12 @@ import { UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { workflowCommand } from './rollout.js';
 import type { WorkflowCommandDeps } from './rollout.js';
+import { SUMMARIES } from './summaries.js';
 
 export function rotateCommand(deps: WorkflowCommandDeps = {}): Command {
   return workflowCommand(
     'rotate',
-    'replace exactly the certificates that expired, expire soon or changed at the source; touch nothing else',
+    SUMMARIES.rotate,
     'certagent rotate -i INVENTORY -p PLAYBOOK [--renew-before 30d] [--limit NAMES] [--concurrency N] [--dry-run] [--json FILE]',
     { 'renew-before': { type: 'string' }, 'dry-run': { type: 'boolean' } },
     0,

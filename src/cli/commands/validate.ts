@@ -20,7 +20,8 @@ import {
   type TrustpointEntry,
 } from '../../config/index.js';
 import { errorMessage } from '../../shared/error-message.js';
-import { resolveTrustpoints } from '../../workflow/index.js';
+import { resolveTrustpoints } from '../../workflow/desired.js';
+import { SUMMARIES } from './summaries.js';
 
 function describeEntry(entry: TrustpointEntry): string {
   const { source } = entry;
@@ -63,7 +64,7 @@ function playbookLines(p: PlaybookSpec | Playbook): string[] {
 export function validateCommand(secrets: SecretSources = processSecretSources()): Command {
   return {
     name: 'validate',
-    summary: 'check an inventory and playbooks (and, with --secrets, that every secret they reference resolves)',
+    summary: SUMMARIES.validate,
     usage: 'certagent validate [-i INVENTORY] [-p PLAYBOOK]... [--limit NAMES|GROUPS] [--secrets]',
     async run(argv) {
       let parsed;

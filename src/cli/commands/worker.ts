@@ -16,6 +16,7 @@ import type { TextSink } from '../../report/index.js';
 import { EXIT_OK, UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { QUEUE_FLAGS, QUEUE_HELP } from '../queue-flags.js';
+import { SUMMARIES } from './summaries.js';
 
 const FLAGS = {
   ...QUEUE_FLAGS,
@@ -33,7 +34,7 @@ const FLAGS = {
 } as const satisfies ParseArgsConfig['options'];
 
 const USAGE = 'certagent worker --queue redis://HOST:PORT/DB [--queues NAMES] [--concurrency N] [--name ID] [--log-file FILE]';
-const SUMMARY = "take device jobs from Redis queues and run them (secrets from this machine's environment and files)";
+const SUMMARY = SUMMARIES.worker;
 const HELP = [
   QUEUE_HELP,
   `      --queues NAMES       comma-separated queues to take devices from (default ${DEFAULT_QUEUE}); the inventory's queue: says which`,

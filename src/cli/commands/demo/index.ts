@@ -15,6 +15,7 @@ import { diagnoseTour } from './diagnose.js';
 import { secureEmailTour } from './secure-email.js';
 import { heading, say, TOUR_NAMES, type Tour, type TourName } from './tour.js';
 import { errorMessage } from '../../../shared/error-message.js';
+import { SUMMARIES } from '../summaries.js';
 
 const TOURS: Readonly<Record<TourName, Tour>> = { 'secure-email': secureEmailTour, cube: cubeTour, diagnose: diagnoseTour };
 
@@ -71,7 +72,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'guided tours on the built-in lab: secure e-mail (default), the CUBE trunk, TLS diagnoses',
+  summary: SUMMARIES.demo,
   usage: USAGE,
   async run(argv) {
     const options = parseDemoArgs(argv);
