@@ -16,6 +16,7 @@ import type { TrustpointStatus } from '../device/index.js';
 import type { IosXeSession } from '../transport/ssh-cli/index.js';
 import type { DesiredState } from './desired.js';
 import { parseFacts } from './facts.js';
+import { staleChainMembers } from './plan.js';
 import type { DeviceFacts, InstalledTrustpoint } from './facts.js';
 
 /**
@@ -72,6 +73,8 @@ export type CheapRead =
 export interface CheapReadOptions {
   /** Only certificates are planned (`rotate`): when all are in place, nothing else needs reading. */
   readonly certificatesOnly: boolean;
+  /** The plan judges expiry (`rotate`): an earlier chain's members left on the device are read in full too. */
+  readonly staleChains?: boolean;
 }
 
 /**
@@ -82,11 +85,13 @@ export async function readCheapFacts(session: IosXeSession, desired: DesiredStat
   const status = parseShowCryptoPkiTrustpointsStatus(await session.send(FINGERPRINTS_COMMAND));
   const wanted = desired.trustpoints.map((tp) => ({ name: tp.name, md5: tp.cert.md5, sha1: tp.cert.sha1 }));
   const identical = provenIdentical(status, wanted);
-  if (options.certificatesOnly && identical.size === wanted.length) {
+  // The fingerprints say nothing of validity: an expired certificate left from an earlier chain shows only in its hex.
+  const stale = options.staleChains === true ? staleChainMembers(new Set(status.map((tp) => tp.name)), desired) : [];
+  if (options.certificatesOnly && identical.size === wanted.length && stale.length === 0) {
     return { kind: 'certificates-unchanged', trustpoints: status.map((tp) => tp.name) };
   }
   const onDevice = new Set(status.map((tp) => tp.name));
-  const toRead = wanted.filter((w) => !identical.has(w.name) && onDevice.has(w.name)).map((w) => w.name);
+  const toRead = [...wanted.filter((w) => !identical.has(w.name) && onDevice.has(w.name)).map((w) => w.name), ...stale];
   const config = await session.send(CONFIG_COMMAND);
   const chains = toRead.length > 0 ? await session.send(chainsCommand(toRead)) : '';
   const read = parseFacts(`${config}\n${chains}`);

@@ -22,7 +22,7 @@ import type { DeviceFacts } from './facts.js';
 import { readCheapFacts } from './cheap-facts.js';
 import { batches, planCommands, planFor, planNotes } from './plan.js';
 import type { DevicePlan, PlannedChange } from './plan.js';
-import { ROTATE_KINDS } from './rotate.js';
+import { failIfExpired, ROTATE_KINDS } from './rotate.js';
 import { proofRecord, RunContext } from './run-context.js';
 import type { Undone } from './run-context.js';
 import { refusedError } from './job.js';
@@ -159,20 +159,6 @@ async function saveAfterRollback(run: SshRun, undone: { records: ChangeRecord[];
   }
 }
 
-/** A rotation that leaves a managed trustpoint holding an expired certificate has not done its job: exit 1. */
-function failIfExpired(plan: DevicePlan, outcome: DeviceOutcome): DeviceOutcome {
-  if (plan.expired.length === 0 || outcome.result === 'failed' || outcome.result === 'rolled-back') return outcome;
-  return {
-    ...outcome,
-    result: 'failed',
-    error: {
-      message: `${outcome.device}: ${plan.expired.join('; ')}`,
-      step: 'rotate',
-      hint: 'an expired trust anchor is never what the mail server needs; replace or remove it',
-    },
-  };
-}
-
 export function runDevice(job: DeviceJob): Promise<DeviceOutcome> {
   return withPinFallback(job, runDeviceOnce);
 }
@@ -191,7 +177,9 @@ async function runDeviceOnce(job: DeviceJob): Promise<DeviceOutcome> {
   let batchesSent = 0;
   try {
     run.forward('gather facts');
-    const read = await run.connect((s) => readCheapFacts(s, job.desired, { certificatesOnly: certificatesOnly(job) }));
+    const read = await run.connect((s) =>
+      readCheapFacts(s, job.desired, { certificatesOnly: certificatesOnly(job), staleChains: job.planOptions?.renewBeforeSeconds !== undefined }),
+    );
     const session = run.session as IosXeSession;
     if (read.kind === 'certificates-unchanged') {
       const notes = planNotes(read.trustpoints, job.desired, job.planOptions);

@@ -341,11 +341,11 @@ export function planDevice(facts: DeviceFacts, desired: DesiredState, options: P
 function expiredTrustpoints(facts: DeviceFacts, desired: DesiredState, changes: readonly PlannedChange[], options: PlanOptions): string[] {
   if (options.renewBeforeSeconds === undefined) return [];
   const wanted = new Set(desired.trustpoints.map((t) => t.name));
-  const prefixes = [...new Set(desired.trustpoints.flatMap((t) => (t.chainPrefix ? [t.chainPrefix] : [])))];
+  const stale = new Set(staleChainMembers(facts.trustpoints.keys(), desired));
   const now = options.now ?? new Date();
   const expired: string[] = [];
   for (const [name, tp] of facts.trustpoints) {
-    const managed = wanted.has(name) || prefixes.some((p) => p !== '' && name.startsWith(p));
+    const managed = wanted.has(name) || stale.has(name);
     const notAfter = tp.ca?.facts?.notAfter;
     if (!managed || notAfter === undefined || notAfter.getTime() >= now.getTime() || changes.some((c) => c.trustpoint === name && c.kind !== 'options'))
       continue;
@@ -356,16 +356,19 @@ function expiredTrustpoints(facts: DeviceFacts, desired: DesiredState, changes: 
   return expired;
 }
 
+/** Of these trustpoint names, those under a chain's name prefix that the chain no longer has (an earlier chain's members). */
+export function staleChainMembers(trustpoints: Iterable<string>, desired: DesiredState): string[] {
+  const wanted = new Set(desired.trustpoints.map((t) => t.name));
+  const prefixes = [...new Set(desired.trustpoints.flatMap((t) => (t.chainPrefix ? [t.chainPrefix] : [])))];
+  return [...trustpoints].filter((name) => !wanted.has(name) && prefixes.some((p) => p !== '' && name.startsWith(p)));
+}
+
 /** What is worth telling about a device holding these trustpoints, whether or not anything changes: stale chain
  * members left in place, and certificates the source gives that expire soon. */
 export function planNotes(trustpoints: Iterable<string>, desired: DesiredState, options: PlanOptions = {}): string[] {
   const notes: string[] = [];
-  const wanted = new Set(desired.trustpoints.map((t) => t.name));
-  const prefixes = [...new Set(desired.trustpoints.flatMap((t) => (t.chainPrefix ? [t.chainPrefix] : [])))];
-  for (const name of trustpoints) {
-    if (!wanted.has(name) && prefixes.some((p) => p !== '' && name.startsWith(p))) {
-      notes.push(`trustpoint ${name} is no longer part of the chain; left in place (remove it by hand once nothing needs it)`);
-    }
+  for (const name of staleChainMembers(trustpoints, desired)) {
+    notes.push(`trustpoint ${name} is no longer part of the chain; left in place (remove it by hand once nothing needs it)`);
   }
   if (options.renewBeforeSeconds !== undefined) {
     const now = options.now ?? new Date();

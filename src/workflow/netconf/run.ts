@@ -22,6 +22,7 @@ import { planCommands, planFor } from '../plan.js';
 import { desiredForDevice, withPinFallback } from '../pins.js';
 import type { DevicePlan, Step } from '../plan.js';
 import { proofRecord, RunContext } from '../run-context.js';
+import { failIfExpired } from '../rotate.js';
 import type { Undone } from '../run-context.js';
 import { assertPlanApplied, CERTIFICATES_COMMAND, certificateMismatches, plannedCertificates } from '../verify.js';
 import type { NetconfFacts } from './facts.js';
@@ -148,10 +149,13 @@ async function runNetconfDeviceOnce(job: NetconfDeviceJob): Promise<DeviceOutcom
     const extra = { commands, ...(diagnoses.length > 0 && { diagnoses }) };
     if (job.dryRun) {
       await run.close();
-      return run.outcome(
-        plan.changes.length === 0 ? 'unchanged' : 'planned',
-        plan.changes.map((c) => c.record),
-        extra,
+      return failIfExpired(
+        plan,
+        run.outcome(
+          plan.changes.length === 0 ? 'unchanged' : 'planned',
+          plan.changes.map((c) => c.record),
+          extra,
+        ),
       );
     }
     const refused = refusedError(job);
@@ -161,7 +165,7 @@ async function runNetconfDeviceOnce(job: NetconfDeviceJob): Promise<DeviceOutcom
     }
     if (plan.changes.length === 0 && !job.alwaysProve) {
       await run.close();
-      return run.outcome('unchanged', [], extra);
+      return failIfExpired(plan, run.outcome('unchanged', [], extra));
     }
     const changes = translatePlan(plan.changes, before, job.desired);
     const apply = combine(changes.map((c) => c.apply));
@@ -223,7 +227,7 @@ async function runNetconfDeviceOnce(job: NetconfDeviceJob): Promise<DeviceOutcom
     await run.close();
     const records: ChangeRecord[] = plan.changes.map((c) => c.record);
     if (proof) records.push(proofRecord(proof));
-    return run.outcome(plan.changes.length > 0 ? 'changed' : 'unchanged', records, extra);
+    return failIfExpired(plan, run.outcome(plan.changes.length > 0 ? 'changed' : 'unchanged', records, extra));
   } catch (err) {
     const detail: ErrorDetail = errorDetail(err, stepNow);
     const extra = { ...(plan && { commands: planCommands(plan) }), ...(diagnoses && diagnoses.length > 0 && { diagnoses }) };
