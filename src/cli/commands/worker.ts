@@ -3,7 +3,6 @@
  * queues and runs each through the per-device workflow, resolving secret references in its own environment.
  * SIGTERM or Ctrl-C: no new job is taken, devices under way finish or roll back, then it exits 0.
  */
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
@@ -17,6 +16,7 @@ import { EXIT_OK, UsageError } from '../command.js';
 import type { Command } from '../command.js';
 import { QUEUE_FLAGS, QUEUE_HELP } from '../queue-flags.js';
 import { SUMMARIES } from './summaries.js';
+import { makeOutputFolders } from '../run-files.js';
 
 const FLAGS = {
   ...QUEUE_FLAGS,
@@ -105,7 +105,7 @@ export function workerCommand(deps: WorkerCommandDeps = {}): Command {
       const stalledIntervalMs = seconds(values['stalled-interval'], '--stalled-interval', 30) * 1000;
       const maxStalledCount = whole(values['max-stalled'], '--max-stalled', 1, 0);
       // As the in-process run makes it: without the folder every device of the worker would fail at its transcript.
-      if (values.transcripts !== undefined) await mkdir(values.transcripts, { recursive: true, mode: 0o700 });
+      makeOutputFolders({ transcripts: values.transcripts });
       const resolver = new SecretResolver(deps.secrets ?? processSecretSources());
       // BullMQ and ioredis are loaded only when a worker really runs, not for every certagent command.
       const { connectQueue } = await import('../queue-options.js');
