@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ed25519KeyPair } from '../helpers/ssh-keys.js';
-import { judgeHostKey, knownFingerprints, knownHostsLine, sha256Fingerprint } from '../../src/transport/ssh/host-keys.js';
+import { judgeHostKey, knownFingerprints, knownHostsLine, recordHostKey, sha256Fingerprint } from '../../src/transport/ssh/host-keys.js';
 import { tempDir } from './lab.js';
 
 function keyBlob(): { blob: Buffer; openssh: string } {
@@ -13,6 +13,11 @@ function keyBlob(): { blob: Buffer; openssh: string } {
 }
 
 describe('host keys', () => {
+  it("refuses a known_hosts folder that cannot be made instead of spinning (Node's recursive mkdir never returns under /proc)", async () => {
+    const key = Buffer.from('AAAAC3NzaC1lZDI1NTE5AAAAIGZha2Vfa2V5X2Zvcl90aGVfdGVzdF9vbmx5X18', 'base64');
+    await expect(recordHostKey('/proc/certagent-known-hosts/known_hosts', '192.0.2.1', 22, key)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('prints fingerprints exactly as ssh-keygen -lf does', () => {
     const { blob, openssh } = keyBlob();
     const file = join(tempDir(), 'key.pub');

@@ -4,7 +4,8 @@
  * records the key in known_hosts.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
+import { makeFolders } from '../../shared/make-folders.js';
 import { dirname } from 'node:path';
 
 /** How an endpoint's host key is trusted: the inventory's `host_key` / `host_key_policy`, as the transports take it. */
@@ -113,6 +114,6 @@ export async function readKnownHosts(file: string | undefined): Promise<string> 
 
 /** Creates a missing known_hosts folder (0700) and file (0600) as OpenSSH would, so a first run can record keys. */
 export async function recordHostKey(file: string, host: string, port: number, keyBlob: Buffer): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  makeFolders(dirname(file), 0o700);
   await appendFile(file, `${knownHostsLine(host, port, keyBlob)}\n`, { mode: 0o600 });
 }

@@ -6,7 +6,8 @@
  * the certificates `show crypto pki certificates verbose` shows, and each TLS trunk polled until Established or
  * its deadline, a failure explained from the transport counters. Rollback sends the undo lines in reverse.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { makeFolders } from '../../shared/make-folders.js';
 import { dirname } from 'node:path';
 import {
   CUBE_COMMANDS,
@@ -73,7 +74,7 @@ function identityProblem(run: { device: string; trustpoint: string }, problem: s
 async function writeIfDifferent(path: string, text: string): Promise<boolean> {
   const old = await readFile(path, 'utf8').catch(() => undefined);
   if (old === text) return false;
-  await mkdir(dirname(path), { recursive: true });
+  makeFolders(dirname(path));
   await writeFile(path, text, { mode: 0o644 });
   return true;
 }
