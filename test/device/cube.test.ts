@@ -158,6 +158,24 @@ describe('parseCubeConfig on real captures', () => {
     expect(config.voiceServiceVoip.sip.lines).toEqual(['early-offer forced', 'g729 annexb-all']);
   });
 
+  it('never reads a banner as CUBE configuration (section filters are textual, so its lines come back too)', () => {
+    // What `show running-config | section ...|^banner|\\^C` returns from a router whose motd copies CUBE config.
+    const text = [
+      'banner motd ^C',
+      'sip-ua ',
+      ' crypto signaling default trustpoint EVIL',
+      'dial-peer voice 999 voip',
+      ' session target ipv4:203.0.113.9:5061',
+      '^C',
+      'sip-ua ',
+      ' crypto signaling default trustpoint ciscoCATrustpoint ',
+      '',
+    ].join('\r\n');
+    const config = parseCubeConfig(text);
+    expect(config.sipUa.defaultTrustpoint).toEqual({ trustpoint: 'ciscoCATrustpoint', cnSanValidateServer: false });
+    expect(config.dialPeers).toEqual([]);
+  });
+
   it('reads remote-addr trustpoints and a TLS dial-peer (CVP guide)', () => {
     const config = parseCubeConfig(loadCapture('cube_running_config_cvp_gateway_tls_1.txt'));
     expect(config.sipUa.remoteAddrs).toEqual([{ network: '10.48.54.89', mask: '255.255.255.255', trustpoint: 'VG-SIP-1', cnSanValidateServer: false }]);

@@ -5,6 +5,7 @@
  * after `sip-ua` and the trustpoint name) and the CVP guide's `crypto signaling remote-addr` and TLS dial-peer.
  */
 import { outputLines } from '../text.js';
+import { withoutBanners } from './banners.js';
 
 export type SrtpSetting = 'off' | 'on' | 'fallback';
 
@@ -66,7 +67,8 @@ interface Block {
 /** Top-level blocks: a line at column 0 and the indented lines under it (`!` lines end nothing but are skipped). */
 function topLevelBlocks(text: string): Block[] {
   const blocks: Block[] = [];
-  for (const line of outputLines(text)) {
+  // A banner's text can hold `dial-peer voice ...` or `sip-ua` at column 0: never configuration.
+  for (const line of withoutBanners(outputLines(text)).lines) {
     if (line.trim() === '' || line.trim().startsWith('!')) continue;
     if (/^\S/.test(line)) blocks.push({ header: line.trim(), children: [] });
     else blocks[blocks.length - 1]?.children.push(line);

@@ -10,6 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { makeFolders } from '../../shared/make-folders.js';
 import { dirname } from 'node:path';
 import {
+  BANNER_SECTION,
   CUBE_COMMANDS,
   explainTrunkState,
   parseCubeConfig,
@@ -29,7 +30,7 @@ import type { CubeChange, DesiredCube, ExportedIdentity } from './plan.js';
 import { errorMessage } from '../../shared/error-message.js';
 
 /** One round trip for both: the trustpoint chains (to check the export) and the voice blocks (to plan). */
-export const CUBE_FACTS_COMMAND = 'show running-config | section crypto pki|sip-ua|voice service voip|dial-peer';
+export const CUBE_FACTS_COMMAND = `show running-config | section crypto pki|sip-ua|voice service voip|dial-peer|${BANNER_SECTION}`;
 
 /** The identity trustpoint cannot be exported or is not the router's own certificate. */
 export class CubeIdentityError extends WorkflowError {}
