@@ -13,7 +13,7 @@ import type { Device, ResolvedCredentials, SecretResolver } from '../config/inde
 import type { DeviceOutcome, RunReporter, RunSummary } from '../report/events.js';
 import { JumpPool } from '../transport/ssh/index.js';
 import type { FailureBudget } from './budget.js';
-import { formatMs } from '../workflow/index.js';
+import { RunStop } from './run-stop.js';
 import type { SessionSettings, DesiredState, DeviceJob, WorkflowCommand, RetryPolicy, PlanOptions } from '../workflow/index.js';
 import { FleetTally, isFailure, skippedOutcome, stopReason } from './tally.js';
 import { runFleetDevice } from './device-job.js';
@@ -89,14 +89,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   );
 
   // One stop for every cause: the caller's signal, the run deadline, the canary, the failure budget. The first wins.
-  const stop = new AbortController();
-  const onAbort = (): void => stop.abort(options.signal?.reason);
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const runTimer =
-    options.deadlineMs === undefined
-      ? undefined
-      : setTimeout(() => stop.abort(`the run deadline of ${formatMs(options.deadlineMs ?? 0)} passed`), options.deadlineMs);
+  const stop = new RunStop(options.signal, options.deadlineMs);
 
   const tally = new FleetTally(devices.length, options.maxFailures);
   // One connection per jump host for the whole run, shared by the devices behind it.
@@ -123,11 +116,10 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       try {
         await options.journal?.deviceFinished(outcome);
       } catch (err) {
-        // Without the journal a later --resume could redo or miss devices: start no more, let those under way finish.
-        if (!stop.signal.aborted) stop.abort(`the journal cannot be written (${err instanceof Error ? err.message : String(err)})`);
+        stop.journalFailed(err);
       }
     }
-    if (over !== undefined && !stop.signal.aborted) stop.abort(over);
+    if (over !== undefined) stop.stop(over);
   };
 
   const runOne = async (device: Device): Promise<DeviceOutcome> => {
@@ -146,7 +138,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       await options.journal?.deviceStarted(device.name);
     } catch (err) {
       // A device touched without its start on disk could be left unsaved by a crash where --resume would not look.
-      if (!stop.signal.aborted) stop.abort(`the journal cannot be written (${err instanceof Error ? err.message : String(err)})`);
+      stop.journalFailed(err);
       return skippedOutcome(device, stopReason(stop.signal));
     }
     return runFleetDevice(device, creds, deviceSettings, options.saveAlways?.has(device.name) === true);
@@ -158,15 +150,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       const outcome = stop.signal.aborted ? skippedOutcome(device, stopReason(stop.signal)) : await runOne(device);
       await finish(outcome);
       if (isFailure(outcome.result) && stage.kind === 'canary' && !stop.signal.aborted) {
-        stop.abort(`the ${describeStage(stage)} failed on ${device.name} (${outcome.result}): no other device was started`);
+        stop.stop(`the ${describeStage(stage)} failed on ${device.name} (${outcome.result}): no other device was started`);
       }
     });
 
   try {
     for (const stage of planStages(devices.length, { canary: options.canary, waveSize: options.waveSize })) await runStage(stage);
   } finally {
-    if (runTimer) clearTimeout(runTimer);
-    options.signal?.removeEventListener('abort', onAbort);
+    stop.dispose();
     jumpPool.close();
   }
 

@@ -13,6 +13,7 @@ import { ReplyError } from 'ioredis';
 import type { DeviceOutcome, RunReporter } from '../../report/events.js';
 import type { FailureBudget } from '../budget.js';
 import { formatMs } from '../../workflow/index.js';
+import { RunStop } from '../run-stop.js';
 import type { FleetResult } from '../in-process.js';
 import type { FleetJournal } from '../journal.js';
 import { describeStage, planStages } from '../stages.js';
@@ -104,14 +105,7 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
     wake = undefined;
   };
 
-  const stop = new AbortController();
-  const onAbort = (): void => stop.abort(options.signal?.reason);
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const runTimer =
-    options.deadlineMs === undefined
-      ? undefined
-      : setTimeout(() => stop.abort(`the run deadline of ${formatMs(options.deadlineMs ?? 0)} passed`), options.deadlineMs);
+  const stop = new RunStop(options.signal, options.deadlineMs);
 
   const startOf = (d: QueuedDevice): void => {
     if (seenStart.has(d.device.name)) return;
@@ -130,12 +124,12 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
     reporter.deviceFinished(outcome);
     if (outcome.result !== 'skipped') {
       options.journal?.deviceFinished(outcome).catch((err: unknown) => {
-        if (!stop.signal.aborted) stop.abort(`the journal cannot be written (${err instanceof Error ? err.message : String(err)})`);
+        stop.journalFailed(err);
       });
     }
-    if (over !== undefined && !stop.signal.aborted) stop.abort(over);
+    if (over !== undefined) stop.stop(over);
     if (stage?.kind === 'canary' && members.has(name) && isFailure(outcome.result) && !stop.signal.aborted) {
-      stop.abort(`the ${describeStage(stage)} failed on ${name} (${outcome.result}): no other device was started`);
+      stop.stop(`the ${describeStage(stage)} failed on ${name} (${outcome.result}): no other device was started`);
     }
     notify();
   };
@@ -210,7 +204,7 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
     lost = true;
     const left = list.filter((d) => !done.has(d.device.name));
     unknown = left.map((d) => d.device.name);
-    if (!stop.signal.aborted) stop.abort(`Redis at ${options.connection.location.url} did not answer for ${formatMs(lostAfterMs)}`);
+    stop.stop(`Redis at ${options.connection.location.url} did not answer for ${formatMs(lostAfterMs)}`);
     for (const d of left) {
       finish(
         d,
@@ -347,8 +341,7 @@ export async function runQueued(options: QueuedFleetOptions): Promise<FleetResul
     }
   } finally {
     clearInterval(health);
-    if (runTimer) clearTimeout(runTimer);
-    options.signal?.removeEventListener('abort', onAbort);
+    stop.dispose();
     // A lost Redis never answers a graceful close: then the connections are just dropped.
     const grace = lost ? 0 : 3_000;
     await Promise.all([events?.close(grace), queues.close(grace)]);
