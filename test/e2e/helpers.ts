@@ -31,6 +31,19 @@ export interface E2eLab {
   stop(): Promise<void>;
 }
 
+/** What a rollout of the lab playbook changes on a fresh lab router, in the order the report lists it. */
+export const FRESH_ROUTER_CHANGES: readonly string[] = [
+  'ip host smtp.lab.example created',
+  'trustpoint LAB-Lab-Root-R1 created',
+  'trustpoint LAB-Lab-Root-R1-CA-1C3 created',
+  'trustpoint LAB-smtp.lab.example created',
+  'environment _email_server created',
+  'environment _email_from created',
+  'environment _email_to created',
+  'applet SendSecureEmailEEM created',
+  'applet SendSecureEmailEEM proven',
+];
+
 /** The lab playbook, with the run's nonce as the mail subject so each received mail names the run that sent it. */
 export async function startE2eLab(options: Partial<LabOptions> = {}): Promise<E2eLab> {
   const dir = mkdtempSync(join(tmpdir(), 'certagent-e2e-'));

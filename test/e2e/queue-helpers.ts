@@ -11,6 +11,7 @@ import type { PkiState } from '../../src/lab/router/pki/state.js';
 import type { Lab } from '../../src/lab/index.js';
 import { runCli } from './fleet-helpers.js';
 import type { CliRun } from './fleet-helpers.js';
+import { until } from '../helpers/until.js';
 
 /** Adds `queue: NAME` to each device of a lab inventory file; returns device name → queue. */
 export function splitInventory(path: string, queueOf: (index: number) => string): Map<string, string> {
@@ -96,7 +97,17 @@ export function startWorker(name: string, args: readonly string[], env: Readonly
   };
 }
 
-export { until } from '../helpers/until.js';
+/** Waits until every worker logged that it takes jobs (its `workerStarted` line), failing with their stderr. */
+export async function workersTakingJobs(workers: readonly WorkerProcess[], timeoutMs = 30_000): Promise<void> {
+  await until(
+    `${workers.length} workers taking jobs`,
+    () => workers.every((w) => w.log().includes('workerStarted')),
+    () => workers.map((w) => w.stderr()).join('\n'),
+    timeoutMs,
+  );
+}
+
+export { until };
 
 /** Every key in Redis with its whole value as text, whatever its type. */
 export async function dumpRedis(port: number, password: string): Promise<Map<string, string>> {

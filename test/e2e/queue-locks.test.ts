@@ -20,7 +20,7 @@ import type { TestRedis } from '../helpers/redis-server.js';
 import { runCli } from './fleet-helpers.js';
 import { startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
-import { startWorker, until } from './queue-helpers.js';
+import { startWorker, workersTakingJobs } from './queue-helpers.js';
 import type { WorkerProcess } from './queue-helpers.js';
 
 type Execute = (this: { replay: boolean; runtime: { state: { hostname: string } } }, text: string) => Promise<void>;
@@ -104,12 +104,7 @@ describe('device locks across BullMQ workers on a real Redis', () => {
     for (const name of ['w1', 'w2']) workers.push(startWorker(name, args, workerEnv, e.dir));
     client = new Redis({ host: '127.0.0.1', port: redis.port, password: redis.password, maxRetriesPerRequest: null, disconnectTimeout: 50 });
     client.on('error', () => undefined);
-    await until(
-      'two workers taking jobs',
-      () => workers.every((w) => w.log().includes('workerStarted')),
-      () => workers.map((w) => w.stderr()).join('\n'),
-      30_000,
-    );
+    await workersTakingJobs(workers);
   }, 120_000);
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import { journalRecords, runCli } from './fleet-helpers.js';
 import type { CliRun } from './fleet-helpers.js';
 import { startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
-import { startWorker, until } from './queue-helpers.js';
+import { startWorker, until, workersTakingJobs } from './queue-helpers.js';
 import type { WorkerProcess } from './queue-helpers.js';
 
 const ROUTERS = 8;
@@ -84,7 +84,7 @@ describe('Redis lost mid-run', () => {
     const timing = ['--lock-duration', '5s', '--stalled-interval', '2s'];
     keeper = startWorker('keeper', [...queueArgs(), '--concurrency', '2', ...timing], env, e.dir);
     leaver = startWorker('leaver', [...queueArgs(), '--concurrency', '1', ...timing], env, e.dir);
-    await until('both workers taking jobs', () => keeper.log().includes('workerStarted') && leaver.log().includes('workerStarted'), keeper.stderr, 30_000);
+    await workersTakingJobs([keeper, leaver]);
   }, 60_000);
 
   afterAll(async () => {

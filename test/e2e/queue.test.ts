@@ -14,7 +14,7 @@ import type { TestRedis } from '../helpers/redis-server.js';
 import { finishedIn, runCli, waitForJournal } from './fleet-helpers.js';
 import { startE2eLab } from './helpers.js';
 import type { E2eLab } from './helpers.js';
-import { SecondAuthentications, SessionPeaks, dumpRedis, splitInventory, startWorker, until } from './queue-helpers.js';
+import { SecondAuthentications, SessionPeaks, dumpRedis, splitInventory, startWorker, until, workersTakingJobs } from './queue-helpers.js';
 import type { WorkerProcess } from './queue-helpers.js';
 
 // The issue asks for 60 routers; 30 keep this file under two minutes on a two-core CI machine shared with the rest of
@@ -79,12 +79,7 @@ describe('a fleet through BullMQ workers on a real Redis', () => {
     // The coordinator knows no router or mail secret: the workers resolve those.
     coordinatorEnv = { REDIS_PASSWORD: redis.password };
     for (const name of ['w1', 'w2', 'w3']) workers.push(startWorker(name, workerArgs(), workerEnv, e.dir));
-    await until(
-      'three workers taking jobs',
-      () => workers.every((w) => w.log().includes('workerStarted')),
-      () => workers.map((w) => w.stderr()).join('\n'),
-      30_000,
-    );
+    await workersTakingJobs(workers);
   }, 120_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rotatePlanOptions } from '../../src/workflow/index.js';
 import { CONFIG_COMMAND, FINGERPRINTS_COMMAND } from '../../src/workflow/cheap-facts.js';
-import { RecordingReporter, runLabFleet, startE2eLab } from './helpers.js';
+import { FRESH_ROUTER_CHANGES, RecordingReporter, runLabFleet, startE2eLab } from './helpers.js';
 import type { E2eLab, LabFleetOverrides } from './helpers.js';
 
 describe('rollout, re-run and rotate across the lab', () => {
@@ -66,17 +66,7 @@ describe('rollout, re-run and rotate across the lab', () => {
     for (const device of e2e.lab.devices) {
       const outcome = reporter.outcome(device.name);
       expect(outcome.result).toBe('changed');
-      expect(outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual([
-        'ip host smtp.lab.example created',
-        'trustpoint LAB-Lab-Root-R1 created',
-        'trustpoint LAB-Lab-Root-R1-CA-1C3 created',
-        'trustpoint LAB-smtp.lab.example created',
-        'environment _email_server created',
-        'environment _email_from created',
-        'environment _email_to created',
-        'applet SendSecureEmailEEM created',
-        'applet SendSecureEmailEEM proven',
-      ]);
+      expect(outcome.changes.map((c) => `${c.object} ${c.action}`)).toEqual(FRESH_ROUTER_CHANGES);
       const nonce = proofNonce(outcome.changes.find((c) => c.action === 'proven')?.detail);
       expect(e2e.lab.mail.messages().filter((m) => m.subject === `certagent proof ${nonce}`)).toHaveLength(1);
       expect(device.router.state.syslog.entries().join('\n')).toContain(`certagent: SendSecureEmailEEM done ${nonce}`);
